@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { UsageError } from './errors.ts';
+
+/**
+ * Read a JSON or YAML file (YAML is a superset of JSON, so one parser serves both). Errors name the file and line.
+ */
+export async function readStructuredFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: cannot read file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
+  }
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line;
+    throw new UsageError(`${path}${line ? `:${line}` : ''}: not valid YAML/JSON: ${err.message.split('\n')[0]}`);
+  }
+  return doc.toJS({ maxAliasCount: 100 });
+}

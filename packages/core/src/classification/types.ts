@@ -1,0 +1,45 @@
+export type Her2Status = 'positive' | 'negative' | 'equivocal';
+export type Her2Category =
+  | 'HER2-positive'
+  | 'HER2-low'
+  | 'HER2-ultralow'
+  | 'HER2-null'
+  | 'HER2-0'
+  | 'HER2-negative'
+  | 'pending';
+export type IshGroup = 1 | 2 | 3 | 4 | 5;
+export type ErStatus = 'positive' | 'low-positive' | 'negative' | 'not-tested';
+export type PrStatus = 'positive' | 'negative' | 'not-tested';
+export type Subtype = 'HR+/HER2-' | 'HR+/HER2+' | 'HR-/HER2+' | 'HR-/HER2-';
+
+/** One step of the rule trail: which rule fired and where it comes from. */
+export interface RuleRef {
+  id: string;
+  source: string;
+}
+
+export interface Her2Result {
+  status: Her2Status;
+  category: Her2Category;
+  ishGroup: IshGroup | null;
+  /** HER2/CEP17 ratio used for the call (computed from the means when both are given), 2 decimals; null without dual-probe ISH. */
+  ishRatio: number | null;
+  comments: string[];
+  rules: RuleRef[];
+}
+
+export interface ReceptorResult<S extends string> {
+  status: S;
+  /** Percent of tumour nuclei staining, when known exactly (given, or derived from an H-score breakdown). */
+  percent: number | null;
+  comments: string[];
+  rules: RuleRef[];
+}
+
+export interface ClassificationResult {
+  her2: Her2Result | null;
+  er: ReceptorResult<ErStatus>;
+  pr: ReceptorResult<PrStatus>;
+  subtype: Subtype | null;
+  ki67: number | null;
+}

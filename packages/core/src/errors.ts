@@ -1,0 +1,22 @@
+/**
+ * An error in user-supplied input. `field` names where the problem is, as a dotted path
+ * (e.g. `her2.ish.cep17` or `samples[1].pathology.her2.ihc`). Adapters print it as one line and exit 2.
+ */
+export class InputError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(field ? `${field}: ${message}` : message);
+    this.name = 'InputError';
+    this.field = field;
+  }
+}
+
+/** Join a path of keys and indices the way users read it: `samples[1].pathology.her2.ihc`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}

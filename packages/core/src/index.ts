@@ -1,0 +1,2 @@
+export { InputError, formatPath } from './errors.ts';
+export * from './classification/index.ts';

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs every test file (packages/*/test/**/*.test.ts) with Node's built-in test runner through tsx.
+// Node 20's `--test` takes no glob patterns, so the files are listed here. Extra arguments filter by path.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (p.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+const files = [];
+for (const pkg of readdirSync('packages')) {
+  try {
+    walk(join('packages', pkg, 'test'), files);
+  } catch {
+    // package without tests
+  }
+}
+const selected = files.sort().filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+if (selected.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
