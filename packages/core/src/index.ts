@@ -1,2 +1,4 @@
 export { InputError, formatPath } from './errors.ts';
 export * from './classification/index.ts';
+export * from './stats/index.ts';
+export type * from './variants/types.ts';
