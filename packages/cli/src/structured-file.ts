@@ -13,11 +13,11 @@ export async function readStructuredFile(path: string): Promise<unknown> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${path}: cannot read file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    throw new UsageError(`${path}${line ? `:${line}` : ''}: not valid YAML/JSON: ${err.message.split('\n')[0]}`);
+    throw new UsageError(`${path}${line ? `:${line}` : ''}: not valid YAML/JSON: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   return doc.toJS({ maxAliasCount: 100 });
 }

@@ -43,22 +43,26 @@ export const Her2InputSchema = z
   })
   .strict();
 
+const ALLRED_FORMS = 'must be a total score 0-8 or { proportion: 0-5, intensity: 0-3 }';
+
 const AllredSchema = z.union(
   [
-    z.number().int().min(0).max(8),
+    z.number().int({ error: ALLRED_FORMS }).min(0, { error: ALLRED_FORMS }).max(8, { error: ALLRED_FORMS }),
     z
       .object({
-        proportion: z.number().int().min(0).max(5),
-        intensity: z.number().int().min(0).max(3),
+        proportion: z.number({ error: 'must be a whole number 0-5' }).int({ error: 'must be a whole number 0-5' }).min(0, { error: 'must be a whole number 0-5' }).max(5, { error: 'must be a whole number 0-5' }),
+        intensity: z.number({ error: 'must be a whole number 0-3' }).int({ error: 'must be a whole number 0-3' }).min(0, { error: 'must be a whole number 0-3' }).max(3, { error: 'must be a whole number 0-3' }),
       })
       .strict(),
   ],
-  { error: 'must be a total score 0-8 or { proportion: 0-5, intensity: 0-3 }' },
+  { error: ALLRED_FORMS },
 );
+
+const HSCORE_FORMS = 'must be a score 0-300 or { weak, moderate, strong } percentages';
 
 const HScoreSchema = z.union(
   [
-    z.number().min(0).max(300),
+    z.number().min(0, { error: HSCORE_FORMS }).max(300, { error: HSCORE_FORMS }),
     z
       .object({
         weak: percent('percent weak').default(0),
@@ -67,7 +71,7 @@ const HScoreSchema = z.union(
       })
       .strict(),
   ],
-  { error: 'must be a score 0-300 or { weak, moderate, strong } percentages' },
+  { error: HSCORE_FORMS },
 );
 
 export const ReceptorInputSchema = z
