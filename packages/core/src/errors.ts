@@ -4,10 +4,18 @@
  */
 export class InputError extends Error {
   readonly field: string;
+  /** The message without the field prefix. */
+  readonly detail: string;
   constructor(field: string, message: string) {
     super(field ? `${field}: ${message}` : message);
     this.name = 'InputError';
     this.field = field;
+    this.detail = message;
+  }
+
+  /** The same error with its field anchored under a parent path (e.g. `samples[1].pathology`). */
+  under(prefix: string): InputError {
+    return new InputError(this.field ? `${prefix}.${this.field}` : prefix, this.detail);
   }
 }
 

@@ -2,3 +2,6 @@ export { InputError, formatPath } from './errors.ts';
 export * from './classification/index.ts';
 export * from './stats/index.ts';
 export type * from './variants/types.ts';
+export * from './kb/index.ts';
+export * from './case/index.ts';
+export * from './analysis/index.ts';

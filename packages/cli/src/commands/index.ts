@@ -5,5 +5,6 @@ import type { Command } from '../command.ts';
  * server or the parsers.
  */
 export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<Command> }> = [
+  { name: 'kb', summary: 'list, show or rebuild the knowledge base', load: async () => (await import('./kb.ts')).kbCommand },
   { name: 'classify', summary: 'classify HER2 / ER / PR of one sample by the ASCO/CAP rules', load: async () => (await import('./classify.ts')).classifyCommand },
 ];

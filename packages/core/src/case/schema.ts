@@ -1,0 +1,94 @@
+/**
+ * The case file: one patient's serial samples and treatments (YAML or JSON). Validated with zod; errors name the
+ * path, e.g. `samples[1].pathology.her2.ihc`. File references are kept as written; the adapter resolves them
+ * against the case file's folder.
+ */
+import { z } from 'zod';
+import { PathologyInputSchema, zodToInputError } from '../classification/input.ts';
+
+export const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'] as const;
+export const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'] as const;
+
+/** ISO calendar date YYYY-MM-DD (YAML may already have turned it into a Date). */
+const isoDate = z.preprocess(
+  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
+  z
+    .string({ error: 'must be a date YYYY-MM-DD' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    }, { error: 'is not a real calendar date' }),
+);
+
+const fileRef = z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' });
+
+export const CaseSampleSchema = z
+  .object({
+    id: z.string({ error: 'must be a text id' }).min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' }),
+    type: z.enum(SAMPLE_TYPES, { error: `must be one of ${SAMPLE_TYPES.join(', ')}` }),
+    site: z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` }),
+    collected: isoDate,
+    pathology: PathologyInputSchema.optional(),
+    variants: z
+      .object({
+        file: fileRef,
+        tumor: z.string().optional(),
+        normal: z.string().optional(),
+        regions: fileRef.optional(),
+        /** Sample-level mean depth, used for coverage when the BED has no depth column. */
+        meanDepth: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    cytometry: z
+      .object({ file: fileRef, panel: fileRef.optional(), control: fileRef.optional(), gates: fileRef.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const TreatmentSchema = z
+  .object({
+    drug: z.string().min(1),
+    start: isoDate,
+    end: isoDate.optional(),
+    response: z.enum(['complete-response', 'partial-response', 'stable', 'progression', 'unknown'], { error: 'must be one of complete-response, partial-response, stable, progression, unknown' }).optional(),
+  })
+  .strict()
+  .refine((t) => !t.end || t.end >= t.start, { error: 'end is before start', path: ['end'] });
+
+export const CaseFileSchema = z
+  .object({
+    patient: z
+      .object({
+        id: z.string().min(1).max(128),
+        sex: z.enum(['F', 'M', 'X']).optional(),
+        birthYear: z.number().int().min(1900).max(2100).optional(),
+        synthetic: z.boolean().optional(),
+      })
+      .strict(),
+    samples: z.array(CaseSampleSchema).min(1, { error: 'a case needs at least one sample' }),
+    treatments: z.array(TreatmentSchema).default([]),
+    /** Minimum depth at which an earlier sample counts as having covered a position (default 50). */
+    minDepth: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.samples.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate sample id '${s.id}'`, path: ['samples', i, 'id'] });
+      seen.add(s.id);
+    });
+  });
+
+export type CaseFile = z.infer<typeof CaseFileSchema>;
+export type CaseSample = z.infer<typeof CaseSampleSchema>;
+export type Treatment = z.infer<typeof TreatmentSchema>;
+
+/** Validate a parsed case file; throws InputError naming the path. */
+export function parseCaseFile(value: unknown): CaseFile {
+  const r = CaseFileSchema.safeParse(value);
+  if (!r.success) throw zodToInputError(r.error);
+  return r.data;
+}

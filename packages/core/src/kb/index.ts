@@ -1,0 +1,3 @@
+export * from './schema.ts';
+export * from './match.ts';
+export * from './civic.ts';
