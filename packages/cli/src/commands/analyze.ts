@@ -1,0 +1,103 @@
+import { resolve } from 'node:path';
+import { interpretCase, type AnalysisResult } from '@her2scope/core';
+import { loadCase } from '@her2scope/formats/case';
+import { loadKnowledgeBase } from '@her2scope/kb';
+import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
+import { UsageError } from '../errors.ts';
+import { RESEARCH_USE } from '../notice.ts';
+
+const FORMATS = ['html', 'pdf', 'patient', 'fhir', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+const help = `Usage:
+  her2scope analyze <case.yaml> [--json] [--min-depth N]
+  her2scope analyze <case.yaml> --out DIR [--format html,pdf,patient,fhir,json]
+
+Analyse one patient's serial samples: classification per sample, knowledge-base findings with their origin
+(pre-existing, acquired, not-evaluable-earlier, first-sample), receptor conversions and lost variants with the
+treatments given before them, and therapy options for the latest sample ranked by evidence level.
+
+The case file (YAML or JSON) lists the patient, samples (id, type, site, collected, pathology, variants: { file,
+tumor, normal, regions, meanDepth }, cytometry: { file, panel, control, gates }) and treatments; relative paths
+resolve against the case file. See README.md and examples/cases/.
+
+Options:
+  --json            print the analysis as one JSON object
+  --min-depth N     depth at which an earlier sample counts as covering a position (default 50)
+  --out DIR         write reports to DIR (atomically)
+  --format LIST     comma-separated report formats for --out (default: all of ${FORMATS.join(',')})
+                    files: report.html, report.pdf, patient-summary.html, fhir-bundle.json, analysis.json
+  -h, --help        show this help
+${RESEARCH_USE}`;
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'analyse a patient case over time: findings, origin, conversions, therapy options',
+  help,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseFlags('analyze', args, { json: { type: 'boolean' }, out: { type: 'string' }, format: { type: 'string' }, 'min-depth': { type: 'string' } }, true);
+    if (values.help) {
+      io.stdout(help + '\n');
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError("give exactly one case file (see 'her2scope analyze --help')");
+    if (values.format !== undefined && values.out === undefined) throw new UsageError('--format needs --out DIR');
+    const formats = parseFormats(values.format);
+    const minDepth = numberFlag('min-depth', values['min-depth']);
+    if (minDepth !== undefined && (!Number.isInteger(minDepth) || minDepth < 1)) throw new UsageError('--min-depth: must be a whole number >= 1');
+    const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : undefined;
+    const t0 = performance.now();
+    const data = await loadCase(resolve(io.cwd, positionals[0]!), { onProgress: progress });
+    const result = interpretCase(data, loadKnowledgeBase(), minDepth ? { minDepth } : {});
+    if (progress) io.stderr('\r\x1b[K');
+    if (values.out !== undefined) {
+      const { writeReports } = await import('@her2scope/reports');
+      const written = await writeReports(result, resolve(io.cwd, values.out), formats, { onProgress: progress });
+      if (progress) io.stderr('\r\x1b[K');
+      io.stdout(`${Object.entries(written).map(([f, p]) => `${f.padEnd(8)} ${p}`).join('\n')}\nwritten in ${Math.round(performance.now() - t0)} ms. ${RESEARCH_USE}\n`);
+      if (values.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
+      return 0;
+    }
+    io.stdout(values.json ? JSON.stringify(result, null, 2) + '\n' : formatText(result));
+    return 0;
+  },
+};
+
+function parseFormats(list: string | undefined): Format[] {
+  if (list === undefined) return [...FORMATS];
+  const out: Format[] = [];
+  for (const f of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: '${f}' is not one of ${FORMATS.join(', ')}`);
+    if (!out.includes(f as Format)) out.push(f as Format);
+  }
+  if (out.length === 0) throw new UsageError(`--format: give at least one of ${FORMATS.join(', ')}`);
+  return out;
+}
+
+export function formatText(r: AnalysisResult): string {
+  const lines: string[] = [`Patient ${r.patient.id}${r.patient.synthetic ? ' (SYNTHETIC)' : ''} — knowledge base ${r.kbVersion}`, '', 'Samples (collection order):'];
+  for (const s of r.samples) {
+    const h = s.classification?.her2;
+    const cls = s.classification ? `HER2 ${h ? `${h.category} (${h.status})` : 'not tested'}, ER ${s.classification.er.status}, PR ${s.classification.pr.status}` : 'no pathology';
+    lines.push(`  ${s.collected}  ${s.id}  ${s.type}, ${s.site}: ${cls}${s.sequenced ? '' : '; not sequenced'}`);
+    for (const f of s.findings) lines.push(`      ${f.gene} ${f.alteration}  ${f.origin}${f.vaf !== null ? `  VAF ${f.vaf.toFixed(2)}` : ''}${f.evidence.length ? `  (${f.evidence.length} KB entries)` : ''}`);
+    if (s.cytometry) lines.push(`      cytometry: hidden HER2+ stem cells ${s.cytometry.hiddenHer2StemCells ? 'YES' : 'no'}`);
+  }
+  lines.push('', 'Changes:');
+  if (r.changes.length === 0) lines.push('  none');
+  for (const c of r.changes) lines.push(`  [${c.kind}] ${c.detail}`);
+  lines.push('', `Therapy options for ${r.latestSample} (best evidence first; CIViC levels A-E):`);
+  if (r.therapyOptions.length === 0) lines.push('  none from the knowledge base');
+  for (const o of r.therapyOptions) {
+    lines.push(`  ${o.level}  ${o.therapy}`);
+    for (const reason of o.reasons) lines.push(`       because ${reason}`);
+    for (const w of o.warnings) lines.push(`       WARNING ${w}`);
+    lines.push(`       cite: ${o.citations.map((c) => c.id).join('; ')}`);
+  }
+  if (r.resistance.length) {
+    lines.push('', 'Resistance evidence:');
+    for (const w of r.resistance) lines.push(`  ${w.level}  ${w.therapy}: ${w.reason}`);
+  }
+  lines.push('', r.notice);
+  return lines.join('\n') + '\n';
+}
