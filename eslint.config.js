@@ -6,7 +6,7 @@ import importPlugin from 'eslint-plugin-import';
 const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'os', 'process', 'readline', 'stream', 'zlib', 'dgram', 'cluster', 'tls'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/web/dist/**', 'bench-data/**', '**/*.d.ts'] },
+  { ignores: ['.scratch-*/**', '**/node_modules/**', '**/dist/**', 'packages/web/dist/**', 'bench-data/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     plugins: { import: importPlugin },

@@ -23,6 +23,11 @@ function topHelp(): string {
 }
 
 export function processIo(): Io {
+  // A closed pipe (`her2scope variants big.vcf | head`) is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

@@ -5,3 +5,5 @@ export type * from './variants/types.ts';
 export * from './kb/index.ts';
 export * from './case/index.ts';
 export * from './analysis/index.ts';
+export * from './cytometry/index.ts';
+export { AMINO_ACID_3TO1, shortProteinChange, VEP_CONSEQUENCE_RANK, consequenceRank, mostSevereTerm, MAF_VARIANT_CLASSIFICATIONS, mafClassificationToSo } from './variants/index.ts';

@@ -34,6 +34,7 @@ export function evidenceRef(entry: KbEntry, classification: ClassificationResult
   return {
     id: entry.id,
     alteration: entry.alteration.label,
+    alterationKind: entry.alteration.kind,
     effect: entry.effect,
     summary: entry.summary,
     therapies: entry.therapies,

@@ -23,10 +23,16 @@ function basisForLatest(samples: SampleAnalysis[]): Basis[] {
     const note = sequenced.id === latest.id ? '' : ` (latest sequenced sample, ${sequenced.collected})`;
     for (const f of sequenced.findings) bases.push({ label: findingLabel(f) + note, sampleId: sequenced.id, evidence: f.evidence });
   }
-  const status = [...samples].reverse().find((s) => s.classification !== null || s.cytometry !== null);
-  if (status) {
-    const note = status.id === latest.id ? '' : ` (from ${status.id}, ${status.collected})`;
-    for (const e of status.statusEvidence) bases.push({ label: `${e.alteration}${note}`, sampleId: status.id, evidence: [e] });
+  // HER2-category evidence from the latest classified sample; stem-cell evidence from the latest cytometry.
+  const classified = [...samples].reverse().find((s) => s.classification !== null);
+  const cytometry = [...samples].reverse().find((s) => s.cytometry !== null);
+  for (const [source, stemCells] of [[classified, false], [cytometry, true]] as const) {
+    if (!source) continue;
+    const note = source.id === latest.id ? '' : ` (from ${source.id}, ${source.collected})`;
+    for (const e of source.statusEvidence) {
+      if ((e.alterationKind === 'her2-stem-cells') !== stemCells) continue;
+      bases.push({ label: `${e.alteration}${note}`, sampleId: source.id, evidence: [e] });
+    }
   }
   return bases;
 }
@@ -59,7 +65,8 @@ export function therapyOptionsFor(samples: SampleAnalysis[]): { options: Therapy
           resistanceBasis.set(w, basis.label);
           continue;
         }
-        const key = t.name.toLowerCase();
+        // One option per drug set, whatever order a source lists the drugs in.
+        const key = [...t.drugs].map((d) => d.toLowerCase()).sort().join(' + ');
         let o = options.get(key);
         if (!o) {
           o = { therapy: t.name, drugs: [...t.drugs], level: t.level, reasons: [], citations: [], warnings: [] };

@@ -30,6 +30,8 @@ export interface EvidenceRef {
   id: string;
   /** The KB entry's alteration label (e.g. `L755S`, `HER2-low`). */
   alteration: string;
+  /** The KB entry's alteration kind (protein, range, consequence, her2-category, her2-stem-cells). */
+  alterationKind: string;
   effect: string;
   summary: string;
   therapies: Therapy[];

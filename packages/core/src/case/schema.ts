@@ -66,9 +66,9 @@ export const CaseFileSchema = z
         sex: z.enum(['F', 'M', 'X']).optional(),
         birthYear: z.number().int().min(1900).max(2100).optional(),
         synthetic: z.boolean().optional(),
-      })
+      }, { error: 'required: { id, sex?, birthYear?, synthetic? }' })
       .strict(),
-    samples: z.array(CaseSampleSchema).min(1, { error: 'a case needs at least one sample' }),
+    samples: z.array(CaseSampleSchema, { error: 'required: a list of samples' }).min(1, { error: 'a case needs at least one sample' }),
     treatments: z.array(TreatmentSchema).default([]),
     /** Minimum depth at which an earlier sample counts as having covered a position (default 50). */
     minDepth: z.number().int().positive().optional(),

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseCaseFile, InputError, type CaseData, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
+import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
 import { analyzeCytometryFile } from '../cytometry/index.ts';
@@ -47,6 +47,17 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
   return { case: caseFile, samples };
 }
 
+/** The sample's bulk HER2 category, for the cytometry hidden-population flag (pending counts as equivocal). */
+function bulkHer2(sample: CaseSample): string | undefined {
+  if (!sample.pathology?.her2) return undefined;
+  try {
+    const her2 = classifyPathology({ her2: sample.pathology.her2 }).her2;
+    return her2 ? (her2.category === 'pending' ? 'equivocal' : her2.category) : undefined;
+  } catch {
+    return undefined; // the interpretation reports the pathology error with its path
+  }
+}
+
 async function loadSample(sample: CaseSample, index: number, base: string, casePath: string, options: LoadCaseOptions): Promise<SampleData> {
   const at = (field: string) => `${casePath}: samples[${index}].${field}`;
   const within = async <T>(field: string, file: string, read: (abs: string) => Promise<T>): Promise<T> => {
@@ -74,7 +85,7 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
         ...(c.panel ? { panelPath: resolve(base, c.panel) } : {}),
         ...(c.control ? { controlPath: resolve(base, c.control) } : {}),
         ...(c.gates ? { gatesPath: resolve(base, c.gates) } : {}),
-        bulkHer2: 'unknown',
+        ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
       }),
     )) as CytometrySummary;
   }

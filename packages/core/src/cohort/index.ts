@@ -1,0 +1,7 @@
+export * from './alteration.ts';
+export * from './her2.ts';
+export * from './prevalence.ts';
+export * from './exposure.ts';
+export * from './paired.ts';
+export * from './signature.ts';
+export * from './plots.ts';

@@ -1,0 +1,444 @@
+/**
+ * Data-scale transforms of flow cytometry, as defined by Gating-ML 2.0 (Spidlen J et al. Cytometry A
+ * 2015;87:683-687, section "Transformations"):
+ *
+ * - flin(x, T, A)          = (x + A) / (T + A)
+ * - flog(x, T, M)          = log10(x / T) / M + 1                       (defined for x > 0; NaN / -Infinity otherwise)
+ * - fasinh(x, T, M, A)     = (asinh(x · sinh(M ln10) / T) + A ln10) / ((M + A) ln10)
+ * - logicle(x, T, W, M, A) = root of B(y) - x, B(y) = a e^(b y) - c e^(-d y) - f   (Parks DR, Roederer M, Moore WA.
+ *   Cytometry A 2006;69:541-551; parameters and numerics as in Moore WA, Parks DR. Cytometry A 2012;81:273-277:
+ *   d from a safeguarded Newton/bisection root of 2(ln d - ln b) + w(b + d) = 0, Halley's method for the inverse,
+ *   and a 16-term Taylor series around the data zero x1 to avoid round-off)
+ * - hyperlog(x, T, W, M, A) = root of EH(y) - x, EH(y) = a e^(b y) + c y - f   (Bagwell CB. Cytometry A
+ *   2005;64:34-42; parameterised as in Gating-ML 2.0)
+ *
+ * plus the everyday ones: arcsinh with a cofactor (asinh(x / cofactor)), linear and log10.
+ * Every transform is monotonic increasing, so a threshold can be moved between scales with `inverse`.
+ */
+
+const LN10 = Math.log(10);
+const EPS = Number.EPSILON;
+const TAYLOR_LENGTH = 16;
+
+export type TransformSpec =
+  | { kind: 'flin'; T: number; A: number }
+  | { kind: 'flog'; T: number; M: number }
+  | { kind: 'fasinh'; T: number; M: number; A: number }
+  | { kind: 'logicle'; T: number; W: number; M: number; A: number }
+  | { kind: 'hyperlog'; T: number; W: number; M: number; A: number }
+  | { kind: 'asinh'; cofactor: number }
+  | { kind: 'linear' }
+  | { kind: 'log10' };
+
+export interface ScaleTransform {
+  readonly spec: TransformSpec;
+  apply(x: number): number;
+  inverse(y: number): number;
+  /** ScaleTransform a whole column into a new array. */
+  applyArray(values: ArrayLike<number>): Float64Array;
+}
+
+function check(cond: boolean, message: string): void {
+  if (!cond) throw new RangeError(message);
+}
+
+function finite(spec: Record<string, unknown>, name: string): void {
+  for (const [k, v] of Object.entries(spec)) {
+    if (k !== 'kind' && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`${name}: parameter ${k} must be a finite number (got ${String(v)})`);
+  }
+}
+
+/** Build a transform; throws RangeError naming the bad parameter. */
+export function createTransform(spec: TransformSpec): ScaleTransform {
+  finite(spec as unknown as Record<string, unknown>, spec.kind);
+  switch (spec.kind) {
+    case 'flin': {
+      check(spec.T + spec.A !== 0, 'flin: T + A must not be 0');
+      const { T, A } = spec;
+      return simple(spec, (x) => (x + A) / (T + A), (y) => y * (T + A) - A);
+    }
+    case 'flog': {
+      check(spec.T > 0, 'flog: T must be > 0');
+      check(spec.M > 0, 'flog: M must be > 0');
+      const { T, M } = spec;
+      return simple(spec, (x) => Math.log10(x / T) / M + 1, (y) => T * 10 ** ((y - 1) * M));
+    }
+    case 'fasinh': {
+      check(spec.T > 0, 'fasinh: T must be > 0');
+      check(spec.M > 0, 'fasinh: M must be > 0');
+      check(spec.A >= 0, 'fasinh: A must be >= 0');
+      const { T, M, A } = spec;
+      const k = Math.sinh(M * LN10) / T;
+      const den = (M + A) * LN10;
+      const off = A * LN10;
+      return simple(spec, (x) => (Math.asinh(x * k) + off) / den, (y) => Math.sinh(y * den - off) / k);
+    }
+    case 'logicle':
+      return new Logicle(spec.T, spec.W, spec.M, spec.A);
+    case 'hyperlog':
+      return new Hyperlog(spec.T, spec.W, spec.M, spec.A);
+    case 'asinh': {
+      check(spec.cofactor > 0, 'asinh: cofactor must be > 0');
+      const c = spec.cofactor;
+      return simple(spec, (x) => Math.asinh(x / c), (y) => Math.sinh(y) * c);
+    }
+    case 'linear':
+      return simple(spec, (x) => x, (y) => y);
+    case 'log10':
+      return simple(spec, (x) => Math.log10(x), (y) => 10 ** y);
+  }
+}
+
+function simple(spec: TransformSpec, f: (x: number) => number, inv: (y: number) => number): ScaleTransform {
+  return {
+    spec,
+    apply: f,
+    inverse: inv,
+    applyArray(values) {
+      const out = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = f(values[i]!);
+      return out;
+    },
+  };
+}
+
+function checkLogicleFamily(name: string, T: number, W: number, M: number, A: number, wPositive: boolean): void {
+  check(T > 0, `${name}: T must be > 0`);
+  check(wPositive ? W > 0 : W >= 0, `${name}: W must be ${wPositive ? '>' : '>='} 0`);
+  check(M > 0, `${name}: M must be > 0`);
+  check(2 * W <= M, `${name}: W must be <= M / 2`);
+  check(-A <= W, `${name}: A must be >= -W`);
+  check(A + W <= M - W, `${name}: A must be <= M - 2W`);
+}
+
+/**
+ * Solve 2(ln d - ln b) + w(b + d) = 0 for d in (0, b]: safeguarded Newton steps with bisection fallback
+ * (rtsafe, Press et al., Numerical Recipes), as specified by Moore & Parks 2012.
+ */
+function solveD(b: number, w: number): number {
+  if (w === 0) return b; // the logicle is then an arcsinh
+  const tolerance = 2 * b * EPS;
+  let lo = 0;
+  let hi = b;
+  let d = (lo + hi) / 2;
+  let lastDelta = hi - lo;
+  const fb = -2 * Math.log(b) + w * b;
+  let f = 2 * Math.log(d) + w * d + fb;
+  let lastF = Number.NaN;
+  for (let i = 1; i < 60; i++) {
+    const df = 2 / d + w;
+    let delta: number;
+    if (((d - hi) * df - f) * ((d - lo) * df - f) >= 0 || Math.abs(1.9 * f) > Math.abs(lastDelta * df)) {
+      delta = (hi - lo) / 2;
+      d = lo + delta;
+      if (d === lo) return d;
+    } else {
+      delta = f / df;
+      const before = d;
+      d -= delta;
+      if (d === before) return d;
+    }
+    if (Math.abs(delta) < tolerance) return d;
+    lastDelta = delta;
+    f = 2 * Math.log(d) + w * d + fb;
+    if (f === 0 || f === lastF) return d;
+    lastF = f;
+    if (f < 0) lo = d;
+    else hi = d;
+  }
+  throw new RangeError('logicle: could not solve for the parameter d');
+}
+
+/** Logicle (biexponential) display transform; output in [0, 1] for data in [−T·10^(−A)…, T]. */
+export class Logicle implements ScaleTransform {
+  readonly spec: TransformSpec;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly c: number;
+  private readonly d: number;
+  private readonly f: number;
+  private readonly x1: number;
+  private readonly xTaylor: number;
+  private readonly taylor: Float64Array;
+
+  constructor(T: number, W: number, M: number, A: number) {
+    finite({ T, W, M, A }, 'logicle');
+    checkLogicleFamily('logicle', T, W, M, A, false);
+    this.spec = { kind: 'logicle', T, W, M, A };
+    const w = W / (M + A);
+    const x2 = A / (M + A);
+    const x1 = x2 + w;
+    const x0 = x2 + 2 * w;
+    const b = (M + A) * LN10;
+    const d = solveD(b, w);
+    const cOverA = Math.exp(x0 * (b + d));
+    const mfOverA = Math.exp(b * x1) - cOverA / Math.exp(d * x1);
+    const a = T / (Math.exp(b) - mfOverA - cOverA / Math.exp(d));
+    this.a = a;
+    this.b = b;
+    this.c = cOverA * a;
+    this.d = d;
+    this.f = -mfOverA * a;
+    this.x1 = x1;
+    this.xTaylor = x1 + w / 4;
+    const taylor = new Float64Array(TAYLOR_LENGTH);
+    let pos = a * Math.exp(b * x1);
+    let neg = -this.c / Math.exp(d * x1);
+    for (let i = 0; i < TAYLOR_LENGTH; i++) {
+      pos *= b / (i + 1);
+      neg *= -d / (i + 1);
+      taylor[i] = pos + neg;
+    }
+    taylor[1] = 0; // zero by the logicle condition
+    this.taylor = taylor;
+  }
+
+  /** B(x) - x1-centred Taylor series (the second-order term vanishes). */
+  private series(scale: number): number {
+    const x = scale - this.x1;
+    const t = this.taylor;
+    let sum = t[TAYLOR_LENGTH - 1]! * x;
+    for (let i = TAYLOR_LENGTH - 2; i >= 2; i--) sum = (sum + t[i]!) * x;
+    return (sum * x + t[0]!) * x;
+  }
+
+  apply(value: number): number {
+    if (value === 0) return this.x1;
+    if (Number.isNaN(value)) return Number.NaN;
+    const negative = value < 0;
+    if (negative) value = -value;
+    const { a, b, c, d, f } = this;
+    let x = value < f ? this.x1 + value / this.taylor[0]! : Math.log(value / a) / b;
+    const tolerance = x > 1 ? 3 * x * EPS : 3 * EPS;
+    for (let i = 0; i < 50; i++) {
+      const ae2bx = a * Math.exp(b * x);
+      const ce2mdx = c / Math.exp(d * x);
+      const y = x < this.xTaylor ? this.series(x) - value : ae2bx + f - (ce2mdx + value);
+      const abe2bx = b * ae2bx;
+      const cde2mdx = d * ce2mdx;
+      const dy = abe2bx + cde2mdx;
+      const ddy = b * abe2bx - d * cde2mdx;
+      const delta = y / (dy * (1 - (y * ddy) / (2 * dy * dy)));
+      x -= delta;
+      if (Math.abs(delta) < tolerance) return negative ? 2 * this.x1 - x : x;
+      if (!Number.isFinite(x)) break;
+    }
+    return Number.NaN; // did not converge (only for non-finite input)
+  }
+
+  inverse(scale: number): number {
+    const negative = scale < this.x1;
+    if (negative) scale = 2 * this.x1 - scale;
+    const v = scale < this.xTaylor ? this.series(scale) : this.a * Math.exp(this.b * scale) + this.f - this.c / Math.exp(this.d * scale);
+    return negative ? -v : v;
+  }
+
+  /** B(x) on a uniform grid of the positive half of the scale, and a cell index by float bits; built on first use. */
+  private grid: { x0: number; step: number; b: Float64Array; keyMin: number; start: Int32Array } | null = null;
+
+  /**
+   * Transform a column. Same result as apply() to double precision (the two may differ in the last bit), about 3
+   * times faster for large columns: the start value comes from linear interpolation in a 4096-step table of B
+   * (error < 1e-6 in scale units; the table cell is found from the value's exponent and top 8 mantissa bits), after
+   * which one Halley step (cubic convergence: error ~ 10·δ³ < 1e-17) reaches full precision; the loop continues
+   * in the rare case the step is larger.
+   */
+  applyArray(values: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(values.length);
+    if (values.length < 5000 || !LITTLE_ENDIAN) {
+      for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+      return out;
+    }
+    const steps = 4096;
+    if (!this.grid) {
+      const x0 = this.x1;
+      const step = (1.25 - x0) / steps;
+      const b = new Float64Array(steps + 1);
+      for (let k = 0; k <= steps; k++) b[k] = this.inverse(x0 + k * step);
+      b[0] = 0;
+      const keyMin = keyOf(b[1]!);
+      const keyMax = keyOf(b[steps]!);
+      const start = new Int32Array(keyMax - keyMin + 1);
+      let k = 0;
+      for (let key = keyMin; key <= keyMax; key++) {
+        const v = valueOfKey(key);
+        while (k < steps - 1 && b[k + 1]! <= v) k++;
+        start[key - keyMin] = k;
+      }
+      this.grid = { x0, step, b, keyMin, start };
+    }
+    const { x0, step, b: table, keyMin, start } = this.grid;
+    const { a, b, c, d, f, x1, xTaylor } = this;
+    const top = table[steps]!;
+    const last = start.length - 1;
+    for (let i = 0; i < values.length; i++) {
+      let value = values[i]!;
+      if (value === 0) {
+        out[i] = x1;
+        continue;
+      }
+      const negative = value < 0;
+      if (negative) value = -value;
+      if (!(value < top)) {
+        out[i] = this.apply(values[i]!);
+        continue;
+      }
+      let key = keyOf(value) - keyMin;
+      key = key < 0 ? 0 : key > last ? last : key;
+      let lo = start[key]!;
+      while (lo < steps - 1 && table[lo + 1]! <= value) lo++;
+      const b0 = table[lo]!;
+      let x = x0 + (lo + (value - b0) / (table[lo + 1]! - b0)) * step;
+      const tolerance = x > 1 ? 3 * x * EPS : 3 * EPS;
+      for (let it = 0; it < 50; it++) {
+        const ae2bx = a * Math.exp(b * x);
+        const ce2mdx = c / Math.exp(d * x);
+        const y = x < xTaylor ? this.series(x) - value : ae2bx + f - (ce2mdx + value);
+        const abe2bx = b * ae2bx;
+        const cde2mdx = d * ce2mdx;
+        const dy = abe2bx + cde2mdx;
+        const ddy = b * abe2bx - d * cde2mdx;
+        const delta = y / (dy * (1 - (y * ddy) / (2 * dy * dy)));
+        x -= delta;
+        if (Math.abs(delta) < 1e-6 || Math.abs(delta) < tolerance) break;
+      }
+      out[i] = negative ? 2 * x1 - x : x;
+    }
+    return out;
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const KEY_F64 = new Float64Array(1);
+const KEY_U32 = new Uint32Array(KEY_F64.buffer);
+
+/** Monotonic key of a positive double: its exponent and top 8 mantissa bits (1/256-octave buckets). */
+function keyOf(v: number): number {
+  KEY_F64[0] = v;
+  return KEY_U32[1]! >>> 12;
+}
+
+/** The smallest positive double with this key. */
+function valueOfKey(key: number): number {
+  KEY_U32[1] = key << 12;
+  KEY_U32[0] = 0;
+  return KEY_F64[0]!;
+}
+
+/** Hyperlog display transform (Bagwell 2005) with the Gating-ML 2.0 parameters. */
+export class Hyperlog implements ScaleTransform {
+  readonly spec: TransformSpec;
+  private readonly a: number;
+  private readonly b: number;
+  private readonly c: number;
+  private readonly f: number;
+  private readonly w: number;
+  private readonly x1: number;
+  private readonly xTaylor: number;
+  private readonly taylor: Float64Array;
+  /** EH(x0): data value at the end of the near-linear region, for the initial guess. */
+  private readonly linearTop: number;
+
+  constructor(T: number, W: number, M: number, A: number) {
+    finite({ T, W, M, A }, 'hyperlog');
+    checkLogicleFamily('hyperlog', T, W, M, A, true);
+    this.spec = { kind: 'hyperlog', T, W, M, A };
+    const w = W / (M + A);
+    const x2 = A / (M + A);
+    const x1 = x2 + w;
+    const x0 = x2 + 2 * w;
+    const b = (M + A) * LN10;
+    const cOverA = Math.exp(b * x0) / w;
+    const fOverA = Math.exp(b * x1) + cOverA * x1;
+    const a = T / (Math.exp(b) + cOverA - fOverA);
+    this.a = a;
+    this.b = b;
+    this.c = cOverA * a;
+    this.f = fOverA * a;
+    this.w = w;
+    this.x1 = x1;
+    this.xTaylor = x1 + w / 4;
+    const taylor = new Float64Array(TAYLOR_LENGTH);
+    let coef = a * Math.exp(b * x1);
+    for (let i = 0; i < TAYLOR_LENGTH; i++) {
+      coef *= b / (i + 1);
+      taylor[i] = coef;
+    }
+    taylor[0]! += this.c;
+    this.taylor = taylor;
+    this.linearTop = Math.abs(this.inverse(x0));
+  }
+
+  private series(scale: number): number {
+    const x = scale - this.x1;
+    const t = this.taylor;
+    let sum = t[TAYLOR_LENGTH - 1]! * x;
+    for (let i = TAYLOR_LENGTH - 2; i >= 0; i--) sum = (sum + t[i]!) * x;
+    return sum;
+  }
+
+  apply(value: number): number {
+    if (value === 0) return this.x1;
+    if (Number.isNaN(value)) return Number.NaN;
+    const negative = value < 0;
+    if (negative) value = -value;
+    const { a, b, c, f } = this;
+    let x = value < this.linearTop ? this.x1 + (value * this.w) / this.linearTop : Math.log(value / a) / b;
+    const tolerance = x > 1 ? 3 * x * EPS : 3 * EPS;
+    for (let i = 0; i < 50; i++) {
+      const ae2bx = a * Math.exp(b * x);
+      const y = x < this.xTaylor ? this.series(x) - value : ae2bx + c * x - (f + value);
+      const abe2bx = b * ae2bx;
+      const dy = abe2bx + c;
+      const ddy = b * abe2bx;
+      const delta = y / (dy * (1 - (y * ddy) / (2 * dy * dy)));
+      x -= delta;
+      if (Math.abs(delta) < tolerance) return negative ? 2 * this.x1 - x : x;
+      if (!Number.isFinite(x)) break;
+    }
+    return Number.NaN;
+  }
+
+  inverse(scale: number): number {
+    const negative = scale < this.x1;
+    if (negative) scale = 2 * this.x1 - scale;
+    const v = scale < this.xTaylor ? this.series(scale) : this.a * Math.exp(this.b * scale) + this.c * scale - this.f;
+    return negative ? -v : v;
+  }
+
+  applyArray(values: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+    return out;
+  }
+}
+
+/** fratio(x, y, A, B, C) = A · (x − B) / (y − C), Gating-ML 2.0 ratio dimensions. */
+export function fratio(x: number, y: number, A: number, B: number, C: number): number {
+  return (A * (x - B)) / (y - C);
+}
+
+/**
+ * A logicle fitted to the data (Parks et al. 2006): T = the largest value (at least 1), M = 4.5, A = 0, and
+ * W = (M − log10(T / |r|)) / 2 with r the 5th percentile of the negative values, so the near-linear zone just holds
+ * the negative spread (clamped to 0 … M/2; 0.5 when there are no negative values).
+ */
+export function fitLogicle(values: ArrayLike<number>, mask?: ArrayLike<number> | null): Logicle {
+  let max = 1;
+  const negatives: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (mask && mask[i] === 0) continue;
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v > max) max = v;
+    if (v < 0) negatives.push(v);
+  }
+  const M = 4.5;
+  let W = 0.5;
+  if (negatives.length > 0) {
+    negatives.sort((a, b) => a - b);
+    const r = Math.abs(negatives[Math.floor(0.05 * (negatives.length - 1))]!);
+    if (r > 0) W = Math.min(M / 2, Math.max(0, (M - Math.log10(max / r)) / 2));
+  }
+  return new Logicle(max, W, M, 0);
+}

@@ -1,0 +1,126 @@
+/**
+ * The conditional maximum-likelihood odds ratio of a 2x2 table and its exact confidence interval, computed the way
+ * R's `fisher.test` computes them (R Core Team, stats::fisher.test; Fisher RA, J R Stat Soc 1922;85:87-94 for the
+ * conditional test; the interval inverts the two one-sided tests, as in Agresti A, Categorical Data Analysis, 3rd ed.
+ * 2013, sec. 16.6.4). The table is conditioned on its margins, so the count in the top-left cell follows Fisher's
+ * noncentral hypergeometric distribution with the odds ratio as noncentrality.
+ *
+ * Table layout (rows are groups, columns are outcome yes / no):
+ *
+ *               yes   no
+ *   group A      a     b
+ *   group B      c     d
+ *
+ * The odds ratio is (odds of "yes" in A) / (odds of "yes" in B); the sample odds ratio would be ad/bc.
+ */
+import binomcoefln from '@stdlib/math-base-special-binomcoefln';
+import { uniroot } from './roots.ts';
+
+export type Table2x2 = readonly [readonly [number, number], readonly [number, number]];
+
+/** The distribution of the top-left cell given the margins. */
+export interface ConditionalDistribution {
+  /** Observed top-left count. */
+  x: number;
+  /** Smallest and largest possible top-left count. */
+  lo: number;
+  hi: number;
+  /** lo..hi */
+  support: number[];
+  /** log of the central (odds ratio 1) hypergeometric probabilities over the support. */
+  logdc: number[];
+}
+
+export function checkTable(table: Table2x2): void {
+  const cells = [table[0][0], table[0][1], table[1][0], table[1][1]];
+  for (const v of cells) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`2x2 table cells must be whole numbers >= 0 (got ${cells.join(', ')})`);
+  }
+}
+
+export function conditionalDistribution(table: Table2x2): ConditionalDistribution {
+  checkTable(table);
+  const [[a, b], [c, d]] = table;
+  // R: m = column 1 total, n = column 2 total, k = row 1 total, x = top-left cell.
+  const m = a + c;
+  const n = b + d;
+  const k = a + b;
+  const lo = Math.max(0, k - n);
+  const hi = Math.min(k, m);
+  const support: number[] = [];
+  const logdc: number[] = [];
+  const logTotal = binomcoefln(m + n, k);
+  for (let i = lo; i <= hi; i++) {
+    support.push(i);
+    logdc.push(binomcoefln(m, i) + binomcoefln(n, k - i) - logTotal);
+  }
+  return { x: a, lo, hi, support, logdc };
+}
+
+/** Probabilities over the support under odds ratio `ncp` (R's `dnhyper`). */
+export function dnhyper(dist: ConditionalDistribution, ncp: number): number[] {
+  const logNcp = Math.log(ncp);
+  const d = dist.logdc.map((l, i) => l + logNcp * dist.support[i]!);
+  const max = Math.max(...d);
+  const e = d.map((v) => Math.exp(v - max));
+  const sum = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / sum);
+}
+
+/** Mean of the top-left cell under odds ratio `ncp` (R's `mnhyper`). */
+function mnhyper(dist: ConditionalDistribution, ncp: number): number {
+  if (ncp === 0) return dist.lo;
+  if (ncp === Infinity) return dist.hi;
+  const d = dnhyper(dist, ncp);
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += dist.support[i]! * d[i]!;
+  return s;
+}
+
+/** P(X <= q), or P(X >= q) with `upper`, under odds ratio `ncp` (R's `pnhyper`). */
+export function pnhyper(dist: ConditionalDistribution, q: number, ncp: number, upper = false): number {
+  if (ncp === 0) return upper ? Number(q <= dist.lo) : Number(q >= dist.lo);
+  if (ncp === Infinity) return upper ? Number(q <= dist.hi) : Number(q >= dist.hi);
+  const d = dnhyper(dist, ncp);
+  let s = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = dist.support[i]!;
+    if (upper ? v >= q : v <= q) s += d[i]!;
+  }
+  return s;
+}
+
+/** Conditional maximum-likelihood estimate of the odds ratio (R's `mle`): 0 at the lower end, Infinity at the upper. */
+export function conditionalMleOddsRatio(dist: ConditionalDistribution): number {
+  const { x, lo, hi } = dist;
+  if (x === lo) return 0;
+  if (x === hi) return Infinity;
+  const mu = mnhyper(dist, 1);
+  if (mu > x) return uniroot((t) => mnhyper(dist, t) - x, 0, 1);
+  if (mu < x) return 1 / uniroot((t) => mnhyper(dist, 1 / t) - x, Number.EPSILON, 1);
+  return 1;
+}
+
+/** Exact two-sided confidence interval for the odds ratio (R's `ncp.L` / `ncp.U` with alpha = (1 - level) / 2). */
+export function exactOddsRatioInterval(dist: ConditionalDistribution, level = 0.95): [number, number] {
+  if (!(level > 0 && level < 1)) throw new RangeError(`confidence level must be between 0 and 1 (got ${level})`);
+  const alpha = (1 - level) / 2;
+  const { x, lo, hi } = dist;
+  let upper: number;
+  if (x === hi) upper = Infinity;
+  else {
+    const p = pnhyper(dist, x, 1);
+    if (p < alpha) upper = uniroot((t) => pnhyper(dist, x, t) - alpha, 0, 1);
+    else if (p > alpha) upper = 1 / uniroot((t) => pnhyper(dist, x, 1 / t) - alpha, Number.EPSILON, 1);
+    else upper = 1;
+  }
+  let lower: number;
+  if (x === lo) lower = 0;
+  else {
+    const p = pnhyper(dist, x, 1, true);
+    if (p > alpha) lower = uniroot((t) => pnhyper(dist, x, t, true) - alpha, 0, 1);
+    else if (p < alpha) lower = 1 / uniroot((t) => pnhyper(dist, x, 1 / t, true) - alpha, Number.EPSILON, 1);
+    else lower = 1;
+  }
+  return [lower, upper];
+}

@@ -1,0 +1,192 @@
+/**
+ * The study's mutation file (MUTATION_EXTENDED / MAF), streamed: what the cohort import needs, validated against the
+ * cBioPortal File-Formats "Mutation Data" rules. Columns are found by header name (their order is not fixed);
+ * `#` lines before the header (e.g. `#version 2.4`) are skipped.
+ *
+ * Note: a general MAF reader lives in ../maf/; this one is deliberately narrow (cBioPortal's required columns, its
+ * Variant_Classification list and import filters) and fast enough for a million rows.
+ */
+import { StudyFileError, columnLabel } from './errors.ts';
+import { readLines } from './lines.ts';
+import { isMissing, parseInteger } from './values.ts';
+
+/** Columns marked "Required" in File-Formats, "cBioPortal mutation data file format". */
+export const MAF_REQUIRED_COLUMNS = ['Hugo_Symbol', 'NCBI_Build', 'Variant_Classification', 'Reference_Allele', 'Tumor_Seq_Allele2', 'Tumor_Sample_Barcode', 'HGVSp_Short'] as const;
+
+/** Variant_Classification values File-Formats lists as allowed ("Variant classification filter"). */
+export const VARIANT_CLASSIFICATIONS: ReadonlySet<string> = new Set([
+  'Frame_Shift_Del', 'Frame_Shift_Ins', 'In_Frame_Del', 'In_Frame_Ins', 'Missense_Mutation', 'Nonsense_Mutation', 'Silent',
+  'Splice_Site', 'Translation_Start_Site', 'Nonstop_Mutation', "3'UTR", "3'Flank", "5'UTR", "5'Flank", 'IGR', 'Intron', 'RNA',
+  'Targeted_Region', 'De_novo_Start_InFrame', 'De_novo_Start_OutOfFrame', 'Splice_Region', 'Unknown',
+]);
+
+/**
+ * cBioPortal's default import filter when the meta file has no `variant_classification_filter`: "Silent, Intron, IGR,
+ * 3'UTR, 5'UTR, 3'Flank and 5'Flank, except for the promoter mutations of the TERT gene" (File-Formats).
+ */
+export const DEFAULT_VARIANT_FILTER: ReadonlySet<string> = new Set(['Silent', 'Intron', 'IGR', "3'UTR", "5'UTR", "3'Flank", "5'Flank"]);
+
+const USED_COLUMNS = ['Chromosome', 'End_Position', 'Entrez_Gene_Id', 'HGVSp_Short', 'Hugo_Symbol', 'Mutation_Status', 'NCBI_Build', 'Reference_Allele', 'Start_Position', 'Tumor_Sample_Barcode', 'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'Variant_Classification', 'Variant_Type', 't_alt_count', 't_ref_count'] as const;
+
+/** Mutation_Status values that are "not loaded" (File-Formats). */
+const NOT_LOADED_STATUS: ReadonlySet<string> = new Set(['none', 'loh', 'wildtype']);
+
+export interface StudyMutation {
+  line: number;
+  sampleId: string;
+  gene: string;
+  entrezGeneId: number | null;
+  ncbiBuild: string;
+  chromosome: string | null;
+  startPosition: number | null;
+  endPosition: number | null;
+  variantClassification: string;
+  variantType: string | null;
+  referenceAllele: string;
+  /** The tumour allele chosen by File-Formats' "Tumor seq allele ambiguity" rule. */
+  tumorAllele: string;
+  /** HGVSp_Short without the `p.` prefix (`L755S`); null when empty. */
+  proteinChange: string | null;
+  tAltCount: number | null;
+  tRefCount: number | null;
+  mutationStatus: string | null;
+}
+
+export interface MutationReadStats {
+  rows: number;
+  kept: number;
+  /** Rows dropped by the Variant_Classification filter, by class. */
+  filtered: Record<string, number>;
+  /** Rows dropped because Mutation_Status is None / LOH / Wildtype. */
+  notLoadedStatus: number;
+}
+
+export interface MutationReadOptions {
+  /** Variant classifications to drop; default DEFAULT_VARIANT_FILTER. An empty set keeps everything. */
+  filter?: ReadonlySet<string>;
+  /** Sample IDs defined in the clinical sample file; a row naming another sample is an error. */
+  samples?: ReadonlySet<string>;
+  stats?: MutationReadStats;
+}
+
+export function emptyMutationStats(): MutationReadStats {
+  return { rows: 0, kept: 0, filtered: {}, notLoadedStatus: 0 };
+}
+
+const NUCLEOTIDES = /^[ACGT]+$/i;
+
+/** Parse the meta file's `variant_classification_filter` (comma-separated; empty = no filtering). */
+export function parseVariantFilter(value: string | undefined, file: string, line: number | null): ReadonlySet<string> {
+  if (value === undefined) return DEFAULT_VARIANT_FILTER;
+  const out = new Set<string>();
+  for (const v of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!VARIANT_CLASSIFICATIONS.has(v)) throw new StudyFileError(file, line, 'variant_classification_filter', `'${v}' is not a Variant_Classification`);
+    out.add(v);
+  }
+  return out;
+}
+
+export async function* readStudyMutations(path: string, file: string, options: MutationReadOptions = {}): AsyncGenerator<StudyMutation> {
+  const filter = options.filter ?? DEFAULT_VARIANT_FILTER;
+  const stats = options.stats ?? emptyMutationStats();
+  let col: Record<string, number> | null = null;
+  let I: Record<(typeof USED_COLUMNS)[number], number | undefined> | null = null;
+  let names: string[] = [];
+  let width = 0;
+  for await (const { n, text } of readLines(path)) {
+    if (text.startsWith('#')) continue;
+    if (col === null) {
+      names = text.split('\t').map((s) => s.trim());
+      while (names.length && names[names.length - 1] === '') names.pop();
+      width = names.length;
+      col = {};
+      names.forEach((name, i) => {
+        if (col![name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col![name]! + 1})`);
+        col![name] = i;
+      });
+      for (const req of MAF_REQUIRED_COLUMNS) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing (the header is the first line not starting with #)`);
+      // A fixed-shape index object: per-row lookups stay fast for a million rows.
+      I = Object.fromEntries(USED_COLUMNS.map((k) => [k, col![k]])) as Record<(typeof USED_COLUMNS)[number], number | undefined>;
+      continue;
+    }
+    if (text.trim() === '') continue;
+    const f = text.split('\t');
+    if (f.length < width) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${width}`);
+    stats.rows++;
+    const c = col;
+    const ix = I!;
+    const at = (i: number | undefined): string | null => (i === undefined ? null : f[i]!.trim());
+    const cell = (name: string) => columnLabel(c[name]!, name);
+
+    const gene = at(ix.Hugo_Symbol)!;
+    const entrezRaw = at(ix.Entrez_Gene_Id);
+    let entrezGeneId: number | null = null;
+    if (entrezRaw !== null && !isMissing(entrezRaw)) {
+      entrezGeneId = parseInteger(entrezRaw);
+      if (entrezGeneId === null || entrezGeneId < 0) throw new StudyFileError(file, n, cell('Entrez_Gene_Id'), `'${entrezRaw}' is not an Entrez gene ID (a whole number)`);
+    }
+    if (gene === '' && entrezGeneId === null) throw new StudyFileError(file, n, cell('Hugo_Symbol'), 'empty gene symbol and no Entrez_Gene_Id');
+    const sampleId = at(ix.Tumor_Sample_Barcode)!;
+    if (sampleId === '') throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), 'empty sample ID');
+    if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), `sample '${sampleId}' is not in the clinical sample file`);
+    const vc = at(ix.Variant_Classification)!;
+    if (!VARIANT_CLASSIFICATIONS.has(vc)) throw new StudyFileError(file, n, cell('Variant_Classification'), `'${vc}' is not a cBioPortal Variant_Classification (e.g. Missense_Mutation, Nonsense_Mutation, Frame_Shift_Del, In_Frame_Ins, Splice_Site, Silent)`);
+    const ncbiBuild = at(ix.NCBI_Build)!;
+    if (ncbiBuild === '') throw new StudyFileError(file, n, cell('NCBI_Build'), 'empty; expected GRCh37 or GRCh38');
+    const ref = at(ix.Reference_Allele)!;
+    if (ref === '') throw new StudyFileError(file, n, cell('Reference_Allele'), 'empty');
+    const a2 = at(ix.Tumor_Seq_Allele2)!;
+    const a1 = at(ix.Tumor_Seq_Allele1);
+    if (a2 === '' && (a1 === null || a1 === '')) throw new StudyFileError(file, n, cell('Tumor_Seq_Allele2'), 'empty (no tumour allele)');
+    const ints: Record<string, number | null> = {};
+    for (const name of ['Start_Position', 'End_Position', 't_alt_count', 't_ref_count']) {
+      const v = at(ix[name as (typeof USED_COLUMNS)[number]]);
+      if (v === null || isMissing(v)) {
+        ints[name] = null;
+        continue;
+      }
+      const x = parseInteger(v);
+      if (x === null || x < 0) throw new StudyFileError(file, n, cell(name), `'${v}' is not a whole number >= 0`);
+      ints[name] = x;
+    }
+    if (ints.Start_Position !== null && ints.End_Position !== null && ints.End_Position! < ints.Start_Position!) {
+      throw new StudyFileError(file, n, cell('End_Position'), `${ints.End_Position} is before Start_Position ${ints.Start_Position}`);
+    }
+    const status = at(ix.Mutation_Status);
+    if (status !== null && NOT_LOADED_STATUS.has(status.toLowerCase())) {
+      stats.notLoadedStatus++;
+      continue;
+    }
+    // File-Formats "Filtered mutations": Entrez 0 with Hugo_Symbol Unknown is parsed as IGR.
+    const effectiveClass = entrezGeneId === 0 && gene === 'Unknown' ? 'IGR' : vc;
+    if (filter.has(effectiveClass) && !(gene === 'TERT' && effectiveClass === "5'Flank")) {
+      stats.filtered[effectiveClass] = (stats.filtered[effectiveClass] ?? 0) + 1;
+      continue;
+    }
+    // Tumor seq allele ambiguity: prefer Allele1 when it is a valid nucleotide string that differs from the reference.
+    const tumorAllele = a1 !== null && NUCLEOTIDES.test(a1) && a1 !== ref ? a1 : a2 !== '' ? a2 : (a1 as string);
+    const hgvsp = at(ix.HGVSp_Short)!;
+    const proteinChange = isMissing(hgvsp) ? null : hgvsp.startsWith('p.') ? hgvsp.slice(2) : hgvsp;
+    const chromosome = at(ix.Chromosome);
+    stats.kept++;
+    yield {
+      line: n,
+      sampleId,
+      gene,
+      entrezGeneId,
+      ncbiBuild,
+      chromosome: chromosome === null || chromosome === '' ? null : chromosome,
+      startPosition: ints.Start_Position ?? null,
+      endPosition: ints.End_Position ?? null,
+      variantClassification: vc,
+      variantType: at(ix.Variant_Type) || null,
+      referenceAllele: ref,
+      tumorAllele,
+      proteinChange: proteinChange === '' ? null : proteinChange,
+      tAltCount: ints.t_alt_count ?? null,
+      tRefCount: ints.t_ref_count ?? null,
+      mutationStatus: status === null || status === '' ? null : status,
+    };
+  }
+  if (col === null) throw new StudyFileError(file, null, null, 'no header line (the file is empty or has only # lines)');
+}

@@ -1,0 +1,1 @@
+export { MafVariantFile, type MafReadOptions } from './reader.ts';

@@ -1,0 +1,147 @@
+/**
+ * The report's figures as inline SVG, drawn with Observable Plot on the server: Plot takes a `document` option, and
+ * linkedom supplies a small DOM for it (no browser, no jsdom). linkedom serialises text and attribute values
+ * escaped, so a hostile drug name or sample id comes out as inert text (tested).
+ *
+ * - HER2 timeline: samples on a time axis with their HER2 category and ER status, and one bar per treatment.
+ * - Cytometry: the stem-cell populations' fractions with their Wilson 95% intervals and the detection limit.
+ *   (The cytometry engineer's density plot, `renderCytometrySvg` in @her2scope/formats, needs the events; the
+ *   analysis keeps only the summary, so this is the summary's bar chart.)
+ */
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { AnalysisResult, SampleAnalysis } from '@her2scope/core';
+import { cytometryView, type CytometryView, utcDate } from './common.ts';
+
+type PlotDocument = NonNullable<Plot.PlotOptions['document']>;
+
+const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
+
+export const HER2_COLOURS: Record<string, string> = {
+  'HER2-positive': '#b2182b',
+  'HER2-low': '#ef8a62',
+  'HER2-ultralow': '#fddbc7',
+  'HER2-null': '#d9d9d9',
+  'HER2-0': '#d9d9d9',
+  'HER2-negative': '#bdbdbd',
+  pending: '#8073ac',
+};
+export const ER_COLOURS: Record<string, string> = { positive: '#2166ac', 'low-positive': '#92c5de', negative: '#e0e0e0', 'not-tested': '#ffffff' };
+
+const DAY = 86_400_000;
+
+function outer(node: unknown): string {
+  return (node as { outerHTML: string }).outerHTML;
+}
+
+interface SamplePoint {
+  id: string;
+  date: Date;
+  her2: string;
+  her2Colour: string;
+  er: string;
+  erColour: string;
+  title: string;
+}
+
+function samplePoint(s: SampleAnalysis): SamplePoint {
+  const h = s.classification?.her2 ?? null;
+  const er = s.classification?.er ?? null;
+  const her2 = !s.classification ? 'no pathology' : h ? h.category : 'HER2 not tested';
+  const erText = !er ? 'no pathology' : er.status === 'not-tested' ? 'ER not tested' : `ER ${er.status}${er.percent !== null ? ` ${er.percent}%` : ''}`;
+  return {
+    id: s.id,
+    date: utcDate(s.collected),
+    her2,
+    her2Colour: h ? (HER2_COLOURS[h.category] ?? '#bdbdbd') : '#ffffff',
+    er: erText,
+    erColour: er ? (ER_COLOURS[er.status] ?? '#ffffff') : '#ffffff',
+    title: `${s.id} (${s.type}, ${s.site}, ${s.collected}): ${her2}${h ? ` (${h.status})` : ''}; ${erText}`,
+  };
+}
+
+/**
+ * The HER2 timeline: one column per sample (dashed rule, id on top), a HER2 row coloured by category, an ER row
+ * coloured by status, and a row per drug with a bar from start to end (open-ended treatments run to the last date).
+ */
+export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
+  const points = r.samples.map(samplePoint);
+  const dates = [...points.map((p) => p.date.getTime()), ...r.treatments.flatMap((t) => [utcDate(t.start).getTime(), ...(t.end ? [utcDate(t.end).getTime()] : [])])];
+  const lo = Math.min(...dates);
+  const hi = Math.max(...dates);
+  const pad = Math.max(60 * DAY, (hi - lo) * 0.05);
+  const domain: [Date, Date] = [new Date(lo - pad), new Date(hi + pad)];
+  const drugs = [...new Set(r.treatments.map((t) => t.drug))];
+  const rows = ['HER2', 'ER', ...drugs.map((d) => `℞ ${d}`)];
+  const bars = r.treatments.map((t) => ({
+    row: `℞ ${t.drug}`,
+    start: utcDate(t.start),
+    end: t.end ? utcDate(t.end) : new Date(hi + pad / 2),
+    title: `${t.drug}: ${t.start} to ${t.end ?? 'ongoing'}${t.response ? ` (${t.response})` : ''}`,
+    label: t.end ? '' : 'ongoing →',
+  }));
+  const svg = Plot.plot({
+    document: document as unknown as PlotDocument,
+    className: 'h2s-timeline',
+    width,
+    height: 70 + rows.length * 44 + 40,
+    marginLeft: 150,
+    marginRight: 30,
+    marginTop: 50,
+    style: { fontSize: '13px', background: 'white', color: '#222' },
+    x: { type: 'utc', domain, label: null, grid: true },
+    y: { domain: rows, label: null, padding: 0.25 },
+    color: { type: 'identity' },
+    marks: [
+      Plot.barX(bars, { x1: 'start', x2: 'end', y: 'row', fill: '#9ecae1', stroke: '#3182bd', title: 'title', rx: 3 }),
+      Plot.text(bars, { x: 'end', y: 'row', text: 'label', textAnchor: 'end', dx: -4, fill: '#08519c' }),
+      Plot.ruleX(points, { x: 'date', stroke: '#888', strokeDasharray: '4,3' }),
+      Plot.text(points, { x: 'date', text: 'id', frameAnchor: 'top', lineAnchor: 'bottom', dy: -6, fontWeight: 'bold' }),
+      Plot.dot(points, { x: 'date', y: () => 'HER2', r: 9, fill: 'her2Colour', stroke: '#333', title: 'title' }),
+      Plot.text(points, { x: 'date', y: () => 'HER2', text: 'her2', dy: 17, lineAnchor: 'top' }),
+      Plot.dot(points, { x: 'date', y: () => 'ER', r: 9, symbol: 'square', fill: 'erColour', stroke: '#333', title: 'title' }),
+      Plot.text(points, { x: 'date', y: () => 'ER', text: 'er', dy: 17, lineAnchor: 'top' }),
+    ],
+  });
+  return outer(svg);
+}
+
+/** Bar chart of the cytometry populations (percent of their parent) with 95% intervals and the detection limit. */
+export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): string | null {
+  const c: CytometryView | null = cytometryView(sample.cytometry);
+  if (!c || c.populations.length === 0) return null;
+  const data = c.populations.map((p) => ({
+    name: p.name,
+    pct: (p.fraction ?? 0) * 100,
+    lo: p.ci95 ? p.ci95[0] * 100 : null,
+    hi: p.ci95 ? p.ci95[1] * 100 : null,
+    title: `${p.name}: ${p.count} of ${p.parent}${p.fraction !== null ? ` = ${(p.fraction * 100).toFixed(2)}%` : ''}${p.ci95 ? ` (95% CI ${(p.ci95[0] * 100).toFixed(2)}-${(p.ci95[1] * 100).toFixed(2)}%)` : ''}`,
+    label: p.fraction !== null ? `${(p.fraction * 100).toFixed(2)}%` : 'n/a',
+  }));
+  const max = Math.max(...data.map((d) => d.hi ?? d.pct), (c.detectionLimit ?? 0) * 100, 0.1);
+  const marks: Plot.Markish[] = [
+    Plot.barX(data, { x: 'pct', y: 'name', fill: (d: { name: string }) => (d.name === 'HER2+CD44+CD24-low' ? '#b2182b' : '#9ecae1'), title: 'title' }),
+    Plot.ruleY(data.filter((d) => d.lo !== null), { y: 'name', x1: 'lo', x2: 'hi', stroke: '#222', strokeWidth: 2 }),
+    Plot.text(data, { x: (d: { hi: number | null; pct: number }) => d.hi ?? d.pct, y: 'name', text: 'label', textAnchor: 'start', dx: 6 }),
+    Plot.ruleX([0]),
+  ];
+  if (c.detectionLimit !== null) {
+    marks.push(Plot.ruleX([c.detectionLimit * 100], { stroke: '#d62728', strokeDasharray: '5,3' }));
+    marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4 }));
+  }
+  const svg = Plot.plot({
+    document: document as unknown as PlotDocument,
+    className: 'h2s-cytometry',
+    width,
+    height: 60 + data.length * 34 + 40,
+    marginLeft: 170,
+    marginRight: 90,
+    marginTop: 30,
+    style: { fontSize: '12px', background: 'white', color: '#222' },
+    x: { domain: [0, max * 1.15], label: null, grid: true, tickFormat: (d: number) => `${d}%` },
+    y: { domain: data.map((d) => d.name), label: null },
+    color: { type: 'identity' },
+    marks,
+  });
+  return outer(svg);
+}

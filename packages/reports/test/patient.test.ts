@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHTML } from 'linkedom';
+import { renderClinicianHtml, renderPatientSummaryHtml } from '../src/index.ts';
+import { analyse, ALL, caseA, caseB, caseC, HOSTILE, hostileCase } from './fixtures.ts';
+import { readability, visibleText } from './readability.ts';
+
+const a = analyse(caseA());
+const text = (h: string) => visibleText(h).replace(/\s+/g, ' ');
+
+test('readability: the formula gives the published values on reference sentences', () => {
+  // One sentence, 6 one-syllable words: 0.39*6 + 11.8*1 - 15.59 = -1.45.
+  assert.equal(Number(readability('<p>The cat sat on the mat.</p>').grade.toFixed(2)), -1.45);
+  // Two blocks = two sentences; "information" has 4 syllables: words 6, syllables 9.
+  const r = readability('<p>We read the information.</p><p>It helps.</p>');
+  assert.deepEqual({ sentences: r.sentences, words: r.words, syllables: r.syllables }, { sentences: 2, words: 6, syllables: 9 });
+});
+
+test('patient summary reads at or below the 6th-8th-grade target (Flesch-Kincaid), unlike the clinician report', () => {
+  for (const [name, r] of ALL()) {
+    const { grade, words } = readability(renderPatientSummaryHtml(r));
+    assert.ok(words > 300, `${name}: a real summary (${words} words)`);
+    assert.ok(grade <= 8 && grade >= 2, `${name}: grade ${grade.toFixed(1)} should be within 2-8`);
+  }
+  // The same measure rates the clinician report as hard: it can tell the two apart.
+  const clin = readability(renderClinicianHtml(a).replace(/<svg[\s\S]*?<\/svg>/g, '')).grade;
+  const pat = readability(renderPatientSummaryHtml(a)).grade;
+  assert.ok(clin > 9 && clin > pat + 4, `clinician report grade ${clin.toFixed(1)} vs patient ${pat.toFixed(1)}`);
+});
+
+test('patient summary: no unexplained jargon; every technical word it uses is in "Words used here"', () => {
+  for (const [name, r] of ALL()) {
+    const h = renderPatientSummaryHtml(r);
+    const body = text(h);
+    for (const banned of ['VAF', 'allele', 'variant', 'IHC', 'ISH', 'HGVS', 'metastasis', 'FISH', 'CIViC', 'p.L755S', 'c.2264', 'missense', 'somatic', 'amplif', 'HR+', 'subtype', 'KB ']) {
+      assert.ok(!body.includes(banned), `${name}: '${banned}' should not appear`);
+    }
+    const terms = [...parseHTML(h).document.querySelectorAll('dt')].map((d) => d.textContent);
+    for (const used of ['HER2', 'ER', 'PR', 'Sample', 'Gene', 'Mutation', 'Lymph node']) assert.ok(terms.some((t) => t.startsWith(used)), `${name}: '${used}' explained`);
+    for (const g of new Set(r.samples.flatMap((s) => s.findings.map((f) => f.gene)))) assert.ok(terms.includes(g), `${name}: gene ${g} explained`);
+  }
+});
+
+test('patient summary: the acquired ERBB2 change in plain words, with the same share of tumour DNA (VAF 0.31)', () => {
+  const body = text(renderPatientSummaryHtml(a));
+  assert.match(
+    body,
+    /A new change was found in the ERBB2 gene in the sample from the liver \(February 1, 2019\)\. It was not in the sample from the breast \(March 2, 2016\)\. About 31 in 100 pieces of tumor DNA that were read had this change\. It showed up after 33 months of letrozole\./,
+  );
+  assert.match(body, /ERBB2 The gene for HER2\./);
+  assert.match(body, /HER2: HER2-low\. This means the cancer cells have a small amount of HER2 on their surface\./);
+  assert.match(body, /Is trastuzumab deruxtecan a choice for me\? Why or why not\?/);
+  assert.match(body, /My test results changed over time\. Does that change my choices\?/);
+});
+
+test('patient summary: HER2 conversion and hidden stem cells in plain words', () => {
+  const b = text(renderPatientSummaryHtml(analyse(caseB())));
+  assert.match(b, /Your HER2 result changed\. It was HER2-zero in the sample from the breast \(June 15, 2015\)\. It was HER2-positive in the sample from the bone \(September 3, 2020\)\./);
+  const c = text(renderPatientSummaryHtml(analyse(caseC())));
+  assert.match(c, /It found a small group of cells with HER2 that the main HER2 test did not show\. Scientists are still studying what this means\./);
+  assert.match(c, /a sample from a lymph node \(cancer that came back\)/);
+});
+
+test('patient summary: notice, synthetic label, questions for the care team', () => {
+  const h = renderPatientSummaryHtml(a);
+  const doc = parseHTML(h).document;
+  assert.deepEqual([...doc.querySelectorAll('.notice')].map((n) => n.textContent), ['For research use; not a medical device.', 'For research use; not a medical device.']);
+  assert.equal(doc.querySelector('.synthetic')!.textContent, 'This is a made-up example. It is not a real person.');
+  const h2 = [...doc.querySelectorAll('h2')].map((x) => x.textContent);
+  assert.ok(h2.includes('Questions to ask your care team'));
+  const qs = [...doc.querySelectorAll('h2')].find((x) => x.textContent === 'Questions to ask your care team')!.nextElementSibling!.querySelectorAll('li');
+  assert.ok(qs.length >= 5);
+  const real = renderPatientSummaryHtml({ ...a, patient: { ...a.patient, synthetic: false } });
+  assert.equal(parseHTML(real).document.querySelector('.synthetic'), null);
+  assert.match(h, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
+  assert.doesNotMatch(h, /<script|<link|<img/i);
+});
+
+test('patient summary: hostile id and drug name come out as text', () => {
+  const h = renderPatientSummaryHtml(analyse(hostileCase()));
+  assert.doesNotMatch(h, /<script/i);
+  const doc = parseHTML(h).document;
+  assert.equal(doc.querySelectorAll('script').length, 0);
+  assert.ok(doc.body.textContent.includes(`Name or number on file: ${HOSTILE}`));
+  assert.ok(doc.body.textContent.includes(`33 months of letrozole ${HOSTILE}`));
+});

@@ -1,0 +1,236 @@
+/**
+ * `buildServer(options)`: the her2scope HTTP API and the host of the web app, as a Fastify instance (tests use
+ * `app.inject`; `her2scope serve` calls `listen`).
+ *
+ * Request pipeline for /api: the session cookie is resolved in `onRequest` (before any body is parsed), then the
+ * route's permission is checked: no session -> 401; a state-changing method without the session's CSRF token ->
+ * 403 `csrf`; a role without the permission -> 403 `forbidden` (audited). Routes declare their permission in
+ * `config.permission`; a route without one is public (health, OpenAPI, login).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { InputError } from '@her2scope/core';
+import { loadKnowledgeBase } from '@her2scope/kb';
+import type { Storage } from '@her2scope/storage';
+import { ClinicalStore, isUniqueViolation, type Actor, type User } from '@her2scope/storage/clinical';
+import { can, type Permission } from './auth/roles.ts';
+import { CSRF_HEADER, SESSION_COOKIE, sessionId, tokensEqual } from './auth/session.ts';
+import { FileStore } from './files.ts';
+import { HttpError } from './http-error.ts';
+import { JobRunner } from './jobs/runner.ts';
+import { registerRoutes } from './routes.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs; none = public. */
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    auth: { user: User; sessionId: string; csrfToken: string } | null;
+  }
+  interface FastifyInstance {
+    her2scope: ServerContext;
+  }
+}
+
+export interface ServerOptions {
+  /** The open database (`openDatabase(url)` from @her2scope/storage). The caller closes it. */
+  db: Storage;
+  /** Where uploaded files and cached PDFs live. */
+  dataDir: string;
+  /** Folder of the built web app (index.html + assets); null serves the API only. Default: packages/web/dist. */
+  webRoot?: string | null;
+  /** Largest accepted upload in bytes (default 2 GiB). */
+  uploadLimitBytes?: number;
+  /** Login attempts per client IP per window (default 10 per minute). */
+  loginRateLimit?: { max: number; windowMs: number };
+  /** Session lifetime (default 12 h). */
+  sessionTtlMs?: number;
+  /** Mark cookies Secure (set when the server is reached over HTTPS, e.g. behind a TLS proxy). */
+  secureCookies?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy (for the client IP used by the rate limit and the audit log). */
+  trustProxy?: boolean;
+  /** Fastify logger option (default off). Request logs never carry query strings (they can hold patient labels). */
+  logger?: boolean | { level: string };
+  /** Analyses run at once in worker threads (default 1). */
+  analysisConcurrency?: number;
+  /** Stop an analysis after this long (default 30 min). */
+  analysisTimeoutMs?: number;
+  /** Code version recorded with each analysis (default: the package version). */
+  codeVersion?: string;
+}
+
+export interface ServerContext {
+  store: ClinicalStore;
+  files: FileStore;
+  runner: JobRunner;
+  options: Required<Pick<ServerOptions, 'uploadLimitBytes' | 'sessionTtlMs' | 'secureCookies'>>;
+  kbVersion: string;
+  codeVersion: string;
+  actor(req: FastifyRequest): Actor;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_ROOT = resolve(HERE, '..', '..', 'web', 'dist');
+export const GIB = 1024 ** 3;
+
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(HERE, '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const APP_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const store = new ClinicalStore(options.db.db);
+  const files = new FileStore(resolve(options.dataDir));
+  const app = Fastify({
+    logger: options.logger
+      ? {
+          ...(typeof options.logger === 'object' ? options.logger : {}),
+          serializers: {
+            // No query string, headers or body in logs: they can carry patient labels or tokens.
+            req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0] }),
+          },
+        }
+      : false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const codeVersion = options.codeVersion ?? `her2scope ${await packageVersion()}`;
+  const runner = new JobRunner(store, files.dataDir, app.log, {
+    concurrency: Math.max(1, options.analysisConcurrency ?? 1),
+    maxAttempts: 2,
+    timeoutMs: options.analysisTimeoutMs ?? 30 * 60 * 1000,
+  });
+  const ctx: ServerContext = {
+    store,
+    files,
+    runner,
+    options: {
+      uploadLimitBytes: options.uploadLimitBytes ?? 2 * GIB,
+      sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
+      secureCookies: options.secureCookies ?? false,
+    },
+    kbVersion: loadKnowledgeBase().version,
+    codeVersion,
+    actor: (req) => ({ userId: req.auth?.user.id ?? null, username: req.auth?.user.username ?? null, ip: req.ip ?? null }),
+  };
+  app.decorate('her2scope', ctx);
+  app.decorateRequest('auth', null);
+
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ctx.options.uploadLimitBytes, files: 1, fields: 8, fieldSize: 4096, parts: 10 } });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'her2scope API', version: codeVersion, description: 'HER2-centred breast-cancer precision-oncology workbench. For research use; not a medical device.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /api/auth/login.' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken returned by login or GET /api/auth/session; required on POST/PUT/PATCH/DELETE.' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    reply.header('cache-control', 'no-store');
+    const token = req.cookies[SESSION_COOKIE];
+    if (token && token.length <= 128) {
+      const id = sessionId(token);
+      const s = await store.findSession(id);
+      if (s) req.auth = { user: s.user, sessionId: id, csrfToken: s.csrfToken };
+    }
+    const permission = req.routeOptions.config?.permission;
+    if (!permission) return;
+    if (!req.auth) throw new HttpError(401, 'unauthenticated', 'log in first');
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !tokensEqual(sent, req.auth.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token header');
+    }
+    if (!can(req.auth.user.role, permission)) {
+      await store.recordAudit(ctx.actor(req), { action: 'access.denied', entityType: 'route', entityId: `${req.method} ${req.routeOptions.url}`, outcome: 'denied' });
+      throw new HttpError(403, 'forbidden', `the ${req.auth.user.role} role may not do this (needs '${permission}')`);
+    }
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('x-frame-options', 'DENY');
+      reply.header('content-security-policy', APP_CSP);
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validationContext?: string }, req: FastifyRequest, reply: FastifyReply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const v = err.validation[0];
+      const where = [err.validationContext, ...(v?.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.');
+      return reply.code(400).send({ error: 'invalid-input', field: where, message: `${where}: ${v?.message ?? 'invalid'}` });
+    }
+    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+    if (err instanceof InputError) {
+      if (err.name === 'PdfError') return reply.code(503).send({ error: 'pdf-unavailable', message: err.message });
+      return reply.code(400).send({ error: 'invalid-input', field: err.field, message: err.message });
+    }
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') return reply.code(413).send({ error: 'too-large', message: `file is larger than the upload limit (${ctx.options.uploadLimitBytes} bytes)` });
+    if (isUniqueViolation(err)) return reply.code(409).send({ error: 'conflict', message: 'a record with this identifier already exists' });
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: err.statusCode === 429 ? 'rate-limited' : 'bad-request', message: err.message });
+    }
+    req.log.error({ err: { message: err.message, stack: err.stack } }, 'internal error');
+    return reply.code(500).send({ error: 'internal', message: 'internal server error' });
+  });
+
+  await registerRoutes(app, {
+    loginRateLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
+  });
+
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      setHeaders: (res, path) => {
+        res.setHeader('cache-control', path.includes(`${'/assets/'}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><title>her2scope</title><p>The her2scope API is running; the web app is not built (run <code>npm run build -w packages/web</code>). See <a href="/api/openapi.json">/api/openapi.json</a>.</p>'),
+    );
+  }
+
+  // Crash recovery before accepting work: partial uploads and orphaned blobs, interrupted analyses.
+  const cleaned = await files.init(await store.allStoragePaths());
+  const recovered = await runner.recover();
+  if (cleaned.partials || cleaned.orphans || recovered.resumed || recovered.failed) app.log.warn({ ...cleaned, ...recovered }, 'recovered after an unclean stop');
+  await store.deleteExpiredSessions();
+  const sweep = setInterval(() => void store.deleteExpiredSessions().catch(() => undefined), 60 * 60 * 1000);
+  sweep.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(sweep);
+    await runner.stop();
+  });
+  return app;
+}

@@ -1,0 +1,16 @@
+import type { AnalysisResult } from '@her2scope/core';
+import type { AnalysisInput } from '../analysis/input.ts';
+
+/** What the runner hands the worker thread. */
+export interface JobData {
+  analysisId: string;
+  input: AnalysisInput;
+  dataDir: string;
+  minDepth?: number;
+}
+
+/** What the worker posts back. */
+export type WorkerMessage =
+  | { type: 'progress'; progress: number; message: string }
+  | { type: 'done'; result: AnalysisResult; reports: Array<{ format: string; mediaType: string; content: string; sha256: string }> }
+  | { type: 'error'; message: string; input: boolean };

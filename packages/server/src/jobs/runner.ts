@@ -1,0 +1,141 @@
+/**
+ * Runs queued analyses, each in its own worker thread (so a large VCF never blocks the HTTP event loop), a few at a
+ * time. Progress goes to the analysis row (the web app polls it). The result and its reports are stored in one
+ * transaction when the worker finishes; a failure marks the row failed with the message.
+ *
+ * After a crash or kill, `recover()` (called on start) puts runs that were `running` back in the queue once
+ * ("resumed after a server restart"); a run interrupted again is marked failed, so a run that kills the server
+ * cannot loop forever. Nothing half-written can exist: until the final transaction a run has no result.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClinicalStore } from '@her2scope/storage/clinical';
+import type { AnalysisInput } from '../analysis/input.ts';
+import type { JobData, WorkerMessage } from './messages.ts';
+
+export interface RunnerOptions {
+  concurrency: number;
+  /** Attempts before an interrupted run is marked failed (default 2: the first run and one resume). */
+  maxAttempts: number;
+  /** A run taking longer is stopped and marked failed. */
+  timeoutMs: number;
+  minDepth?: number;
+}
+
+export class JobRunner {
+  private readonly queue: string[] = [];
+  private readonly running = new Map<string, Worker>();
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: ClinicalStore,
+    private readonly dataDir: string,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  /** Resume or fail runs interrupted by a restart, then queue everything waiting. */
+  async recover(): Promise<{ resumed: number; failed: number }> {
+    let resumed = 0;
+    let failed = 0;
+    for (const a of await this.store.listAnalysesByStatus(['running'])) {
+      if (a.attempts >= this.options.maxAttempts) {
+        await this.store.failAnalysis(a.id, `interrupted ${a.attempts} times by a server restart; not retried`);
+        failed++;
+      } else {
+        await this.store.requeueAnalysis(a.id);
+        resumed++;
+      }
+    }
+    for (const a of await this.store.listAnalysesByStatus(['queued'])) this.enqueue(a.id);
+    return { resumed, failed };
+  }
+
+  enqueue(id: string): void {
+    if (this.stopped || this.queue.includes(id) || this.running.has(id)) return;
+    this.queue.push(id);
+    this.pump();
+  }
+
+  /** Resolves when no run is queued or running (tests). */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 && this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop all workers. Their rows stay `running` and are recovered by the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    await Promise.all([...this.running.values()].map((w) => w.terminate()));
+    this.running.clear();
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.length === 0 && this.running.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.running.size < this.options.concurrency && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      // Reserve the slot before the first await so that pump() never starts more than `concurrency`.
+      this.running.set(id, null as unknown as Worker);
+      this.runOne(id)
+        .catch((e) => this.log.error({ err: e, analysis: id }, 'analysis runner error'))
+        .finally(() => {
+          this.running.delete(id);
+          this.notifyIdle();
+          this.pump();
+        });
+    }
+  }
+
+  private async runOne(id: string): Promise<void> {
+    if (!(await this.store.startAnalysis(id))) return;
+    const input = (await this.store.getAnalysisInput(id)) as AnalysisInput;
+    const data: JobData = { analysisId: id, input, dataDir: this.dataDir, ...(this.options.minDepth ? { minDepth: this.options.minDepth } : {}) };
+    if (this.stopped) return;
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+    this.running.set(id, worker);
+    let lastProgress = 0;
+    let pending: Promise<void> = Promise.resolve();
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (work: () => Promise<void>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        pending = pending.then(work).catch((e) => this.log.error({ err: e, analysis: id }, 'cannot store analysis outcome'));
+        void pending.then(() => worker.terminate()).finally(resolve);
+      };
+      const timer = setTimeout(() => finish(() => this.store.failAnalysis(id, `stopped after ${Math.round(this.options.timeoutMs / 1000)} s`)), this.options.timeoutMs);
+      worker.on('message', (m: WorkerMessage) => {
+        if (this.stopped) return;
+        if (m.type === 'progress') {
+          const t = Date.now();
+          if (t - lastProgress < 150) return;
+          lastProgress = t;
+          pending = pending.then(() => this.store.setAnalysisProgress(id, m.progress, m.message)).catch(() => undefined);
+        } else if (m.type === 'done') {
+          finish(() => this.store.completeAnalysis(id, m.result, m.reports));
+        } else {
+          finish(() => this.store.failAnalysis(id, m.message));
+        }
+      });
+      worker.on('error', (e) => {
+        if (this.stopped) return resolve();
+        finish(() => this.store.failAnalysis(id, `analysis crashed: ${e.message}`));
+      });
+      worker.on('exit', (code) => {
+        if (this.stopped) return resolve();
+        finish(() => this.store.failAnalysis(id, `analysis worker exited (code ${code}) without a result`));
+      });
+    });
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * The JSON API. Every body, query and path parameter is validated with zod (fastify-type-provider-zod), which also
+ * feeds the OpenAPI document at /api/openapi.json. Each route names its permission (auth/roles.ts).
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, rm, writeFile, rename } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, SAMPLE_TYPES, SITES, TreatmentSchema, type ClassificationResult } from '@her2scope/core';
+import { openVariantFile } from '@her2scope/formats/variants';
+import { readBed } from '@her2scope/formats/bed';
+import { FILE_KINDS, ROLES, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
+import { assertAnalysable, snapshotPatient } from './analysis/input.ts';
+import { dummyHash, hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './auth/passwords.ts';
+import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
+import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
+import { badRequest, HttpError, notFound } from './http-error.ts';
+
+export const RESEARCH_USE = 'For research use; not a medical device.';
+
+const Id = z.uuid({ error: 'must be an id (UUID)' });
+const IdParams = z.object({ id: Id });
+const Username = z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' });
+const Password = z.string().min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` }).max(PASSWORD_MAX);
+const Role = z.enum(ROLES);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'is not a real calendar date' });
+
+const PatientBody = z
+  .object({
+    label: z.string().trim().min(1).max(128).regex(/^[^\u0000-\u001f<>]+$/, { error: 'may not contain control characters, "<" or ">"' }).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
+    sex: z.enum(['F', 'M', 'X']).optional(),
+    birthYear: z.number().int().min(1900).max(2100).optional(),
+    synthetic: z.boolean().optional().describe('True for synthetic (example) patients.'),
+  })
+  .strict();
+
+const SampleBody = z
+  .object({
+    label: CaseSampleSchema.shape.id,
+    type: z.enum(SAMPLE_TYPES),
+    site: z.enum(SITES),
+    collected: IsoDate,
+  })
+  .strict();
+
+const TreatmentBody = z
+  .object({
+    drug: z.string().trim().min(1).max(200),
+    start: IsoDate,
+    end: IsoDate.optional(),
+    response: TreatmentSchema.shape.response,
+  })
+  .strict()
+  .refine((t) => !t.end || t.end >= t.start, { error: 'end is before start', path: ['end'] });
+
+const UploadQuery = z
+  .object({
+    kind: z.enum(FILE_KINDS).describe('variants: VCF/MAF; regions: BED of the sequenced regions; cytometry: FCS or per-cell CSV/TSV; cytometry-panel: panel YAML; cytometry-control: FMO/isotype control; gates: Gating-ML XML'),
+    tumor: z.string().max(200).optional().describe('Tumour sample column (VCF) or Tumor_Sample_Barcode (MAF)'),
+    normal: z.string().max(200).optional(),
+    meanDepth: z.coerce.number().positive().optional().describe('Mean sequencing depth, used for coverage when the BED has no depth column'),
+  })
+  .strict();
+
+const REPORT_FORMATS = ['html', 'patient', 'fhir', 'json', 'pdf'] as const;
+const REPORT_DOWNLOAD_NAMES: Record<(typeof REPORT_FORMATS)[number], string> = {
+  html: 'report.html',
+  patient: 'patient-summary.html',
+  fhir: 'fhir-bundle.json',
+  json: 'analysis.json',
+  pdf: 'report.pdf',
+};
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+const publicFile = (f: StoredFile) => ({ id: f.id, sampleId: f.sampleId, kind: f.kind, originalName: f.originalName, size: f.size, sha256: f.sha256, options: f.options, uploadedAt: f.uploadedAt });
+
+function classify(data: unknown): { classification: ClassificationResult | null; classificationError: string | null } {
+  try {
+    return { classification: classifyPathology(parsePathologyInput(data)), classificationError: null };
+  } catch (e) {
+    if (e instanceof InputError) return { classification: null, classificationError: e.message };
+    throw e;
+  }
+}
+
+export interface RouteOptions {
+  loginRateLimit: { max: number; windowMs: number };
+}
+
+export async function registerRoutes(root: FastifyInstance, options: RouteOptions): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const ctx = root.her2scope;
+  const { store, files, runner } = ctx;
+  const sec = [{ session: [] }];
+  const secWrite = [{ session: [], csrf: [] }];
+
+  // ---- meta ---------------------------------------------------------------------------------------------------
+  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ ok: true, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, notice: RESEARCH_USE }));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => root.swagger());
+
+  // ---- auth ---------------------------------------------------------------------------------------------------
+  const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string) => ({
+    user: { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) },
+    csrfToken,
+    notice: RESEARCH_USE,
+  });
+
+  app.post(
+    '/api/auth/login',
+    {
+      schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict() },
+      config: { rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
+    },
+    async (req, reply) => {
+      const { username, password } = req.body;
+      const user = await store.findUserForLogin(username);
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+      if (!user || !ok || user.disabled) {
+        // The attempted name is recorded only when it is a real account (a mistyped password can land in it).
+        await store.recordAudit({ userId: user?.id ?? null, username: user?.username ?? null, ip: req.ip }, { action: 'login', entityType: 'user', entityId: user?.id ?? null, outcome: 'failed' });
+        throw new HttpError(401, 'bad-credentials', 'wrong user name or password');
+      }
+      const token = newToken();
+      const csrfToken = newToken();
+      const expiresAt = new Date(Date.now() + ctx.options.sessionTtlMs);
+      await store.createSession({ id: sessionId(token), userId: user.id, csrfToken, expiresAt: expiresAt.toISOString() });
+      await store.recordAudit({ userId: user.id, username: user.username, ip: req.ip }, { action: 'login', entityType: 'user', entityId: user.id });
+      reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.options.secureCookies, path: '/', expires: expiresAt });
+      return sessionBody(user, csrfToken);
+    },
+  );
+
+  app.get('/api/auth/session', { schema: { summary: 'The logged-in user, permissions and CSRF token', tags: ['auth'], security: sec }, config: { permission: 'read' } }, async (req) => sessionBody(req.auth!.user, req.auth!.csrfToken));
+
+  app.post('/api/auth/logout', { schema: { summary: 'Log out (ends the session)', tags: ['auth'], security: secWrite }, config: { permission: 'read' } }, async (req, reply) => {
+    await store.deleteSession(req.auth!.sessionId);
+    await store.recordAudit(ctx.actor(req), { action: 'logout', entityType: 'user', entityId: req.auth!.user.id });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  // ---- users and audit (admin) --------------------------------------------------------------------------------
+  app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
+
+  app.post(
+    '/api/users',
+    { schema: { summary: 'Create an account', tags: ['admin'], security: secWrite, body: z.object({ username: Username, role: Role, password: Password }).strict() }, config: { permission: 'admin' } },
+    async (req, reply) => {
+      const user = await store.createUser({ username: req.body.username, role: req.body.role, passwordHash: await hashPassword(req.body.password) }, ctx.actor(req));
+      return reply.code(201).send({ user });
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    { schema: { summary: 'Disable or enable an account (disabling ends its sessions)', tags: ['admin'], security: secWrite, params: IdParams, body: z.object({ disabled: z.boolean() }).strict() }, config: { permission: 'admin' } },
+    async (req) => {
+      if (req.params.id === req.auth!.user.id && req.body.disabled) throw badRequest('you cannot disable your own account', 'disabled');
+      if (!(await store.setUserDisabled(req.params.id, req.body.disabled, ctx.actor(req)))) throw notFound('user');
+      return { ok: true };
+    },
+  );
+
+  app.get(
+    '/api/audit',
+    {
+      schema: {
+        summary: 'The audit log, newest first (who, what, which record, when; never patient data)',
+        tags: ['admin'],
+        security: sec,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.coerce.number().int().positive().optional(), entity: Id.optional() }).strict(),
+      },
+      config: { permission: 'admin' },
+    },
+    async (req) => ({ entries: await store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) }) }),
+  );
+
+  // ---- patients -----------------------------------------------------------------------------------------------
+  app.get(
+    '/api/patients',
+    {
+      schema: {
+        summary: 'List patients; q searches the label (case-insensitive substring)',
+        tags: ['patients'],
+        security: sec,
+        querystring: z.object({ q: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional() }).strict(),
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => ({ patients: await store.listPatients({ ...(req.query.q ? { q: req.query.q } : {}), limit: req.query.limit ?? 200, offset: req.query.offset ?? 0 }) }),
+  );
+
+  app.post('/api/patients', { schema: { summary: 'Register a patient', tags: ['patients'], security: secWrite, body: PatientBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+    const p = await store.createPatient({ label: req.body.label, sex: req.body.sex ?? null, birthYear: req.body.birthYear ?? null, synthetic: req.body.synthetic ?? false }, ctx.actor(req));
+    return reply.code(201).send({ patient: p });
+  });
+
+  const requirePatient = async (id: string) => {
+    const p = await store.getPatient(id);
+    if (!p) throw notFound('patient');
+    return p;
+  };
+  const requireSample = async (id: string) => {
+    const s = await store.getSample(id);
+    if (!s) throw notFound('sample');
+    return s;
+  };
+
+  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+    const patient = await requirePatient(req.params.id);
+    const [samples, pathology, fileRows, treatments, comments, analyses] = await Promise.all([
+      store.listSamples(patient.id),
+      store.listPathology(patient.id),
+      store.listFiles(patient.id),
+      store.listTreatments(patient.id),
+      store.listComments(patient.id),
+      store.listAnalyses(patient.id),
+    ]);
+    const versions = new Map<string, PathologyRecord[]>();
+    for (const p of pathology) versions.set(p.sampleId, [...(versions.get(p.sampleId) ?? []), p]);
+    const latestDone = analyses.find((a) => a.status === 'done') ?? null;
+    await store.recordAudit(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
+    return {
+      patient,
+      samples: samples.map((s) => {
+        const history = versions.get(s.id) ?? [];
+        const latest = history[0] ?? null;
+        return { ...s, pathology: latest, pathologyVersions: history.length, ...(latest ? classify(latest.data) : { classification: null, classificationError: null }), files: fileRows.filter((f) => f.sampleId === s.id).map(publicFile) };
+      }),
+      treatments,
+      comments,
+      analyses,
+      latest: latestDone ? { analysis: latestDone, result: await store.getAnalysisResult(latestDone.id), reports: [...(await store.listReportFormats(latestDone.id)), 'pdf'] } : null,
+      notice: RESEARCH_USE,
+    };
+  });
+
+  app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id);
+    const sample = await store.createSample({ patientId: patient.id, ...req.body }, ctx.actor(req));
+    return reply.code(201).send({ sample });
+  });
+
+  app.post('/api/patients/:id/treatments', { schema: { summary: 'Record a treatment', tags: ['patients'], security: secWrite, params: IdParams, body: TreatmentBody }, config: { permission: 'treatment.write' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id);
+    const t = await store.addTreatment({ patientId: patient.id, drug: req.body.drug, start: req.body.start, end: req.body.end ?? null, response: req.body.response ?? null }, ctx.actor(req));
+    return reply.code(201).send({ treatment: t });
+  });
+
+  app.post('/api/patients/:id/comments', { schema: { summary: 'Comment on a patient (tumour-board review)', tags: ['patients'], security: secWrite, params: IdParams, body: z.object({ body: z.string().trim().min(1).max(10_000) }).strict() }, config: { permission: 'comment' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id);
+    return reply.code(201).send({ comment: await store.addComment({ patientId: patient.id, body: req.body.body }, ctx.actor(req)) });
+  });
+
+  // ---- pathology ----------------------------------------------------------------------------------------------
+  app.post(
+    '/api/classify',
+    { schema: { summary: 'Classify HER2/ER/PR from pathology values (ASCO/CAP rules, with the rule trail); stores nothing', tags: ['pathology'], security: secWrite, body: z.unknown() }, config: { permission: 'read' } },
+    async (req) => ({ classification: classifyPathology(parsePathologyInput(req.body)), notice: RESEARCH_USE }),
+  );
+
+  app.put(
+    '/api/samples/:id/pathology',
+    { schema: { summary: "Enter a sample's pathology (a new version; earlier versions are kept)", tags: ['pathology'], security: secWrite, params: IdParams, body: z.unknown().describe('{ her2: { ihc, stainedPercent, ish: { probe, her2, cep17, ratio } }, er: { percent | allred | hScore }, pr: {...}, ki67 }') }, config: { permission: 'pathology.write' } },
+    async (req, reply) => {
+      const sample = await requireSample(req.params.id);
+      const data = parsePathologyInput(req.body);
+      const classification = classifyPathology(data); // contradictory input is refused here, with the field named
+      const pathology = await store.addPathology(sample.id, data, ctx.actor(req));
+      return reply.code(201).send({ pathology, classification });
+    },
+  );
+
+  app.post('/api/samples/:id/pathology/sign', { schema: { summary: 'Sign the latest pathology version', tags: ['pathology'], security: secWrite, params: IdParams }, config: { permission: 'pathology.write' } }, async (req) => {
+    const sample = await requireSample(req.params.id);
+    const r = await store.signPathology(sample.id, ctx.actor(req));
+    if (r === null) throw new HttpError(409, 'no-pathology', 'this sample has no pathology to sign');
+    if (r === 'already-signed') throw new HttpError(409, 'already-signed', 'the latest pathology version is already signed');
+    return { pathology: r };
+  });
+
+  // ---- files --------------------------------------------------------------------------------------------------
+  app.post(
+    '/api/samples/:id/files',
+    {
+      schema: {
+        summary: 'Upload a file for a sample (multipart/form-data, one part named "file"); streamed to disk with its SHA-256; size limit configurable (default 2 GiB)',
+        tags: ['files'],
+        security: secWrite,
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        querystring: UploadQuery,
+      },
+      config: { permission: 'file.upload' },
+    },
+    async (req, reply) => {
+      const sample = await requireSample(req.params.id);
+      if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send the file as multipart/form-data with a part named "file"');
+      const part = await req.file();
+      if (!part || part.fieldname !== 'file') throw badRequest('no part named "file" in the upload', 'file');
+      const originalName = (part.filename || 'upload').replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
+      const received = await files.receive(part.file, ctx.options.uploadLimitBytes);
+      if (part.file.truncated) {
+        await files.discard(received);
+        throw new HttpError(413, 'too-large', `file is larger than the upload limit (${ctx.options.uploadLimitBytes} bytes)`);
+      }
+      try {
+        await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
+      } catch (e) {
+        await files.discard(received);
+        throw e;
+      }
+      const storagePath = await files.commit(received, originalName);
+      const options: Record<string, unknown> = {};
+      if (req.query.tumor) options.tumor = req.query.tumor;
+      if (req.query.normal) options.normal = req.query.normal;
+      if (req.query.meanDepth) options.meanDepth = req.query.meanDepth;
+      const file = await store.addFile({ sampleId: sample.id, kind: req.query.kind, originalName, size: received.size, sha256: received.sha256, storagePath, options }, ctx.actor(req));
+      return reply.code(201).send({ file: publicFile(file) });
+    },
+  );
+
+  app.get('/api/files/:id', { schema: { summary: 'Download an uploaded file', tags: ['files'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
+    const f = await store.getFile(req.params.id);
+    if (!f) throw notFound('file');
+    await store.recordAudit(ctx.actor(req), { action: 'file.download', entityType: 'file', entityId: f.id });
+    reply.header('content-disposition', `attachment; filename="${f.originalName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+    reply.header('x-checksum-sha256', f.sha256);
+    return reply.type('application/octet-stream').send(createReadStream(files.absolute(f.storagePath)));
+  });
+
+  // ---- analyses -----------------------------------------------------------------------------------------------
+  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id);
+    const input = await snapshotPatient(store, patient.id);
+    assertAnalysable(input);
+    const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
+    runner.enqueue(analysis.id);
+    return reply.code(202).send({ analysis });
+  });
+
+  app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result and report formats once done', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+    const a = await store.getAnalysis(req.params.id);
+    if (!a) throw notFound('analysis');
+    if (a.status !== 'done') return { analysis: a, result: null, reports: [] };
+    return { analysis: a, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
+  });
+
+  app.get('/api/analyses/:id/input', { schema: { summary: 'The stored input snapshot of a run (samples, pathology version, file checksums, treatments)', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+    const a = await store.getAnalysis(req.params.id);
+    if (!a) throw notFound('analysis');
+    return { analysis: a, input: await store.getAnalysisInput(a.id) };
+  });
+
+  const pdfInFlight = new Map<string, Promise<Buffer>>();
+  const pdfFor = (analysisId: string, html: string): Promise<Buffer> => {
+    const existing = pdfInFlight.get(analysisId);
+    if (existing) return existing;
+    const path = files.reportPath(analysisId, 'pdf');
+    const p = (async () => {
+      try {
+        return await readFile(path);
+      } catch {
+        const { renderPdf } = await import('@her2scope/reports');
+        const pdf = await renderPdf(html);
+        const tmp = files.tempPath('.pdf');
+        await writeFile(tmp, pdf);
+        await rename(tmp, path).catch(async (e) => {
+          await rm(tmp, { force: true });
+          throw e;
+        });
+        return pdf;
+      }
+    })().finally(() => pdfInFlight.delete(analysisId));
+    pdfInFlight.set(analysisId, p);
+    return p;
+  };
+
+  app.get(
+    '/api/analyses/:id/reports/:format',
+    {
+      schema: {
+        summary: 'A report of a finished run: html (clinician), patient (plain-language summary), fhir (FHIR R4 bundle), json, pdf',
+        tags: ['analyses'],
+        security: sec,
+        params: z.object({ id: Id, format: z.enum(REPORT_FORMATS) }),
+        querystring: z.object({ download: z.enum(['0', '1']).optional() }).strict(),
+      },
+      config: { permission: 'read' },
+    },
+    async (req, reply) => {
+      const { id, format } = req.params;
+      const source = await store.getReport(id, format === 'pdf' ? 'html' : format);
+      if (!source) {
+        const a = await store.getAnalysis(id);
+        throw a ? new HttpError(409, 'not-ready', `analysis is ${a.status}; reports exist once it is done`) : notFound('analysis');
+      }
+      await store.recordAudit(ctx.actor(req), { action: 'report.download', entityType: 'analysis', entityId: id });
+      const disposition = req.query.download === '1' || format === 'pdf' ? 'attachment' : 'inline';
+      reply.header('content-disposition', `${disposition}; filename="${REPORT_DOWNLOAD_NAMES[format]}"`);
+      if (format === 'pdf') {
+        reply.header('content-security-policy', REPORT_CSP);
+        return reply.type('application/pdf').send(await pdfFor(id, source.content));
+      }
+      const etag = `"${source.sha256}"`;
+      reply.header('etag', etag);
+      if (format === 'html' || format === 'patient') reply.header('content-security-policy', REPORT_CSP);
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type(source.mediaType).send(source.content);
+    },
+  );
+}
+
+/** Refuse an upload that the analysis could not read, at once and with the reader's message (file name, line, field). */
+async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined }): Promise<void> {
+  const rename = (e: unknown) => {
+    if (e instanceof InputError) return new InputError(e.field.split(path).join(originalName), e.detail.split(path).join(originalName));
+    return e;
+  };
+  try {
+    if (kind === 'variants') {
+      const f = await openVariantFile(path, { ...(q.tumor ? { tumor: q.tumor } : {}), ...(q.normal ? { normal: q.normal } : {}) });
+      await f.close();
+    } else if (kind === 'regions') {
+      await readBed(path);
+    }
+  } catch (e) {
+    throw rename(e);
+  }
+}

@@ -1,0 +1,18 @@
+import { chromium } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+const ctx = await chromium.launchPersistentContext(mkdtempSync('/tmp/h2s/prof-'), { executablePath: '/usr/bin/chromium', headless: true, args: ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'], viewport: { width: 1280, height: 900 } });
+const page = ctx.pages()[0] ?? await ctx.newPage();
+page.on('console', (m) => console.log('console:', JSON.stringify(m.text()), JSON.stringify(m.location())));
+await page.goto('http://127.0.0.1:38433/');
+await page.getByLabel('User name').fill('alice');
+await page.getByLabel('Password').fill('supersecret1');
+await page.getByRole('button', { name: 'Log in' }).click();
+await page.getByRole('link', { name: 'SYN-A' }).click();
+await page.getByRole('heading', { name: 'Findings' }).waitFor();
+await page.screenshot({ path: '/tmp/h2s/patient.png', fullPage: true });
+await page.setViewportSize({ width: 768, height: 1024 });
+await page.screenshot({ path: '/tmp/h2s/patient-tablet.png', fullPage: false });
+await page.goto('http://127.0.0.1:38433/#/');
+await page.getByRole('heading', { name: 'Patients' }).waitFor();
+await page.screenshot({ path: '/tmp/h2s/list.png' });
+await ctx.close();

@@ -1,0 +1,137 @@
+/** Kysely table types of migration 0002_clinical (see that file for what each table holds). */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: string;
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PatientsTable {
+  id: string;
+  label: string;
+  sex: string | null;
+  birth_year: number | null;
+  synthetic: number;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SamplesTable {
+  id: string;
+  patient_id: string;
+  label: string;
+  type: string;
+  site: string;
+  collected: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface PathologyTable {
+  id: string;
+  sample_id: string;
+  version: number;
+  data: string;
+  entered_by: string | null;
+  entered_at: string;
+  signed_by: string | null;
+  signed_at: string | null;
+}
+
+export interface FilesTable {
+  id: string;
+  sample_id: string;
+  kind: string;
+  original_name: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  size: number | string;
+  sha256: string;
+  storage_path: string;
+  options: string;
+  uploaded_by: string | null;
+  uploaded_at: string;
+}
+
+export interface TreatmentsTable {
+  id: string;
+  patient_id: string;
+  drug: string;
+  start: string;
+  end: string | null;
+  response: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  patient_id: string;
+  user_id: string | null;
+  body: string;
+  created_at: string;
+}
+
+export interface AnalysesTable {
+  id: string;
+  patient_id: string;
+  version: number;
+  status: string;
+  progress: number;
+  message: string | null;
+  kb_version: string;
+  code_version: string;
+  input: string;
+  result: string | null;
+  error: string | null;
+  attempts: number;
+  requested_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ReportsTable {
+  analysis_id: string;
+  format: string;
+  media_type: string;
+  content: string;
+  sha256: string;
+}
+
+export interface AuditTable {
+  seq: Generated<number>;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: string;
+  ip: string | null;
+}
+
+export interface ClinicalTables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  clin_patients: PatientsTable;
+  clin_samples: SamplesTable;
+  clin_pathology: PathologyTable;
+  clin_files: FilesTable;
+  clin_treatments: TreatmentsTable;
+  clin_comments: CommentsTable;
+  clin_analyses: AnalysesTable;
+  clin_reports: ReportsTable;
+  audit_log: AuditTable;
+}

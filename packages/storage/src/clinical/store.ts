@@ -1,0 +1,621 @@
+/**
+ * Repository for the clinical tables (migration 0002_clinical): accounts, sessions, patients, samples, versioned
+ * pathology, uploaded files, treatments, comments, versioned analyses with their reports, and the audit log.
+ *
+ * Every change that a user makes is written in ONE transaction together with its audit entry, so there is never a
+ * record without its audit line or an audit line for a change that did not happen. Audit entries hold internal ids
+ * (UUIDs), the action and the outcome; never patient data (no labels, values, file names or comments).
+ * Only parameterised SQL (Kysely), on SQLite and PostgreSQL alike.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
+
+export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const FILE_KINDS = ['variants', 'regions', 'cytometry', 'cytometry-panel', 'cytometry-control', 'gates'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+
+export const ANALYSIS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type AnalysisStatus = (typeof ANALYSIS_STATUSES)[number];
+
+type Db = Kysely<ClinicalTables>;
+type Trx = Transaction<ClinicalTables>;
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+/** Who acts; written to the audit log. `userId` null = the server itself (e.g. loading the examples). */
+export interface Actor {
+  userId: string | null;
+  username: string | null;
+  ip: string | null;
+}
+
+export interface Patient {
+  id: string;
+  label: string;
+  sex: 'F' | 'M' | 'X' | null;
+  birthYear: number | null;
+  synthetic: boolean;
+  createdAt: string;
+}
+
+export interface PatientListItem extends Patient {
+  samples: number;
+  lastAnalysis: { id: string; version: number; status: AnalysisStatus } | null;
+}
+
+export interface Sample {
+  id: string;
+  patientId: string;
+  label: string;
+  type: string;
+  site: string;
+  collected: string;
+  createdAt: string;
+}
+
+export interface PathologyRecord {
+  id: string;
+  sampleId: string;
+  version: number;
+  data: unknown;
+  enteredBy: string | null;
+  enteredAt: string;
+  signedBy: string | null;
+  signedAt: string | null;
+}
+
+export interface StoredFile {
+  id: string;
+  sampleId: string;
+  kind: FileKind;
+  originalName: string;
+  size: number;
+  sha256: string;
+  /** Path relative to the server's data directory. */
+  storagePath: string;
+  options: Record<string, unknown>;
+  uploadedBy: string | null;
+  uploadedAt: string;
+}
+
+export interface TreatmentRecord {
+  id: string;
+  patientId: string;
+  drug: string;
+  start: string;
+  end: string | null;
+  response: string | null;
+  createdAt: string;
+}
+
+export interface CommentRecord {
+  id: string;
+  patientId: string;
+  author: string | null;
+  body: string;
+  createdAt: string;
+}
+
+export interface AnalysisRecord {
+  id: string;
+  patientId: string;
+  version: number;
+  status: AnalysisStatus;
+  progress: number;
+  message: string | null;
+  kbVersion: string;
+  codeVersion: string;
+  error: string | null;
+  attempts: number;
+  requestedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  userId: string | null;
+  username: string | null;
+  action: string;
+  entityType: string | null;
+  entityId: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  ip: string | null;
+}
+
+export interface AuditInput {
+  action: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  outcome?: AuditEntry['outcome'];
+}
+
+export interface StoredReport {
+  format: string;
+  mediaType: string;
+  content: string;
+  sha256: string;
+}
+
+/** A unique-constraint violation (duplicate label etc.), on either database. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}
+
+const now = () => new Date().toISOString();
+
+function toUser(r: ClinicalTables['users']): User {
+  return { id: r.id, username: r.username, role: r.role as Role, disabled: Boolean(r.disabled), createdAt: r.created_at };
+}
+function toPatient(r: ClinicalTables['clin_patients']): Patient {
+  return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), createdAt: r.created_at };
+}
+function toSample(r: ClinicalTables['clin_samples']): Sample {
+  return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, createdAt: r.created_at };
+}
+function toFile(r: FilesTable): StoredFile {
+  return {
+    id: r.id,
+    sampleId: r.sample_id,
+    kind: r.kind as FileKind,
+    originalName: r.original_name,
+    size: Number(r.size),
+    sha256: r.sha256,
+    storagePath: r.storage_path,
+    options: JSON.parse(r.options) as Record<string, unknown>,
+    uploadedBy: r.uploaded_by,
+    uploadedAt: r.uploaded_at,
+  };
+}
+function toAnalysis(r: Omit<AnalysesTable, 'input' | 'result'>): AnalysisRecord {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    version: Number(r.version),
+    status: r.status as AnalysisStatus,
+    progress: Number(r.progress),
+    message: r.message,
+    kbVersion: r.kb_version,
+    codeVersion: r.code_version,
+    error: r.error,
+    attempts: Number(r.attempts),
+    requestedBy: r.requested_by,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+const ANALYSIS_COLUMNS = ['id', 'patient_id', 'version', 'status', 'progress', 'message', 'kb_version', 'code_version', 'error', 'attempts', 'requested_by', 'created_at', 'started_at', 'finished_at'] as const;
+
+/** Escape LIKE wildcards so that a search for `50%` matches the text `50%`. */
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class ClinicalStore {
+  readonly db: Db;
+
+  /** Takes the Kysely instance of `openDatabase` (any table set that includes migration 0002's tables). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  constructor(db: Kysely<any>) {
+    this.db = db as Db;
+  }
+
+  private async audit(trx: Trx | Db, actor: Actor, entry: AuditInput): Promise<void> {
+    await trx
+      .insertInto('audit_log')
+      .values({
+        at: now(),
+        user_id: actor.userId,
+        username: actor.username,
+        action: entry.action,
+        entity_type: entry.entityType ?? null,
+        entity_id: entry.entityId ?? null,
+        outcome: entry.outcome ?? 'ok',
+        ip: actor.ip,
+      })
+      .execute();
+  }
+
+  /** Record an event that changes no table (login, denied access, report download). */
+  async recordAudit(actor: Actor, entry: AuditInput): Promise<void> {
+    await this.audit(this.db, actor, entry);
+  }
+
+  async listAudit(options: { limit?: number; beforeSeq?: number; entityId?: string } = {}): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
+    if (options.beforeSeq !== undefined) q = q.where('seq', '<', options.beforeSeq);
+    if (options.entityId !== undefined) q = q.where('entity_id', '=', options.entityId);
+    const rows = await q.execute();
+    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, userId: r.user_id, username: r.username, action: r.action, entityType: r.entity_type, entityId: r.entity_id, outcome: r.outcome as AuditEntry['outcome'], ip: r.ip }));
+  }
+
+  // ---- users and sessions -------------------------------------------------------------------------------------
+
+  async createUser(input: { username: string; role: Role; passwordHash: string }, actor: Actor): Promise<User> {
+    const row = { id: randomUUID(), username: input.username, role: input.role, password_hash: input.passwordHash, disabled: 0, created_at: now() };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values(row).execute();
+      await this.audit(trx, actor, { action: 'user.create', entityType: 'user', entityId: row.id });
+    });
+    return toUser(row);
+  }
+
+  async countUsers(): Promise<number> {
+    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUser);
+  }
+
+  async findUserForLogin(username: string): Promise<(User & { passwordHash: string }) | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return r ? { ...toUser(r), passwordHash: r.password_hash } : null;
+  }
+
+  async setUserDisabled(userId: string, disabled: boolean, actor: Actor): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', userId).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) return false;
+      if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await this.audit(trx, actor, { action: disabled ? 'user.disable' : 'user.enable', entityType: 'user', entityId: userId });
+      return true;
+    });
+  }
+
+  async createSession(input: { id: string; userId: string; csrfToken: string; expiresAt: string }): Promise<void> {
+    await this.db.insertInto('sessions').values({ id: input.id, user_id: input.userId, csrf_token: input.csrfToken, created_at: now(), expires_at: input.expiresAt }).execute();
+  }
+
+  /** The session and its (enabled) user, when the session exists and has not expired. */
+  async findSession(id: string, at: string = now()): Promise<{ user: User; csrfToken: string; expiresAt: string } | null> {
+    const r = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.csrf_token', 'sessions.expires_at', 'users.id', 'users.username', 'users.role', 'users.disabled', 'users.created_at', 'users.password_hash'])
+      .where('sessions.id', '=', id)
+      .where('sessions.expires_at', '>', at)
+      .executeTakeFirst();
+    if (!r || Number(r.disabled)) return null;
+    return { user: toUser(r), csrfToken: r.csrf_token, expiresAt: r.expires_at };
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  async deleteExpiredSessions(at: string = now()): Promise<number> {
+    const r = await this.db.deleteFrom('sessions').where('expires_at', '<=', at).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  // ---- patients -----------------------------------------------------------------------------------------------
+
+  async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
+    const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now() };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clin_patients').values(row).execute();
+      await this.audit(trx, actor, { action: 'patient.create', entityType: 'patient', entityId: row.id });
+    });
+    return toPatient(row);
+  }
+
+  async getPatient(id: string): Promise<Patient | null> {
+    const r = await this.db.selectFrom('clin_patients').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toPatient(r) : null;
+  }
+
+  async findPatientByLabel(label: string): Promise<Patient | null> {
+    const r = await this.db.selectFrom('clin_patients').selectAll().where('label', '=', label).executeTakeFirst();
+    return r ? toPatient(r) : null;
+  }
+
+  /** Patients whose label contains `q` (case-insensitive), by label, with their sample count and latest analysis. */
+  async listPatients(options: { q?: string; limit?: number; offset?: number } = {}): Promise<PatientListItem[]> {
+    let q = this.db
+      .selectFrom('clin_patients as p')
+      .selectAll('p')
+      .select((eb) => eb.selectFrom('clin_samples as s').whereRef('s.patient_id', '=', 'p.id').select((e) => e.fn.countAll<number | string>().as('n')).as('n_samples'))
+      .orderBy('p.label')
+      .limit(Math.min(Math.max(options.limit ?? 200, 1), 1000))
+      .offset(Math.max(options.offset ?? 0, 0));
+    if (options.q) q = q.where(sql<boolean>`lower(${sql.ref('p.label')}) like ${likePattern(options.q)} escape '\\'`);
+    const rows = await q.execute();
+    const ids = rows.map((r) => r.id);
+    const latest = new Map<string, PatientListItem['lastAnalysis']>();
+    if (ids.length) {
+      const an = await this.db.selectFrom('clin_analyses').select(['id', 'patient_id', 'version', 'status']).where('patient_id', 'in', ids).orderBy('version', 'asc').execute();
+      for (const a of an) latest.set(a.patient_id, { id: a.id, version: Number(a.version), status: a.status as AnalysisStatus });
+    }
+    return rows.map((r) => ({ ...toPatient(r), samples: Number(r.n_samples ?? 0), lastAnalysis: latest.get(r.id) ?? null }));
+  }
+
+  // ---- samples and pathology ----------------------------------------------------------------------------------
+
+  async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
+    const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now() };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clin_samples').values(row).execute();
+      await this.audit(trx, actor, { action: 'sample.create', entityType: 'sample', entityId: row.id });
+    });
+    return toSample(row);
+  }
+
+  async getSample(id: string): Promise<Sample | null> {
+    const r = await this.db.selectFrom('clin_samples').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toSample(r) : null;
+  }
+
+  async listSamples(patientId: string): Promise<Sample[]> {
+    return (await this.db.selectFrom('clin_samples').selectAll().where('patient_id', '=', patientId).orderBy('collected').orderBy('label').execute()).map(toSample);
+  }
+
+  private pathologyQuery() {
+    return this.db
+      .selectFrom('clin_pathology as p')
+      .leftJoin('users as e', 'e.id', 'p.entered_by')
+      .leftJoin('users as s', 's.id', 'p.signed_by')
+      .select(['p.id', 'p.sample_id', 'p.version', 'p.data', 'p.entered_at', 'p.signed_at', 'e.username as entered_name', 's.username as signed_name']);
+  }
+
+  private static toPathology(r: Pick<PathologyTable, 'id' | 'sample_id' | 'version' | 'data' | 'entered_at' | 'signed_at'> & { entered_name: string | null; signed_name: string | null }): PathologyRecord {
+    return { id: r.id, sampleId: r.sample_id, version: Number(r.version), data: JSON.parse(r.data), enteredBy: r.entered_name, enteredAt: r.entered_at, signedBy: r.signed_name, signedAt: r.signed_at };
+  }
+
+  /** Enter pathology for a sample: a new version; earlier versions stay. */
+  async addPathology(sampleId: string, data: unknown, actor: Actor): Promise<PathologyRecord> {
+    const id = randomUUID();
+    await this.db.transaction().execute(async (trx) => {
+      const max = await trx.selectFrom('clin_pathology').select((eb) => eb.fn.max('version').as('v')).where('sample_id', '=', sampleId).executeTakeFirst();
+      const version = Number(max?.v ?? 0) + 1;
+      await trx.insertInto('clin_pathology').values({ id, sample_id: sampleId, version, data: JSON.stringify(data), entered_by: actor.userId, entered_at: now(), signed_by: null, signed_at: null }).execute();
+      await this.audit(trx, actor, { action: 'pathology.enter', entityType: 'sample', entityId: sampleId });
+    });
+    return (await this.pathologyQuery().where('p.id', '=', id).executeTakeFirstOrThrow().then(ClinicalStore.toPathology));
+  }
+
+  /** Sign the latest pathology version of a sample. Returns null when there is none; 'already-signed' when it is signed. */
+  async signPathology(sampleId: string, actor: Actor): Promise<PathologyRecord | null | 'already-signed'> {
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const latest = await trx.selectFrom('clin_pathology').select(['id', 'signed_at']).where('sample_id', '=', sampleId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+      if (!latest) return null;
+      if (latest.signed_at) return 'already-signed' as const;
+      await trx.updateTable('clin_pathology').set({ signed_by: actor.userId, signed_at: now() }).where('id', '=', latest.id).where('signed_at', 'is', null).execute();
+      await this.audit(trx, actor, { action: 'pathology.sign', entityType: 'sample', entityId: sampleId });
+      return latest.id;
+    });
+    if (outcome === null || outcome === 'already-signed') return outcome;
+    return ClinicalStore.toPathology(await this.pathologyQuery().where('p.id', '=', outcome).executeTakeFirstOrThrow());
+  }
+
+  /** Every pathology version of the patient's samples, newest version first per sample. */
+  async listPathology(patientId: string): Promise<PathologyRecord[]> {
+    const rows = await this.pathologyQuery()
+      .innerJoin('clin_samples as sm', 'sm.id', 'p.sample_id')
+      .where('sm.patient_id', '=', patientId)
+      .orderBy('p.sample_id')
+      .orderBy('p.version', 'desc')
+      .execute();
+    return rows.map(ClinicalStore.toPathology);
+  }
+
+  // ---- files --------------------------------------------------------------------------------------------------
+
+  async addFile(input: Omit<StoredFile, 'id' | 'uploadedBy' | 'uploadedAt'>, actor: Actor): Promise<StoredFile> {
+    const row: FilesTable = {
+      id: randomUUID(),
+      sample_id: input.sampleId,
+      kind: input.kind,
+      original_name: input.originalName,
+      size: input.size,
+      sha256: input.sha256,
+      storage_path: input.storagePath,
+      options: JSON.stringify(input.options),
+      uploaded_by: actor.userId,
+      uploaded_at: now(),
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clin_files').values(row).execute();
+      await this.audit(trx, actor, { action: 'file.upload', entityType: 'file', entityId: row.id });
+    });
+    return toFile(row);
+  }
+
+  async getFile(id: string): Promise<StoredFile | null> {
+    const r = await this.db.selectFrom('clin_files').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toFile(r) : null;
+  }
+
+  async listFiles(patientId: string): Promise<StoredFile[]> {
+    const rows = await this.db
+      .selectFrom('clin_files as f')
+      .innerJoin('clin_samples as s', 's.id', 'f.sample_id')
+      .selectAll('f')
+      .where('s.patient_id', '=', patientId)
+      .orderBy('f.uploaded_at')
+      .execute();
+    return rows.map(toFile);
+  }
+
+  /** Storage paths referenced by any file row (used to remove orphaned blobs after a crash). */
+  async allStoragePaths(): Promise<Set<string>> {
+    return new Set((await this.db.selectFrom('clin_files').select('storage_path').execute()).map((r) => r.storage_path));
+  }
+
+  // ---- treatments and comments --------------------------------------------------------------------------------
+
+  async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
+    const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now() };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clin_treatments').values(row).execute();
+      await this.audit(trx, actor, { action: 'treatment.add', entityType: 'treatment', entityId: row.id });
+    });
+    return { id: row.id, patientId: row.patient_id, drug: row.drug, start: row.start, end: row.end, response: row.response, createdAt: row.created_at };
+  }
+
+  async listTreatments(patientId: string): Promise<TreatmentRecord[]> {
+    const rows = await this.db.selectFrom('clin_treatments').selectAll().where('patient_id', '=', patientId).orderBy('start').execute();
+    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, createdAt: r.created_at }));
+  }
+
+  async addComment(input: { patientId: string; body: string }, actor: Actor): Promise<CommentRecord> {
+    const row = { id: randomUUID(), patient_id: input.patientId, user_id: actor.userId, body: input.body, created_at: now() };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('clin_comments').values(row).execute();
+      await this.audit(trx, actor, { action: 'comment.add', entityType: 'comment', entityId: row.id });
+    });
+    return { id: row.id, patientId: row.patient_id, author: actor.username, body: row.body, createdAt: row.created_at };
+  }
+
+  async listComments(patientId: string): Promise<CommentRecord[]> {
+    const rows = await this.db
+      .selectFrom('clin_comments as c')
+      .leftJoin('users as u', 'u.id', 'c.user_id')
+      .select(['c.id', 'c.patient_id', 'c.body', 'c.created_at', 'u.username'])
+      .where('c.patient_id', '=', patientId)
+      .orderBy('c.created_at')
+      .execute();
+    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, author: r.username, body: r.body, createdAt: r.created_at }));
+  }
+
+  // ---- analyses -----------------------------------------------------------------------------------------------
+
+  /** Queue an analysis: a new row numbered after the patient's last one (history is never rewritten). */
+  async createAnalysis(input: { patientId: string; kbVersion: string; codeVersion: string; input: unknown }, actor: Actor): Promise<AnalysisRecord> {
+    const id = randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const max = await trx.selectFrom('clin_analyses').select((eb) => eb.fn.max('version').as('v')).where('patient_id', '=', input.patientId).executeTakeFirst();
+          await trx
+            .insertInto('clin_analyses')
+            .values({
+              id,
+              patient_id: input.patientId,
+              version: Number(max?.v ?? 0) + 1,
+              status: 'queued',
+              progress: 0,
+              message: 'queued',
+              kb_version: input.kbVersion,
+              code_version: input.codeVersion,
+              input: JSON.stringify(input.input),
+              result: null,
+              error: null,
+              attempts: 0,
+              requested_by: actor.userId,
+              created_at: now(),
+              started_at: null,
+              finished_at: null,
+            })
+            .execute();
+          await this.audit(trx, actor, { action: 'analysis.request', entityType: 'analysis', entityId: id });
+        });
+        break;
+      } catch (e) {
+        // Two requests for the same patient at once on PostgreSQL: the second takes the next number.
+        if (attempt < 3 && isUniqueViolation(e)) continue;
+        throw e;
+      }
+    }
+    return (await this.getAnalysis(id))!;
+  }
+
+  async getAnalysis(id: string): Promise<AnalysisRecord | null> {
+    const r = await this.db.selectFrom('clin_analyses').select(ANALYSIS_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return r ? toAnalysis(r) : null;
+  }
+
+  async getAnalysisInput(id: string): Promise<unknown> {
+    const r = await this.db.selectFrom('clin_analyses').select('input').where('id', '=', id).executeTakeFirst();
+    return r ? JSON.parse(r.input) : null;
+  }
+
+  async getAnalysisResult(id: string): Promise<unknown> {
+    const r = await this.db.selectFrom('clin_analyses').select('result').where('id', '=', id).executeTakeFirst();
+    return r?.result ? JSON.parse(r.result) : null;
+  }
+
+  async listAnalyses(patientId: string): Promise<AnalysisRecord[]> {
+    const rows = await this.db.selectFrom('clin_analyses').select(ANALYSIS_COLUMNS).where('patient_id', '=', patientId).orderBy('version', 'desc').execute();
+    return rows.map(toAnalysis);
+  }
+
+  async listAnalysesByStatus(statuses: AnalysisStatus[]): Promise<AnalysisRecord[]> {
+    const rows = await this.db.selectFrom('clin_analyses').select(ANALYSIS_COLUMNS).where('status', 'in', statuses).orderBy('created_at').execute();
+    return rows.map(toAnalysis);
+  }
+
+  /** Mark a queued analysis as running (counts the attempt). False when it was not queued. */
+  async startAnalysis(id: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('clin_analyses')
+      .set((eb) => ({ status: 'running', started_at: now(), progress: 0, message: 'starting', attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async setAnalysisProgress(id: string, progress: number, message: string): Promise<void> {
+    await this.db.updateTable('clin_analyses').set({ progress, message }).where('id', '=', id).where('status', '=', 'running').execute();
+  }
+
+  /** Store a finished analysis and its rendered reports in one transaction (all or nothing). */
+  async completeAnalysis(id: string, result: unknown, reports: StoredReport[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .updateTable('clin_analyses')
+        .set({ status: 'done', progress: 1, message: 'done', result: JSON.stringify(result), finished_at: now() })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new Error(`analysis ${id} is not running`);
+      for (const rep of reports) {
+        await trx.insertInto('clin_reports').values({ analysis_id: id, format: rep.format, media_type: rep.mediaType, content: rep.content, sha256: rep.sha256 }).execute();
+      }
+      await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.complete', entityType: 'analysis', entityId: id });
+    });
+  }
+
+  async failAnalysis(id: string, error: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('clin_analyses').set({ status: 'failed', message: 'failed', error, finished_at: now() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
+      await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.fail', entityType: 'analysis', entityId: id, outcome: 'failed' });
+    });
+  }
+
+  /** Put an interrupted (running) analysis back in the queue. */
+  async requeueAnalysis(id: string): Promise<void> {
+    await this.db.updateTable('clin_analyses').set({ status: 'queued', progress: 0, message: 'resumed after a server restart' }).where('id', '=', id).where('status', '=', 'running').execute();
+  }
+
+  async getReport(analysisId: string, format: string): Promise<StoredReport | null> {
+    const r = await this.db.selectFrom('clin_reports').select(['format', 'media_type', 'content', 'sha256']).where('analysis_id', '=', analysisId).where('format', '=', format).executeTakeFirst();
+    return r ? { format: r.format, mediaType: r.media_type, content: r.content, sha256: r.sha256 } : null;
+  }
+
+  async listReportFormats(analysisId: string): Promise<string[]> {
+    return (await this.db.selectFrom('clin_reports').select('format').where('analysis_id', '=', analysisId).orderBy('format').execute()).map((r) => r.format);
+  }
+
+  /** The patient an entity belongs to (for access checks and for listing). */
+  async patientIdOfSample(sampleId: string): Promise<string | null> {
+    const r = await this.db.selectFrom('clin_samples').select('patient_id').where('id', '=', sampleId).executeTakeFirst();
+    return r?.patient_id ?? null;
+  }
+}

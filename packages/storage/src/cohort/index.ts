@@ -1,0 +1,2 @@
+export * from './import.ts';
+export * from './queries.ts';

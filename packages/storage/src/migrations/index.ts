@@ -1,0 +1,20 @@
+/**
+ * All migrations, in order. Names sort in the order they run (`0001_cohort`, `0002_...`); a new feature adds a file
+ * here and one line below, never edits a migration that has shipped.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../db.ts';
+import { migration0001Cohort } from './0001_cohort.ts';
+import { migration0002Clinical } from './0002_clinical.ts';
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_cohort': migration0001Cohort(dialect),
+    '0002_clinical': migration0002Clinical(dialect),
+  };
+}
+
+/** Kysely's Migrator reads migrations from a provider; this one is static (no files are read at run time). */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return { getMigrations: async () => migrations(dialect) };
+}

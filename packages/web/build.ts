@@ -1,0 +1,97 @@
+/**
+ * Builds the web app with Vite into packages/web/dist. `ensureWebBuild()` rebuilds only when the sources changed
+ * (a SHA-256 over src/, index.html, this file and the core sources the app bundles is kept in dist/.build-hash), so
+ * `her2scope serve`, `npm run demo` and the browser tests can call it every time: the first call takes a few
+ * seconds, later ones a few milliseconds. The new build is written to a temp folder and renamed into place.
+ *
+ * Run directly: `node --import tsx packages/web/build.ts` (or `npm run build -w packages/web`).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = join(WEB_DIR, 'dist');
+const CORE_SRC = join(WEB_DIR, '..', 'core', 'src');
+
+function listFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) listFiles(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Hash of everything the bundle is made from. */
+export function sourceHash(): string {
+  const h = createHash('sha256');
+  const files = [...listFiles(join(WEB_DIR, 'src')), join(WEB_DIR, 'index.html'), join(WEB_DIR, 'build.ts'), ...listFiles(CORE_SRC)];
+  for (const f of files) {
+    h.update(relative(WEB_DIR, f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+export function webBuildIsCurrent(): boolean {
+  try {
+    return readFileSync(join(WEB_DIST, '.build-hash'), 'utf8').trim() === sourceHash() && existsSync(join(WEB_DIST, 'index.html'));
+  } catch {
+    return false;
+  }
+}
+
+/** Build when dist/ is missing or stale. Returns the dist folder and whether it built. */
+export async function ensureWebBuild(options: { force?: boolean; log?: (msg: string) => void } = {}): Promise<{ dir: string; built: boolean; ms: number }> {
+  const t0 = performance.now();
+  const hash = sourceHash();
+  if (!options.force && webBuildIsCurrent()) return { dir: WEB_DIST, built: false, ms: performance.now() - t0 };
+  options.log?.('building the web app (vite)...');
+  const { build } = await import('vite');
+  // Temp output under node_modules/ (git-ignored, same file system as dist/ for the rename).
+  const out = join(WEB_DIR, 'node_modules', `.her2scope-web-build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await build({
+      configFile: false,
+      root: WEB_DIR,
+      base: '/',
+      logLevel: 'warn',
+      esbuild: { jsx: 'automatic' },
+      build: {
+        outDir: out,
+        emptyOutDir: true,
+        sourcemap: false,
+        chunkSizeWarningLimit: 1500,
+        reportCompressedSize: false,
+        rollupOptions: {
+          // zod's sources carry /* @__PURE__ */ comments in places Rollup cannot use; harmless, so not printed.
+          onwarn: (warning, warn) => (warning.code === 'INVALID_ANNOTATION' ? undefined : warn(warning)),
+        },
+      },
+    });
+    await writeFile(join(out, '.build-hash'), hash + '\n');
+    // Swap in: move the old build aside, rename the new one, remove the old one. Another process building at the
+    // same time produces the same files; whichever rename loses just discards its copy.
+    const old = join(WEB_DIR, 'node_modules', `.her2scope-web-old-${process.pid}-${randomBytes(4).toString('hex')}`);
+    if (existsSync(WEB_DIST)) await rename(WEB_DIST, old).catch(() => undefined);
+    await rename(out, WEB_DIST).catch(async () => {
+      await rm(out, { recursive: true, force: true });
+    });
+    await rm(old, { recursive: true, force: true });
+  } catch (e) {
+    await rm(out, { recursive: true, force: true });
+    throw e;
+  }
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`web build did not produce ${join(WEB_DIST, 'index.html')}`);
+  return { dir: WEB_DIST, built: true, ms: performance.now() - t0 };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const r = await ensureWebBuild({ force: process.argv.includes('--force'), log: console.log });
+  console.log(`${r.built ? 'built' : 'up to date'}: ${r.dir} (${Math.round(r.ms)} ms)`);
+}

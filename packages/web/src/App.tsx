@@ -1,0 +1,89 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, setCsrfToken } from './api.ts';
+import { Login } from './pages/Login.tsx';
+import { PatientList } from './pages/PatientList.tsx';
+import { PatientPage } from './pages/PatientPage.tsx';
+import { AdminPage } from './pages/AdminPage.tsx';
+import { href, parseRoute, type Route } from './route.ts';
+import type { SessionInfo } from './types.ts';
+
+export const NOTICE = 'For research use; not a medical device.';
+
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [route, setRoute] = useState<Route>(() => parseRoute(window.location.hash));
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    api
+      .session()
+      .then((s) => {
+        setCsrfToken(s.csrfToken);
+        setSession(s);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.status === 401) setSession(null);
+        else setSession(null);
+      });
+  }, []);
+
+  const onLogin = useCallback((s: SessionInfo) => {
+    setCsrfToken(s.csrfToken);
+    setSession(s);
+  }, []);
+
+  const onLogout = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      setCsrfToken(null);
+      setSession(null);
+      window.location.hash = '#/';
+    }
+  }, []);
+
+  if (session === undefined) return <p className="loading" role="status">Loading…</p>;
+  if (session === null) return <Login onLogin={onLogin} />;
+  const can = (p: string) => session.user.permissions.includes(p as never);
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <a className="brand" href={href({ page: 'patients' })}>
+          her2scope
+        </a>
+        <nav aria-label="Main">
+          <a href={href({ page: 'patients' })} aria-current={route.page !== 'admin' ? 'page' : undefined}>
+            Patients
+          </a>
+          {can('admin') && (
+            <a href={href({ page: 'admin' })} aria-current={route.page === 'admin' ? 'page' : undefined}>
+              Accounts &amp; audit
+            </a>
+          )}
+        </nav>
+        <span className="who">
+          {session.user.username} <span className="role">({session.user.role})</span>
+        </span>
+        <button type="button" className="secondary" onClick={onLogout}>
+          Log out
+        </button>
+      </header>
+      <p className="notice-bar">{NOTICE}</p>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'patients' && <PatientList can={can} />}
+        {route.page === 'patient' && <PatientPage key={route.id} id={route.id} can={can} />}
+        {route.page === 'admin' && (can('admin') ? <AdminPage currentUserId={session.user.id} /> : <p role="alert">Only administrators can see this page.</p>)}
+      </main>
+      <footer className="footer">her2scope — {NOTICE} Example patients are synthetic.</footer>
+    </>
+  );
+}

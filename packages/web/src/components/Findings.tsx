@@ -1,0 +1,123 @@
+import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
+import type { AnalysisResult } from '../types.ts';
+
+/** Findings per sample in collection order; acquired and pre-existing findings are highlighted. */
+export function Findings({ result }: { result: AnalysisResult }) {
+  return (
+    <>
+      {result.samples.map((s) => (
+        <div key={s.id} className="finding-sample">
+          <h3>
+            {s.id} <span className="sub">({s.type}, {s.site}, {s.collected})</span>
+          </h3>
+          {!s.sequenced && <p>Not sequenced.</p>}
+          {s.sequenced && s.findings.length === 0 && <p>No variants in knowledge-base genes{s.otherVariants ? ` (${s.otherVariants} other variants)` : ''}.</p>}
+          {s.findings.length > 0 && (
+            <div className="table-wrap">
+              <table className="findings">
+                <thead>
+                  <tr>
+                    <th scope="col">Gene</th>
+                    <th scope="col">Alteration</th>
+                    <th scope="col">Origin</th>
+                    <th scope="col">VAF</th>
+                    <th scope="col">Depth</th>
+                    <th scope="col">Evidence</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.findings.map((f) => (
+                    <tr key={`${f.chrom}:${f.pos}:${f.ref}>${f.alt}`} className={`origin-${f.origin}`}>
+                      <th scope="row">{f.gene}</th>
+                      <td>{f.alteration}</td>
+                      <td>
+                        <span className={`chip ${f.origin === 'acquired' ? 'acquired' : f.origin === 'pre-existing' ? 'preexisting' : ''}`}>{ORIGIN_LABELS[f.origin] ?? f.origin}</span>
+                        {f.originSample ? <span className="sub"> (vs {f.originSample})</span> : null}
+                      </td>
+                      <td>{formatVaf(f.vaf)}</td>
+                      <td>{f.depth ?? '—'}</td>
+                      <td>{f.evidence.length ? `${f.evidence.length} KB entr${f.evidence.length === 1 ? 'y' : 'ies'}` : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      ))}
+      <h3>Changes between samples</h3>
+      {result.changes.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <ul className="changes">
+          {result.changes.map((c, i) => (
+            <li key={i} className={`change-${c.kind}`}>
+              <span className={`chip ${c.kind === 'acquired-variant' ? 'acquired' : ''}`}>{c.kind}</span> {c.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export function TherapyOptions({ result }: { result: AnalysisResult }) {
+  if (result.therapyOptions.length === 0) return <p>No options from the knowledge base.</p>;
+  return (
+    <>
+      <p className="sub">Best evidence first (CIViC levels: A validated, B clinical, C case study, D preclinical, E inferential).</p>
+      <ol className="options">
+        {result.therapyOptions.map((o, i) => (
+          <li key={`${o.therapy}-${i}`}>
+            <p>
+              <span className={`level level-${o.level}`} aria-label={`evidence level ${o.level}`}>
+                {o.level}
+              </span>{' '}
+              <strong>{o.therapy}</strong>
+            </p>
+            <ul>
+              {o.reasons.map((r, j) => (
+                <li key={j}>{r}</li>
+              ))}
+              {o.warnings.map((w, j) => (
+                <li key={`w${j}`} className="warning">
+                  Warning: {w}
+                </li>
+              ))}
+            </ul>
+            <p className="cites">
+              Sources:{' '}
+              {o.citations.map((c, j) => {
+                const h = citationHref(c);
+                return (
+                  <span key={j}>
+                    {j > 0 && '; '}
+                    {h ? (
+                      <a href={h} target="_blank" rel="noopener noreferrer" title={c.text}>
+                        {c.id}
+                      </a>
+                    ) : (
+                      <span title={c.text}>{c.id}</span>
+                    )}
+                  </span>
+                );
+              })}
+            </p>
+          </li>
+        ))}
+      </ol>
+      {result.resistance.length > 0 && (
+        <>
+          <h3>Resistance evidence</h3>
+          <ul>
+            {result.resistance.map((r, i) => (
+              <li key={i} className="warning">
+                {r.level} {r.therapy}: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.ts';
+import type { SessionInfo } from '../types.ts';
+
+export function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onLogin(await api.login(username, password));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'cannot reach the server');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="login" id="main">
+      <h1>her2scope</h1>
+      <p className="sub">HER2-centred breast-cancer precision-oncology workbench.</p>
+      <form onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>
+        <label htmlFor="login-user">User name</label>
+        <input id="login-user" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        <label htmlFor="login-password">Password</label>
+        <input id="login-password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        {error && (
+          <p id="login-error" className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Logging in…' : 'Log in'}
+        </button>
+      </form>
+      <p className="notice">For research use; not a medical device.</p>
+    </main>
+  );
+}

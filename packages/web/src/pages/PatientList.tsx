@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api.ts';
+import { href } from '../route.ts';
+import type { PatientListItem } from '../types.ts';
+
+export function PatientList({ can }: { can: (p: string) => boolean }) {
+  const [q, setQ] = useState('');
+  const [patients, setPatients] = useState<PatientListItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => heading.current?.focus(), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api
+        .patients(q.trim())
+        .then((r) => !cancelled && (setPatients(r.patients), setError(null)))
+        .catch((e) => !cancelled && setError(e instanceof ApiError ? e.message : 'cannot load patients'));
+    }, 150);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [q]);
+
+  return (
+    <section aria-labelledby="patients-h">
+      <h1 id="patients-h" ref={heading} tabIndex={-1}>
+        Patients
+      </h1>
+      <div className="toolbar">
+        <label htmlFor="patient-search">Search patients</label>
+        <input id="patient-search" type="search" placeholder="patient identifier" value={q} onChange={(e) => setQ(e.target.value)} />
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table className="patients">
+          <caption className="visually-hidden">Patients{q ? ` matching “${q}”` : ''}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Sex</th>
+              <th scope="col">Born</th>
+              <th scope="col">Samples</th>
+              <th scope="col">Latest analysis</th>
+            </tr>
+          </thead>
+          <tbody>
+            {patients?.map((p) => (
+              <tr key={p.id}>
+                <th scope="row">
+                  <a href={href({ page: 'patient', id: p.id })}>{p.label}</a>
+                  {p.synthetic && <span className="chip synthetic">synthetic</span>}
+                </th>
+                <td>{p.sex ?? '—'}</td>
+                <td>{p.birthYear ?? '—'}</td>
+                <td>{p.samples}</td>
+                <td>{p.lastAnalysis ? `v${p.lastAnalysis.version} ${p.lastAnalysis.status}` : 'none'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {patients && patients.length === 0 && <p role="status">No patients{q ? ' match this search' : ' yet'}.</p>}
+        {!patients && !error && <p role="status">Loading…</p>}
+      </div>
+      {can('patient.write') && <NewPatient />}
+    </section>
+  );
+}
+
+function NewPatient() {
+  const [label, setLabel] = useState('');
+  const [sex, setSex] = useState('');
+  const [birthYear, setBirthYear] = useState('');
+  const [synthetic, setSynthetic] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean } = { label: label.trim(), synthetic };
+      if (sex) body.sex = sex;
+      if (birthYear.trim()) body.birthYear = Number(birthYear);
+      const { patient } = await api.createPatient(body);
+      window.location.hash = href({ page: 'patient', id: patient.id });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : 'cannot create the patient');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="new-patient-h">
+      <h2 id="new-patient-h">New patient</h2>
+      <div className="grid">
+        <div>
+          <label htmlFor="np-label">Patient identifier (pseudonym)</label>
+          <input id="np-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} />
+        </div>
+        <div>
+          <label htmlFor="np-sex">Sex</label>
+          <select id="np-sex" value={sex} onChange={(e) => setSex(e.target.value)}>
+            <option value="">not given</option>
+            <option value="F">F</option>
+            <option value="M">M</option>
+            <option value="X">X</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="np-year">Birth year</label>
+          <input id="np-year" inputMode="numeric" value={birthYear} onChange={(e) => setBirthYear(e.target.value)} pattern="[0-9]{4}" />
+        </div>
+        <div className="check">
+          <input id="np-synthetic" type="checkbox" checked={synthetic} onChange={(e) => setSynthetic(e.target.checked)} />
+          <label htmlFor="np-synthetic">Synthetic (test) patient</label>
+        </div>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        Create patient
+      </button>
+    </form>
+  );
+}
