@@ -3,7 +3,7 @@
  * cytometry files — into the core's `CaseData`. Relative paths resolve against the case file's folder. Errors name
  * the case file and the path inside it (`samples[1].variants.file`), or the referenced file, line and field.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
@@ -64,11 +64,11 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
     const abs = resolve(base, file);
     options.onProgress?.(`sample ${sample.id}: reading ${file}`);
     try {
-      return await read(abs);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(at(field), `file not found: ${abs}`);
-      throw e;
+      await access(abs);
+    } catch {
+      throw new InputError(at(field), `file not found: ${abs}`);
     }
+    return read(abs);
   };
   let variants: SampleData['variants'] = null;
   let regions: SampleData['regions'] = null;
