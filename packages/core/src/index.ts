@@ -7,3 +7,4 @@ export * from './case/index.ts';
 export * from './analysis/index.ts';
 export * from './cytometry/index.ts';
 export { AMINO_ACID_3TO1, shortProteinChange, VEP_CONSEQUENCE_RANK, consequenceRank, mostSevereTerm, MAF_VARIANT_CLASSIFICATIONS, mafClassificationToSo } from './variants/index.ts';
+export { seededRandom } from './random.ts';

@@ -21,6 +21,7 @@ import { analyzeStemCells, compensate, compensationMatrix, createTransform, eval
 import { readFcsFile, writeFcs } from '../src/fcs/index.ts';
 import { parseGatingML } from '../src/gatingml/index.ts';
 import { analyzeCytometryFile } from '../src/cytometry/index.ts';
+import { seededRandom as prng } from '@her2scope/core';
 
 const GENERATOR = 'her2scope-cytometry-bench v1';
 const EVENTS = Number(process.env.CYTO_BENCH_EVENTS ?? 1_000_000);
@@ -31,16 +32,6 @@ const fcsPath = join(outDir, `cytometry-${EVENTS}.fcs`);
 const FLUOR = ['FITC-A', 'PE-A', 'APC-A', 'DAPI-A', 'BV605-A', 'PE-Cy7-A', 'APC-Cy7-A', 'BV421-A', 'BV510-A', 'PerCP-A', 'BUV395-A'];
 const LABELS: Record<string, string> = { 'FITC-A': 'CD44', 'PE-A': 'HER2', 'APC-A': 'CD24', 'DAPI-A': 'Viability', 'BV605-A': 'EpCAM' };
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function spillMatrix(): number[][] {
   const n = FLUOR.length;

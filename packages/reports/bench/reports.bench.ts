@@ -25,6 +25,7 @@ import { loadCase } from '@her2scope/formats/case';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { chromiumPath, renderClinicianHtml, renderPatientSummaryHtml, renderPdf, toFhirBundle, writeReports } from '../src/index.ts';
 import { CHROMIUM_ARGS } from '../src/pdf.ts';
+import { seededRandom as prng } from '@her2scope/core';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
 execFileSync('bash', [join(repoRoot, 'scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
@@ -39,16 +40,6 @@ if (!existsSync('/usr/bin/time')) {
 const kb = loadKnowledgeBase();
 const tmp = mkdtempSync(join(tmpdir(), 'her2scope-reports-bench-'));
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A SYNTHETIC larger case: 12 samples over 11 years, 40 variants in KB genes per sample, 8 treatments. */
 function largeCase(): CaseData {

@@ -9,17 +9,9 @@ import { readBedSource } from '../../src/bed/index.ts';
 import { openVariantSource, type VariantReadOptions } from '../../src/variants/index.ts';
 import { bufferSource } from '../../src/vcf/io.ts';
 import { bytes, text } from './helpers.ts';
+import { seededRandom as prng } from '@her2scope/core';
 
 const SEED = Number(process.env.HER2SCOPE_FUZZ_SEED ?? 20240611);
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = prng(SEED);
 const int = (n: number) => Math.floor(r() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;

@@ -5,6 +5,7 @@ import { TabixIndexedFile } from '@gmod/tabix';
 import { bufferSource, fileSource, forEachLine, lineChunks } from '../../src/vcf/io.ts';
 import { queryChunks, readChunk, readTabixIndex, reg2bins } from '../../src/vcf/tabix.ts';
 import { bytes, errorOf, fixture, sharedFile } from './helpers.ts';
+import { seededRandom as prng } from '@her2scope/core';
 
 /** Lines overlapping [start, end] (1-based) through our index code, with the tabix overlap rule (REF span). */
 async function ours(path: string, indexPath: string, chrom: string, start: number, end: number): Promise<string[]> {
@@ -40,15 +41,6 @@ async function oracle(path: string, indexPath: string, chrom: string, start: num
   return out;
 }
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('reg2bins: the SAM spec bins for tabix (min_shift 14, depth 5)', () => {
   // [0, 1): one bin per level, the first bin of each level: 0, 1, 9, 73, 585, 4681.

@@ -1,0 +1,14 @@
+/**
+ * A seeded pseudo-random generator (mulberry32, public domain, by Tommy Ettinger) for fixtures, fuzz tests and
+ * benchmark inputs that must be the same on every machine. Deterministic: never use Math.random for these.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
