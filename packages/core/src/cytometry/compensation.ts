@@ -83,31 +83,85 @@ export function compensationMatrix(s: SpilloverMatrix): Matrix {
  * Compensate: `detectorColumns[i]` holds detector i's values (same order as `s.detectors`); returns one column per
  * fluorochrome (for a square matrix, the compensated value of the same-index detector). `only` restricts the work
  * to the listed output indices (others are returned as null).
+ *
+ * Each output is 0 + k[i0][j]·x_i0 + k[i1][j]·x_i1 + … over the detectors with a non-zero coefficient, summed left
+ * to right in detector order (so results do not depend on the blocking below). The work is done in blocks of events
+ * (inputs and outputs stay in cache) and four detectors per pass, which halves the loads and stores of the output
+ * compared with one pass per detector; no per-event allocation.
  */
 export function compensate(detectorColumns: ReadonlyArray<Float64Array>, k: Matrix, only?: ReadonlyArray<number>): Array<Float64Array | null> {
   const nd = k.length;
   const nf = k[0]?.length ?? 0;
   if (detectorColumns.length !== nd) throw new RangeError(`compensate: ${detectorColumns.length} detector columns for a ${nd}-row matrix`);
   const n = detectorColumns[0]?.length ?? 0;
+  for (const c of detectorColumns) if (c.length !== n) throw new RangeError(`compensate: detector columns differ in length (${c.length} and ${n})`);
   const wanted = only ?? Array.from({ length: nf }, (_, j) => j);
   const out: Array<Float64Array | null> = new Array(nf).fill(null);
-  const terms = wanted.map((j) => {
-    const list: Array<[number, number]> = [];
-    for (let i = 0; i < nd; i++) if (k[i]![j]! !== 0) list.push([i, k[i]![j]!]);
+  const tasks: Array<{ col: Float64Array; xs: Float64Array[]; cs: number[] }> = [];
+  for (const j of wanted) {
+    if (out[j]) continue;
+    const xs: Float64Array[] = [];
+    const cs: number[] = [];
+    for (let i = 0; i < nd; i++) {
+      const c = k[i]![j]!;
+      if (c !== 0) {
+        xs.push(detectorColumns[i]!);
+        cs.push(c);
+      }
+    }
     const col = new Float64Array(n);
     out[j] = col;
-    return { col, list };
-  });
-  // Blocks of events keep the inputs and outputs in cache; each output sums its terms in detector order.
-  const block = 2048;
+    if (xs.length > 0) tasks.push({ col, xs, cs });
+  }
+  const block = 4096;
   for (let e0 = 0; e0 < n; e0 += block) {
     const e1 = Math.min(n, e0 + block);
-    for (const { col, list } of terms) {
-      for (const [i, c] of list) {
-        const x = detectorColumns[i]!;
-        for (let e = e0; e < e1; e++) col[e]! += c * x[e]!;
+    for (const { col, xs, cs } of tasks) {
+      const m = xs.length;
+      let t = 0;
+      for (; t + 4 <= m; t += 4) sum4(col, t === 0, e0, e1, xs[t]!, cs[t]!, xs[t + 1]!, cs[t + 1]!, xs[t + 2]!, cs[t + 2]!, xs[t + 3]!, cs[t + 3]!);
+      if (t + 2 <= m) {
+        sum2(col, t === 0, e0, e1, xs[t]!, cs[t]!, xs[t + 1]!, cs[t + 1]!);
+        t += 2;
       }
+      if (t < m) sum1(col, t === 0, e0, e1, xs[t]!, cs[t]!);
     }
   }
   return out;
+}
+
+// out[e] (or 0 for the first pass) + c0·x0[e] + c1·x1[e] + …, evaluated left to right.
+function sum4(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number, x1: Float64Array, c1: number, x2: Float64Array, c2: number, x3: Float64Array, c3: number): void {
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+}
+
+function sum2(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number, x1: Float64Array, c1: number): void {
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
+  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]! + c1 * x1[e]!;
+}
+
+function sum1(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number): void {
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]!;
+  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]!;
+}
+
+/**
+ * Compensated columns of one sample, shared by the users of the same matrix (the gates' `FCS` compensation and the
+ * panel markers' compensation with the file's $SPILLOVER compute each column once). Keyed by the matrix content
+ * (detectors, fluorochromes, values, inverted) and the output index; the caller guarantees the detector columns are
+ * those of the same sample.
+ */
+export class CompensationCache {
+  private readonly columns = new Map<string, Float64Array>();
+
+  column(s: SpilloverMatrix, j: number, compute: () => Float64Array): Float64Array {
+    const key = `${JSON.stringify([s.detectors, s.fluorochromes, s.values, s.inverted === true])}#${j}`;
+    let col = this.columns.get(key);
+    if (!col) {
+      col = compute();
+      this.columns.set(key, col);
+    }
+    return col;
+  }
 }

@@ -15,7 +15,7 @@
  * - Boolean: and / or / not of gate references, each optionally used as complement.
  * - Parent gates: a gate's membership is AND-ed with its parent's (a quadrant may be a parent).
  */
-import { compensate, compensationMatrix, type SpilloverMatrix } from './compensation.ts';
+import { compensate, compensationMatrix, type CompensationCache, type SpilloverMatrix } from './compensation.ts';
 import { invertMatrix } from './linalg.ts';
 import { createTransform, fratio, type ScaleTransform, type TransformSpec } from './transforms.ts';
 
@@ -96,6 +96,8 @@ export interface GatingEventSource {
   column(index: number): Float64Array;
   /** The file's own spillover ($SPILLOVER / SPILL / $COMP), or null. */
   spillover: SpilloverMatrix | null;
+  /** Optional cache of compensated columns shared with other analyses of the same sample. */
+  compensation?: CompensationCache;
 }
 
 export class GatingError extends Error {
@@ -474,8 +476,9 @@ class DimensionResolver {
         }
       }
       if (!out && j >= 0) {
-        const cols = m.detectorIdx.map((i) => this.source.column(i));
-        out = compensate(cols, m.k, [j])[j]!;
+        const jj = j;
+        const compute = () => compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj]!;
+        out = this.source.compensation ? this.source.compensation.column(m.spill, jj, compute) : compute();
       }
     } else {
       const idx = this.source.channelIndex(name);

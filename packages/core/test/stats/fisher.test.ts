@@ -53,7 +53,7 @@ test('8/14 vs 11/13 (57.1% vs 84.6%): the p-value R gives, to 6 digits, and Wils
   close(r.oddsRatio, 0.255718013251473, 1e-9, 'OR');
   // Swapping the groups inverts the odds ratio and its interval; the p-value is symmetric.
   const s = compareProportions({ k: 11, n: 13 }, { k: 8, n: 14 });
-  assert.equal(s.fisherP, r.fisherP);
+  close(s.fisherP, r.fisherP, 1e-14, 'symmetric p');
   close(s.oddsRatio, 1 / r.oddsRatio, 1e-6, 'swapped OR');
   close(s.oddsRatioCi95[0], 1 / r.oddsRatioCi95[1], 1e-6, 'swapped CI low');
 });

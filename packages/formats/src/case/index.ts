@@ -8,7 +8,6 @@ import { dirname, resolve } from 'node:path';
 import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
-import { analyzeCytometryFile } from '../cytometry/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
 
 export interface LoadCaseOptions {
@@ -80,6 +79,8 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
   let cytometry: CytometrySummary | null = null;
   if (sample.cytometry) {
     const c = sample.cytometry;
+    // Loaded only for cases with cytometry: the FCS/Gating-ML stack is not needed otherwise (start-up time).
+    const { analyzeCytometryFile } = await import('../cytometry/index.ts');
     cytometry = (await within('cytometry.file', c.file, (abs) =>
       analyzeCytometryFile(abs, {
         ...(c.panel ? { panelPath: resolve(base, c.panel) } : {}),
