@@ -8,7 +8,8 @@
  *              logicle (all 11) + gate (Gating-ML: polygon, rectangles, quadrant, boolean, parents) + stats
  *              (stem-cell populations with Wilson CIs)
  *   product    analyzeCytometryFile(file, panel + Gating-ML with compensation and logicle refs): what
- *              `her2scope cytometry` runs; it compensates and transforms only the channels the gates and panel use
+ *              `her2scope cytometry` runs; it compensates only the channels the gates and panel use (once, shared by
+ *              both), and its range gates on logicle scales transform only the events near a threshold
  *
  * and prints the ratios to the raw read (target <= 3x) and the peak RSS. Median of 5 runs after a warm-up.
  * Run: `npm run bench -- cytometry` or `node --import tsx packages/formats/bench/cytometry.bench.ts`.

@@ -17,7 +17,7 @@
  */
 import { compensate, compensationMatrix, type CompensationCache, type SpilloverMatrix } from './compensation.ts';
 import { invertMatrix } from './linalg.ts';
-import { createTransform, fratio, type ScaleTransform, type TransformSpec } from './transforms.ts';
+import { createTransform, fratio, type ScaleTransform, type ThresholdBracketing, type TransformSpec } from './transforms.ts';
 
 /** `uncompensated`, `FCS`, or the id of a spectrum matrix. */
 export type CompensationRef = string;
@@ -255,16 +255,9 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
     };
     switch (g.type) {
       case 'rectangle': {
-        const m = new Uint8Array(n).fill(1);
-        for (const d of g.dimensions) {
-          const x = values.get(d.dimension, g.id);
-          const lo = d.min;
-          const hi = d.max;
-          for (let i = 0; i < n; i++) {
-            const v = x[i]!;
-            if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
-          }
-        }
+        // Start from the parent's membership (finish() ANDs with it anyway): events outside it need no test.
+        const m = parent ? parent.slice() : new Uint8Array(n).fill(1);
+        for (const d of g.dimensions) restrictToRange(m, values.forRange(d.dimension, g.id), d.min, d.max);
         finish(g.id, m, g.type);
         break;
       }
@@ -275,9 +268,9 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
         finish(g.id, ellipsoidMembership(g, g.dimensions.map((d) => values.get(d, g.id))), g.type);
         break;
       case 'quadrant': {
-        const columns = new Map(g.dividers.map((d) => [d.id, { values: [...d.values].sort((a, b) => a - b), x: values.get(d.dimension, g.id) }]));
+        const columns = new Map(g.dividers.map((d) => [d.id, { values: [...d.values].sort((a, b) => a - b), x: values.forRange(d.dimension, g.id) }]));
         for (const q of g.quadrants) {
-          const m = new Uint8Array(n).fill(1);
+          const m = parent ? parent.slice() : new Uint8Array(n).fill(1);
           for (const p of q.positions) {
             const div = columns.get(p.divider)!;
             let lo: number | null = null;
@@ -289,11 +282,7 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
               }
               lo = v;
             }
-            const x = div.x;
-            for (let i = 0; i < n; i++) {
-              const v = x[i]!;
-              if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
-            }
+            restrictToRange(m, div.x, lo, hi);
           }
           finish(q.id, m, 'quadrant');
         }
@@ -317,6 +306,52 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
     }
   }
   return gateIds(strategy).map((id) => results.get(id)!);
+}
+
+/** Values of a dimension for range tests: the column itself, or the untransformed column and a bracketing transform. */
+type RangeValues = { x: Float64Array } | { raw: Float64Array; t: ThresholdBracketing };
+
+/**
+ * Clear m[i] for events with a value outside [lo, hi) (NaN is outside). With a bracketing transform (logicle,
+ * hyperlog) the test runs in data units: an event is decided by its untransformed value when that lies outside the
+ * thresholds' brackets (see ThresholdBracketing), and transformed exactly, as applyArray would, otherwise; the
+ * memberships are therefore the same as testing the transformed column, without transforming every event.
+ */
+function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi: number | null): void {
+  const n = m.length;
+  if ('x' in dim) {
+    const x = dim.x;
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
+    }
+    return;
+  }
+  const { raw, t } = dim;
+  const bl = lo !== null ? t.bracket(lo) : ([-Infinity, -Infinity] as [number, number]);
+  const bh = hi !== null ? t.bracket(hi) : ([Infinity, Infinity] as [number, number]);
+  if (!bl || !bh) {
+    // A threshold out of the brackets' reach: transform every event still in.
+    for (let i = 0; i < n; i++) {
+      if (m[i] === 0) continue;
+      const v = t.applyAt(raw, i);
+      if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
+    }
+    return;
+  }
+  const [lo1, lo2] = bl;
+  const [hi1, hi2] = bh;
+  for (let i = 0; i < n; i++) {
+    if (m[i] === 0) continue;
+    const r = raw[i]!;
+    if (r > lo2 && r < hi1) continue; // above lo and below hi for sure
+    if (r < lo1 || r > hi2) {
+      m[i] = 0; // below lo or above hi for sure
+      continue;
+    }
+    const v = t.applyAt(raw, i); // near a threshold, or not finite: decide on the transformed value
+    if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
+  }
 }
 
 function count(m: Uint8Array): number {
@@ -418,6 +453,20 @@ class DimensionResolver {
     const out = d.transform !== null ? this.transform(d.transform, gateId).applyArray(raw) : raw;
     this.cache.set(key, out);
     return out;
+  }
+
+  /**
+   * Values for range tests (rectangle and quadrant gates): the transformed column when it is cached or the
+   * transform has no bracketing, else the untransformed column with the transform's bracketing, so that only the
+   * events near a threshold get transformed.
+   */
+  forRange(d: GateDimension, gateId: string): RangeValues {
+    const key = `${d.kind}\u0000${d.kind === 'fcs' ? d.name : d.ratio}\u0000${d.compensation}\u0000${d.transform ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit) return { x: hit };
+    const t = d.transform !== null ? this.transform(d.transform, gateId).bracketing : undefined;
+    if (!t) return { x: this.get(d, gateId) };
+    return { raw: this.get({ ...d, transform: null }, gateId), t };
   }
 
   private transform(id: string, gateId: string): ScaleTransform {

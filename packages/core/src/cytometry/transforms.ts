@@ -36,6 +36,39 @@ export interface ScaleTransform {
   inverse(y: number): number;
   /** ScaleTransform a whole column into a new array. */
   applyArray(values: ArrayLike<number>): Float64Array;
+  /**
+   * Present on the costly iterative transforms (logicle, hyperlog), which are monotonic increasing and finite for
+   * every finite value: lets a threshold gate decide most events in data units and transform only those near the
+   * threshold (see `thresholdBracket`).
+   */
+  readonly bracketing?: ThresholdBracketing;
+}
+
+/**
+ * `bracket(y)` gives data values [lo, hi] around the threshold y such that every finite v < lo has
+ * applyArray(...)[i] < y and every finite v > hi has applyArray(...)[i] > y; values in between (and non-finite ones)
+ * must be transformed: `applyAt(values, i)` returns exactly `applyArray(values)[i]` (bit for bit) without
+ * transforming the rest of the column. null when the threshold is out of reach (then transform the column).
+ */
+export interface ThresholdBracketing {
+  bracket(y: number): [number, number] | null;
+  applyAt(values: ArrayLike<number>, i: number): number;
+}
+
+/**
+ * Margin (scale units) of the brackets, relative to max(1, |y|): far above the transforms' error, which is a few
+ * units of 1e-16 (Halley's method iterated to 3·ε, started within 1e-6; `inverse` is a closed form), so a value
+ * outside the bracket cannot land on the other side of y through rounding, and so narrow that almost no events
+ * fall inside it.
+ */
+export const BRACKET_MARGIN = 1e-9;
+
+function bracketOf(t: { inverse(y: number): number }, y: number): [number, number] | null {
+  if (!Number.isFinite(y)) return null;
+  const m = BRACKET_MARGIN * Math.max(1, Math.abs(y));
+  const lo = t.inverse(y - m);
+  const hi = t.inverse(y + m);
+  return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? [lo, hi] : null;
 }
 
 function check(cond: boolean, message: string): void {
@@ -234,7 +267,18 @@ export class Logicle implements ScaleTransform {
   }
 
   /** B(x) on a uniform grid of the positive half of the scale, and a cell index by float bits; built on first use. */
-  private grid: { x0: number; step: number; b: Float64Array; keyMin: number; start: Int32Array } | null = null;
+  private grid: { x0: number; step: number; b: Float64Array; keyMin: number; start: Int32Array; top: number } | null = null;
+
+  private readonly one = new Float64Array(1);
+
+  readonly bracketing: ThresholdBracketing = {
+    bracket: (y) => bracketOf(this, y),
+    applyAt: (values, i) => {
+      if (values.length < GRID_MIN_LENGTH || !LITTLE_ENDIAN) return this.apply(values[i]!);
+      this.gridRange(values, i, i + 1, this.one);
+      return this.one[0]!;
+    },
+  };
 
   /**
    * Transform a column. Same result as apply() to double precision (the two may differ in the last bit), about 3
@@ -245,42 +289,50 @@ export class Logicle implements ScaleTransform {
    */
   applyArray(values: ArrayLike<number>): Float64Array {
     const out = new Float64Array(values.length);
-    if (values.length < 5000 || !LITTLE_ENDIAN) {
+    if (values.length < GRID_MIN_LENGTH || !LITTLE_ENDIAN) {
       for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
       return out;
     }
-    const steps = 4096;
-    if (!this.grid) {
-      const x0 = this.x1;
-      const step = (1.25 - x0) / steps;
-      const b = new Float64Array(steps + 1);
-      for (let k = 0; k <= steps; k++) b[k] = this.inverse(x0 + k * step);
-      b[0] = 0;
-      const keyMin = keyOf(b[1]!);
-      const keyMax = keyOf(b[steps]!);
-      const start = new Int32Array(keyMax - keyMin + 1);
-      let k = 0;
-      for (let key = keyMin; key <= keyMax; key++) {
-        const v = valueOfKey(key);
-        while (k < steps - 1 && b[k + 1]! <= v) k++;
-        start[key - keyMin] = k;
-      }
-      this.grid = { x0, step, b, keyMin, start };
+    this.gridRange(values, 0, values.length, out);
+    return out;
+  }
+
+  private buildGrid(): NonNullable<Logicle['grid']> {
+    const steps = GRID_STEPS;
+    const x0 = this.x1;
+    const step = (1.25 - x0) / steps;
+    const b = new Float64Array(steps + 1);
+    for (let k = 0; k <= steps; k++) b[k] = this.inverse(x0 + k * step);
+    b[0] = 0;
+    const keyMin = keyOf(b[1]!);
+    const keyMax = keyOf(b[steps]!);
+    const start = new Int32Array(keyMax - keyMin + 1);
+    let k = 0;
+    for (let key = keyMin; key <= keyMax; key++) {
+      const v = valueOfKey(key);
+      while (k < steps - 1 && b[k + 1]! <= v) k++;
+      start[key - keyMin] = k;
     }
-    const { x0, step, b: table, keyMin, start } = this.grid;
+    this.grid = { x0, step, b, keyMin, start, top: b[steps]! };
+    return this.grid;
+  }
+
+  /** values[from..to) by the table start + Halley step into out[0..to-from) (the applyArray path for long columns). */
+  private gridRange(values: ArrayLike<number>, from: number, to: number, out: Float64Array): void {
+    const { x0, step, b: table, keyMin, start, top } = this.grid ?? this.buildGrid();
+    const steps = GRID_STEPS;
     const { a, b, c, d, f, x1, xTaylor } = this;
-    const top = table[steps]!;
     const last = start.length - 1;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = from; i < to; i++) {
       let value = values[i]!;
       if (value === 0) {
-        out[i] = x1;
+        out[i - from] = x1;
         continue;
       }
       const negative = value < 0;
       if (negative) value = -value;
       if (!(value < top)) {
-        out[i] = this.apply(values[i]!);
+        out[i - from] = this.apply(values[i]!);
         continue;
       }
       let key = keyOf(value) - keyMin;
@@ -302,12 +354,14 @@ export class Logicle implements ScaleTransform {
         x -= delta;
         if (Math.abs(delta) < 1e-6 || Math.abs(delta) < tolerance) break;
       }
-      out[i] = negative ? 2 * x1 - x : x;
+      out[i - from] = negative ? 2 * x1 - x : x;
     }
-    return out;
   }
 }
 
+/** Columns shorter than this are transformed value by value with apply() (the table is not worth building). */
+const GRID_MIN_LENGTH = 5000;
+const GRID_STEPS = 4096;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const KEY_F64 = new Float64Array(1);
 const KEY_U32 = new Uint32Array(KEY_F64.buffer);
@@ -411,6 +465,11 @@ export class Hyperlog implements ScaleTransform {
     for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
     return out;
   }
+
+  readonly bracketing: ThresholdBracketing = {
+    bracket: (y) => bracketOf(this, y),
+    applyAt: (values, i) => this.apply(values[i]!),
+  };
 }
 
 /** fratio(x, y, A, B, C) = A · (x − B) / (y − C), Gating-ML 2.0 ratio dimensions. */

@@ -75,3 +75,24 @@ test('an already-inverted matrix is used as given; singular and ill-shaped matri
   assert.throws(() => compensationMatrix({ detectors: ['A', 'B'], fluorochromes: ['A', 'B'], values: [[1, 0]] }), /must have 2 rows of 2 values/);
   assert.throws(() => invertMatrix([[1, Number.NaN], [0, 1]]), /non-finite entry/);
 });
+
+test('compensate: 11 detectors (blocks of 4 + 4 + 2 + 1 terms) equal the plain left-to-right sum bit for bit', () => {
+  const nd = 11;
+  const n = 9000; // more than one 4096-event block
+  const k = Array.from({ length: nd }, (_, i) => Array.from({ length: nd }, (_, j) => (i === j ? 1.01 : i === 3 || j === 5 ? 0 : ((i * 7 + j * 3) % 11) / 97 - 0.05)));
+  const cols = Array.from({ length: nd }, (_, i) => Float64Array.from({ length: n }, (_, e) => Math.sin(e * 0.37 + i) * 10 ** ((e + i) % 7) - 0.5));
+  const out = compensate(cols, k);
+  for (let j = 0; j < nd; j++) {
+    const col = out[j]!;
+    for (let e = 0; e < n; e++) {
+      let s = 0;
+      for (let i = 0; i < nd; i++) if (k[i]![j] !== 0) s += k[i]![j]! * cols[i]![e]!;
+      if (!Object.is(col[e], s)) assert.fail(`output ${j} event ${e}: ${col[e]} != ${s}`);
+    }
+  }
+  // `only` computes just the listed outputs, with the same values
+  const only = compensate(cols, k, [5, 2]);
+  assert.deepEqual(only.map((c) => c !== null), [false, false, true, false, false, true, false, false, false, false, false]);
+  assert.deepEqual(only[5], out[5]);
+  assert.throws(() => compensate([cols[0]!, cols[1]!.subarray(1)], [[1, 0], [0, 1]]), /differ in length/);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateGates, GatingError, polygonMembership, validateStrategy, type GateDimension, type GatingEventSource, type GatingStrategy, type Gate } from '@her2scope/core/cytometry';
+import { createTransform, evaluateGates, GatingError, polygonMembership, validateStrategy, type GateDimension, type GatingEventSource, type GatingStrategy, type Gate } from '@her2scope/core/cytometry';
 
 function source(cols: Record<string, number[]>, spillover: GatingEventSource['spillover'] = null): GatingEventSource {
   const names = Object.keys(cols);
@@ -133,4 +133,88 @@ test('validation: unknown references, cycles, duplicate ids and malformed gates 
     () => evaluateGates(strategy([{ id: 'E', parentId: null, type: 'ellipsoid', dimensions: [dim('x'), dim('y')], mean: [0, 0], covariance: [[1, 1], [1, 1]], distanceSquare: 1 }]), source({ x: [0], y: [0] })),
     /covariance matrix is singular/,
   );
+});
+
+test('range gates on logicle/hyperlog scales decide in data units and match the fully transformed column exactly', () => {
+  const specs = {
+    L: { kind: 'logicle', T: 262144, W: 0.5, M: 4.5, A: 0 },
+    L2: { kind: 'logicle', T: 10000, W: 1, M: 4, A: 0.5 },
+    H: { kind: 'hyperlog', T: 10000, W: 1, M: 4.5, A: 0 },
+  } as const;
+  const cuts = [0.08, 0.11, 0.5, 0.731];
+  const n = 20000; // long enough for the logicle's table path
+  const values: number[] = [];
+  for (let e = 0; values.length < n - 200; e++) values.push(Math.sinh(Math.sin(e * 12.9898) * 12) * (e % 3 === 0 ? -1 : 1));
+  // adversarial values: right at and around each threshold, in every transform's data units
+  for (const spec of Object.values(specs)) {
+    const t = createTransform(spec);
+    for (const c of cuts) {
+      const v = t.inverse(c);
+      for (const d of [-2e-9, -1e-12, -1e-15, 0, 1e-15, 1e-12, 2e-9]) values.push(v * (1 + d), v + d);
+    }
+  }
+  values.push(Number.NaN, Infinity, -Infinity, 0, -0);
+  while (values.length < n) values.push(values.length);
+  const x = Float64Array.from(values);
+  const src = source({ X: Array.from(x), Y: Array.from(x).reverse() });
+  for (const [id, spec] of Object.entries(specs)) {
+    const gates: Gate[] = [
+      { type: 'rectangle', id: 'lo', parentId: null, dimensions: [{ dimension: dim('X', 'uncompensated', id), min: cuts[2]!, max: null }] },
+      { type: 'rectangle', id: 'band', parentId: null, dimensions: [{ dimension: dim('X', 'uncompensated', id), min: cuts[0]!, max: cuts[3]! }] },
+      { type: 'rectangle', id: 'child', parentId: 'band', dimensions: [{ dimension: dim('Y', 'uncompensated', id), min: null, max: cuts[1]! }] },
+      {
+        type: 'quadrant',
+        id: 'Q',
+        parentId: null,
+        dividers: [
+          { id: 'dx', dimension: dim('X', 'uncompensated', id), values: [cuts[1]!, cuts[2]!] },
+          { id: 'dy', dimension: dim('Y', 'uncompensated', id), values: [cuts[3]!] },
+        ],
+        quadrants: [
+          { id: 'q1', positions: [{ divider: 'dx', location: 0.3 }, { divider: 'dy', location: 0.9 }] },
+          { id: 'q2', positions: [{ divider: 'dx', location: 0.01 }, { divider: 'dy', location: 0.1 }] },
+        ],
+      },
+    ];
+    const got = evaluateGates(strategy(gates, { transforms: { [id]: spec } }), src);
+    const t = createTransform(spec);
+    const tx = t.applyArray(x);
+    const ty = t.applyArray(Float64Array.from(x).reverse());
+    const inRange = (v: number, lo: number | null, hi: number | null) => (lo === null || v >= lo) && (hi === null || v < hi) ? 1 : 0;
+    const want: Record<string, (i: number) => number> = {
+      lo: (i) => inRange(tx[i]!, cuts[2]!, null),
+      band: (i) => inRange(tx[i]!, cuts[0]!, cuts[3]!),
+      child: (i) => inRange(tx[i]!, cuts[0]!, cuts[3]!) & inRange(ty[i]!, null, cuts[1]!),
+      q1: (i) => inRange(tx[i]!, cuts[1]!, cuts[2]!) & inRange(ty[i]!, cuts[3]!, null),
+      q2: (i) => inRange(tx[i]!, null, cuts[1]!) & inRange(ty[i]!, null, cuts[3]!),
+    };
+    for (const r of got) {
+      let diff = 0;
+      for (let i = 0; i < n; i++) if (r.membership[i] !== want[r.id]!(i)) diff++;
+      assert.equal(diff, 0, `${id} ${r.id}: ${diff} events differ from testing the transformed column`);
+      assert.ok(r.count > 0 && r.count < n, `${id} ${r.id}: count ${r.count}`);
+    }
+  }
+});
+
+test('threshold brackets: every value outside a bracket transforms to the right side of the threshold', () => {
+  for (const spec of [{ kind: 'logicle', T: 262144, W: 0.5, M: 4.5, A: 0 }, { kind: 'hyperlog', T: 10000, W: 1, M: 4.5, A: 0 }] as const) {
+    const t = createTransform(spec);
+    const b = t.bracketing!;
+    for (const y of [-0.2, 0, 0.05, 0.111, 0.5, 0.999, 1.2]) {
+      const [lo, hi] = b.bracket(y)!;
+      assert.ok(lo < hi, `${spec.kind} ${y}: bracket ${lo}..${hi}`);
+      const probe = new Float64Array(6000);
+      for (let i = 0; i < 3000; i++) {
+        probe[i] = lo - Math.abs(lo) * 1e-15 * i - 1e-300;
+        probe[3000 + i] = hi + Math.abs(hi) * 1e-15 * i + 1e-300;
+      }
+      const tv = t.applyArray(probe);
+      for (let i = 0; i < 6000; i++) {
+        assert.ok(i < 3000 ? tv[i]! < y : tv[i]! > y, `${spec.kind} ${y}: ${probe[i]} -> ${tv[i]}`);
+        assert.ok(Object.is(b.applyAt(probe, i), tv[i]), `${spec.kind}: applyAt differs from applyArray at ${i}`);
+      }
+    }
+    assert.equal(b.bracket(Number.NaN), null);
+  }
 });

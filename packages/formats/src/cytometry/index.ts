@@ -22,6 +22,7 @@ import {
   GatingError,
   autoThreshold,
   percentileThreshold,
+  CompensationCache,
   type CytometryPanel,
   type CytometryResult,
   type GateResult,
@@ -132,11 +133,12 @@ function tableEventSource(t: CellTable): GatingEventSource {
   };
 }
 
-function lazyFcsSource(file: FcsFile): GatingEventSource {
+function lazyFcsSource(file: FcsFile, cache: CompensationCache): GatingEventSource {
   const base = fcsEventSource(file, null);
   let spill: SpilloverMatrix | null | undefined;
   return {
     ...base,
+    compensation: cache,
     get spillover() {
       if (spill === undefined) spill = file.spillover();
       return spill;
@@ -144,9 +146,9 @@ function lazyFcsSource(file: FcsFile): GatingEventSource {
   };
 }
 
-function gateResults(sample: Sample, strategy: GatingStrategy, gatesName: string): GateResult[] {
+function gateResults(sample: Sample, strategy: GatingStrategy, gatesName: string, cache: CompensationCache): GateResult[] {
   try {
-    return evaluateGates(strategy, sample.kind === 'fcs' ? lazyFcsSource(sample.file) : tableEventSource(sample.table));
+    return evaluateGates(strategy, sample.kind === 'fcs' ? lazyFcsSource(sample.file, cache) : tableEventSource(sample.table));
   } catch (e) {
     if (e instanceof GatingError) throw new InputError(gatesName, `${e.message} (sample ${sample.name})`);
     throw e;
@@ -179,8 +181,8 @@ function panelSpillover(file: FcsFile, setting: string, baseDir: string, notes: 
   return spill;
 }
 
-/** Compensated, untransformed values of the panel's marker channels. */
-function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, string>>, spill: SpilloverMatrix | null, where: string): Partial<Record<PanelMarker, Float64Array>> {
+/** Compensated, untransformed values of the panel's marker channels (columns the gates compensated already are reused). */
+function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, string>>, spill: SpilloverMatrix | null, where: string, cache: CompensationCache): Partial<Record<PanelMarker, Float64Array>> {
   const out: Partial<Record<PanelMarker, Float64Array>> = {};
   let k: number[][] | null = null;
   let detectorCols: Float64Array[] | null = null;
@@ -195,9 +197,12 @@ function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, str
     const pn = file.parameters[idx]!.name;
     const j = spill ? spill.detectors.indexOf(pn) : -1;
     if (spill && j >= 0) {
-      k ??= compensationMatrix(spill);
-      detectorCols ??= spill.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
-      out[m] = compensate(detectorCols, k, [j])[j]!;
+      const s = spill;
+      out[m] = cache.column(s, j, () => {
+        k ??= compensationMatrix(s);
+        detectorCols ??= s.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
+        return compensate(detectorCols, k, [j])[j]!;
+      });
     } else out[m] = file.scaledColumn(idx);
   }
   return out;
@@ -245,7 +250,9 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const notes: string[] = [];
   if (sample.kind === 'fcs') for (const w of sample.file.warnings) notes.push(`${sample.name}: ${w}`);
 
-  const gates = strategy ? gateResults(sample, strategy, gatesName) : null;
+  // One cache per sample: the gates' FCS compensation and the panel markers' share compensated columns.
+  const sampleCache = new CompensationCache();
+  const gates = strategy ? gateResults(sample, strategy, gatesName, sampleCache) : null;
   const gatePops = gates ? gatePopulations(gates) : [];
 
   if (!panel) {
@@ -268,7 +275,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const compSetting = options.compensation ?? panel.compensation ?? 'fcs';
   if (sample.kind === 'fcs') {
     spill = panelSpillover(sample.file, compSetting, options.compensation ? process.cwd() : baseDir, notes);
-    values = fcsMarkerValues(sample.file, panel.markers, spill, panelName);
+    values = fcsMarkerValues(sample.file, panel.markers, spill, panelName, sampleCache);
   } else {
     if (options.compensation || panel.compensation) notes.push('Compensation does not apply to per-cell tables; the values are used as given.');
     values = tableMarkerValues(sample.table, panel);
@@ -285,13 +292,14 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   let control: { values: Partial<Record<PanelMarker, Float64Array>>; mask: Uint8Array | null; name: string } | null = null;
   if (options.controlPath) {
     const c = await loadSample(options.controlPath, [...markerColumns, ...gateColumns], []);
+    const controlCache = new CompensationCache();
     let cv: Partial<Record<PanelMarker, Float64Array>>;
     if (c.kind === 'fcs') {
       const cnotes: string[] = [];
       const cs = panelSpillover(c.file, compSetting, options.compensation ? process.cwd() : baseDir, cnotes);
-      cv = fcsMarkerValues(c.file, panel.markers, cs, panelName);
+      cv = fcsMarkerValues(c.file, panel.markers, cs, panelName, controlCache);
     } else cv = tableMarkerValues(c.table, panel);
-    const cg = panel.gate && strategy ? gateMask(gateResults(c, strategy, gatesName), panel.gate, panelName) : null;
+    const cg = panel.gate && strategy ? gateMask(gateResults(c, strategy, gatesName, controlCache), panel.gate, panelName) : null;
     control = { values: cv, mask: cg?.membership ?? null, name: c.name };
   }
 

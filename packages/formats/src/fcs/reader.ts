@@ -70,7 +70,8 @@ export class FcsFile {
   readonly dataStart: number;
   readonly dataEnd: number;
   readonly warnings: string[];
-  private readonly data: Uint8Array;
+  /** DATA bytes; released (emptied) once every column is decoded. */
+  private data: Uint8Array;
   private readonly raw: Array<Float64Array | undefined>;
   private readonly scaled: Array<Float64Array | undefined>;
 
@@ -129,12 +130,19 @@ export class FcsFile {
     this.checkIndex(index);
     let col = this.raw[index];
     if (!col) {
-      // Float data in host byte order: one blocked pass decodes every column for about the cost of two strided
+      // Float data in a plain byte order: one blocked pass decodes every column for about the cost of two strided
       // single-column passes, so decode them all at once.
       const all = this.parameters.length > 1 ? decodeAll(this, this.data) : null;
       if (all) all.forEach((c, i) => (this.raw[i] ??= c));
       col = this.raw[index] ?? decodeColumn(this, this.data, index);
       this.raw[index] = col;
+      // Every column decoded: the DATA bytes are no longer needed (one copy of the matrix, not two).
+      let done = true;
+      for (let i = 0; i < this.raw.length && done; i++) if (!this.raw[i]) done = false;
+      if (done) {
+        permCache.delete(this.data);
+        this.data = new Uint8Array(0);
+      }
     }
     return col;
   }
@@ -233,7 +241,8 @@ export function readFcsFile(path: string, options: { name?: string } = {}): FcsF
       size,
       read(offset, length) {
         // A fresh ArrayBuffer per read: the DATA segment gets its own 8-byte aligned buffer for typed-array views.
-        const buf = new Uint8Array(length);
+        // Not zero-filled first (the read overwrites every byte, and a short read is an error).
+        const buf = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
         let done = 0;
         while (done < length) {
           const got = readSync(fd, buf, done, length - done, offset + done);
@@ -255,7 +264,12 @@ export function parseFcs(bytes: Uint8Array, name = 'FCS data'): FcsFile {
   const source: ByteSource = {
     size: bytes.length,
     read(offset, length) {
-      return bytes.slice(offset, offset + length);
+      // Always a copy with its own aligned ArrayBuffer (Buffer#slice would be a view into the caller's bytes, which
+      // the big-endian decode byte-swaps in place).
+      const part = bytes.subarray(offset, offset + length);
+      const out = new Uint8Array(part.length);
+      out.set(part);
+      return out;
     },
   };
   return parse(source, name);
@@ -678,13 +692,24 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
   return out;
 }
 
-/** One-pass decode of float/double data stored in host byte order; null when another path is needed. */
+/**
+ * One-pass decode of float/double data in little- or big-endian order; null when another path is needed. Data in
+ * the other byte order than the host's is byte-swapped in place first (Buffer.swap32/swap64, native): the caller
+ * drops the DATA bytes after this decode, so nothing reads them again.
+ */
 function decodeAll(file: FcsFile, data: Uint8Array): Float64Array[] | null {
-  if (file.dataType === 'I' || orderKind(file.byteOrder).kind !== (HOST_LITTLE_ENDIAN ? 'le' : 'be')) return null;
+  if (file.dataType === 'I') return null;
+  const kind = orderKind(file.byteOrder).kind;
+  if (kind === 'perm') return null;
   const width = file.dataType === 'F' ? 4 : 8;
   if (data.byteOffset % width !== 0) return null;
   const p = file.parameters.length;
   const n = file.eventCount;
+  if (n > 0 && kind !== (HOST_LITTLE_ENDIAN ? 'le' : 'be')) {
+    const bytes = Buffer.from(data.buffer, data.byteOffset, n * p * width);
+    if (width === 4) bytes.swap32();
+    else bytes.swap64();
+  }
   const cols = file.parameters.map(() => new Float64Array(n));
   if (width === 4) transpose32(new Float32Array(data.buffer, data.byteOffset, n * p), cols, n, p);
   else transpose64(new Float64Array(data.buffer, data.byteOffset, n * p), cols, n, p);

@@ -361,3 +361,19 @@ test('files on disk: directory and unreadable paths', (t) => {
   writeFileSync(p, Buffer.from(craft(minimal(), twoFloats)).subarray(0, 100));
   assert.throws(() => readFcsFile(p), isInputError(/ok\.fcs: byte 10: HEADER TEXT segment 58-\d+ lies outside the file \(100 bytes\)/));
 });
+
+test('big-endian float and double DATA decode like little-endian (bulk byte swap), without touching the caller bytes', () => {
+  const n = 3000;
+  const cols = [Float64Array.from({ length: n }, (_, e) => Math.fround(Math.sin(e) * 1e4)), Float64Array.from({ length: n }, (_, e) => Math.fround(e / 7 - 100))];
+  for (const dataType of ['F', 'D'] as const) {
+    const params = [{ name: 'A', range: 262144 }, { name: 'B', range: 262144 }];
+    const le = parseFcs(writeFcs({ version: '3.1', dataType, parameters: params, columns: cols }));
+    const beBytes = writeFcs({ version: '3.1', dataType, parameters: params, columns: cols, byteOrder: 'be' });
+    const copy = Uint8Array.from(beBytes);
+    const be = parseFcs(beBytes);
+    assert.equal(be.byteOrder, '4,3,2,1');
+    assert.deepEqual(be.rawColumns(), le.rawColumns());
+    assert.deepEqual(be.rawColumn(1), cols[1]);
+    assert.deepEqual(new Uint8Array(beBytes), copy, 'the caller buffer is unchanged');
+  }
+});
