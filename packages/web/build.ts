@@ -8,13 +8,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = join(WEB_DIR, 'dist');
+// The app bundles only the core's classification engine (other core imports are type-only and erased).
 const CORE_SRC = join(WEB_DIR, '..', 'core', 'src');
+const CORE_BUNDLED = [join(CORE_SRC, 'classification'), join(CORE_SRC, 'errors.ts')];
 
 function listFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -28,7 +30,7 @@ function listFiles(dir: string, out: string[] = []): string[] {
 /** Hash of everything the bundle is made from. */
 export function sourceHash(): string {
   const h = createHash('sha256');
-  const files = [...listFiles(join(WEB_DIR, 'src')), join(WEB_DIR, 'index.html'), join(WEB_DIR, 'build.ts'), ...listFiles(CORE_SRC)];
+  const files = [...listFiles(join(WEB_DIR, 'src')), join(WEB_DIR, 'index.html'), join(WEB_DIR, 'build.ts'), ...CORE_BUNDLED.flatMap((p) => (statSync(p).isDirectory() ? listFiles(p) : [p]))];
   for (const f of files) {
     h.update(relative(WEB_DIR, f));
     h.update('\0');
@@ -51,6 +53,30 @@ export async function ensureWebBuild(options: { force?: boolean; log?: (msg: str
   const t0 = performance.now();
   const hash = sourceHash();
   if (!options.force && webBuildIsCurrent()) return { dir: WEB_DIST, built: false, ms: performance.now() - t0 };
+  // One build at a time across processes (tests start several servers at once): a lock folder, stale after 2 min.
+  const lock = join(WEB_DIR, 'node_modules', '.her2scope-web-build.lock');
+  await mkdir(join(WEB_DIR, 'node_modules'), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = Date.now() - (await stat(lock).then((st) => st.mtimeMs).catch(() => Date.now()));
+      if (age > 120_000) await rm(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 200));
+      if (!options.force && webBuildIsCurrent()) return { dir: WEB_DIST, built: false, ms: performance.now() - t0 };
+    }
+  }
+  try {
+    if (!options.force && webBuildIsCurrent()) return { dir: WEB_DIST, built: false, ms: performance.now() - t0 };
+    return await buildLocked(hash, t0, options);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function buildLocked(hash: string, t0: number, options: { log?: (msg: string) => void }): Promise<{ dir: string; built: boolean; ms: number }> {
   options.log?.('building the web app (vite)...');
   const { build } = await import('vite');
   // Temp output under node_modules/ (git-ignored, same file system as dist/ for the rename).

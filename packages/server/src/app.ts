@@ -23,7 +23,8 @@ import { loadKnowledgeBase } from '@her2scope/kb';
 import type { Storage } from '@her2scope/storage';
 import { ClinicalStore, isUniqueViolation, type Actor, type User } from '@her2scope/storage/clinical';
 import { can, type Permission } from './auth/roles.ts';
-import { CSRF_HEADER, SESSION_COOKIE, sessionId, tokensEqual } from './auth/session.ts';
+import { CSRF_HEADER, SESSION_COOKIE, SessionCache, sessionId, tokensEqual } from './auth/session.ts';
+import { AuditQueue } from './audit-queue.ts';
 import { FileStore } from './files.ts';
 import { HttpError } from './http-error.ts';
 import { JobRunner } from './jobs/runner.ts';
@@ -73,6 +74,9 @@ export interface ServerContext {
   store: ClinicalStore;
   files: FileStore;
   runner: JobRunner;
+  sessions: SessionCache;
+  /** Batched audit of read events (see audit-queue.ts). */
+  auditReads: AuditQueue;
   options: Required<Pick<ServerOptions, 'uploadLimitBytes' | 'sessionTtlMs' | 'secureCookies'>>;
   kbVersion: string;
   codeVersion: string;
@@ -124,6 +128,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
       secureCookies: options.secureCookies ?? false,
     },
+    sessions: new SessionCache(store),
+    auditReads: new AuditQueue(store, app.log),
     kbVersion: loadKnowledgeBase().version,
     codeVersion,
     actor: (req) => ({ userId: req.auth?.user.id ?? null, username: req.auth?.user.username ?? null, ip: req.ip ?? null }),
@@ -154,7 +160,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const token = req.cookies[SESSION_COOKIE];
     if (token && token.length <= 128) {
       const id = sessionId(token);
-      const s = await store.findSession(id);
+      const s = await ctx.sessions.get(id);
       if (s) req.auth = { user: s.user, sessionId: id, csrfToken: s.csrfToken };
     }
     const permission = req.routeOptions.config?.permission;
@@ -231,6 +237,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await runner.stop();
+    await ctx.auditReads.flush();
   });
   return app;
 }

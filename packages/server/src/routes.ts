@@ -135,6 +135,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
 
   app.post('/api/auth/logout', { schema: { summary: 'Log out (ends the session)', tags: ['auth'], security: secWrite }, config: { permission: 'read' } }, async (req, reply) => {
     await store.deleteSession(req.auth!.sessionId);
+    ctx.sessions.forget(req.auth!.sessionId);
     await store.recordAudit(ctx.actor(req), { action: 'logout', entityType: 'user', entityId: req.auth!.user.id });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
@@ -158,6 +159,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     async (req) => {
       if (req.params.id === req.auth!.user.id && req.body.disabled) throw badRequest('you cannot disable your own account', 'disabled');
       if (!(await store.setUserDisabled(req.params.id, req.body.disabled, ctx.actor(req)))) throw notFound('user');
+      ctx.sessions.forgetUser(req.params.id);
       return { ok: true };
     },
   );
@@ -173,7 +175,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       },
       config: { permission: 'admin' },
     },
-    async (req) => ({ entries: await store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) }) }),
+    async (req) => ({ entries: await ctx.auditReads.flush().then(() => store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) })) }),
   );
 
   // ---- patients -----------------------------------------------------------------------------------------------
@@ -220,7 +222,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     const versions = new Map<string, PathologyRecord[]>();
     for (const p of pathology) versions.set(p.sampleId, [...(versions.get(p.sampleId) ?? []), p]);
     const latestDone = analyses.find((a) => a.status === 'done') ?? null;
-    await store.recordAudit(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
+    ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
     return {
       patient,
       samples: samples.map((s) => {
@@ -324,7 +326,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.get('/api/files/:id', { schema: { summary: 'Download an uploaded file', tags: ['files'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
     const f = await store.getFile(req.params.id);
     if (!f) throw notFound('file');
-    await store.recordAudit(ctx.actor(req), { action: 'file.download', entityType: 'file', entityId: f.id });
+    ctx.auditReads.push(ctx.actor(req), { action: 'file.download', entityType: 'file', entityId: f.id });
     reply.header('content-disposition', `attachment; filename="${f.originalName.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
     reply.header('x-checksum-sha256', f.sha256);
     return reply.type('application/octet-stream').send(createReadStream(files.absolute(f.storagePath)));
@@ -352,6 +354,31 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     if (!a) throw notFound('analysis');
     return { analysis: a, input: await store.getAnalysisInput(a.id) };
   });
+
+  // Reports of a finished run never change: keep the most recently read ones in memory as ready-to-send bytes.
+  const reportCache = new Map<string, { body: Buffer; mediaType: string; etag: string }>();
+  const REPORT_CACHE_BYTES = 64 * 1024 * 1024;
+  let reportCacheBytes = 0;
+  const cachedReport = async (id: string, format: string) => {
+    const key = `${id}/${format}`;
+    const hit = reportCache.get(key);
+    if (hit) {
+      reportCache.delete(key);
+      reportCache.set(key, hit);
+      return hit;
+    }
+    const r = await store.getReport(id, format);
+    if (!r) return null;
+    const entry = { body: Buffer.from(r.content, 'utf8'), mediaType: r.mediaType, etag: `"${r.sha256}"` };
+    reportCache.set(key, entry);
+    reportCacheBytes += entry.body.length;
+    for (const [k, v] of reportCache) {
+      if (reportCacheBytes <= REPORT_CACHE_BYTES) break;
+      reportCache.delete(k);
+      reportCacheBytes -= v.body.length;
+    }
+    return entry;
+  };
 
   const pdfInFlight = new Map<string, Promise<Buffer>>();
   const pdfFor = (analysisId: string, html: string): Promise<Buffer> => {
@@ -391,23 +418,22 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     },
     async (req, reply) => {
       const { id, format } = req.params;
-      const source = await store.getReport(id, format === 'pdf' ? 'html' : format);
+      const source = await cachedReport(id, format === 'pdf' ? 'html' : format);
       if (!source) {
         const a = await store.getAnalysis(id);
         throw a ? new HttpError(409, 'not-ready', `analysis is ${a.status}; reports exist once it is done`) : notFound('analysis');
       }
-      await store.recordAudit(ctx.actor(req), { action: 'report.download', entityType: 'analysis', entityId: id });
+      ctx.auditReads.push(ctx.actor(req), { action: 'report.download', entityType: 'analysis', entityId: id });
       const disposition = req.query.download === '1' || format === 'pdf' ? 'attachment' : 'inline';
       reply.header('content-disposition', `${disposition}; filename="${REPORT_DOWNLOAD_NAMES[format]}"`);
       if (format === 'pdf') {
         reply.header('content-security-policy', REPORT_CSP);
-        return reply.type('application/pdf').send(await pdfFor(id, source.content));
+        return reply.type('application/pdf').send(await pdfFor(id, source.body.toString('utf8')));
       }
-      const etag = `"${source.sha256}"`;
-      reply.header('etag', etag);
+      reply.header('etag', source.etag);
       if (format === 'html' || format === 'patient') reply.header('content-security-policy', REPORT_CSP);
-      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.type(source.mediaType).send(source.content);
+      if (req.headers['if-none-match'] === source.etag) return reply.code(304).send();
+      return reply.type(source.mediaType).send(source.body);
     },
   );
 }

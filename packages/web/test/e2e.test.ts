@@ -122,8 +122,11 @@ test('log in, create a patient, enter pathology, upload VCFs, see the acquired E
   await page.keyboard.type('e2e password 1');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Patients' }).waitFor();
+  // Focus moves to the page heading (screen readers announce the new page); Tab goes on to the search box.
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Patients');
   await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'the first Tab stop is the skip link');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'patient-search');
+  assert.equal(await page.evaluate(() => document.querySelector('a, button, input, select, textarea')?.textContent), 'Skip to content', 'the skip link comes first');
 
   await page.getByLabel('Patient identifier (pseudonym)').fill('E2E-PATIENT-1');
   await page.getByLabel('Synthetic (test) patient').check();

@@ -17,7 +17,8 @@ Options:
   --host H             address to listen on (default 127.0.0.1, this machine only)
   --data-dir DIR       uploaded files and cached reports (default ./.her2scope)
   --load-examples      load the bundled SYNTHETIC example patients (examples/cases) and analyse them; when the
-                       database has no account yet, also create a 'demo' admin and print its password
+                       database has no account yet, also create a 'demo' admin and print its password (when
+                       'demo' is the only account, it gets a new password, printed)
   --upload-limit SIZE  largest upload, e.g. 500MiB, 2GiB (default 2GiB)
   --secure-cookies     mark the session cookie Secure (when users reach the server over HTTPS via a proxy)
   --trust-proxy        take the client address from X-Forwarded-For (behind a reverse proxy only)
@@ -89,10 +90,18 @@ export const serveCommand: Command = {
     }
     const store = app.her2scope.store;
     if (values['load-examples']) {
-      if ((await store.countUsers()) === 0) {
+      const users = await store.listUsers();
+      const actor = { userId: null, username: 'her2scope serve', ip: null };
+      if (users.length === 0) {
         const password = server.generatePassword();
-        await store.createUser({ username: 'demo', role: 'admin', passwordHash: await server.hashPassword(password) }, { userId: null, username: 'her2scope serve', ip: null });
+        await store.createUser({ username: 'demo', role: 'admin', passwordHash: await server.hashPassword(password) }, actor);
         io.stdout(`created the admin account 'demo' with password: ${password}  (shown once)\n`);
+      } else if (users.length === 1 && users[0]!.username === 'demo') {
+        // A demo database whose only account is the demo admin: give it a fresh password so that a re-run of the
+        // demo can be logged into (the old one was shown once). Real databases have other accounts: untouched.
+        const password = server.generatePassword();
+        await store.setPassword(users[0]!.id, await server.hashPassword(password), actor);
+        io.stdout(`admin account 'demo': new password ${password}  (shown once)\n`);
       }
       const r = await server.loadExampleCases(app);
       io.stdout(`example patients (SYNTHETIC): ${r.loaded.length ? `loaded ${r.loaded.join(', ')}` : 'none new'}${r.skipped.length ? `; already present ${r.skipped.join(', ')}` : ''}\n`);
@@ -123,6 +132,9 @@ export const serveCommand: Command = {
         await app.close();
         await storage.close();
         resolveExit(0);
+        // An analysis worker terminated mid-run can leave tsx's module-loader thread holding the process open (seen
+        // on Node 20); everything is closed by now, so make sure the process ends.
+        setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -68,7 +68,8 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    await Promise.all([...this.running.values()].map((w) => w.terminate()));
+    // A slot reserved for a run that has not created its worker yet holds null; that run sees `stopped` and returns.
+    await Promise.all([...this.running.values()].filter((w): w is Worker => w !== null).map((w) => w.terminate()));
     this.running.clear();
     this.notifyIdle();
   }

@@ -235,6 +235,26 @@ export class ClinicalStore {
     await this.audit(this.db, actor, entry);
   }
 
+  /** Several events in one statement (the server batches read events: patient views, report downloads). */
+  async recordAuditMany(events: Array<{ actor: Actor; entry: AuditInput; at: string }>): Promise<void> {
+    if (events.length === 0) return;
+    await this.db
+      .insertInto('audit_log')
+      .values(
+        events.map(({ actor, entry, at }) => ({
+          at,
+          user_id: actor.userId,
+          username: actor.username,
+          action: entry.action,
+          entity_type: entry.entityType ?? null,
+          entity_id: entry.entityId ?? null,
+          outcome: entry.outcome ?? 'ok',
+          ip: actor.ip,
+        })),
+      )
+      .execute();
+  }
+
   async listAudit(options: { limit?: number; beforeSeq?: number; entityId?: string } = {}): Promise<AuditEntry[]> {
     let q = this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(Math.min(Math.max(options.limit ?? 100, 1), 1000));
     if (options.beforeSeq !== undefined) q = q.where('seq', '<', options.beforeSeq);
@@ -275,6 +295,14 @@ export class ClinicalStore {
       if (disabled) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await this.audit(trx, actor, { action: disabled ? 'user.disable' : 'user.enable', entityType: 'user', entityId: userId });
       return true;
+    });
+  }
+
+  async setPassword(userId: string, passwordHash: string, actor: Actor): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await this.audit(trx, actor, { action: 'user.password', entityType: 'user', entityId: userId });
     });
   }
 
