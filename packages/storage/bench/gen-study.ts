@@ -5,6 +5,7 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom as mulberry32 } from '@her2scope/core';
 
 export interface GeneratedStudy {
   dir: string;
@@ -12,16 +13,6 @@ export interface GeneratedStudy {
   mutations: number;
 }
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write lines through a synchronous buffered writer (generation only; keeps memory flat). */
 function writeLines(path: string, gen: (push: (line: string) => void) => void): void {
