@@ -8,7 +8,7 @@
  * Only parameterised SQL (Kysely), on SQLite and PostgreSQL alike.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
 
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
@@ -214,6 +214,22 @@ export class ClinicalStore {
     this.db = db as Db;
   }
 
+  /** Insert one new record together with its audit line, in one transaction (see the file header). */
+  private async insertAudited<T extends 'users' | 'clin_patients' | 'clin_samples' | 'clin_files' | 'clin_treatments' | 'clin_comments'>(
+    table: T,
+    row: Insertable<ClinicalTables[T]> & { id: string },
+    actor: Actor,
+    action: string,
+    entityType: string,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // Kysely cannot narrow a generic table name's row type; `row` is checked against the table above.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (trx as Kysely<any>).insertInto(table).values(row).execute();
+      await this.audit(trx, actor, { action, entityType, entityId: row.id });
+    });
+  }
+
   private async audit(trx: Trx | Db, actor: Actor, entry: AuditInput): Promise<void> {
     await trx
       .insertInto('audit_log')
@@ -267,10 +283,7 @@ export class ClinicalStore {
 
   async createUser(input: { username: string; role: Role; passwordHash: string }, actor: Actor): Promise<User> {
     const row = { id: randomUUID(), username: input.username, role: input.role, password_hash: input.passwordHash, disabled: 0, created_at: now() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('users').values(row).execute();
-      await this.audit(trx, actor, { action: 'user.create', entityType: 'user', entityId: row.id });
-    });
+    await this.insertAudited('users', row, actor, 'user.create', 'user');
     return toUser(row);
   }
 
@@ -336,10 +349,7 @@ export class ClinicalStore {
 
   async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
     const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('clin_patients').values(row).execute();
-      await this.audit(trx, actor, { action: 'patient.create', entityType: 'patient', entityId: row.id });
-    });
+    await this.insertAudited('clin_patients', row, actor, 'patient.create', 'patient');
     return toPatient(row);
   }
 
@@ -377,10 +387,7 @@ export class ClinicalStore {
 
   async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
     const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('clin_samples').values(row).execute();
-      await this.audit(trx, actor, { action: 'sample.create', entityType: 'sample', entityId: row.id });
-    });
+    await this.insertAudited('clin_samples', row, actor, 'sample.create', 'sample');
     return toSample(row);
   }
 
@@ -457,10 +464,7 @@ export class ClinicalStore {
       uploaded_by: actor.userId,
       uploaded_at: now(),
     };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('clin_files').values(row).execute();
-      await this.audit(trx, actor, { action: 'file.upload', entityType: 'file', entityId: row.id });
-    });
+    await this.insertAudited('clin_files', row, actor, 'file.upload', 'file');
     return toFile(row);
   }
 
@@ -489,10 +493,7 @@ export class ClinicalStore {
 
   async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('clin_treatments').values(row).execute();
-      await this.audit(trx, actor, { action: 'treatment.add', entityType: 'treatment', entityId: row.id });
-    });
+    await this.insertAudited('clin_treatments', row, actor, 'treatment.add', 'treatment');
     return { id: row.id, patientId: row.patient_id, drug: row.drug, start: row.start, end: row.end, response: row.response, createdAt: row.created_at };
   }
 
@@ -503,10 +504,7 @@ export class ClinicalStore {
 
   async addComment(input: { patientId: string; body: string }, actor: Actor): Promise<CommentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, user_id: actor.userId, body: input.body, created_at: now() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('clin_comments').values(row).execute();
-      await this.audit(trx, actor, { action: 'comment.add', entityType: 'comment', entityId: row.id });
-    });
+    await this.insertAudited('clin_comments', row, actor, 'comment.add', 'comment');
     return { id: row.id, patientId: row.patient_id, author: actor.username, body: row.body, createdAt: row.created_at };
   }
 
