@@ -10,7 +10,6 @@ const LEVEL_ORDER: Record<EvidenceLevel, number> = { A: 0, B: 1, C: 2, D: 3, E: 
 
 interface Basis {
   label: string;
-  sampleId: string;
   evidence: EvidenceRef[];
 }
 
@@ -21,7 +20,7 @@ function basisForLatest(samples: SampleAnalysis[]): Basis[] {
   const sequenced = [...samples].reverse().find((s) => s.sequenced);
   if (sequenced) {
     const note = sequenced.id === latest.id ? '' : ` (latest sequenced sample, ${sequenced.collected})`;
-    for (const f of sequenced.findings) bases.push({ label: findingLabel(f) + note, sampleId: sequenced.id, evidence: f.evidence });
+    for (const f of sequenced.findings) bases.push({ label: findingLabel(f) + note, evidence: f.evidence });
   }
   // HER2-category evidence from the latest classified sample; stem-cell evidence from the latest cytometry.
   const classified = [...samples].reverse().find((s) => s.classification !== null);
@@ -31,7 +30,7 @@ function basisForLatest(samples: SampleAnalysis[]): Basis[] {
     const note = source.id === latest.id ? '' : ` (from ${source.id}, ${source.collected})`;
     for (const e of source.statusEvidence) {
       if ((e.alterationKind === 'her2-stem-cells') !== stemCells) continue;
-      bases.push({ label: `${e.alteration}${note}`, sampleId: source.id, evidence: [e] });
+      bases.push({ label: `${e.alteration}${note}`, evidence: [e] });
     }
   }
   return bases;
