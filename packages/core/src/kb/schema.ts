@@ -48,19 +48,71 @@ export const TherapySchema = z
     /** Display name of the regimen, e.g. "neratinib + fulvestrant". */
     name: z.string().min(1),
     drugs: z.array(z.string().min(1)).min(1),
-    direction: z.enum(['sensitivity', 'resistance']),
+    /** `no-benefit`: a negative trial (e.g. NSABP B-47); shown as contrary evidence, never as an option. */
+    direction: z.enum(['sensitivity', 'resistance', 'no-benefit']),
     level: z.enum(EVIDENCE_LEVELS),
   })
   .strict();
 export type Therapy = z.infer<typeof TherapySchema>;
 
-/** Clinical context an entry requires of the sample (e.g. elacestrant: ER-positive, HER2-negative). */
+/**
+ * Drug classes of the drug-class ontology (data/drug-classes.json maps each drug to its classes and each class to its
+ * parent), so that class-level evidence ("resistance to hormone therapy") applies to every member drug.
+ */
+export const DRUG_CLASSES = [
+  'endocrine-therapy',
+  'aromatase-inhibitor',
+  'serm',
+  'serd',
+  'oral-serd',
+  'protac-er-degrader',
+  'anti-her2',
+  'anti-her2-antibody',
+  'anti-her2-adc',
+  'anti-her2-tki',
+  'pi3k-akt-mtor-inhibitor',
+  'pi3k-inhibitor',
+  'akt-inhibitor',
+  'mtor-inhibitor',
+  'cdk4-6-inhibitor',
+  'parp-inhibitor',
+  'trop2-adc',
+  'chemotherapy',
+  'platinum',
+  'immunotherapy',
+] as const;
+export const DrugClassSchema = z.enum(DRUG_CLASSES);
+export type DrugClass = z.infer<typeof DrugClassSchema>;
+
+/** Disease setting: early (neoadjuvant, adjuvant, extended adjuvant) or metastatic (advanced / unresectable). */
+export const SETTINGS = ['early', 'metastatic'] as const;
+export const SettingSchema = z.enum(SETTINGS);
+export type Setting = z.infer<typeof SettingSchema>;
+
+/**
+ * Clinical context an entry requires of the patient (e.g. elacestrant: ER-positive, HER2-negative, metastatic, after
+ * >=1 line of endocrine therapy). A field left out is "not stated": the interpretation treats it as unknown, never as
+ * "fits everything". CIViC items carry only what a curated override gives them (see CivicOverrideSchema).
+ */
 export const ContextSchema = z
   .object({
     hr: z.enum(['positive', 'negative']).optional(),
     her2: z.enum(['positive', 'negative']).optional(),
+    /** Settings the evidence applies to. */
+    settings: z.array(SettingSchema).min(1).optional(),
+    /** Line of therapy in the metastatic setting: first line = 1. `min` 2 = "after >= 1 prior line". */
+    line: z.object({ min: z.number().int().positive().optional(), max: z.number().int().positive().optional() }).strict().optional(),
+    /** Drug classes that must have been given before (any one of them), e.g. endocrine therapy for elacestrant. */
+    priorAnyOf: z.array(DrugClassSchema).min(1).optional(),
+    /** Drug classes whose earlier use excludes the option (e.g. no prior anti-HER2 therapy for metastatic disease). */
+    priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
+    /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */
+    germline: z.boolean().optional(),
+    /** Display text of the setting, shown with the option: "1L metastatic", "after >=1 anti-HER2 regimen", "extended adjuvant". */
+    label: z.string().min(1).optional(),
   })
   .strict();
+export type Context = z.infer<typeof ContextSchema>;
 
 export const KbEntrySchema = z
   .object({
@@ -76,6 +128,8 @@ export const KbEntrySchema = z
     citations: z.array(CitationSchema).min(1, { error: 'every KB entry needs at least one citation' }),
     /** Where the entry came from: `civic` (imported) or `curated`. */
     origin: z.enum(['civic', 'curated']),
+    /** When the source said it: CIViC release date (`2021-08-01`) or the date the curated entry was last checked. */
+    sourceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   })
   .strict();
 export type KbEntry = z.infer<typeof KbEntrySchema>;
@@ -88,3 +142,72 @@ export const KnowledgeBaseSchema = z
   })
   .strict();
 export type KnowledgeBase = z.infer<typeof KnowledgeBaseSchema>;
+
+/**
+ * A curated correction of one CIViC evidence item (data/civic-overrides.json): `exclude` drops an item that does not
+ * apply as imported (e.g. evidence from another disease context or a cell line only); `context` gives the item the
+ * clinical context CIViC does not record (and may cap its level). Every override says why and cites its source.
+ */
+export const CivicOverrideSchema = z
+  .object({
+    evidenceId: z.string().regex(/^EID\d+$/),
+    action: z.enum(['exclude', 'context']),
+    context: ContextSchema.optional(),
+    /** Highest level the item may be shown at after review (e.g. B for a trial outside the label). */
+    maxLevel: z.enum(EVIDENCE_LEVELS).optional(),
+    reason: z.string().min(1),
+    citations: z.array(CitationSchema).min(1),
+  })
+  .strict();
+export type CivicOverride = z.infer<typeof CivicOverrideSchema>;
+
+/**
+ * Per-gene oncogenicity rules (data/oncogenicity.json): which variants of a gene count as oncogenic / likely
+ * oncogenic, so that generic "MUTATION" evidence applies only to them; every other variant is a VUS shown without
+ * therapy. Each rule cites its source (e.g. the therascreen PIK3CA label list, ESR1 ligand-binding-domain mutations).
+ */
+export const OncogenicityRuleSchema = z.discriminatedUnion('kind', [
+  /** Listed protein changes (short HGVS, e.g. `p.H1047R`). */
+  z.object({ kind: z.literal('hotspots'), hgvsp: z.array(z.string().regex(/^p\.[A-Z*][0-9]+/)).min(1), classification: z.enum(['oncogenic', 'likely-oncogenic']), citations: z.array(CitationSchema).min(1) }).strict(),
+  /** Variants of these consequences within a codon range (e.g. ESR1 ligand-binding domain missense). */
+  z
+    .object({
+      kind: z.literal('range'),
+      start: z.number().int().positive(),
+      end: z.number().int().positive(),
+      consequences: z.array(z.string()).min(1),
+      classification: z.enum(['oncogenic', 'likely-oncogenic']),
+      citations: z.array(CitationSchema).min(1),
+    })
+    .strict(),
+  /** Loss-of-function consequences of a tumour suppressor (stop gained, frameshift, splice site...). */
+  z.object({ kind: z.literal('loss-of-function'), consequences: z.array(z.string()).min(1), classification: z.enum(['oncogenic', 'likely-oncogenic']), citations: z.array(CitationSchema).min(1) }).strict(),
+]);
+export type OncogenicityRule = z.infer<typeof OncogenicityRuleSchema>;
+
+export const OncogenicityFileSchema = z
+  .object({
+    genes: z.array(z.object({ gene: z.string().min(1), rules: z.array(OncogenicityRuleSchema).min(1) }).strict()),
+    /** Common germline polymorphisms, never actionable (population AF > 1%), each cited (dbSNP / gnomAD). */
+    polymorphisms: z.array(z.object({ gene: z.string().min(1), hgvsp: z.string().regex(/^p\.[A-Z*][0-9]+/), rsid: z.string().regex(/^rs\d+$/).optional(), note: z.string().min(1), citations: z.array(CitationSchema).min(1) }).strict()),
+  })
+  .strict();
+export type OncogenicityFile = z.infer<typeof OncogenicityFileSchema>;
+
+/** The drug-class ontology (data/drug-classes.json): drug name (lower case) -> classes, synonyms, sources. */
+export const DrugClassFileSchema = z
+  .object({
+    classes: z.array(z.object({ id: DrugClassSchema, label: z.string().min(1), parent: DrugClassSchema.optional() }).strict()),
+    drugs: z.array(
+      z
+        .object({
+          name: z.string().min(1),
+          synonyms: z.array(z.string().min(1)).default([]),
+          classes: z.array(DrugClassSchema).min(1),
+          citations: z.array(CitationSchema).min(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type DrugClassFile = z.infer<typeof DrugClassFileSchema>;
