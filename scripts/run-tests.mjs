@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Runs every test file (packages/*/test/**/*.test.ts) with Node's built-in test runner through tsx.
 // Node 20's `--test` takes no glob patterns, so the files are listed here. Extra arguments filter by path.
+// PostgreSQL: when DATABASE_URL is not set, a throwaway cluster is started with scripts/pg.sh (which installs
+// PostgreSQL from Debian when missing) and stopped afterwards, so the storage, server and cohort suites always run
+// against both SQLite and PostgreSQL. HER2SCOPE_NO_PG=1 skips that (and the PostgreSQL tests then fail, by design).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -29,5 +32,17 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { stdio: 'inherit' });
+const env = { ...process.env };
+let startedPg = false;
+if (!env.DATABASE_URL && env.HER2SCOPE_NO_PG !== '1') {
+  const pg = spawnSync('bash', ['scripts/pg.sh', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (pg.status !== 0) {
+    console.error('run-tests: could not start PostgreSQL (scripts/pg.sh start); set DATABASE_URL or HER2SCOPE_NO_PG=1');
+    process.exit(2);
+  }
+  env.DATABASE_URL = pg.stdout.trim();
+  startedPg = true;
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { stdio: 'inherit', env });
+if (startedPg) spawnSync('bash', ['scripts/pg.sh', 'stop'], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
