@@ -41,6 +41,11 @@ export interface GateBase {
   parentId: string | null;
   /** Optional display name (`gating:name`). */
   name?: string;
+  /**
+   * Keep the events outside the gate's shape (before the parent is applied): FlowJo's `eventsInside="0"` on a
+   * rectangle, polygon or ellipse. Not a Gating-ML 2.0 attribute (there a boolean `not` does this).
+   */
+  complement?: boolean;
 }
 
 export interface RectangleGate extends GateBase {
@@ -256,17 +261,21 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
     switch (g.type) {
       case 'rectangle': {
         // Start from the parent's membership (finish() ANDs with it anyway): events outside it need no test.
-        const m = parent ? parent.slice() : new Uint8Array(n).fill(1);
+        const m = parent && !g.complement ? parent.slice() : new Uint8Array(n).fill(1);
         for (const d of g.dimensions) restrictToRange(m, values.forRange(d.dimension, g.id), d.min, d.max);
-        finish(g.id, m, g.type);
+        finish(g.id, g.complement ? invert(m) : m, g.type);
         break;
       }
-      case 'polygon':
-        finish(g.id, polygonMembership(values.get(g.dimensions[0], g.id), values.get(g.dimensions[1], g.id), g.vertices), g.type);
+      case 'polygon': {
+        const m = polygonMembership(values.get(g.dimensions[0], g.id), values.get(g.dimensions[1], g.id), g.vertices);
+        finish(g.id, g.complement ? invert(m) : m, g.type);
         break;
-      case 'ellipsoid':
-        finish(g.id, ellipsoidMembership(g, g.dimensions.map((d) => values.get(d, g.id))), g.type);
+      }
+      case 'ellipsoid': {
+        const m = ellipsoidMembership(g, g.dimensions.map((d) => values.get(d, g.id)));
+        finish(g.id, g.complement ? invert(m) : m, g.type);
         break;
+      }
       case 'quadrant': {
         const columns = new Map(g.dividers.map((d) => [d.id, { values: [...d.values].sort((a, b) => a - b), x: values.forRange(d.dimension, g.id) }]));
         for (const q of g.quadrants) {
@@ -352,6 +361,11 @@ function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi:
     const v = t.applyAt(raw, i); // near a threshold, or not finite: decide on the transformed value
     if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
   }
+}
+
+function invert(m: Uint8Array): Uint8Array {
+  for (let i = 0; i < m.length; i++) m[i] = m[i]! ^ 1;
+  return m;
 }
 
 function count(m: Uint8Array): number {

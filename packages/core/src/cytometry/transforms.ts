@@ -28,7 +28,11 @@ export type TransformSpec =
   | { kind: 'hyperlog'; T: number; W: number; M: number; A: number }
   | { kind: 'asinh'; cofactor: number }
   | { kind: 'linear' }
-  | { kind: 'log10' };
+  | { kind: 'log10' }
+  /** FlowJo 10 `transforms:biex` (see flowjo.ts): output 0…4096 channels. */
+  | { kind: 'flowjo-biex'; neg: number; width: number; pos: number; maxRange: number }
+  /** FlowJo 10 `transforms:log`: (log10(max(x, offset)) − log10(offset)) / decades. */
+  | { kind: 'flowjo-log'; offset: number; decades: number };
 
 export interface ScaleTransform {
   readonly spec: TransformSpec;
@@ -119,6 +123,16 @@ export function createTransform(spec: TransformSpec): ScaleTransform {
       return simple(spec, (x) => x, (y) => y);
     case 'log10':
       return simple(spec, (x) => Math.log10(x), (y) => 10 ** y);
+    case 'flowjo-biex':
+      return new FlowJoBiex(spec.neg, spec.width, spec.pos, spec.maxRange);
+    case 'flowjo-log': {
+      check(spec.offset > 0, 'flowjo-log: offset must be > 0');
+      check(spec.decades > 0, 'flowjo-log: decades must be > 0');
+      const { offset, decades } = spec;
+      const logOffset = Math.log10(offset);
+      // FlowJo clamps values below the offset to the offset (FlowKit WSPLogTransform).
+      return simple(spec, (x) => (1 / decades) * (Math.log10(x < offset ? offset : x) - logOffset), (y) => offset * 10 ** (y * decades));
+    }
   }
 }
 
@@ -500,4 +514,150 @@ export function fitLogicle(values: ArrayLike<number>, mask?: ArrayLike<number> |
     if (r > 0) W = Math.min(M / 2, Math.max(0, (M - Math.log10(max / r)) / 2));
   }
   return new Logicle(max, W, M, 0);
+}
+
+/**
+ * Root d of 2·ln(d) + w·d − 2·ln(b) + w·b = 0 (the negative range of the FlowJo biex), found the way FlowJo's own
+ * code does it, as ported to R (cytolib) and Python (FlowKit 1.3 `_wsp_transforms._log_root`): Newton steps from
+ * b/2 with a bisection fallback, stopping at a step below 1e-12. The first evaluation uses w·b where later ones use
+ * w·d, and the bisection test reduces to `df < 0`; both are kept as they are, because the LUT (and so every gate
+ * count) depends on where this iteration stops.
+ */
+function flowJoLogRoot(b: number, w: number): number {
+  let xLo = 0;
+  let xHi = b;
+  let d = (xLo + xHi) / 2;
+  let dx = Math.abs(Math.trunc(xLo - xHi));
+  let dxLast = dx;
+  const fb = -2 * Math.log(b) + w * b;
+  let f = 2 * Math.log(d) + w * b + fb;
+  let df = 2 / d + w;
+  if (w === 0) return b;
+  for (let i = 0; i < 100; i++) {
+    if ((d - xHi) * df - f - ((d - xLo) * df - f) > 0 || Math.abs(2 * f) > Math.abs(dxLast * df)) {
+      dx = (xHi - xLo) / 2;
+      d = xLo + dx;
+      if (d === xLo) return d;
+    } else {
+      dx = f / df;
+      const t = d;
+      d -= dx;
+      if (d === t) return d;
+    }
+    if (Math.abs(dx) < 1e-12) return d;
+    dxLast = dx;
+    f = 2 * Math.log(d) + w * d + fb;
+    df = 2 / d + w;
+    if (f < 0) xLo = d;
+    else xHi = d;
+  }
+  return d;
+}
+
+/** Output channels of the FlowJo biex lookup table (FlowJo's `channelRange`). */
+export const FLOWJO_BIEX_CHANNELS = 4096;
+
+/**
+ * The FlowJo 10 biexponential ("biex") display transform of a workspace's `<transforms:biex neg width pos
+ * maxRange length="256">`. It is not the Gating-ML logicle: FlowJo builds a 4097-point lookup table of data values
+ * for the channels 0…4096 and interpolates linearly between them, clamping values beyond the table to channel 0 or
+ * 4096. The table follows FlowJo's code as ported by cytolib (R) and FlowKit 1.3 (`generate_biex_lut`, BSD-3):
+ *
+ *   w = log10(−width); decades = pos − w/2; extra = max(neg, 0) + w/2
+ *   zero = trunc(min(trunc(extra·4096 / (extra + decades)), 2048)); decades = extra·4096 / zero when zero > 0
+ *   positive range P = ln10·decades, negative range N = logRoot(P, w / (2·decades)), minimum = maxRange / e^P
+ *   B(k) = minimum · ((e^(k·P/4097) − s·e^(−k·N/4097)) − (e^(zero·P/4097) − s·e^(−zero·N/4097))) for k ≥ zero,
+ *   s = e^((P + N)(w/(2·decades) + extra/decades)); B(k) = −B(2·zero − k) below zero.
+ *
+ * Interpolation is scipy's `interp1d(kind='linear')` as FlowKit calls it: the cell is the first table value >= x
+ * (clipped to 1…4096), y = slope · (x − x_lo) + y_lo. Gate bounds go through the same function, so gates compare
+ * like FlowJo's in channel space.
+ */
+export class FlowJoBiex implements ScaleTransform {
+  readonly spec: TransformSpec;
+  /** Data value of each channel 0…4096 (strictly increasing). */
+  readonly table: Float64Array;
+
+  constructor(neg: number, width: number, pos: number, maxRange: number) {
+    finite({ neg, width, pos, maxRange }, 'flowjo-biex');
+    check(width < 0, 'flowjo-biex: width must be negative (FlowJo width basis, e.g. -10)');
+    check(pos > 0, 'flowjo-biex: pos must be > 0');
+    check(maxRange > 0, 'flowjo-biex: maxRange must be > 0');
+    this.spec = { kind: 'flowjo-biex', neg, width, pos, maxRange };
+    const channelRange = FLOWJO_BIEX_CHANNELS;
+    let w = Math.log10(-width);
+    let decades = pos - w / 2;
+    let extra = neg < 0 ? 0 : neg;
+    extra = extra + w / 2;
+    let zeroPoint = Math.trunc((extra * channelRange) / (extra + decades));
+    zeroPoint = Math.trunc(Math.min(zeroPoint, channelRange / 2));
+    if (zeroPoint > 0) decades = (extra * channelRange) / zeroPoint;
+    w = w / (2 * decades);
+    const positiveRange = LN10 * decades;
+    const minimum = maxRange / Math.exp(positiveRange);
+    const negativeRange = flowJoLogRoot(positiveRange, w);
+    const nPoints = channelRange + 1;
+    check(zeroPoint >= 0 && 2 * zeroPoint < nPoints, 'flowjo-biex: these parameters put the zero outside the table');
+    const positive = new Float64Array(nPoints);
+    const negative = new Float64Array(nPoints);
+    for (let k = 0; k < nPoints; k++) {
+      positive[k] = Math.exp((k / nPoints) * positiveRange);
+      negative[k] = Math.exp((k / nPoints) * -negativeRange);
+    }
+    const s = Math.exp((positiveRange + negativeRange) * (w + extra / decades));
+    for (let k = 0; k < nPoints; k++) negative[k]! *= s;
+    const s2 = positive[zeroPoint]! - negative[zeroPoint]!;
+    for (let k = zeroPoint; k < nPoints; k++) positive[k] = minimum * (positive[k]! - negative[k]! - s2);
+    for (let k = 0; k < zeroPoint; k++) positive[k] = -positive[2 * zeroPoint - k]!;
+    for (let k = 1; k < nPoints; k++) check(positive[k]! > positive[k - 1]!, 'flowjo-biex: the lookup table is not increasing for these parameters');
+    this.table = positive;
+  }
+
+  apply(x: number): number {
+    const t = this.table;
+    const last = t.length - 1;
+    if (Number.isNaN(x)) return Number.NaN;
+    if (x < t[0]!) return 0;
+    if (x > t[last]!) return last;
+    // First index with t[i] >= x (numpy searchsorted, side 'left'), clipped to 1…last.
+    let lo = 0;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo < 1 ? 1 : lo;
+    const xLo = t[i - 1]!;
+    const slope = (i - (i - 1)) / (t[i]! - xLo);
+    return slope * (x - xLo) + (i - 1);
+  }
+
+  inverse(y: number): number {
+    const t = this.table;
+    const last = t.length - 1;
+    if (Number.isNaN(y)) return Number.NaN;
+    if (y < 0) return t[0]!;
+    if (y > last) return t[last]!;
+    let i = Math.ceil(y);
+    if (i < 1) i = 1;
+    const slope = (t[i]! - t[i - 1]!) / 1;
+    return slope * (y - (i - 1)) + t[i - 1]!;
+  }
+
+  applyArray(values: ArrayLike<number>): Float64Array {
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+    return out;
+  }
+
+  readonly bracketing: ThresholdBracketing = {
+    // The table is flat beyond its ends, so a threshold at (or within the margin of) channel 0 or 4096 cannot be
+    // bracketed: those are decided on transformed values.
+    bracket: (y) => {
+      const m = BRACKET_MARGIN * Math.max(1, Math.abs(y));
+      return y - m > 0 && y + m < this.table.length - 1 ? bracketOf(this, y) : null;
+    },
+    applyAt: (values, i) => this.apply(values[i]!),
+  };
 }
