@@ -58,7 +58,8 @@ function positiveOf(m: MarkerInput, marker: PanelMarker): (i: number) => number 
   };
 }
 
-function population(name: string, count: number, parent: string, parentCount: number): CytometryPopulation {
+/** A population with its fraction of the parent and the Wilson 95% interval. */
+export function cytometryPopulation(name: string, count: number, parent: string, parentCount: number): CytometryPopulation {
   return { name, count, parent, fraction: parentCount === 0 ? null : count / parentCount, ci95: wilsonInterval(count, parentCount) };
 }
 
@@ -139,15 +140,8 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
     if (stem && h === 1) nBoth++;
   }
 
-  const populations = [
-    population('HER2+', nHer2, 'analysed', analysed),
-    population('CD44+CD24-low', nStem, 'analysed', analysed),
-    population('HER2+CD44+CD24-low', nBoth, 'analysed', analysed),
-  ];
-  const limit = analysed > 0 ? detectionLimit(analysed) : null;
-  const notes = [...(input.notes ?? [])];
-
   const thresholds: Partial<Record<string, MarkerThreshold>> = {};
+  const notes = [...(input.notes ?? [])];
   for (const key of ['HER2', 'CD44', 'CD24', 'viability', 'lineage'] as const) {
     const mk = m[key];
     if (!mk) continue;
@@ -166,13 +160,40 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
   if (dead) notes.push(`${dead.toLocaleString('en-US')} viability-positive (dead) events were excluded.`);
   if (lineageNegative) notes.push(`${lineageNegative.toLocaleString('en-US')} lineage-negative events were excluded.`);
   if (missing) notes.push(`${missing.toLocaleString('en-US')} events with a missing marker value were excluded.`);
+  return summarizeStemCells({ totalEvents: n, analysed, her2: nHer2, stem: nStem, both: nBoth, analysedText, thresholds, notes, bulkHer2: input.bulkHer2 ?? null });
+}
+
+/**
+ * The result from the three populations' counts among `analysed` events: Wilson intervals, the detection limit, the
+ * small-population notes and the hidden HER2+ stem-cell flag. Used by the marker analysis above and for the
+ * populations a FlowJo workspace names.
+ */
+export function summarizeStemCells(input: {
+  totalEvents: number;
+  analysed: number;
+  her2: number;
+  stem: number;
+  both: number;
+  analysedText: string;
+  thresholds: Partial<Record<string, MarkerThreshold>>;
+  notes: string[];
+  bulkHer2: string | null;
+}): CytometryResult {
+  const { analysed, her2: nHer2, stem: nStem, both: nBoth } = input;
+  const populations = [
+    cytometryPopulation('HER2+', nHer2, 'analysed', analysed),
+    cytometryPopulation('CD44+CD24-low', nStem, 'analysed', analysed),
+    cytometryPopulation('HER2+CD44+CD24-low', nBoth, 'analysed', analysed),
+  ];
+  const limit = analysed > 0 ? detectionLimit(analysed) : null;
+  const notes = input.notes;
   for (const p of populations) {
     if (p.count > 0 && p.count < SMALL_POPULATION_EVENTS) notes.push(`${p.name}: only ${p.count} events (< ${SMALL_POPULATION_EVENTS}); the estimate is imprecise (see its 95% CI).`);
   }
   notes.push(`HER2+CD44+CD24-low ${describeDetectionLimit(nBoth, analysed)}.`);
 
   let hidden = false;
-  const bulk = input.bulkHer2 ?? null;
+  const bulk = input.bulkHer2;
   if (bulk !== null) {
     const cat = parseBulkHer2(bulk);
     const above = limit !== null && nBoth > 0 && nBoth / analysed > limit;
@@ -193,9 +214,9 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
     populations,
     hiddenHer2StemCells: hidden,
     detectionLimit: limit,
-    totalEvents: n,
-    analysed: analysedText,
-    thresholds,
+    totalEvents: input.totalEvents,
+    analysed: input.analysedText,
+    thresholds: input.thresholds,
     bulkHer2: bulk,
     notes,
   };
@@ -203,7 +224,7 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
 
 /** Gate results as populations: fraction of the parent gate (of all events for a top-level gate). */
 export function gatePopulations(results: ReadonlyArray<GateResult>): CytometryPopulation[] {
-  return results.map((r) => population(r.id, r.count, r.parent ?? 'all', r.parentCount));
+  return results.map((r) => cytometryPopulation(r.id, r.count, r.parent ?? 'all', r.parentCount));
 }
 
 function fmt(v: number): string {

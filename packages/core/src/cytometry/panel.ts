@@ -8,6 +8,9 @@
  *   compensation: "fcs" (default: the file's $SPILLOVER/SPILL/$COMP), "none", or a CSV matrix file
  *   gate:         a Gating-ML gate id (with --gates) that the analysis is restricted to
  *   controlPercentile: percentile of the control file that sets a threshold (default 99)
+ *   populations:  with a FlowJo workspace, { HER2+, CD44+CD24-low, HER2+CD44+CD24-low, analysed? } name workspace
+ *                 populations (a unique name, or the path `Parent/Child`) to use as the three populations; markers
+ *                 are then optional
  */
 import { z } from 'zod';
 import { zodToInputError } from '../classification/input.ts';
@@ -22,11 +25,21 @@ const markerMap = <T extends z.ZodTypeAny>(t: T) =>
     .object({ HER2: t.optional(), CD44: t.optional(), CD24: t.optional(), viability: t.optional(), lineage: t.optional() })
     .strict();
 
+const populationRef = z.string({ error: 'must be a workspace population name or path (text)' }).trim().min(1, { error: 'must be a workspace population name or path (text)' });
+
 export const CytometryPanelSchema = z
   .object({
     markers: z
       .object({ HER2: channel, CD44: channel, CD24: channel, viability: channel.optional(), lineage: channel.optional() }, { error: 'must map HER2, CD44 and CD24 (optionally viability, lineage) to channel names' })
-      .strict(),
+      .strict()
+      .optional(),
+    populations: z
+      .object(
+        { 'HER2+': populationRef, 'CD44+CD24-low': populationRef, 'HER2+CD44+CD24-low': populationRef, analysed: populationRef.optional() },
+        { error: 'must map HER2+, CD44+CD24-low and HER2+CD44+CD24-low (optionally analysed) to workspace populations' },
+      )
+      .strict()
+      .optional(),
     thresholds: markerMap(threshold).optional(),
     calls: markerMap(channel).optional(),
     bulkHer2: z.union([z.string(), z.number()]).transform(String).optional(),
@@ -34,10 +47,20 @@ export const CytometryPanelSchema = z
     gate: z.string().trim().min(1).optional(),
     controlPercentile: z.number().min(50, { error: 'must be from 50 to 100' }).max(100, { error: 'must be from 50 to 100' }).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.markers === undefined && p.populations === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['markers'], message: 'must map HER2, CD44 and CD24 (optionally viability, lineage) to channel names' });
+    }
+  });
+
+/** The three stem-cell populations as workspace populations (a panel's `populations`). */
+export type WorkspacePopulationMap = { 'HER2+': string; 'CD44+CD24-low': string; 'HER2+CD44+CD24-low': string; analysed?: string };
 
 export type CytometryPanel = {
-  markers: { HER2: string; CD44: string; CD24: string; viability?: string; lineage?: string };
+  /** Required unless `populations` is given (then only used for the plot). */
+  markers?: { HER2: string; CD44: string; CD24: string; viability?: string; lineage?: string };
+  populations?: WorkspacePopulationMap;
   thresholds?: Partial<Record<PanelMarker, number>>;
   calls?: Partial<Record<PanelMarker, string>>;
   bulkHer2?: string;

@@ -17,6 +17,10 @@ export interface CytometryPopulation {
   fraction: number | null;
   /** Wilson score 95% interval of the fraction. */
   ci95: [number, number];
+  /** FlowJo workspace populations: the names of the parent populations joined by `/` ("" at the top level). */
+  path?: string;
+  /** FlowJo workspace populations: the count FlowJo stored in the workspace (null or -1: not computed there). */
+  workspaceCount?: number | null;
 }
 
 export type ThresholdSource = 'panel' | 'control' | 'automatic';
@@ -47,4 +51,6 @@ export type CytometryResult = {
   bulkHer2: string | null;
   /** Human-readable remarks: small populations, automatic thresholds, excluded events, the flag's basis. */
   notes: string[];
+  /** Problems met and worked around (FCS file oddities, a workspace sample with another event count). */
+  warnings?: string[];
 };

@@ -180,7 +180,7 @@ test('threshold helpers: nearest-rank percentile and the automatic minimum-error
 
 test('panel validation and bulk HER2 wording', () => {
   const p = parsePanel({ markers: { HER2: 'PE-A', CD44: 'FITC-A', CD24: 'APC-A', viability: 'DAPI' }, thresholds: { HER2: 1200 }, bulkHer2: 0 });
-  assert.equal(p.markers.viability, 'DAPI');
+  assert.equal(p.markers?.viability, 'DAPI');
   assert.equal(p.bulkHer2, '0');
   assert.throws(() => parsePanel({ markers: { HER2: 'PE-A', CD44: 'FITC-A' } }), (e: unknown) => e instanceof InputError && e.field === 'markers.CD24' && /channel name/.test(e.message));
   assert.throws(() => parsePanel({ markers: { HER2: 'a', CD44: 'b', CD24: 'c' }, thresholds: { HER2: 'high' } }), (e: unknown) => e instanceof InputError && e.field === 'thresholds.HER2');

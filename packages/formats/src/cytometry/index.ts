@@ -16,6 +16,8 @@ import { InputError, detectionLimit } from '@her2scope/core';
 import {
   analyzeStemCells,
   compensate,
+  cytometryPopulation,
+  summarizeStemCells,
   compensationMatrix,
   evaluateGates,
   gatePopulations,
@@ -31,10 +33,12 @@ import {
   type MarkerInput,
   type PanelMarker,
   type SpilloverMatrix,
+  type WorkspacePopulationMap,
 } from '@her2scope/core/cytometry';
 import { readCellTable, type CellTable } from '../cells/reader.ts';
 import { readFcsFile, type FcsFile } from '../fcs/reader.ts';
 import { readGatingML } from '../gatingml/parser.ts';
+import { analyzeWithWorkspace, type FlowJoAnalysis, type FlowJoPopulationResult } from '../flowjo/index.ts';
 import { readCompensationCsv, readPanelFile, writeFileAtomic } from './files.ts';
 import { renderCytometrySvg } from './plot.ts';
 import { fcsEventSource } from './source.ts';
@@ -59,6 +63,14 @@ export interface AnalyzeCytometryOptions {
   bulkHer2?: string;
   /** Write the CD44/CD24 density + HER2 histogram SVG here (atomically). */
   plotPath?: string;
+  /** FlowJo 10 workspace (.wsp): every population of the matching sample is reported. */
+  workspacePath?: string;
+  /** Workspace sample group to pick the sample from. */
+  group?: string;
+  /** Workspace sample (SampleNode name, sample ID or $FIL); default: matched by $FIL / file name. */
+  sample?: string;
+  /** FCS data set to read (1-based) when the file holds several. */
+  dataset?: number;
 }
 
 type Sample = { kind: 'fcs'; name: string; file: FcsFile } | { kind: 'table'; name: string; table: CellTable };
@@ -111,9 +123,10 @@ function strategyChannels(s: GatingStrategy): string[] {
   return [...names];
 }
 
-async function loadSample(path: string, needColumns: string[], callColumns: string[]): Promise<Sample> {
+async function loadSample(path: string, needColumns: string[], callColumns: string[], dataset?: number): Promise<Sample> {
   const name = basename(path);
-  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path) };
+  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path, dataset !== undefined ? { dataset } : {}) };
+  if (dataset !== undefined && dataset !== 1) throw new InputError(name, `--dataset ${dataset}: a per-cell table holds one data set`);
   const table = await readCellTable(path, { columns: [...new Set(needColumns)], callColumns: [...new Set(callColumns)] });
   return { kind: 'table', name, table };
 }
@@ -211,7 +224,7 @@ function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, str
 function tableMarkerValues(t: CellTable, panel: CytometryPanel): Partial<Record<PanelMarker, Float64Array>> {
   const out: Partial<Record<PanelMarker, Float64Array>> = {};
   for (const m of MARKERS) {
-    const ch = panel.markers[m];
+    const ch = panel.markers?.[m];
     if (ch === undefined || panel.calls?.[m] !== undefined) continue;
     out[m] = t.values.get(ch)!;
   }
@@ -239,35 +252,64 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const baseDir = options.panelPath && !options.panel ? dirname(resolve(options.panelPath)) : process.cwd();
   const gatesName = options.gatesPath ? basename(options.gatesPath) : '';
   const strategy = options.gatesPath ? readGatingML(options.gatesPath) : null;
-  if (!panel && !strategy) throw new InputError('', 'nothing to do: give a panel (--panel) and/or a Gating-ML file (--gates)');
-  if (options.plotPath && !panel) throw new InputError('--plot', 'the plot shows the panel markers; give --panel too');
+  if (!panel && !strategy && !options.workspacePath) throw new InputError('', 'nothing to do: give a panel (--panel), a Gating-ML file (--gates) and/or a FlowJo workspace (--workspace)');
+  if (options.plotPath && !panel?.markers) throw new InputError('--plot', 'the plot shows the panel markers; give --panel too');
+  if (panel?.populations && !options.workspacePath) throw new InputError(panelName, 'populations: naming workspace populations needs a FlowJo workspace (--workspace)');
 
-  const markerColumns = panel ? MARKERS.filter((m) => panel.markers[m] !== undefined && panel.calls?.[m] === undefined).map((m) => panel.markers[m]!) : [];
+  const markers0 = panel?.markers;
+  const markerColumns = panel && markers0 && !panel.populations ? MARKERS.filter((m) => markers0[m] !== undefined && panel.calls?.[m] === undefined).map((m) => markers0[m]!) : [];
   const callColumns = panel ? MARKERS.filter((m) => panel.calls?.[m] !== undefined).map((m) => panel.calls![m]!) : [];
   const gateColumns = strategy ? strategyChannels(strategy) : [];
-  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns);
+  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset);
   const n = sample.kind === 'fcs' ? sample.file.eventCount : sample.table.rows;
   const notes: string[] = [];
-  if (sample.kind === 'fcs') for (const w of sample.file.warnings) notes.push(`${sample.name}: ${w}`);
+  const warnings: string[] = [];
+  if (sample.kind === 'fcs') {
+    for (const w of sample.file.warnings) {
+      notes.push(`${sample.name}: ${w}`);
+      warnings.push(`${sample.name}: ${w}`);
+    }
+  }
 
   // One cache per sample: the gates' FCS compensation and the panel markers' share compensated columns.
   const sampleCache = new CompensationCache();
   const gates = strategy ? gateResults(sample, strategy, gatesName, sampleCache) : null;
   const gatePops = gates ? gatePopulations(gates) : [];
+  let flowjo: FlowJoAnalysis | null = null;
+  if (options.workspacePath) {
+    if (sample.kind !== 'fcs') throw new InputError(sample.name, 'a FlowJo workspace applies to FCS files, not per-cell tables');
+    flowjo = analyzeWithWorkspace(sample.file, options.workspacePath, { ...(options.group !== undefined ? { group: options.group } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) });
+    for (const w of flowjo.warnings) {
+      notes.push(w);
+      warnings.push(w);
+    }
+    notes.push(`FlowJo workspace ${flowjo.workspace}: sample '${flowjo.sample.name}', ${flowjo.populations.length} populations.`);
+  }
+  const wsPops = flowjo ? workspacePopulations(flowjo) : [];
 
-  if (!panel) {
+  if (panel?.populations && flowjo) {
+    const result = workspaceStemCells(flowjo, panel.populations, panelName, n, options.bulkHer2 ?? panel.bulkHer2 ?? null, notes);
+    result.populations = [...gatePops, ...wsPops, ...result.populations];
+    result.warnings = warnings;
+    return result;
+  }
+
+  if (!panel || !panel.markers) {
+    if (panel && !panel.markers) throw new InputError(panelName, 'markers: must map HER2, CD44 and CD24 (optionally viability, lineage) to channel names');
     return {
       events: n,
-      populations: gatePops,
+      populations: [...gatePops, ...wsPops],
       hiddenHer2StemCells: false,
       detectionLimit: n > 0 ? detectionLimit(n) : null,
       totalEvents: n,
       analysed: 'all events',
       thresholds: {},
       bulkHer2: null,
-      notes: [...notes, 'No panel given: only the Gating-ML gates are reported; fractions are of each gate\u2019s parent (all events for top-level gates).'],
+      notes: [...notes, `No panel given: only the ${flowjo && !strategy ? 'workspace populations are' : strategy && !flowjo ? 'Gating-ML gates are' : 'Gating-ML gates and workspace populations are'} reported; fractions are of each gate\u2019s parent (all events for top-level gates).`],
+      warnings,
     };
   }
+  const pm = panel.markers;
 
   // Marker values (compensated, untransformed).
   let values: Partial<Record<PanelMarker, Float64Array>>;
@@ -275,7 +317,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const compSetting = options.compensation ?? panel.compensation ?? 'fcs';
   if (sample.kind === 'fcs') {
     spill = panelSpillover(sample.file, compSetting, options.compensation ? process.cwd() : baseDir, notes);
-    values = fcsMarkerValues(sample.file, panel.markers, spill, panelName, sampleCache);
+    values = fcsMarkerValues(sample.file, pm, spill, panelName, sampleCache);
   } else {
     if (options.compensation || panel.compensation) notes.push('Compensation does not apply to per-cell tables; the values are used as given.');
     values = tableMarkerValues(sample.table, panel);
@@ -297,7 +339,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     if (c.kind === 'fcs') {
       const cnotes: string[] = [];
       const cs = panelSpillover(c.file, compSetting, options.compensation ? process.cwd() : baseDir, cnotes);
-      cv = fcsMarkerValues(c.file, panel.markers, cs, panelName, controlCache);
+      cv = fcsMarkerValues(c.file, pm, cs, panelName, controlCache);
     } else cv = tableMarkerValues(c.table, panel);
     const cg = panel.gate && strategy ? gateMask(gateResults(c, strategy, gatesName, controlCache), panel.gate, panelName) : null;
     control = { values: cv, mask: cg?.membership ?? null, name: c.name };
@@ -308,7 +350,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   // the analysed (live, lineage-positive) events.
   let autoMask: Uint8Array | null = gate?.membership ?? null;
   for (const m of ['viability', 'lineage', 'HER2', 'CD44', 'CD24'] as const) {
-    const channel = panel.markers[m];
+    const channel = pm[m];
     if (channel === undefined) continue;
     if (calls[m]) {
       markers[m] = { channel: panel.calls![m]!, calls: calls[m] };
@@ -347,7 +389,8 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     bulkHer2: options.bulkHer2 ?? panel.bulkHer2 ?? null,
     notes,
   });
-  result.populations = [...gatePops, ...result.populations];
+  result.populations = [...gatePops, ...wsPops, ...result.populations];
+  result.warnings = warnings;
 
   if (options.plotPath) {
     // Analysed events only.
@@ -371,7 +414,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
       cd44: pick(cd44),
       cd24: pick(cd24),
       her2: pick(her2),
-      channels: { HER2: panel.markers.HER2, CD44: panel.markers.CD44, CD24: panel.markers.CD24 },
+      channels: { HER2: pm.HER2, CD44: pm.CD44, CD24: pm.CD24 },
       thresholds: { HER2: markers.HER2?.threshold?.value ?? null, CD44: markers.CD44?.threshold?.value ?? null, CD24: markers.CD24?.threshold?.value ?? null },
       result,
       notice: RESEARCH_USE,
@@ -379,4 +422,52 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     writeFileAtomic(options.plotPath, svg);
   }
   return result;
+}
+
+/** Workspace populations in tree order: FlowJo name, parent path, count, fraction of the parent population. */
+function workspacePopulations(a: FlowJoAnalysis) {
+  const byId = new Map(a.populations.map((p) => [p.id, p]));
+  return a.populations.map((p) => ({
+    ...cytometryPopulation(p.name, p.count, p.parentId ? byId.get(p.parentId)!.fullPath : 'all', p.parentCount),
+    path: p.path,
+    workspaceCount: p.storedCount,
+  }));
+}
+
+/** A panel reference to a workspace population: its full path (`A/B/C`), else a name that only one population has. */
+function findPopulation(a: FlowJoAnalysis, ref: string, where: string): FlowJoPopulationResult {
+  const byPath = a.populations.find((p) => p.fullPath === ref);
+  if (byPath) return byPath;
+  const byName = a.populations.filter((p) => p.name === ref);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) throw new InputError(where, `'${ref}' names ${byName.length} workspace populations; give the path (${byName.map((p) => p.fullPath).join(', ')})`);
+  throw new InputError(where, `'${ref}' is not a population of workspace sample '${a.sample.name}' (populations: ${a.populations.map((p) => p.fullPath).join(', ') || 'none'})`);
+}
+
+/** The three stem-cell populations taken from the workspace populations the panel names (within `analysed`). */
+function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, panelName: string, n: number, bulkHer2: string | null, notes: string[]): CytometryResult {
+  const pick = (key: keyof WorkspacePopulationMap) => findPopulation(a, map[key]!, `${panelName}: populations.${key}`);
+  const her2 = pick('HER2+');
+  const stem = pick('CD44+CD24-low');
+  const both = pick('HER2+CD44+CD24-low');
+  const analysed = map.analysed !== undefined ? pick('analysed') : null;
+  const within = (p: FlowJoPopulationResult): number => {
+    if (!analysed) return p.count;
+    let c = 0;
+    const m = p.membership;
+    const am = analysed.membership;
+    for (let i = 0; i < m.length; i++) c += m[i]! & am[i]!;
+    return c;
+  };
+  const counts = { her2: within(her2), stem: within(stem), both: within(both) };
+  notes.push(`Populations from the workspace: HER2+ = '${her2.fullPath}', CD44+CD24-low = '${stem.fullPath}', HER2+CD44+CD24-low = '${both.fullPath}'.`);
+  return summarizeStemCells({
+    totalEvents: n,
+    analysed: analysed ? analysed.count : n,
+    ...counts,
+    analysedText: analysed ? `events in workspace population '${analysed.fullPath}'` : 'all events',
+    thresholds: {},
+    notes,
+    bulkHer2,
+  });
 }

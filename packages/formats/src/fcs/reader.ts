@@ -12,6 +12,12 @@
  * empty), supplemental TEXT, ANALYSIS, $BYTEORD 1,2,3,4 / 4,3,2,1 and other permutations, $DATATYPE I (any whole-byte
  * $PnB up to 64, masked to the next power of two of $PnR), F and D, $PnE log amplification, $PnG gain and
  * $TIMESTEP. Every problem is an InputError that names the file and the byte offset or keyword.
+ *
+ * Also: ASCII data ($DATATYPE A, FCS 2.0/3.0): fixed-width values ($PnB = characters per value) or free format
+ * ($PnB = '*', values separated by spaces, tabs, commas, carriage returns or line feeds); files with several data
+ * sets chained by $NEXTDATA (each data set's offsets count from its own HEADER, as flowCore reads them), choose one
+ * with `dataset`; a $SPILLOVER / SPILL / $COMP that names its channels but holds no values is a warning (the data
+ * are then uncompensated unless a matrix is given), not an error.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -35,7 +41,7 @@ export interface FcsParameter {
   name: string;
   /** $PnS stain / marker name, or null. */
   label: string | null;
-  /** $PnB bits per value. */
+  /** $PnB bits per value (ASCII data: 8 × characters per value; 0 for free format). */
   bits: number;
   /** $PnR range. */
   range: number;
@@ -47,7 +53,7 @@ export interface FcsParameter {
   gain: number;
 }
 
-export type FcsDataType = 'I' | 'F' | 'D';
+export type FcsDataType = 'I' | 'F' | 'D' | 'A';
 
 /** Maximum parameters accepted ($PAR); real instruments have at most a few hundred. */
 const MAX_PARAMETERS = 10000;
@@ -70,6 +76,9 @@ export class FcsFile {
   readonly dataStart: number;
   readonly dataEnd: number;
   readonly warnings: string[];
+  /** 1-based data set read, and how many the file holds ($NEXTDATA chain). */
+  readonly dataSet: number;
+  readonly dataSetCount: number;
   /** DATA bytes; released (emptied) once every column is decoded. */
   private data: Uint8Array;
   private readonly raw: Array<Float64Array | undefined>;
@@ -89,6 +98,10 @@ export class FcsFile {
     dataEnd: number;
     warnings: string[];
     data: Uint8Array;
+    /** Columns decoded already (ASCII data). */
+    columns?: Float64Array[];
+    dataSet?: number;
+    dataSetCount?: number;
   }) {
     this.source = init.source;
     this.header = init.header;
@@ -103,7 +116,9 @@ export class FcsFile {
     this.dataEnd = init.dataEnd;
     this.warnings = init.warnings;
     this.data = init.data;
-    this.raw = new Array(init.parameters.length);
+    this.dataSet = init.dataSet ?? 1;
+    this.dataSetCount = init.dataSetCount ?? 1;
+    this.raw = init.columns ? [...init.columns] : new Array(init.parameters.length);
     this.scaled = new Array(init.parameters.length);
   }
 
@@ -164,7 +179,7 @@ export class FcsFile {
     const raw = this.rawColumn(index);
     const timestep = /^time$/i.test(p.name.trim()) ? Number(this.keyword('$TIMESTEP')?.trim()) : Number.NaN;
     const useTime = Number.isFinite(timestep) && timestep > 0 && timestep !== 1;
-    const useLog = this.dataType === 'I' && p.decades > 0;
+    const useLog = (this.dataType === 'I' || this.dataType === 'A') && p.decades > 0;
     const useGain = p.gain !== 1 && p.gain !== 0 && Number.isFinite(p.gain);
     if (!useTime && !useLog && !useGain) {
       this.scaled[index] = raw;
@@ -190,7 +205,7 @@ export class FcsFile {
   spillover(): SpilloverMatrix | null {
     for (const kw of ['$SPILLOVER', 'SPILL', '$COMP']) {
       const v = this.keyword(kw);
-      if (v === undefined || v.trim() === '' || v.trim() === '0') continue;
+      if (v === undefined || v.trim() === '' || v.trim() === '0' || spilloverWithoutValues(v)) continue;
       let s: SpilloverMatrix;
       try {
         s = parseSpilloverKeyword(v, kw);
@@ -223,8 +238,19 @@ interface ByteSource {
   read(offset: number, length: number): Uint8Array;
 }
 
-/** Read an FCS file from disk (only the HEADER, TEXT, ANALYSIS and DATA segments are read). */
-export function readFcsFile(path: string, options: { name?: string } = {}): FcsFile {
+/**
+ * True for a spillover keyword that names its n channels but holds no values (`n,P1,…,Pn` with nothing or only
+ * empty entries after the names): some acquisition software writes that when no compensation was set up.
+ */
+export function spilloverWithoutValues(value: string): boolean {
+  const parts = value.split(',').map((x) => x.trim());
+  const n = Number(parts[0]);
+  if (!Number.isInteger(n) || n < 1 || parts.length < 1 + n) return false;
+  return parts.slice(1 + n).every((x) => x === '');
+}
+
+/** Read an FCS file from disk (only the HEADER, TEXT, ANALYSIS and DATA segments are read). `dataset` is 1-based. */
+export function readFcsFile(path: string, options: { name?: string; dataset?: number } = {}): FcsFile {
   const name = options.name ?? basename(path);
   let fd: number;
   try {
@@ -253,14 +279,14 @@ export function readFcsFile(path: string, options: { name?: string } = {}): FcsF
         return buf;
       },
     };
-    return parse(source, name);
+    return parse(source, name, options.dataset ?? 1);
   } finally {
     closeSync(fd);
   }
 }
 
 /** Parse FCS bytes held in memory. */
-export function parseFcs(bytes: Uint8Array, name = 'FCS data'): FcsFile {
+export function parseFcs(bytes: Uint8Array, name = 'FCS data', options: { dataset?: number } = {}): FcsFile {
   const source: ByteSource = {
     size: bytes.length,
     read(offset, length) {
@@ -272,7 +298,7 @@ export function parseFcs(bytes: Uint8Array, name = 'FCS data'): FcsFile {
       return out;
     },
   };
-  return parse(source, name);
+  return parse(source, name, options.dataset ?? 1);
 }
 
 function fail(name: string, message: string): never {
@@ -392,9 +418,61 @@ function segmentOk(start: number, end: number, size: number): boolean {
   return start > 0 && end >= start && end < size;
 }
 
-function parse(src: ByteSource, name: string): FcsFile {
+/** A view of the bytes from `base` on (a data set's offsets count from its own HEADER). */
+function offsetSource(src: ByteSource, base: number): ByteSource {
+  if (base === 0) return src;
+  return { size: src.size - base, read: (offset, length) => src.read(base + offset, length) };
+}
+
+/** Maximum data sets followed through $NEXTDATA. */
+const MAX_DATA_SETS = 10000;
+
+/**
+ * Byte offsets of the data sets chained by $NEXTDATA (the first is 0). A link that points outside the file, backwards
+ * or at something that is not an FCS HEADER ends the chain with a warning.
+ */
+function dataSetBases(src: ByteSource, name: string, warnings: string[]): number[] {
+  const bases = [0];
+  let base = 0;
+  for (;;) {
+    const sub = offsetSource(src, base);
+    let next: number;
+    try {
+      const h = parseHeader(sub, name);
+      if (!segmentOk(h.textStart, h.textEnd, sub.size)) break;
+      const pairs = parseTextSegment(sub.read(h.textStart, h.textEnd - h.textStart + 1), base + h.textStart, name);
+      const nd = pairs.find((p) => p.key.toUpperCase() === '$NEXTDATA')?.value.trim() ?? '0';
+      next = /^\d+$/.test(nd) ? Number(nd) : 0;
+    } catch (e) {
+      if (base === 0 || !(e instanceof InputError)) throw e;
+      bases.pop();
+      warnings.push(`data set ${bases.length + 1} at byte ${base} is not readable (${e.message}); the file is taken to hold ${bases.length}`);
+      break;
+    }
+    if (next === 0) break;
+    if (base + next + 58 > src.size || bases.length >= MAX_DATA_SETS) {
+      warnings.push(`$NEXTDATA ${next} of data set ${bases.length} points past the end of the file; ignored`);
+      break;
+    }
+    base += next;
+    bases.push(base);
+  }
+  return bases;
+}
+
+function parse(src: ByteSource, name: string, dataset = 1): FcsFile {
+  if (!Number.isInteger(dataset) || dataset < 1) fail(name, `--dataset ${dataset}: must be a whole number from 1`);
+  const chainWarnings: string[] = [];
+  const bases = dataSetBases(src, name, chainWarnings);
+  if (dataset > bases.length) fail(name, `--dataset ${dataset}: the file holds ${bases.length} data set${bases.length === 1 ? '' : 's'}`);
+  const file = parseDataSet(offsetSource(src, bases[dataset - 1]!), name, { dataSet: dataset, dataSetCount: bases.length, chainWarnings });
+  return file;
+}
+
+function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; dataSetCount: number; chainWarnings: string[] }): FcsFile {
   const header = parseHeader(src, name);
-  const warnings: string[] = [];
+  const warnings: string[] = [...chain.chainWarnings];
+  if (chain.dataSetCount > 1) warnings.push(`the file holds ${chain.dataSetCount} data sets; data set ${chain.dataSet} is read (choose another with --dataset N)`);
   if (!segmentOk(header.textStart, header.textEnd, src.size) || header.textStart < 58) {
     fail(name, `byte 10: HEADER TEXT segment ${header.textStart}-${header.textEnd} lies outside the file (${src.size} bytes)`);
   }
@@ -445,31 +523,39 @@ function parse(src: ByteSource, name: string): FcsFile {
     }
   }
 
-  const nextData = intKeyword('$NEXTDATA', false);
-  if (nextData) warnings.push(`$NEXTDATA ${nextData}: the file holds more than one data set; only the first is read`);
+  for (const k of ['$SPILLOVER', 'SPILL', '$COMP']) {
+    const v = kw(k);
+    if (v !== undefined && spilloverWithoutValues(v)) {
+      warnings.push(`${k} names ${Number(v.split(',')[0])} channels but holds no values; the data are used uncompensated (give a matrix with --comp to compensate)`);
+    }
+  }
 
   const mode = (kw('$MODE') ?? 'L').trim().toUpperCase();
   if (mode !== 'L') fail(name, `$MODE: '${mode}' (${mode === 'C' ? 'correlated histogram data' : mode === 'U' ? 'uncorrelated histogram data' : 'unknown mode'}) is not supported; only list mode (L)`);
   const dtRaw = kw('$DATATYPE');
   if (dtRaw === undefined) fail(name, 'required keyword $DATATYPE is missing');
   const dataType = dtRaw.trim().toUpperCase();
-  if (dataType === 'A') fail(name, "$DATATYPE: 'A' (ASCII data) is not supported; only I, F and D");
-  if (dataType !== 'I' && dataType !== 'F' && dataType !== 'D') fail(name, `$DATATYPE: '${dtRaw}' is not one of I, F, D`);
+  if (dataType !== 'I' && dataType !== 'F' && dataType !== 'D' && dataType !== 'A') fail(name, `$DATATYPE: '${dtRaw}' is not one of I, F, D, A`);
 
   const par = intKeyword('$PAR', true, 1)!;
   if (par > MAX_PARAMETERS) fail(name, `$PAR: ${par} parameters is more than the ${MAX_PARAMETERS} supported`);
 
-  const byteOrder = (kw('$BYTEORD') ?? '').trim();
+  const byteOrder = (kw('$BYTEORD') ?? (dataType === 'A' ? '1' : '')).trim();
   const order = byteOrder.split(',').map((s) => Number(s.trim()));
   const sorted = [...order].sort((a, b) => a - b);
-  if (!byteOrder || order.length > 8 || sorted.some((v, i) => v !== i + 1)) fail(name, `$BYTEORD: '${byteOrder}' is not a byte order such as 1,2,3,4 or 4,3,2,1`);
+  if (dataType !== 'A' && (!byteOrder || order.length > 8 || sorted.some((v, i) => v !== i + 1))) fail(name, `$BYTEORD: '${byteOrder}' is not a byte order such as 1,2,3,4 or 4,3,2,1`);
 
   const parameters: FcsParameter[] = [];
   for (let n = 1; n <= par; n++) {
     const bitsRaw = kw(`$P${n}B`);
     if (bitsRaw === undefined) fail(name, `required keyword $P${n}B is missing`);
     let bits: number;
-    if (dataType === 'I') {
+    if (dataType === 'A') {
+      const t = bitsRaw.trim();
+      if (t === '*') bits = 0;
+      else if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= 64) bits = Number(t) * 8;
+      else fail(name, `$P${n}B: '${bitsRaw}' is not a number of characters (1-64) or '*' for ASCII data`);
+    } else if (dataType === 'I') {
       const t = bitsRaw.trim();
       if (t === '*') fail(name, `$P${n}B: '*' (delimited ASCII) is not supported`);
       if (!/^\d+$/.test(t)) fail(name, `$P${n}B: '${bitsRaw}' is not a whole number of bits`);
@@ -483,12 +569,12 @@ function parse(src: ByteSource, name: string): FcsFile {
     const rangeRaw = kw(`$P${n}R`);
     let range = Number(rangeRaw?.trim());
     if (rangeRaw === undefined || rangeRaw.trim() === '' || !Number.isFinite(range) || range < 0) {
-      if (dataType === 'I' || header.version !== '2.0') {
+      if (dataType === 'I' || dataType === 'A' || header.version !== '2.0') {
         if (rangeRaw === undefined) {
-          warnings.push(`$P${n}R is missing; 2^$P${n}B is assumed`);
+          warnings.push(`$P${n}R is missing; ${dataType === 'A' ? '0 (no range)' : `2^$P${n}B`} is assumed`);
         } else fail(name, `$P${n}R: '${rangeRaw}' is not a number`);
       }
-      range = 2 ** bits;
+      range = dataType === 'A' ? 0 : 2 ** bits;
     }
     let decades = 0;
     let log0 = 0;
@@ -498,7 +584,7 @@ function parse(src: ByteSource, name: string): FcsFile {
       if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x) || x < 0)) fail(name, `$P${n}E: '${e}' is not 'f1,f2' with two numbers >= 0`);
       [decades, log0] = parts as [number, number];
       if (decades > 0 && log0 === 0) log0 = 1; // FCS 3.1: f2 = 0 with f1 > 0 is read as 1
-      if (decades > 0 && dataType !== 'I') {
+      if (decades > 0 && dataType !== 'I' && dataType !== 'A') {
         warnings.push(`$P${n}E is '${e}' on ${dataType} data; log amplification applies to integer data only and is ignored`);
         decades = 0;
       }
@@ -519,9 +605,11 @@ function parse(src: ByteSource, name: string): FcsFile {
     parameters.push({ index: n, name: pname, label: label === undefined || label.trim() === '' ? null : label, bits, range, decades, log0, gain });
   }
 
-  const bytesPerEvent = parameters.reduce((s, p) => s + p.bits / 8, 0);
+  const freeFormat = dataType === 'A' && parameters.some((p) => p.bits === 0);
+  if (freeFormat && parameters.some((p) => p.bits !== 0)) fail(name, "$PnB: ASCII data must give every parameter a width, or '*' for every parameter (free format)");
+  const bytesPerEvent = freeFormat ? 0 : parameters.reduce((s, p) => s + p.bits / 8, 0);
   const widths = new Set(parameters.map((p) => p.bits / 8));
-  const plainOrder = order.every((v, i) => v === i + 1) || order.every((v, i) => v === order.length - i);
+  const plainOrder = dataType === 'A' || order.every((v, i) => v === i + 1) || order.every((v, i) => v === order.length - i);
   if (!plainOrder && (widths.size !== 1 || [...widths][0] !== order.length)) {
     fail(name, `$BYTEORD: '${byteOrder}' is a mixed byte order; it is only supported when every value is ${order.length} bytes wide`);
   }
@@ -538,7 +626,7 @@ function parse(src: ByteSource, name: string): FcsFile {
     if (tot === 0) candidates.push({ start: 58, end: 57, from: 'HEADER' });
     else fail(name, 'byte 26: the HEADER DATA offsets are 0 and $BEGINDATA/$ENDDATA are missing');
   }
-  const expected = tot !== null ? tot * bytesPerEvent : null;
+  const expected = tot !== null && !freeFormat ? tot * bytesPerEvent : null;
   const lengthOf = (c: { start: number; end: number }) => c.end - c.start + 1;
   const inFile = (c: { start: number; end: number }) => c.start >= 58 && c.end < src.size && c.end >= c.start - 1;
   let chosen = candidates[0]!;
@@ -553,7 +641,14 @@ function parse(src: ByteSource, name: string): FcsFile {
   if (tot !== 0 && !inFile(chosen)) fail(name, `byte ${chosen.from === 'HEADER' ? 26 : 0}: DATA segment ${chosen.start}-${chosen.end} (${chosen.from}) lies outside the file (${src.size} bytes)`);
   let dataLength = lengthOf(chosen);
   let eventCount: number;
-  if (tot === null) {
+  let columns: Float64Array[] | undefined;
+  if (freeFormat) {
+    const bytes = dataLength > 0 ? src.read(chosen.start, dataLength) : new Uint8Array(0);
+    const decoded = decodeFreeFormatAscii(bytes, chosen.start, parameters.length, tot, name, warnings);
+    columns = decoded.columns;
+    eventCount = decoded.events;
+    dataLength = 0;
+  } else if (tot === null) {
     if (dataLength % bytesPerEvent !== 0) fail(name, `byte ${chosen.start}: DATA segment of ${dataLength} bytes is not a whole number of ${bytesPerEvent}-byte events (and $TOT is absent)`);
     eventCount = dataLength / bytesPerEvent;
   } else {
@@ -566,7 +661,11 @@ function parse(src: ByteSource, name: string): FcsFile {
     else if (dataLength > need) warnings.push(`DATA segment has ${dataLength - need} bytes more than $TOT × ${bytesPerEvent} needs; they are ignored`);
     dataLength = need;
   }
-  const data = dataLength > 0 ? src.read(chosen.start, dataLength) : new Uint8Array(0);
+  let data = dataLength > 0 ? src.read(chosen.start, dataLength) : new Uint8Array(0);
+  if (dataType === 'A' && !freeFormat) {
+    columns = decodeFixedAscii(data, chosen.start, parameters, eventCount, name);
+    data = new Uint8Array(0);
+  }
 
   // ANALYSIS (optional; problems are warnings).
   const analysis = new Map<string, string>();
@@ -599,7 +698,62 @@ function parse(src: ByteSource, name: string): FcsFile {
     dataEnd: chosen.start + dataLength - 1,
     warnings,
     data,
+    ...(columns ? { columns } : {}),
+    dataSet: chain.dataSet,
+    dataSetCount: chain.dataSetCount,
   });
+}
+
+/** ASCII number of one value ('' or not a number is an error naming its byte). */
+function asciiValue(text: string, at: number, name: string): number {
+  const t = text.trim();
+  const v = Number(t);
+  if (t === '' || !Number.isFinite(v)) fail(name, `byte ${at}: ASCII value ${JSON.stringify(text.slice(0, 24))} is not a number`);
+  return v;
+}
+
+/** Fixed-width ASCII data: each value takes $PnB characters, parameters in order, events one after another. */
+function decodeFixedAscii(data: Uint8Array, base: number, parameters: FcsParameter[], events: number, name: string): Float64Array[] {
+  const widths = parameters.map((p) => p.bits / 8);
+  const columns = parameters.map(() => new Float64Array(events));
+  let o = 0;
+  for (let e = 0; e < events; e++) {
+    for (let j = 0; j < widths.length; j++) {
+      const w = widths[j]!;
+      columns[j]![e] = asciiValue(latin1.decode(data.subarray(o, o + w)), base + o, name);
+      o += w;
+    }
+  }
+  return columns;
+}
+
+/** Free-format ASCII data ($PnB '*'): values separated by spaces, tabs, commas, CR or LF. */
+function decodeFreeFormatAscii(data: Uint8Array, base: number, par: number, tot: number | null, name: string, warnings: string[]): { columns: Float64Array[]; events: number } {
+  const values: number[] = [];
+  let start = -1;
+  const flush = (end: number) => {
+    if (start >= 0) values.push(asciiValue(latin1.decode(data.subarray(start, end)), base + start, name));
+    start = -1;
+  };
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i]!;
+    const sep = c === 0x20 || c === 0x09 || c === 0x2c || c === 0x0d || c === 0x0a;
+    if (sep) flush(i);
+    else if (start < 0) start = i;
+  }
+  flush(data.length);
+  let events: number;
+  if (tot !== null) {
+    if (values.length < tot * par) fail(name, `byte ${base}: ASCII DATA holds ${values.length} values but $TOT ${tot} × $PAR ${par} needs ${tot * par}`);
+    if (values.length > tot * par) warnings.push(`ASCII DATA holds ${values.length - tot * par} values more than $TOT × $PAR needs; they are ignored`);
+    events = tot;
+  } else {
+    if (values.length % par !== 0) fail(name, `byte ${base}: ASCII DATA holds ${values.length} values, not a whole number of ${par}-parameter events (and $TOT is absent)`);
+    events = values.length / par;
+  }
+  const columns = Array.from({ length: par }, () => new Float64Array(events));
+  for (let e = 0; e < events; e++) for (let j = 0; j < par; j++) columns[j]![e] = values[e * par + j]!;
+  return { columns, events };
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -168,7 +168,7 @@ test('analysis errors name the file and the field', async () => {
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: write('z.yaml', 'markers: { HER2: a, CD44: b }\n') }), inputError('z.yaml: markers.CD24: must be a channel name (text)'));
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: write('g.yaml', 'markers: { HER2: PE-A, CD44: FITC-A, CD24: APC-A }\ngate: Live\n') }), inputError("g.yaml: gate: 'Live' needs a Gating-ML file (--gates)"));
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: write('c.yaml', 'markers: { HER2: PE-A, CD44: FITC-A, CD24: APC-A }\ncalls: { CD24: x }\n') }), inputError('c.yaml: calls: call columns apply to per-cell tables, not FCS files'));
-  await assert.rejects(analyzeCytometryFile(sample, {}), inputError('nothing to do: give a panel (--panel) and/or a Gating-ML file (--gates)'));
+  await assert.rejects(analyzeCytometryFile(sample, {}), inputError('nothing to do: give a panel (--panel), a Gating-ML file (--gates) and/or a FlowJo workspace (--workspace)'));
   await assert.rejects(analyzeCytometryFile(sample, { gatesPath: join(gmlFixtures, 'gml_range_gate.xml'), plotPath: join(dir, 'x.svg') }), inputError('--plot: the plot shows the panel markers; give --panel too'));
   await assert.rejects(analyzeCytometryFile(join(dir, 'missing.fcs'), { panelPath: panel }), inputError('missing.fcs: cannot read file (no such file)'));
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: join(dir, 'missing.yaml') }), inputError('missing.yaml: cannot read file (no such file)'));
@@ -177,7 +177,7 @@ test('analysis errors name the file and the field', async () => {
   const wrongMatrix = write('wrong.csv', 'FITC-A,Zebra\n1,0\n0,1\n');
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: panel, compensation: wrongMatrix }), inputError("wrong.csv: detector 'Zebra' is not a channel of synthetic-stem-cells.fcs"));
   await assert.rejects(analyzeCytometryFile(sample, { panelPath: panel, bulkHer2: 'sort of' }), inputError(/^bulkHer2: 'sort of' is not a bulk HER2 result/));
-  assert.equal(readPanelFile(panel).markers.lineage, 'EpCAM');
+  assert.equal(readPanelFile(panel).markers?.lineage, 'EpCAM');
 });
 
 test('a user-supplied compensation CSV gives the same result as the $SPILLOVER keyword', async () => {

@@ -151,10 +151,13 @@ test('every FCS file in ../shared: $TOT events, $PAR parameters and first events
   near(row(mq, 0).slice(0, 4), [1.60764902830123901367e-3, 1.46554875373840332031, 2.03116130828857421875, 3.60766235351562500000e2]);
   assert.equal(mq.keyword('$CYT'), 'MACSQuant');
   assert.equal(mq.keyword('$FIL'), 'EY_2013-07-19_PBS_FCS_2.0_Custom_Without_Add_Well_A1.001.fcs');
-  // The MACSQuant 3.1 $SPILLOVER lists 6 names but no values: a clear error, only when compensation is asked for.
+  // The MACSQuant 3.1 $SPILLOVER lists 6 names but no values: a warning, and the file reads as uncompensated.
   const mq31 = readFcsFile(join(shared, 'fcs/EY_2013-07-19_PBS_FCS_3.1_Custom_Without_Add_Well_A1.001.fcs'));
-  assert.deepEqual(mq31.warnings, ['DATA end offset is one byte past the data (off-by-one writer); the extra byte is ignored']);
-  assert.throws(() => mq31.spillover(), isInputError(/\$SPILLOVER: expected 43 comma-separated entries for 6 parameters/));
+  assert.deepEqual(mq31.warnings, [
+    '$SPILLOVER names 6 channels but holds no values; the data are used uncompensated (give a matrix with --comp to compensate)',
+    'DATA end offset is one byte past the data (off-by-one writer); the extra byte is ignored',
+  ]);
+  assert.equal(mq31.spillover(), null);
   // FCS 2.0 with a backslash delimiter and empty values written as a doubled delimiter ($P3S\\$P4S)
   const b08 = readFcsFile(join(shared, 'fcs/0877408774.B08'));
   assert.equal(b08.parameters[2]!.label, null);
@@ -329,8 +332,8 @@ test('every error path names the offset or keyword', () => {
   bad(craft(minimal([], ['$PAR']), twoFloats), 'x.fcs: required keyword $PAR is missing');
   bad(craft(minimal([['$PAR', 'two']], ['$PAR']), twoFloats), "x.fcs: $PAR: 'two' is not a whole number");
   bad(craft(minimal([['$PAR', '99999999']], ['$PAR']), twoFloats), 'x.fcs: $PAR: 99999999 parameters is more than the 10000 supported');
-  bad(craft(minimal([['$DATATYPE', 'A']], ['$DATATYPE']), twoFloats), "x.fcs: $DATATYPE: 'A' (ASCII data) is not supported; only I, F and D");
-  bad(craft(minimal([['$DATATYPE', 'Q']], ['$DATATYPE']), twoFloats), "x.fcs: $DATATYPE: 'Q' is not one of I, F, D");
+  bad(craft(minimal([['$DATATYPE', 'A'], ['$P1B', '65']], ['$DATATYPE', '$P1B']), twoFloats), "x.fcs: $P1B: '65' is not a number of characters (1-64) or '*' for ASCII data");
+  bad(craft(minimal([['$DATATYPE', 'Q']], ['$DATATYPE']), twoFloats), "x.fcs: $DATATYPE: 'Q' is not one of I, F, D, A");
   bad(craft(minimal([], ['$DATATYPE']), twoFloats), 'x.fcs: required keyword $DATATYPE is missing');
   bad(craft(minimal([['$MODE', 'C']], ['$MODE']), twoFloats), "x.fcs: $MODE: 'C' (correlated histogram data) is not supported; only list mode (L)");
   bad(craft(minimal([['$BYTEORD', '1,2,2,4']], ['$BYTEORD']), twoFloats), "x.fcs: $BYTEORD: '1,2,2,4' is not a byte order such as 1,2,3,4 or 4,3,2,1");
