@@ -12,6 +12,7 @@ const repoRoot = resolve(here, '..', '..', '..');
 const bin = join(repoRoot, 'packages', 'cli', 'bin', 'her2scope.mjs');
 const gml = join(repoRoot, 'packages', 'formats', 'test', 'fixtures', 'gatingml');
 const fcsFixtures = join(repoRoot, 'packages', 'formats', 'test', 'fixtures', 'fcs');
+const flowjo = join(repoRoot, 'packages', 'formats', 'test', 'fixtures', 'flowjo');
 const shared = resolve(repoRoot, '..', 'shared', 'data');
 const dir = mkdtempSync(join(tmpdir(), 'cli-cyto-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +55,7 @@ test('a real FCS file (data1.fcs) with a panel: --json counts match the Gating-M
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j), ['events', 'populations', 'hiddenHer2StemCells', 'detectionLimit', 'totalEvents', 'analysed', 'thresholds', 'bulkHer2', 'notes', 'notice']);
+  assert.deepEqual(Object.keys(j), ['events', 'populations', 'hiddenHer2StemCells', 'detectionLimit', 'totalEvents', 'analysed', 'thresholds', 'bulkHer2', 'notes', 'warnings', 'notice']);
   assert.equal(j.events, 13367);
   assert.deepEqual(
     j.populations.map((p: { name: string; count: number; parent: string }) => [p.name, p.count, p.parent]),
@@ -118,6 +119,69 @@ test('SYNTHETIC 2.0% HER2+CD44+CD24-low sample: text report, gates, plot', () =>
   );
 });
 
+test('--workspace: every FlowJo population with its name, path and count (FlowJo stored 51 for the ellipse)', () => {
+  const r = run(join(flowjo, 'data_set_simple_line_100.fcs'), '--workspace', join(flowjo, 'single_ellipse_51_events.wsp'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.populations, [{ name: 'ellipse1', path: '', count: 51, workspaceCount: 51, parent: 'all', fraction: 0.51, ci95: j.populations[0].ci95 }]);
+  assert.deepEqual(j.warnings, []);
+  assert.equal(j.notice, 'For research use; not a medical device.');
+});
+
+test('--workspace with a panel naming workspace populations as HER2+, CD44+CD24-low and HER2+CD44+CD24-low (SYNTHETIC gates)', () => {
+  // data_set_simple_line_100.fcs: channel_A of event i is 65536 + 661.98·i, so A >= 70000 holds 93 events and
+  // A >= 100000 holds 47, A >= 66000 holds 99; the workspace is synthetic, written here.
+  const rect = (name: string, min: number, children = '') =>
+    `<Population name="${name}" owningGroup="" count="-1"><Gate><gating:RectangleGate eventsInside="1"><gating:dimension gating:min="${min}"><data-type:fcs-dimension data-type:name="channel_A" /></gating:dimension></gating:RectangleGate></Gate>${children ? `<Subpopulations>${children}</Subpopulations>` : ''}</Population>`;
+  const wsp = write(
+    'lab.wsp',
+    `<?xml version="1.0"?><Workspace xmlns:gating="g" xmlns:data-type="d" xmlns:transforms="t"><Groups><GroupNode name="Stem"><Group name="Stem"><SampleRefs><SampleRef sampleID="7" /></SampleRefs></Group></GroupNode></Groups>
+<SampleList><Sample><DataSet uri="file:/x/data_set_simple_line_100.fcs" sampleID="7" /><Transformations><transforms:linear transforms:minRange="0" transforms:maxRange="262144"><data-type:parameter data-type:name="channel_A" /></transforms:linear></Transformations><Keywords/>
+<SampleNode name="data_set_simple_line_100.fcs" count="100" sampleID="7"><Subpopulations>${rect('Live', 66000, rect('HER2+', 100000) + rect('CD44+CD24-', 70000, rect('HER2+', 100000)))}</Subpopulations></SampleNode></Sample></SampleList></Workspace>`,
+  );
+  const panel = write('ws-panel.yaml', "populations: { 'HER2+': Live/HER2+, 'CD44+CD24-low': CD44+CD24-, 'HER2+CD44+CD24-low': Live/CD44+CD24-/HER2+, analysed: Live }\nbulkHer2: IHC 1+\n");
+  const r = run(join(flowjo, 'data_set_simple_line_100.fcs'), '--workspace', wsp, '--group', 'Stem', '--panel', panel, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(
+    j.populations.map((p: { name: string; path?: string; count: number; parent: string }) => [p.name, p.path ?? null, p.count, p.parent]),
+    [
+      ['Live', '', 99, 'all'],
+      ['HER2+', 'Live', 47, 'Live'],
+      ['CD44+CD24-', 'Live', 93, 'Live'],
+      ['HER2+', 'Live/CD44+CD24-', 47, 'Live/CD44+CD24-'],
+      ['HER2+', null, 47, 'analysed'],
+      ['CD44+CD24-low', null, 93, 'analysed'],
+      ['HER2+CD44+CD24-low', null, 47, 'analysed'],
+    ],
+  );
+  assert.equal(j.hiddenHer2StemCells, true);
+  assert.equal(j.events, 99);
+  assert.equal(j.analysed, "events in workspace population 'Live'");
+  // A name two populations share must be given as a path.
+  const amb = write('amb.yaml', "populations: { 'HER2+': HER2+, 'CD44+CD24-low': CD44+CD24-, 'HER2+CD44+CD24-low': HER2+ }\n");
+  const e = run(join(flowjo, 'data_set_simple_line_100.fcs'), '--workspace', wsp, '--panel', amb);
+  assert.equal(e.code, 2);
+  assert.equal(e.stderr, "her2scope cytometry: amb.yaml: populations.HER2+: 'HER2+' names 2 workspace populations; give the path (Live/HER2+, Live/CD44+CD24-/HER2+)\n");
+});
+
+test('a $SPILLOVER without values: a warning on stderr (text) or in warnings[] (--json), and the run goes on uncompensated', async () => {
+  const { writeFcs } = await import('@her2scope/formats/fcs');
+  const fcs = write('nospill.fcs', writeFcs({ parameters: [{ name: 'FITC-A' }, { name: 'PE-A' }], columns: [[10, 2000], [3000, 40]], keywords: { $SPILLOVER: '2,FITC-A,PE-A' } }));
+  const panel = write('nospill.yaml', 'markers: { HER2: FITC-A, CD44: PE-A, CD24: FITC-A }\nthresholds: { HER2: 1000, CD44: 1000, CD24: 1000 }\n');
+  const warning = '$SPILLOVER names 2 channels but holds no values; the data are used uncompensated (give a matrix with --comp to compensate)';
+  const t = run(fcs, '--panel', panel);
+  assert.equal(t.code, 0, t.stderr);
+  assert.equal(t.stderr, `her2scope cytometry: warning: nospill.fcs: ${warning}\n`);
+  assert.match(t.stdout, /nospill\.fcs has no \$SPILLOVER\/SPILL\/\$COMP keyword; its values are used uncompensated/);
+  const j = run(fcs, '--panel', panel, '--json');
+  assert.equal(j.code, 0);
+  assert.equal(j.stderr, '');
+  const out = JSON.parse(j.stdout);
+  assert.deepEqual(out.warnings, [`nospill.fcs: ${warning}`]);
+  assert.deepEqual(out.populations.map((p: { count: number }) => p.count), [1, 1, 0]);
+});
+
 test('bad input: exit 2 and one line on stderr naming the file and field', () => {
   const expectError = (args: string[], message: string | RegExp) => {
     const r = run(...args);
@@ -129,7 +193,13 @@ test('bad input: exit 2 and one line on stderr naming the file and field', () =>
   };
   const panel = write('ok.yaml', DATA1_PANEL);
   expectError([], "give the FCS file or per-cell table to analyse (see 'her2scope cytometry --help')");
-  expectError([join(gml, 'data1.fcs')], "give --panel panel.yaml and/or --gates gates.xml (see 'her2scope cytometry --help')");
+  expectError([join(gml, 'data1.fcs')], "give --panel panel.yaml, --gates gates.xml and/or --workspace lab.wsp (see 'her2scope cytometry --help')");
+  expectError([join(gml, 'data1.fcs'), '--panel', panel, '--group', 'G'], '--group and --sample choose a sample of a FlowJo workspace; give --workspace too');
+  expectError([join(gml, 'data1.fcs'), '--panel', panel, '--dataset', 'two'], "--dataset: 'two' is not a data set number (1, 2, ...)");
+  expectError([join(gml, 'data1.fcs'), '--panel', panel, '--dataset', '3'], 'data1.fcs: --dataset 3: the file holds 1 data set');
+  expectError([join(flowjo, 'data_set_simple_line_100.fcs'), '--workspace', join(flowjo, 'single_ellipse_51_events.wsp'), '--group', 'Nope'], 'single_ellipse_51_events.wsp: --group: no group \'Nope\' (groups: All Samples, Compensation)');
+  expectError([join(gml, 'data1.fcs'), '--workspace', join(flowjo, 'single_ellipse_51_events.wsp')], 'single_ellipse_51_events.wsp: no workspace sample matches data1.fcs ($FIL B07); give --sample NAME (samples: data_set_simple_line_100.fcs)');
+  expectError([join(gml, 'data1.fcs'), '--workspace', join(flowjo, 'missing.wsp')], 'missing.wsp: cannot read file (no such file)');
   expectError(['a.fcs', 'b.fcs', '--panel', panel], 'one input file at a time (got 2: a.fcs, b.fcs)');
   expectError([join(gml, 'data1.fcs'), '--panel', panel, '--colour', 'red'], /^her2scope cytometry: Unknown option '--colour'/);
   expectError(['missing.fcs', '--panel', panel], 'missing.fcs: cannot read file (no such file)');
