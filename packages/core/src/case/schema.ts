@@ -42,7 +42,16 @@ export const CaseSampleSchema = z
       .strict()
       .optional(),
     cytometry: z
-      .object({ file: fileRef, panel: fileRef.optional(), control: fileRef.optional(), gates: fileRef.optional() })
+      .object({
+        file: fileRef,
+        panel: fileRef.optional(),
+        control: fileRef.optional(),
+        gates: fileRef.optional(),
+        /** FlowJo 10 workspace (.wsp) whose sample matching `file` gives the populations; `group` / `sample` pick it. */
+        workspace: fileRef.optional(),
+        group: z.string({ error: 'must be a workspace group name' }).min(1).optional(),
+        sample: z.string({ error: 'must be a workspace sample name' }).min(1).optional(),
+      })
       .strict()
       .optional(),
   })

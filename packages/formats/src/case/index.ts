@@ -86,6 +86,9 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
         ...(c.panel ? { panelPath: resolve(base, c.panel) } : {}),
         ...(c.control ? { controlPath: resolve(base, c.control) } : {}),
         ...(c.gates ? { gatesPath: resolve(base, c.gates) } : {}),
+        ...(c.workspace ? { workspacePath: resolve(base, c.workspace) } : {}),
+        ...(c.group !== undefined ? { group: c.group } : {}),
+        ...(c.sample !== undefined ? { sample: c.sample } : {}),
         ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
       }),
     )) as CytometrySummary;
