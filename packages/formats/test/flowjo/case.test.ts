@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '@her2scope/core';
+import type { CytometryResult } from '@her2scope/core/cytometry';
 import { loadCase } from '@her2scope/formats/case';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'flowjo');
@@ -24,7 +25,7 @@ samples:
 `;
     writeFileSync(casePath, sample(', group: All Samples'));
     const c = await loadCase(casePath);
-    const cyto = c.samples[0]!.cytometry!;
+    const cyto = c.samples[0]!.cytometry as unknown as CytometryResult;
     assert.deepEqual(
       cyto.populations.map((p) => [p.name, p.path, p.count, p.workspaceCount]),
       [['ellipse1', '', 51, 51]],
