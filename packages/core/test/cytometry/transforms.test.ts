@@ -79,3 +79,41 @@ test('transform parameters are checked with messages naming them', () => {
   assert.throws(() => createTransform({ kind: 'fasinh', T: 100, M: 2, A: Number.NaN }), /fasinh: parameter A must be a finite number/);
   assert.throws(() => createTransform({ kind: 'asinh', cofactor: 0 }), /cofactor must be > 0/);
 });
+
+test('logicle approxArray: within approxError of apply() everywhere, and the same side of every threshold once near ones are decided exactly', () => {
+  const t = new Logicle(262144, 0.5, 4.5, 0);
+  const err = t.approxError;
+  assert.ok(err > 0 && err < 1e-10, `approxError ${err}`);
+  // Values spread over the whole range (negative, the linear zone, every octave up to past the table's top), plus
+  // the values right at a set of thresholds and one ulp-ish step either side of them.
+  const values: number[] = [0, -0, 0.5, -0.5, 1, -1, 2 ** 21, 3e6, -3e6, Number.NaN, Infinity];
+  for (let i = 0; i < 200000; i++) values.push((((i * 7919) % 200003) / 200003) ** 3 * 600000 - 5000);
+  const thresholds = [0.1, 0.25, 0.5, 0.7512345, 0.9];
+  for (const y of thresholds) {
+    const x = t.inverse(y);
+    for (const d of [-1e-6, -1e-9, -1e-12, 0, 1e-12, 1e-9, 1e-6]) values.push(x * (1 + d));
+  }
+  const v = Float64Array.from(values);
+  const approx = t.approxArray(v);
+  const exact = v.map((x) => t.apply(x));
+  let nearCount = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isNaN(exact[i]!)) {
+      assert.ok(Number.isNaN(approx[i]!));
+      continue;
+    }
+    assert.ok(Math.abs(approx[i]! - exact[i]!) <= err, `value ${v[i]}: ${approx[i]} vs ${exact[i]}`);
+    for (const y of thresholds) {
+      // The classification rule a gate uses with approximate values: decide on approx unless within err of y.
+      const near = Math.abs(approx[i]! - y) <= err;
+      if (near) nearCount++;
+      const decided = near ? t.apply(v[i]!) >= y : approx[i]! >= y;
+      assert.equal(decided, exact[i]! >= y, `value ${v[i]} threshold ${y}`);
+    }
+  }
+  // The values placed at the thresholds are the ones that needed the exact transform.
+  assert.ok(nearCount >= thresholds.length && nearCount < 100, `near ${nearCount}`);
+  // Out-of-table values and NaN go through apply() itself.
+  assert.equal(approx[values.indexOf(3e6)], t.apply(3e6));
+  assert.equal(approx[0], t.apply(0));
+});
