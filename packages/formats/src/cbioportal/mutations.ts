@@ -26,7 +26,15 @@ export const VARIANT_CLASSIFICATIONS: ReadonlySet<string> = new Set([
  */
 export const DEFAULT_VARIANT_FILTER: ReadonlySet<string> = new Set(['Silent', 'Intron', 'IGR', "3'UTR", "5'UTR", "3'Flank", "5'Flank"]);
 
-const USED_COLUMNS = ['Chromosome', 'End_Position', 'Entrez_Gene_Id', 'HGVSp_Short', 'Hugo_Symbol', 'Mutation_Status', 'NCBI_Build', 'Reference_Allele', 'Start_Position', 'Tumor_Sample_Barcode', 'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'Variant_Classification', 'Variant_Type', 't_alt_count', 't_ref_count'] as const;
+const USED_COLUMNS = ['Chromosome', 'End_Position', 'Entrez_Gene_Id', 'HGVSp_Short', 'Hugo_Symbol', 'Mutation_Status', 'NCBI_Build', 'Reference_Allele', 'Start_Position', 'Tumor_Sample_Barcode', 'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'Validation_Status', 'Variant_Classification', 'Variant_Type', 't_alt_count', 't_ref_count'] as const;
+
+/**
+ * `Fusion` is an accepted Variant_Classification in cBioPortal's validator (validateData.py,
+ * EXTRA_VARIANT_CLASSIFICATION_VALUES, after vcf2maf issue 88): fusions written into a MAF by the deprecated fusion
+ * format. her2scope does not import structural variants, so these rows are skipped and counted (a warning, not an
+ * error).
+ */
+export const FUSION_CLASSIFICATION = 'Fusion';
 
 /** Mutation_Status values that are "not loaded" (File-Formats). */
 const NOT_LOADED_STATUS: ReadonlySet<string> = new Set(['none', 'loh', 'wildtype']);
@@ -59,6 +67,15 @@ export interface MutationReadStats {
   filtered: Record<string, number>;
   /** Rows dropped because Mutation_Status is None / LOH / Wildtype. */
   notLoadedStatus: number;
+  /** Rows dropped because Validation_Status is Redacted (cBioPortal MutationFilter: "Do not accept Redacted mutations"). */
+  redacted: number;
+  /** `Fusion` rows skipped (structural variants are not imported). */
+  fusions: number;
+  /**
+   * Variant_Classification values outside cBioPortal's list, by value: imported as class `other` with a warning, as
+   * the validator warns and the importer loads them (validateData.py checkVariantClassification).
+   */
+  unknownClassifications: Record<string, number>;
 }
 
 export interface MutationReadOptions {
@@ -70,7 +87,7 @@ export interface MutationReadOptions {
 }
 
 export function emptyMutationStats(): MutationReadStats {
-  return { rows: 0, kept: 0, filtered: {}, notLoadedStatus: 0 };
+  return { rows: 0, kept: 0, filtered: {}, notLoadedStatus: 0, redacted: 0, fusions: 0, unknownClassifications: {} };
 }
 
 const NUCLEOTIDES = /^[ACGT]+$/i;
@@ -130,7 +147,8 @@ export async function* readStudyMutations(path: string, file: string, options: M
     if (sampleId === '') throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), 'empty sample ID');
     if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), `sample '${sampleId}' is not in the clinical sample file`);
     const vc = at(ix.Variant_Classification)!;
-    if (!VARIANT_CLASSIFICATIONS.has(vc)) throw new StudyFileError(file, n, cell('Variant_Classification'), `'${vc}' is not a cBioPortal Variant_Classification (e.g. Missense_Mutation, Nonsense_Mutation, Frame_Shift_Del, In_Frame_Ins, Splice_Site, Silent)`);
+    if (vc === '') throw new StudyFileError(file, n, cell('Variant_Classification'), 'empty');
+    const unknownClass = !VARIANT_CLASSIFICATIONS.has(vc) && vc !== FUSION_CLASSIFICATION;
     const ncbiBuild = at(ix.NCBI_Build)!;
     if (ncbiBuild === '') throw new StudyFileError(file, n, cell('NCBI_Build'), 'empty; expected GRCh37 or GRCh38');
     const ref = at(ix.Reference_Allele)!;
@@ -157,6 +175,17 @@ export async function* readStudyMutations(path: string, file: string, options: M
       stats.notLoadedStatus++;
       continue;
     }
+    // MutationFilter.java: a Validation_Status starting with "Redacted" (case-insensitive) is not loaded.
+    const validation = at(ix.Validation_Status);
+    if (validation !== null && validation.toLowerCase().startsWith('redacted')) {
+      stats.redacted++;
+      continue;
+    }
+    if (vc === FUSION_CLASSIFICATION) {
+      stats.fusions++;
+      continue;
+    }
+    if (unknownClass) stats.unknownClassifications[vc] = (stats.unknownClassifications[vc] ?? 0) + 1;
     // File-Formats "Filtered mutations": Entrez 0 with Hugo_Symbol Unknown is parsed as IGR.
     const effectiveClass = entrezGeneId === 0 && gene === 'Unknown' ? 'IGR' : vc;
     if (filter.has(effectiveClass) && !(gene === 'TERT' && effectiveClass === "5'Flank")) {
