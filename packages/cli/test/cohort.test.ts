@@ -29,7 +29,7 @@ test('cohort compare --group-a 8/14 --group-b 11/13 --json: the contract, no dat
       'Group A: 8/14 = 57.1% (95% CI 32.6%-78.6%, Wilson)',
       'Group B: 11/13 = 84.6% (95% CI 57.8%-95.7%, Wilson)',
       "Fisher's exact test (two-sided): p = 0.2087",
-      "Odds ratio A vs B (conditional MLE, as R's fisher.test): 0.256 (95% CI 0.0202-1.93, exact)",
+      "Odds ratio A vs B (conditional MLE, as R's fisher.test): 0.256 (95% CI 0.0202 to 1.93, exact)",
       'For research use; not a medical device.',
       '',
     ].join('\n'),
@@ -103,8 +103,14 @@ test('cohort import, query, paired, signature and plots on the synthetic study',
   assert.equal(onc.code, 0, onc.stderr);
   assert.equal(onc.stdout, 'wrote onco.svg (3 genes x 27 profiled samples)\nFor research use; not a medical device.\n');
   const svg = readFileSync(join(dir, 'onco.svg'), 'utf8');
-  assert.ok(svg.includes('20 of 27 profiled samples altered'));
-  assert.ok(svg.includes('>74.1%<'), 'ERBB2: 19 mutated + S09 amplified = 20/27');
+  assert.ok(svg.includes('20 of 27 samples altered in at least one gene'));
+  assert.ok(svg.includes('>74.1% of 27<'), 'ERBB2: 19 mutated + S09 amplified = 20/27 (S03 gain, S04 shallow deletion not counted)');
+  assert.ok(svg.includes('>not profiled for the gene</text>') && svg.includes('>amplification</text>'), 'legend');
+
+  // Gene names in any case; an unknown one is one line with a suggestion.
+  const lower = JSON.parse(her2scope(['cohort', 'query', '--gene', 'erbb2', '--json', ...db], { cwd: dir }).stdout);
+  assert.deepEqual([lower.alteration, lower.overall.k, lower.overall.n], ['ERBB2 mutation', 19, 27]);
+  assert.equal(oneLineError(her2scope(['cohort', 'query', '--gene', 'ERBBX', ...db], { cwd: dir })), 'her2scope cohort: gene: unknown gene ERBBX; did you mean ERBB2?');
 
   const studies = her2scope(['cohort', 'studies', '--json', ...db], { cwd: dir });
   assert.deepEqual(JSON.parse(studies.stdout).map((s: { identifier: string; samples: number }) => [s.identifier, s.samples]), [['synthetic_her2', 28]]);
@@ -139,6 +145,9 @@ test('cohort import of the cBioPortal example study from ../shared', { skip: !ex
   assert.deepEqual([JSON.parse(imp.stdout).samples, JSON.parse(imp.stdout).patients], [845, 841]);
   assert.ok(existsSync(join(dir, 'her2scope.db')), 'default --db is sqlite:./her2scope.db');
   const q = JSON.parse(her2scope(['cohort', 'query', '--gene', 'BRCA2', '--json'], { cwd: dir }).stdout);
-  assert.deepEqual([q.overall.k, q.overall.n], [12, 31]);
+  assert.deepEqual([q.overall.k, q.overall.n], [12, 28], "cBioPortal's count: 3 sequenced samples are on a panel without BRCA2");
+  const onc = her2scope(['cohort', 'oncoprint', '--genes', 'BRCA2', '--plot', 'o.svg'], { cwd: dir });
+  assert.equal(onc.stdout, 'wrote o.svg (1 genes x 31 profiled samples; 3 gene-sample cells not profiled)\nFor research use; not a medical device.\n');
+  assert.ok(readFileSync(join(dir, 'o.svg'), 'utf8').includes('>42.9% of 28<'), 'the oncoprint uses the query denominator');
 });
 

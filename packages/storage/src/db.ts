@@ -25,6 +25,8 @@ export interface Storage {
    * Kysely transaction on the same connection; everything else goes through `db`.
    */
   sqlite?: BetterSqlite3.Database;
+  /** The pg pool behind `db` (PostgreSQL only): bulk imports take one client from it for COPY inside their transaction. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   let db: Kysely<Database>;
   let location: string;
   let sqliteHandle: BetterSqlite3.Database | undefined;
+  let pgPool: pg.Pool | undefined;
   if (target.dialect === 'sqlite') {
     const memory = target.path === ':memory:';
     const path = memory ? ':memory:' : resolve(options.cwd ?? process.cwd(), target.path);
@@ -61,6 +64,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   } else {
     location = redactUrl(target.connectionString);
     const pool = new pg.Pool({ connectionString: target.connectionString, max: 4 });
+    pgPool = pool;
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const migrator = new Migrator({ db, provider: migrationProvider(target.dialect) });
@@ -70,5 +74,5 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const msg = error instanceof Error ? error.message : String(error);
     throw new InputError('db', `cannot prepare ${location}: ${msg}`);
   }
-  return { db, dialect: target.dialect, location, sqlite: sqliteHandle, close: () => db.destroy() };
+  return { db, dialect: target.dialect, location, sqlite: sqliteHandle, pgPool, close: () => db.destroy() };
 }

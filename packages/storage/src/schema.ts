@@ -71,6 +71,8 @@ export interface CohortProfileSampleTable {
   sample_ref: number;
   /** Column of the sample in the profile's value arrays (expression); -1 otherwise. */
   position: number;
+  /** The sample's gene panel for this profile (cohort_gene_panel.id); null = no panel (whole exome / genome). */
+  panel_id?: number | null;
 }
 
 export interface CohortMutationTable {
@@ -150,4 +152,37 @@ export interface Database {
   cohort_timeline_event: CohortTimelineEventTable;
   cohort_case_list: CohortCaseListTable;
   cohort_case_list_sample: CohortCaseListSampleTable;
+  cohort_gene_panel: CohortGenePanelTable;
+  cohort_gene_panel_gene: CohortGenePanelGeneTable;
+  cohort_gene: CohortGeneTable;
+  cohort_profile_group_count: CohortProfileGroupCountTable;
+}
+
+/** Migration 0003_cohort_panels. */
+export interface CohortGenePanelTable {
+  id: Generated<number>;
+  stable_id: string;
+  description: string;
+}
+
+export interface CohortGenePanelGeneTable {
+  panel_id: number;
+  /** Upper-cased gene symbol, or an Entrez ID as digits. */
+  gene: string;
+}
+
+export interface CohortGeneTable {
+  study_id: number;
+  gene: string;
+  entrez_gene_id: number | null;
+}
+
+export interface CohortProfileGroupCountTable {
+  profile_id: number;
+  /** cohort_gene_panel.id, or 0 for samples without a panel. */
+  panel_key: number;
+  /** '' (overall), 'her2', 'SAMPLE:<attr>' or 'PATIENT:<attr>'. */
+  grouping: string;
+  value: string | null;
+  n: number;
 }

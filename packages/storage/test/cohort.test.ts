@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '@her2scope/core';
+import { oncoprintLayout } from '@her2scope/core/cohort';
 import { migrations, openDatabase, parseDatabaseUrl, redactUrl, type Storage } from '../src/index.ts';
 import {
   compareGroups,
@@ -23,6 +24,7 @@ const repoRoot = resolve(here, '..', '..', '..');
 const fixture = join(repoRoot, 'packages', 'formats', 'test', 'fixtures', 'cbioportal', 'synthetic_her2');
 const shared = resolve(repoRoot, '..', 'shared', 'data', 'cbioportal');
 const noShared = !existsSync(join(shared, 'study_es_0')) && 'needs ../shared/data/cbioportal (AGPL study, not copied into the repo)';
+const tcgaFixture = join(repoRoot, 'packages', 'formats', 'test', 'fixtures', 'cbioportal', 'synthetic_tcga_her2');
 const FIXED = () => new Date('2026-01-02T03:04:05Z');
 
 const ERBB2 = { kind: 'mutation', gene: 'ERBB2' } as const;
@@ -63,10 +65,11 @@ test('synthetic study: import summary and exact prevalence, grouped counts and C
   t.after(() => s.close());
   const sum = await importStudy(s, fixture, { now: FIXED });
   assert.equal(sum.replaced, false);
-  assert.deepEqual([sum.patients, sum.samples, sum.attributes, sum.caseLists, sum.timelineEvents], [18, 28, { patient: 2, sample: 8 }, 2, 17]);
+  assert.deepEqual([sum.patients, sum.samples, sum.attributes, sum.caseLists, sum.timelineEvents], [18, 28, { patient: 2, sample: 8 }, 3, 17]);
   assert.deepEqual(sum.profiles.map((p) => [p.stableId, p.profiledSamples, p.rows, p.stored]), [['gistic', 27, 2, 8], ['rna_seq_v2_mrna', 12, 4, 4], ['mutations', 27, 23, 21]]);
   assert.deepEqual(sum.her2Categories, { 'HER2-positive': 3, 'HER2-low': 2, 'HER2-ultralow': 1, 'HER2-null': 1, 'HER2-0': 1, 'HER2-negative': 1, pending: 1, unknown: 18 });
-  assert.deepEqual(sum.warnings, ["sample S11: no HER2 category (IHC score 'abc' is not 0, 1+, 2+ or 3+)"]);
+  assert.deepEqual(sum.warnings, ["sample S11: no HER2 category (IHC score 'abc' in HER2_IHC_SCORE is not 0, 1+, 2+ or 3+)"]);
+  assert.deepEqual([sum.her2Report.withData, sum.her2Report.categorised, sum.her2Report.notCategorised], [11, 10, { "IHC score 'abc' in HER2_IHC_SCORE is not 0, 1+, 2+ or 3+": 1 }]);
 
   // 19 of the 27 sequenced samples carry a (non-silent, loaded) ERBB2 mutation; S28 is not sequenced, S26's is Silent,
   // S27's has Mutation_Status LOH.
@@ -81,7 +84,11 @@ test('synthetic study: import summary and exact prevalence, grouped counts and C
   assert.deepEqual(await counts(s, { alteration: { kind: 'mutation', gene: 'ERBB2', proteinChange: 'L755S' } }), [[null, 8, 27]]);
   assert.deepEqual(await counts(s, { alteration: { kind: 'mutation', gene: 'ERBB2', proteinChange: 'T798' } }), [[null, 1, 27]]);
   assert.deepEqual(await counts(s, { alteration: { kind: 'mutation', gene: 'ERBB2', mutationClass: 'truncating' } }), [[null, 1, 27]]);
-  assert.deepEqual(await counts(s, { alteration: { kind: 'mutation', gene: 'NOTAGENE' } }), [[null, 0, 27]]);
+  // Gene names: any case; an unknown one is an error with the nearest names, never 0/n.
+  assert.deepEqual(await counts(s, { alteration: { kind: 'mutation', gene: 'erbb2' } }), [[null, 19, 27]]);
+  assert.equal((await prevalenceCounts(s, { alteration: { kind: 'mutation', gene: 'Erbb2' } })).alteration, 'ERBB2 mutation');
+  await assert.rejects(prevalenceCounts(s, { alteration: { kind: 'mutation', gene: 'ERBBX' } }), (e: Error) => e instanceof InputError && e.message === 'gene: unknown gene ERBBX; did you mean ERBB2?');
+  await assert.rejects(prevalenceCounts(s, { alteration: { kind: 'mutation', gene: 'NOTAGENE' } }), /unknown gene NOTAGENE \(study synthetic_her2 names no such gene/);
   assert.deepEqual(await counts(s, { alteration: { kind: 'cna', gene: 'ERBB2', state: 'amp' } }), [[null, 4, 27]]);
   assert.deepEqual(await counts(s, { alteration: { kind: 'cna', gene: 'ERBB2', state: 'hetloss' } }), [[null, 1, 27]]);
   // HER2 categories: denominators exclude samples that cannot be judged for the category.
@@ -172,24 +179,125 @@ test('cBioPortal example study_es_0 and its exported form import with exact coun
   const s = await openDatabase(':memory:');
   t.after(() => s.close());
   const sum = await importStudy(s, join(shared, 'study_es_0'));
-  assert.deepEqual([sum.patients, sum.samples, sum.caseLists, sum.skippedFiles.length, sum.warnings], [841, 845, 6, 17, []]);
-  assert.deepEqual(sum.profiles.map((p) => [p.stableId, p.kind, p.profiledSamples, p.rows, p.stored]), [
-    ['gistic', 'cna-discrete-long', 788, 6304, 1743],
-    ['mrna', 'expression', 526, 6, 6],
-    ['mrna_median_Zscores', 'expression', 526, 5, 5],
-    ['mutations', 'mutations', 31, 36, 34],
+  assert.deepEqual([sum.patients, sum.samples, sum.caseLists, sum.skippedFiles.length, sum.warnings, sum.genePanels], [841, 845, 6, 16, [], ['TESTPANEL1', 'TESTPANEL2']]);
+  assert.deepEqual(sum.profiles.map((p) => [p.stableId, p.kind, p.profiledSamples, p.rows, p.stored, p.panels ?? null]), [
+    ['gistic', 'cna-discrete-long', 788, 6304, 1743, { TESTPANEL1: 10 }],
+    ['mrna', 'expression', 526, 6, 6, null],
+    ['mrna_median_Zscores', 'expression', 526, 5, 5, null],
+    ['mutations', 'mutations', 31, 36, 34, { TESTPANEL1: 9, TESTPANEL2: 3 }],
   ]);
-  // BRCA2 rows name 12 different samples; the _sequenced case list has 31.
-  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 31]]);
-  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'TP53' } }), [[null, 1, 31]]);
-  // 49 amplification calls in data_cna_discrete.txt (value 2), over 8 genes; ACAP3 has its own count.
+  // cBioPortal's numbers: BRCA2 rows name 12 samples; of the 31 sequenced samples, the 3 on TESTPANEL2 (which lacks
+  // BRCA2, TP53, BRCA1 and ATM) are not profiled for them. The 5 sequenced samples with NA in the matrix are whole
+  // exome (profiled for every gene).
+  const brca2 = await prevalenceCounts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } });
+  assert.deepEqual([brca2.table.overall.k, brca2.table.overall.n], [12, 28]);
+  assert.equal(brca2.denominator, 'samples profiled for BRCA2 in mutations (case list study_es_0_sequenced, per gene by gene panel): 28 of 31; 3 on gene panels without BRCA2 left out');
+  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'brca2' } }), [[null, 12, 28]]);
+  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'TP53' } }), [[null, 1, 28]]);
+  // PIEZO1 is on TESTPANEL2 only: the 9 TESTPANEL1 samples are left out.
+  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'PIEZO1' } }), [[null, 1, 22]]);
+  // The gistic column puts 10 samples on TESTPANEL1, which lacks ACAP3.
   const amp = await prevalenceCounts(s, { study: 'study_es_0', alteration: { kind: 'cna', gene: 'ACAP3', state: 'amp' } });
-  assert.equal(amp.table.overall.n, 788);
+  assert.deepEqual([amp.table.overall.k, amp.table.overall.n], [7, 778]);
+  // Oncoprint: the mutation profile's samples; BRCA2 row over the same 28 as the query, 3 cells drawn as not profiled.
+  const o = await oncoprintData(s, { study: 'study_es_0', genes: ['brca2'] });
+  const layout = oncoprintLayout(o);
+  assert.deepEqual([o.genes, o.samples.length, o.notProfiled!.size, layout.altered.BRCA2, layout.profiled.BRCA2], [['BRCA2'], 31, 3, 12, 28]);
+  assert.ok([...o.notProfiled!].every((k) => ['BRCA2\tTCGA-A1-A0SB-02', 'BRCA2\tTEST_SAMPLE_14', 'BRCA2\tTEST_SAMPLE_15'].includes(k)));
+  // Gains and shallow deletions are not in the oncoprint's default alteration set.
+  assert.ok([...o.cells.values()].every((c) => c.cna === undefined || c.cna === 'amp' || c.cna === 'homdel'));
+
+  // The exported form: no panel files in its folder, so its matrix uses the panels stored by the first import.
   const ie = await importStudy(s, join(shared, 'study_es_0_import_export'));
   assert.equal(ie.timelineEvents, 3);
   assert.deepEqual(ie.profiles.find((p) => p.stableId === 'gistic')!.kind, 'cna-discrete');
   assert.equal((await listStudies(s)).length, 2);
   await assert.rejects(prevalenceCounts(s, { alteration: { kind: 'mutation', gene: 'BRCA2' } }), /several studies are imported \(study_es_0, study_es_0_import_export\); choose one with --study/);
+});
+
+test('paired analysis on study_es_0 with SAMPLE_TYPE added: genes off the other sample\'s panel are neither acquired nor lost', { skip: noShared }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-es0-'));
+  const s = await openDatabase(':memory:');
+  t.after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A throwaway copy (AGPL data stays outside the repository) with a SAMPLE_TYPE column: -01 primary, -02 metastasis.
+  cpSync(join(shared, 'study_es_0'), dir, { recursive: true });
+  const file = join(dir, 'data_clinical_samples.txt');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  writeFileSync(file, lines.map((l, i) => (l === '' ? l : i < 4 ? `${l}\t${i === 2 ? 'STRING' : i === 3 ? '1' : 'Sample type'}` : i === 4 ? `${l}\tSAMPLE_TYPE` : `${l}\t${l.split('\t')[1]!.endsWith('-02') ? 'Metastasis' : 'Primary'}`)).join('\n'));
+  await importStudy(s, dir);
+  const p = await pairedAnalysis(s, { study: 'study_es_0' });
+  const a0sb = p.patients.find((x) => x.patientId === 'TCGA-A1-A0SB')!;
+  // Primary on TESTPANEL1 (12 mutations), metastasis on TESTPANEL2 (3): 11 of the 12 "lost" and 1 of the 3 "acquired"
+  // are in genes the other panel does not cover.
+  assert.deepEqual(a0sb.acquired, ['MSH3 L503Wfs*5', 'MYB Y10Ifs*2']);
+  assert.deepEqual(a0sb.lost, ['DTNB V382M']);
+  assert.equal(a0sb.notProfiled.length, 12);
+  assert.ok(a0sb.notProfiled.includes('PIEZO1 Q1441R') && a0sb.notProfiled.includes('BRCA2 D191G'));
+  assert.deepEqual([p.patients.length, p.notProfiledAlterations, p.laterAlterationsAcquired.k, p.laterAlterationsAcquired.n], [1, 12, 2, 2]);
+});
+
+test('validator rules: required case lists, samples outside _sequenced, panel matrix consistency', async (t) => {
+  const s = await openDatabase(':memory:');
+  const dirs: string[] = [];
+  t.after(async () => {
+    await s.close();
+    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+  const copy = (edit: (dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'her2scope-val-'));
+    dirs.push(dir);
+    cpSync(fixture, dir, { recursive: true });
+    edit(dir);
+    return dir;
+  };
+  await assert.rejects(importStudy(s, copy((d) => rmSync(join(d, 'case_lists', 'cases_sequenced.txt')))), (e: Error) => e instanceof InputError && e.message === "case_lists: no case list with stable_id 'synthetic_her2_sequenced' (the samples profiled for mutations); cBioPortal's validator requires it, and without it the denominator would be a guess");
+  await assert.rejects(importStudy(s, copy((d) => rmSync(join(d, 'case_lists', 'cases_cna.txt')))), /no case list with stable_id 'synthetic_her2_cna' \(the samples profiled for copy number\)/);
+  await assert.rejects(importStudy(s, copy((d) => writeFileSync(join(d, 'meta_study.txt'), readFileSync(join(fixture, 'meta_study.txt'), 'utf8').replace('add_global_case_list: true\n', '')))), /no case list with stable_id 'synthetic_her2_all' \(all samples \(or 'add_global_case_list: true' in meta_study.txt\)\)/);
+  // S27 has a (loaded) mutation: drop it from _sequenced.
+  const seq = (d: string) => join(d, 'case_lists', 'cases_sequenced.txt');
+  await assert.rejects(importStudy(s, copy((d) => writeFileSync(seq(d), readFileSync(seq(fixture), 'utf8').replace('\tS25\t', '\t')))), /data_mutations\.txt:\d+: Tumor_Sample_Barcode: sample 'S25' has mutations but is not in the case list synthetic_her2_sequenced/);
+  // A panel matrix naming an undefined panel; a mutation panel for a sample outside _sequenced.
+  const withMatrix = (rows: string) => (d: string) => {
+    writeFileSync(join(d, 'meta_gene_panel_matrix.txt'), 'cancer_study_identifier: synthetic_her2\ngenetic_alteration_type: GENE_PANEL_MATRIX\ndatatype: GENE_PANEL_MATRIX\ndata_filename: data_gene_panel_matrix.txt\n');
+    writeFileSync(join(d, 'data_gene_panel_matrix.txt'), `SAMPLE_ID\tmutations\n${rows}`);
+    writeFileSync(join(d, 'data_gene_panel_small.txt'), 'stable_id: SYN_SMALL_PANEL\ndescription: synthetic panel without ERBB2\ngene_list: PIK3CA\tTP53\n');
+  };
+  await assert.rejects(importStudy(s, copy(withMatrix('S01\tOTHER_PANEL\n'))), /data_gene_panel_matrix\.txt:2: column 2 \(mutations\): gene panel 'OTHER_PANEL' is not defined/);
+  await assert.rejects(importStudy(s, copy(withMatrix('S28\tSYN_SMALL_PANEL\n'))), /data_gene_panel_matrix\.txt:2: column 2 \(mutations\): sample 'S28' has a mutation gene panel but is not in the case list synthetic_her2_sequenced/);
+  // S01 and S02 on a panel without ERBB2: both carry ERBB2 L755S (off-panel calls, warned) and leave the denominator.
+  const sum = await importStudy(s, copy(withMatrix('S01\tSYN_SMALL_PANEL\nS02\tSYN_SMALL_PANEL\nS03\tNA\n')));
+  assert.ok(sum.warnings.includes('data_mutations.txt: 2 mutation(s) in a gene that the sample\'s gene panel does not cover; stored, but such a sample is not counted as profiled for that gene'));
+  assert.deepEqual(await counts(s, { alteration: ERBB2 }), [[null, 17, 25]]);
+  assert.deepEqual(await counts(s, { alteration: ERBB2, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), [['Recurrence', 11, 13], ['Primary', 6, 12]]);
+  // A changed panel under a stored stable_id is refused (another study may use it).
+  await assert.rejects(
+    importStudy(s, copy((d) => {
+      withMatrix('S01\tSYN_SMALL_PANEL\n')(d);
+      writeFileSync(join(d, 'data_gene_panel_small.txt'), 'stable_id: SYN_SMALL_PANEL\ndescription: changed\ngene_list: PIK3CA\n');
+    })),
+    /data_gene_panel_small\.txt: gene_list: gene panel 'SYN_SMALL_PANEL' is already in the database with a different gene list/,
+  );
+});
+
+test('real-world HER2 columns (synthetic TCGA-style file): every sample with a result gets a category; contradictions flagged', async (t) => {
+  const s = await openDatabase(':memory:');
+  t.after(() => s.close());
+  const sum = await importStudy(s, tcgaFixture);
+  const h = sum.her2Report;
+  // 24 samples: 22 with a result, 1 whose only value is "Indeterminate" (the test gave no result), 1 with nothing.
+  assert.deepEqual([h.withData, h.categorised, h.notCategorised], [23, 22, { 'indeterminate (the test gave no result)': 1 }]);
+  assert.deepEqual(h.byRule, { H1: 3, H2: 5, H3: 2, H4: 1, H5: 1, H6: 6, H7: 2, H8: 2 });
+  assert.deepEqual(sum.her2Categories, { 'HER2-positive': 10, 'HER2-low': 6, 'HER2-0': 1, 'HER2-negative': 4, pending: 1, unknown: 2 });
+  assert.deepEqual(h.contradictions, [
+    { sample: 'SYN-T-0017-01', detail: 'IHC_HER2 Negative with HER2_FISH_STATUS Positive: discordant; positive by ISH' },
+    { sample: 'SYN-T-0018-01', detail: 'IHC 3+ with HER2_FISH_STATUS Negative: discordant; positive by IHC 3+' },
+    { sample: 'SYN-T-0019-01', detail: "IHC_HER2 'Positive' disagrees with IHC score 1+ (score used)" },
+    { sample: 'SYN-T-0020-01', detail: 'IHC 1+ with HER2_FISH_STATUS Positive: discordant; positive by ISH' },
+  ]);
+  assert.deepEqual(await counts(s, { alteration: { kind: 'her2', category: 'positive' } }), [[null, 10, 21]]);
 });
 
 test('PostgreSQL: import and queries give the same counts', { skip: !process.env.DATABASE_URL && 'set DATABASE_URL=postgres://... to run' }, async (t) => {
@@ -205,4 +313,20 @@ test('PostgreSQL: import and queries give the same counts', { skip: !process.env
   assert.deepEqual(sig.flagged.map((x) => x.sampleId), ['S01', 'S09']);
   const p = await pairedAnalysis(s, { study: 'synthetic_her2', gene: 'ERBB2' });
   assert.deepEqual([p.patientsWithAcquired.k, p.patientsWithAcquired.n], [3, 10]);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: { kind: 'mutation', gene: 'erbb2' }, groupBy: { kind: 'her2' } }), [
+    ['HER2-positive', 2, 3], ['HER2-low', 2, 2], ['HER2-0', 1, 1], ['HER2-negative', 1, 1], ['HER2-null', 1, 1], ['HER2-ultralow', 1, 1], ['pending', 0, 1], [null, 11, 17],
+  ]);
+  // A failed import (bad row in the middle of a COPY) rolls back and leaves the connection usable.
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-pgfail-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(fixture, dir, { recursive: true });
+  const maf = join(dir, 'data_mutations.txt');
+  writeFileSync(maf, readFileSync(maf, 'utf8').replace(/\tS27\tLOH\t/, '\tS99\tLOH\t'));
+  await assert.rejects(importStudy(s, dir), /sample 'S99' is not in the clinical sample file/);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+  if (!noShared) {
+    await importStudy(s, join(shared, 'study_es_0'));
+    assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 28]]);
+    await s.db.deleteFrom('cohort_study').where('identifier', '=', 'study_es_0').execute();
+  }
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve } from 'node:path';
 import { InputError, compareProportions, type Proportion } from '@her2scope/core';
-import { parseAlteration, renderLollipop, renderOncoprint, type ProteinDomain } from '@her2scope/core/cohort';
+import { parseAlteration, ratioText, renderLollipop, renderOncoprint, significant, type ProteinDomain } from '@her2scope/core/cohort';
 import { openDatabase, type Storage } from '@her2scope/storage';
 import {
   compareGroups,
@@ -72,13 +72,7 @@ const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`
 const ci = (p: Proportion) => `${pct(p.ci95[0])}-${pct(p.ci95[1])}`;
 const prop = (p: Proportion) => `${p.k}/${p.n} = ${pct(p.fraction)} (95% CI ${ci(p)}, Wilson)`;
 
-/** Significant digits, without exponent noise for ordinary values. */
-function sig(x: number, digits = 4): string {
-  if (x === Infinity) return 'Inf';
-  if (x === 0) return '0';
-  if (Math.abs(x) < 1e-4) return x.toExponential(digits - 1);
-  return String(Number(x.toPrecision(digits)));
-}
+const sig = significant;
 
 /** JSON-safe: Infinity and NaN become null. */
 function json(value: unknown): string {
@@ -246,7 +240,7 @@ function formatComparison(labelA: string, labelB: string, r: ReturnType<typeof c
     `Group ${labelA}: ${prop(r.a)}`,
     `Group ${labelB}: ${prop(r.b)}`,
     `Fisher's exact test (two-sided): p = ${sig(r.fisherP)}`,
-    `Odds ratio A vs B (conditional MLE, as R's fisher.test): ${sig(r.oddsRatio, 3)} (95% CI ${sig(r.oddsRatioCi95[0], 3)}-${sig(r.oddsRatioCi95[1], 3)}, exact)`,
+    `Odds ratio A vs B (conditional MLE, as R's fisher.test): ${ratioText(r.oddsRatio)} (95% CI ${ratioText(r.oddsRatioCi95[0])} to ${ratioText(r.oddsRatioCi95[1])}, exact)`,
   ].join('\n') + '\n';
 }
 
@@ -264,8 +258,17 @@ async function runImport(s: Storage, dir: string, v: Values, io: Io): Promise<nu
     const filtered = p.filtered && Object.keys(p.filtered).length ? `; filtered ${Object.entries(p.filtered).map(([c, n]) => `${n} ${c}`).join(', ')}` : '';
     lines.push(`  profile ${p.stableId} (${p.kind}, ${p.file}): ${p.rows} rows read, ${p.stored} stored${filtered}; ${p.profiledSamples} profiled samples (${p.profiledBy})`);
   }
+  for (const p of r.profiles) {
+    if (p.panels && Object.keys(p.panels).length) lines.push(`  profile ${p.stableId}: gene panels ${Object.entries(p.panels).map(([k, n]) => `${k} ${n}`).join(', ')}; other profiled samples have no panel (every gene)`);
+  }
   const cats = Object.entries(r.her2Categories).filter(([c]) => c !== 'unknown');
   if (cats.length) lines.push(`  HER2 categories: ${cats.map(([c, n]) => `${c} ${n}`).join(', ')}, unknown ${r.her2Categories.unknown ?? 0}`);
+  const h = r.her2Report;
+  if (h.withData) {
+    const why = Object.entries(h.notCategorised).map(([reason, n]) => `${n} ${reason}`).join('; ');
+    lines.push(`  HER2 columns: ${h.withData} samples with HER2 data, ${h.categorised} categorised (rules ${Object.entries(h.byRule).sort().map(([k, n]) => `${k} ${n}`).join(', ')}), ${h.withData - h.categorised} not${why ? ` (${why})` : ''}; ${h.contradictionCount} contradiction(s) flagged`);
+    for (const c of h.contradictions) lines.push(`    contradiction: sample ${c.sample}: ${c.detail}`);
+  }
   for (const f of r.skippedFiles) lines.push(`  skipped ${f.metaFile}: ${f.reason}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   lines.push(RESEARCH_USE);
@@ -356,8 +359,9 @@ async function runPaired(s: Storage, v: Values, io: Io): Promise<number> {
     `Alterations of later samples absent from the primary: ${prop(r.laterAlterationsAcquired)}`,
   ];
   for (const p of r.patients) {
-    lines.push(`  ${p.patientId} (${p.primarySamples.join(',')} -> ${p.laterSamples.join(',')}): acquired ${p.acquired.join(', ') || '-'}; shared ${p.shared.join(', ') || '-'}; lost ${p.lost.join(', ') || '-'}`);
+    lines.push(`  ${p.patientId} (${p.primarySamples.join(',')} -> ${p.laterSamples.join(',')}): acquired ${p.acquired.join(', ') || '-'}; shared ${p.shared.join(', ') || '-'}; lost ${p.lost.join(', ') || '-'}${p.notProfiled.length ? `; not profiled on the other side ${p.notProfiled.join(', ')}` : ''}`);
   }
+  if (r.notProfiledAlterations) lines.push(`${r.notProfiledAlterations} alteration(s) in genes the other side's gene panel did not cover are neither acquired nor lost.`);
   lines.push("'Acquired' = not detected in the primary sample(s); a subclone below the primary's detection limit looks the same.");
   lines.push(RESEARCH_USE);
   io.stdout(lines.join('\n') + '\n');
@@ -396,6 +400,6 @@ async function runOncoprint(s: Storage, v: Values, io: Io): Promise<number> {
   const data = await oncoprintData(s, { study: v.study as string | undefined, genes });
   const out = resolve(io.cwd, v.plot as string);
   await writeAtomic(out, renderOncoprint(data));
-  io.stdout(`wrote ${v.plot} (${data.genes.length} genes x ${data.samples.length} profiled samples)\n${RESEARCH_USE}\n`);
+  io.stdout(`wrote ${v.plot} (${data.genes.length} genes x ${data.samples.length} profiled samples${data.notProfiled?.size ? `; ${data.notProfiled.size} gene-sample cells not profiled` : ''})\n${RESEARCH_USE}\n`);
   return 0;
 }

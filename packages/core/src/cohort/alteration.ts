@@ -18,11 +18,12 @@ export const MUTATION_CLASSES = {
 export type MutationClass = keyof typeof MUTATION_CLASSES | 'other';
 export const MUTATION_CLASS_NAMES: readonly MutationClass[] = ['missense', 'inframe', 'truncating', 'splice', 'other'];
 
+const CLASS_OF: ReadonlyMap<string, MutationClass> = new Map(
+  Object.entries(MUTATION_CLASSES).flatMap(([cls, members]) => (members as readonly string[]).map((m) => [m, cls as MutationClass] as const)),
+);
+
 export function mutationClassOf(variantClassification: string): MutationClass {
-  for (const [cls, members] of Object.entries(MUTATION_CLASSES)) {
-    if ((members as readonly string[]).includes(variantClassification)) return cls as MutationClass;
-  }
-  return 'other';
+  return CLASS_OF.get(variantClassification) ?? 'other';
 }
 
 /** Discrete copy-number states (cBioPortal File-Formats, "Discrete Copy Number Data"): -2, -1, 1, 2. */

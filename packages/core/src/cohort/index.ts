@@ -5,3 +5,4 @@ export * from './exposure.ts';
 export * from './paired.ts';
 export * from './signature.ts';
 export * from './plots.ts';
+export * from './text.ts';

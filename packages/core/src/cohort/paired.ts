@@ -24,8 +24,13 @@ export interface PairedSample {
   sampleId: string;
   patientId: string;
   sampleType: string | null;
-  /** Alteration keys found in the sample (e.g. `ERBB2 L755S`). */
+  /** Alteration keys found in the sample (e.g. `ERBB2 L755S`): the gene, a space, then the change. */
   alterations: ReadonlyArray<string>;
+  /**
+   * Whether the sample was profiled for a gene (its gene panel covers it); default: every gene. A gene the other
+   * side's samples were not profiled for can be neither acquired nor lost.
+   */
+  profiled?: (gene: string) => boolean;
 }
 
 export interface PatientComparison {
@@ -35,6 +40,8 @@ export interface PatientComparison {
   shared: string[];
   acquired: string[];
   lost: string[];
+  /** Alterations of one side in a gene that no sample of the other side was profiled for (neither acquired nor lost). */
+  notProfiled: string[];
 }
 
 export interface PairedSummary {
@@ -42,10 +49,21 @@ export interface PairedSummary {
   patients: PatientComparison[];
   /** Patients with at least one acquired alteration, of the paired patients. */
   patientsWithAcquired: Proportion;
-  /** Distinct (patient, alteration) pairs seen in later samples; k = those absent from every primary. */
+  /**
+   * Distinct (patient, alteration) pairs seen in later samples whose gene a primary was profiled for; k = those absent
+   * from every primary.
+   */
   laterAlterationsAcquired: Proportion;
+  /** (patient, alteration) pairs left out because the other side was not profiled for the gene. */
+  notProfiledAlterations: number;
   /** Patients with more than one sample but not both a primary and a later one. */
   unpairedPatients: number;
+}
+
+/** The gene of an alteration key (`ERBB2 L755S` -> `ERBB2`). */
+export function geneOf(key: string): string {
+  const i = key.indexOf(' ');
+  return i < 0 ? key : key.slice(0, i);
 }
 
 export function pairedComparison(samples: ReadonlyArray<PairedSample>): PairedSummary {
@@ -59,6 +77,7 @@ export function pairedComparison(samples: ReadonlyArray<PairedSample>): PairedSu
   let unpairedPatients = 0;
   let laterTotal = 0;
   let acquiredTotal = 0;
+  let notProfiledTotal = 0;
   for (const [patientId, list] of [...byPatient].sort(([a], [b]) => a.localeCompare(b))) {
     const primaries = list.filter((s) => sampleRole(s.sampleType) === 'primary');
     const later = list.filter((s) => sampleRole(s.sampleType) === 'later');
@@ -68,11 +87,20 @@ export function pairedComparison(samples: ReadonlyArray<PairedSample>): PairedSu
     }
     const inPrimary = new Set(primaries.flatMap((s) => s.alterations));
     const inLater = new Set(later.flatMap((s) => s.alterations));
+    const profiledIn = (side: PairedSample[], key: string) => {
+      const gene = geneOf(key);
+      return side.some((s) => !s.profiled || s.profiled(gene));
+    };
     const shared = [...inLater].filter((a) => inPrimary.has(a)).sort();
-    const acquired = [...inLater].filter((a) => !inPrimary.has(a)).sort();
-    const lost = [...inPrimary].filter((a) => !inLater.has(a)).sort();
-    laterTotal += inLater.size;
+    const acquired = [...inLater].filter((a) => !inPrimary.has(a) && profiledIn(primaries, a)).sort();
+    const lost = [...inPrimary].filter((a) => !inLater.has(a) && profiledIn(later, a)).sort();
+    const notProfiled = [
+      ...[...inLater].filter((a) => !inPrimary.has(a) && !profiledIn(primaries, a)),
+      ...[...inPrimary].filter((a) => !inLater.has(a) && !profiledIn(later, a)),
+    ].sort();
+    laterTotal += shared.length + acquired.length;
     acquiredTotal += acquired.length;
+    notProfiledTotal += notProfiled.length;
     patients.push({
       patientId,
       primarySamples: primaries.map((s) => s.sampleId).sort(),
@@ -80,6 +108,7 @@ export function pairedComparison(samples: ReadonlyArray<PairedSample>): PairedSu
       shared,
       acquired,
       lost,
+      notProfiled,
     });
   }
   const withAcquired = patients.filter((p) => p.acquired.length > 0).length;
@@ -87,6 +116,7 @@ export function pairedComparison(samples: ReadonlyArray<PairedSample>): PairedSu
     patients,
     patientsWithAcquired: proportion(withAcquired, patients.length),
     laterAlterationsAcquired: proportion(acquiredTotal, laterTotal),
+    notProfiledAlterations: notProfiledTotal,
     unpairedPatients,
   };
 }

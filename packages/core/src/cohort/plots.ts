@@ -20,96 +20,153 @@ export interface OncoprintCell {
   mutations: MutationClass[];
 }
 
+/**
+ * What the oncoprint counts as altered, as cBioPortal's default query (`MUT FUSION AMP HOMDEL`; docs
+ * Onco-Query-Language.md, "Basic Usage"): any imported mutation, amplification (2) and deep deletion (-2). Gains and
+ * shallow deletions are not drawn or counted. Structural variants are not imported by her2scope.
+ */
+export const ONCOPRINT_CNA_STATES: readonly CnaState[] = ['amp', 'homdel'];
+
+export const NOT_PROFILED_FILL = '#ffffff';
+export const UNALTERED_FILL = '#d9d9d9';
+
 export interface OncoprintInput {
   title: string;
   genes: ReadonlyArray<string>;
-  /** Profiled samples (the denominator of each gene's percentage). */
+  /** Samples drawn (the profiled samples of the study's mutation profile, or its copy-number profile). */
   samples: ReadonlyArray<string>;
   /** Keyed `${gene}\t${sampleId}`; absent = unaltered. */
   cells: ReadonlyMap<string, OncoprintCell>;
+  /** Keys `${gene}\t${sampleId}` of samples not profiled for the gene (their panel lacks it): drawn apart, not counted. */
+  notProfiled?: ReadonlySet<string>;
+  /** How the samples and denominators were chosen, printed under the title. */
+  denominator?: string;
   /** Draw at most this many sample columns (altered ones first). Default 1000. */
   maxColumns?: number;
 }
 
 export interface OncoprintLayout {
-  /** Samples in drawing order (altered first, by gene order, as cBioPortal's OncoPrint sorts). */
+  /** Samples in drawing order (altered first, by gene order, as cBioPortal's OncoPrint sorts; not profiled last). */
   order: string[];
-  /** Altered samples per gene. */
+  /** Altered samples per gene (profiled samples only). */
   altered: Record<string, number>;
-  /** Samples with any alteration in the genes. */
+  /** Samples profiled for each gene: the denominator of its percentage. */
+  profiled: Record<string, number>;
+  /** Samples with any counted alteration in the genes. */
   anyAltered: number;
 }
+
+const isAltered = (c: OncoprintCell | undefined) => c !== undefined && ((c.cna !== undefined && ONCOPRINT_CNA_STATES.includes(c.cna)) || c.mutations.length > 0);
 
 /** Sort samples so that those altered in the first gene come first, then the second gene, and so on. */
 export function oncoprintLayout(input: OncoprintInput): OncoprintLayout {
   const altered: Record<string, number> = {};
-  for (const g of input.genes) altered[g] = 0;
+  const profiled: Record<string, number> = {};
+  for (const g of input.genes) {
+    altered[g] = 0;
+    profiled[g] = 0;
+  }
   const keyOf = new Map<string, string>();
   let anyAltered = 0;
   for (const s of input.samples) {
     let key = '';
+    let any = false;
     for (const g of input.genes) {
-      const c = input.cells.get(`${g}\t${s}`);
-      const hit = c !== undefined && (c.cna !== undefined || c.mutations.length > 0);
-      if (hit) altered[g]!++;
+      const k = `${g}\t${s}`;
+      if (input.notProfiled?.has(k)) {
+        key += '2';
+        continue;
+      }
+      profiled[g]!++;
+      const hit = isAltered(input.cells.get(k));
+      if (hit) {
+        altered[g]!++;
+        any = true;
+      }
       key += hit ? '0' : '1';
     }
-    if (key.includes('0')) anyAltered++;
+    if (any) anyAltered++;
     keyOf.set(s, key);
   }
   const order = [...input.samples].sort((a, b) => keyOf.get(a)!.localeCompare(keyOf.get(b)!) || a.localeCompare(b));
-  return { order, altered, anyAltered };
+  return { order, altered, profiled, anyAltered };
 }
+
+/** Draw a legend row of swatches; returns the SVG parts. */
+function legendRow(y: number, items: ReadonlyArray<{ label: string; svg: (x: number, y: number) => string }>): string[] {
+  const parts: string[] = [];
+  let x = 10;
+  for (const it of items) {
+    parts.push(it.svg(x, y));
+    parts.push(`<text x="${x + 14}" y="${y + 12}">${escapeXml(it.label)}</text>`);
+    x += 24 + it.label.length * 7;
+  }
+  return parts;
+}
+
+const MUTATION_LEGEND: ReadonlyArray<[string, MutationClass]> = [['missense', 'missense'], ['in-frame', 'inframe'], ['truncating', 'truncating'], ['splice', 'splice'], ['other mutation', 'other']];
 
 export function renderOncoprint(input: OncoprintInput): string {
   const layout = oncoprintLayout(input);
   const maxColumns = input.maxColumns ?? 1000;
   const drawn = layout.order.slice(0, maxColumns);
   const hidden = layout.order.length - drawn.length;
-  const labelW = 150;
+  const labelW = 190;
   const cellW = Math.max(2, Math.min(12, Math.floor(900 / Math.max(1, drawn.length))));
   const cellH = 22;
   const gap = 4;
-  const top = 50;
+  const top = input.denominator ? 66 : 50;
   const width = Math.max(labelW + drawn.length * cellW + 40, 980);
   const legendY = top + input.genes.length * (cellH + gap) + 20;
-  const height = legendY + 80;
+  const height = legendY + 110;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   parts.push(`<title>${escapeXml(input.title)}</title>`);
   parts.push(`<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(input.title)}</text>`);
   const n = input.samples.length;
-  const note = `${layout.anyAltered} of ${n} profiled samples altered${hidden > 0 ? `; ${hidden} samples not drawn (unaltered first)` : ''}`;
+  const note = `${layout.anyAltered} of ${n} samples altered in at least one gene${hidden > 0 ? `; ${hidden} samples not drawn (unaltered and not profiled last)` : ''}`;
   parts.push(`<text x="10" y="38" fill="#555">${escapeXml(note)}</text>`);
+  if (input.denominator) parts.push(`<text x="10" y="54" fill="#555">${escapeXml(input.denominator)}</text>`);
   input.genes.forEach((g, gi) => {
     const y = top + gi * (cellH + gap);
-    const pct = n ? ((100 * layout.altered[g]!) / n).toFixed(1) : '0.0';
+    const p = layout.profiled[g]!;
+    const pct = p ? `${((100 * layout.altered[g]!) / p).toFixed(1)}% of ${p}` : 'not profiled';
     parts.push(`<text x="10" y="${y + cellH * 0.7}">${escapeXml(g)}</text>`);
-    parts.push(`<text x="${labelW - 8}" y="${y + cellH * 0.7}" text-anchor="end" fill="#555">${pct}%</text>`);
+    parts.push(`<text x="${labelW - 8}" y="${y + cellH * 0.7}" text-anchor="end" fill="#555">${escapeXml(pct)}</text>`);
     drawn.forEach((s, si) => {
       const x = labelW + si * cellW;
       const w = Math.max(1, cellW - (cellW > 3 ? 1 : 0));
-      parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="#d9d9d9"/>`);
-      const c = input.cells.get(`${g}\t${s}`);
+      const k = `${g}\t${s}`;
+      if (input.notProfiled?.has(k)) {
+        parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${NOT_PROFILED_FILL}" stroke="#bbbbbb" stroke-width="0.5"><title>${escapeXml(`${s} ${g}: not profiled`)}</title></rect>`);
+        return;
+      }
+      parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${UNALTERED_FILL}"/>`);
+      const c = input.cells.get(k);
       if (!c) return;
-      if (c.cna) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${CNA_COLOURS[c.cna]}"><title>${escapeXml(`${s} ${g} ${c.cna}`)}</title></rect>`);
+      if (c.cna && ONCOPRINT_CNA_STATES.includes(c.cna)) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${CNA_COLOURS[c.cna]}"><title>${escapeXml(`${s} ${g} ${c.cna === 'amp' ? 'amplification' : 'deep deletion'}`)}</title></rect>`);
       if (c.mutations.length) {
         const cls = c.mutations[0]!;
         parts.push(`<rect x="${x}" y="${fmt(y + cellH / 3)}" width="${w}" height="${fmt(cellH / 3)}" fill="${MUTATION_COLOURS[cls]}"><title>${escapeXml(`${s} ${g} ${c.mutations.join(', ')}`)}</title></rect>`);
       }
     });
   });
-  let lx = 10;
-  const legend: Array<[string, string, boolean]> = [
-    ['amplification', CNA_COLOURS.amp, true], ['gain', CNA_COLOURS.gain, true], ['shallow deletion', CNA_COLOURS.hetloss, true], ['deep deletion', CNA_COLOURS.homdel, true],
-    ['missense', MUTATION_COLOURS.missense, false], ['in-frame', MUTATION_COLOURS.inframe, false], ['truncating', MUTATION_COLOURS.truncating, false], ['splice', MUTATION_COLOURS.splice, false], ['other', MUTATION_COLOURS.other, false],
-  ];
-  for (const [label, colour, full] of legend) {
-    parts.push(full ? `<rect x="${lx}" y="${legendY}" width="10" height="14" fill="${colour}"/>` : `<rect x="${lx}" y="${legendY + 5}" width="10" height="5" fill="${colour}"/>`);
-    parts.push(`<text x="${lx + 14}" y="${legendY + 12}">${escapeXml(label)}</text>`);
-    lx += 24 + label.length * 7;
-  }
-  parts.push(`<text x="10" y="${legendY + 40}" fill="#555">${escapeXml(RESEARCH_USE_NOTE)}</text>`);
+  const full = (colour: string, stroke = '') => (x: number, y: number) => `<rect x="${x}" y="${y}" width="10" height="14" fill="${colour}"${stroke}/>`;
+  const bar = (colour: string) => (x: number, y: number) => `<rect x="${x}" y="${y}" width="10" height="14" fill="${UNALTERED_FILL}"/><rect x="${x}" y="${y + 5}" width="10" height="5" fill="${colour}"/>`;
+  parts.push(`<g class="legend">`);
+  parts.push(
+    ...legendRow(legendY, [
+      { label: 'amplification', svg: full(CNA_COLOURS.amp) },
+      { label: 'deep deletion', svg: full(CNA_COLOURS.homdel) },
+      { label: 'no alteration', svg: full(UNALTERED_FILL) },
+      { label: 'not profiled for the gene', svg: full(NOT_PROFILED_FILL, ' stroke="#bbbbbb" stroke-width="0.5"') },
+    ]),
+  );
+  parts.push(...legendRow(legendY + 22, MUTATION_LEGEND.map(([label, cls]) => ({ label, svg: bar(MUTATION_COLOURS[cls]) }))));
+  parts.push(`</g>`);
+  const rule = 'Altered: any mutation, amplification or deep deletion (cBioPortal default); gains and shallow deletions not counted. % = altered / samples profiled for the gene.';
+  parts.push(`<text x="10" y="${legendY + 56}" fill="#555">${escapeXml(rule)}</text>`);
+  parts.push(`<text x="10" y="${legendY + 76}" fill="#555">${escapeXml(RESEARCH_USE_NOTE)}</text>`);
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
@@ -144,7 +201,7 @@ export function renderLollipop(input: LollipopInput): string {
   const plotW = 900;
   const width = left + plotW + 40;
   const baseY = 260;
-  const height = 360;
+  const height = 400;
   const x = (pos: number) => left + (pos / length) * plotW;
   // Stack the changes of one residue into one lollipop.
   const byPos = new Map<number, LollipopMutation[]>();
@@ -187,6 +244,12 @@ export function renderLollipop(input: LollipopInput): string {
     parts.push(`<text x="${fmt(x(p))}" y="${baseY + 30}" text-anchor="middle" fill="#555">${p}</text>`);
   }
   parts.push(`<text x="${fmt(x(length))}" y="${baseY + 44}" text-anchor="end" fill="#555">${length} aa</text>`);
+  // Legend: circle colour = class of the most frequent change at the residue; stem height = samples.
+  const classes = [...new Set(input.mutations.map((m) => m.mutationClass))];
+  const shown = MUTATION_LEGEND.filter(([, cls]) => classes.includes(cls));
+  parts.push(`<g class="legend">`);
+  parts.push(...legendRow(height - 66, [...shown.map(([label, cls]) => ({ label, svg: (x: number, y: number) => `<circle cx="${x + 5}" cy="${y + 7}" r="5" fill="${MUTATION_COLOURS[cls]}"/>` })), { label: 'stem height: samples with a change at the residue', svg: (x: number, y: number) => `<line x1="${x + 5}" y1="${y}" x2="${x + 5}" y2="${y + 14}" stroke="#888"/>` }]));
+  parts.push(`</g>`);
   const sourceNote = input.protein ? `Protein length: ${input.protein.source}.` : 'Protein length unknown: the axis ends at the last mutated residue.';
   const domainNote = input.domains.length ? '' : ' No domain annotation drawn (none supplied).';
   parts.push(`<text x="10" y="${height - 30}" fill="#555">${escapeXml(sourceNote + domainNote)}</text>`);

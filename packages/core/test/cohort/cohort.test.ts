@@ -6,7 +6,11 @@ import {
   her2CategoryFromAttributes,
   matchesProteinChange,
   mutationClassOf,
+  HER2_COLUMNS,
   oncoprintLayout,
+  orList,
+  ratioText,
+  suggestGenes,
   pairedComparison,
   parseAlteration,
   parseProteinChange,
@@ -72,8 +76,9 @@ test('HER2 category from clinical attributes goes through the ASCO/CAP engine', 
   assert.equal(cat({ HER2_STATUS: 'Negative' }), 'HER2-negative');
   assert.equal(cat({ HER2_STATUS: 'Equivocal' }), 'pending');
   assert.equal(cat({ HER2_STATUS: 'Positive', HER2_IHC_SCORE: '1+' }), 'HER2-low', 'IHC/ISH win over a bare status');
-  assert.deepEqual(her2CategoryFromAttributes({}), { category: null, reason: 'no HER2 data' });
-  assert.match(her2CategoryFromAttributes({ HER2_IHC_SCORE: 'abc' }).reason!, /IHC score 'abc' is not 0, 1\+, 2\+ or 3\+/);
+  assert.deepEqual(her2CategoryFromAttributes({ HER2_STATUS: 'Positive', HER2_IHC_SCORE: '1+' }).contradictions, ["HER2_STATUS 'Positive' disagrees with HER2-low from the IHC/ISH values (values used)"]);
+  assert.deepEqual(her2CategoryFromAttributes({}), { category: null, reason: 'no HER2 data', rule: null, contradictions: [] });
+  assert.match(her2CategoryFromAttributes({ HER2_IHC_SCORE: 'abc' }).reason!, /IHC score 'abc' in HER2_IHC_SCORE is not 0, 1\+, 2\+ or 3\+/);
   assert.match(her2CategoryFromAttributes({ HER2_IHC_SCORE: '0', HER2_IHC_STAINED_PERCENT: '50' }).reason!, /IHC 0 means staining in <=10%/);
   assert.match(her2CategoryFromAttributes({ HER2_ISH_RATIO: 'x' }).reason!, /HER2_ISH_RATIO 'x' is not a number/);
   assert.match(her2CategoryFromAttributes({ HER2_IHC_SCORE: '0', HER2_IHC_STAINED_PERCENT: '150' }).reason!, /0 to 100/);
@@ -131,7 +136,8 @@ test('paired primary / later comparison: acquired, shared, lost; patients withou
     { sampleId: 'P5-T', patientId: 'P5', sampleType: 'Primary', alterations: ['ERBB2 L755S'] },
   ]);
   assert.equal(r.patients.length, 3);
-  assert.deepEqual(r.patients[0], { patientId: 'P1', primarySamples: ['P1-T'], laterSamples: ['P1-M'], shared: ['ERBB2 S310F'], acquired: ['ERBB2 T798I'], lost: ['PIK3CA H1047R'] });
+  assert.deepEqual(r.patients[0], { patientId: 'P1', primarySamples: ['P1-T'], laterSamples: ['P1-M'], shared: ['ERBB2 S310F'], acquired: ['ERBB2 T798I'], lost: ['PIK3CA H1047R'], notProfiled: [] });
+  assert.equal(r.notProfiledAlterations, 0);
   assert.deepEqual([r.patientsWithAcquired.k, r.patientsWithAcquired.n], [2, 3]);
   assert.deepEqual([r.laterAlterationsAcquired.k, r.laterAlterationsAcquired.n], [2, 4]);
   assert.equal(r.unpairedPatients, 1);
@@ -182,10 +188,12 @@ test('plots: oncoprint order and counts, lollipop stems, everything escaped', ()
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.ok(svg.includes('Study &lt;x&gt; &amp; &quot;y&quot;'));
   assert.ok(!svg.includes('<x>'));
-  assert.ok(svg.includes('3 of 4 profiled samples altered'));
-  assert.ok(svg.includes('>50.0%<') && svg.includes('>25.0%<'));
+  assert.ok(svg.includes('3 of 4 samples altered in at least one gene'));
+  assert.ok(svg.includes('>50.0% of 4<') && svg.includes('>25.0% of 4<'));
   assert.ok(svg.includes('For research use; not a medical device.'));
-  assert.equal((svg.match(/fill="#d9d9d9"/g) ?? []).length, 8, 'one background cell per gene x sample');
+  assert.equal((svg.match(/height="22" fill="#d9d9d9"/g) ?? []).length, 8, 'one background cell per gene x sample');
+  for (const label of ['amplification', 'deep deletion', 'no alteration', 'not profiled for the gene', 'missense', 'in-frame', 'truncating', 'splice', 'other mutation']) assert.ok(svg.includes(`>${label}</text>`), `legend: ${label}`);
+  assert.ok(!svg.includes('>gain<') && !svg.includes('shallow deletion<'), 'gains and shallow deletions are not part of the default alteration set');
   const lol = renderLollipop({
     title: 'ERBB2',
     gene: 'ERBB2',
@@ -197,10 +205,104 @@ test('plots: oncoprint order and counts, lollipop stems, everything escaped', ()
       { position: 310, proteinChange: 'S310F', mutationClass: 'missense', count: 2 },
     ],
   });
-  assert.equal((lol.match(/<circle /g) ?? []).length, 2, 'one lollipop per residue');
+  assert.equal((lol.match(/<circle [^>]*><title>/g) ?? []).length, 2, 'one lollipop per residue');
   assert.ok(lol.includes('ERBB2 L755S (4), L755P (1)'));
   assert.ok(lol.includes('Kinase &lt;d&gt; 700-1000'));
   assert.ok(lol.includes('1255 aa'));
   assert.equal(escapeXml(`<a href='x'>&`), '&lt;a href=&apos;x&apos;&gt;&amp;');
+  assert.ok(lol.includes('>missense</text>') && lol.includes('>stem height: samples with a change at the residue</text>'), 'lollipop legend');
   assert.ok(renderLollipop({ title: 't', gene: 'G', protein: null, domains: [], mutations: [] }).includes('Protein length unknown'));
+});
+
+test('HER2 from real-world columns (TCGA names): the mapping rules H1-H9, contradictions flagged', () => {
+  const r = (a: Record<string, string>) => {
+    const x = her2CategoryFromAttributes(a);
+    return [x.category, x.rule, x.contradictions.length];
+  };
+  // H1: IHC score + ISH numbers (TCGA names) through the engine.
+  assert.deepEqual(r({ HER2_IHC_SCORE: '2+', HER2_CENT17_RATIO: '2.6', HER2_COPY_NUMBER: '6.1' }), ['HER2-positive', 'H1', 0]);
+  assert.deepEqual(r({ HER2_IHC_SCORE: '2+', HER2_CENT17_RATIO: '1.3', HER2_COPY_NUMBER: '2.9' }), ['HER2-low', 'H1', 0]);
+  assert.deepEqual(r({ HER2_IHC_SCORE: '1+', HER2_COPY_NUMBER: '3.1', CENT17_COPY_NUMBER: '2.0' }), ['HER2-low', 'H1', 0]);
+  // H2: IHC score alone.
+  assert.deepEqual(r({ HER2_IHC_SCORE: '3+' }), ['HER2-positive', 'H2', 0]);
+  // H3: TCGA's IHC_HER2 words.
+  assert.deepEqual(r({ IHC_HER2: 'Positive' }), ['HER2-positive', 'H3', 0]);
+  assert.deepEqual(r({ IHC_HER2: 'Negative' }), ['HER2-negative', 'H3', 0]);
+  assert.deepEqual(r({ IHC_HER2: 'Equivocal' }), ['pending', 'H3', 0]);
+  assert.deepEqual(r({ IHC_HER2: 'Equivocal', HER2_CENT17_RATIO: '2.4', HER2_COPY_NUMBER: '5.0' }), ['HER2-positive', 'H3', 0]);
+  // H4: IHC Negative with ISH numbers.
+  assert.deepEqual(r({ IHC_HER2: 'Negative', HER2_CENT17_RATIO: '1.1', HER2_COPY_NUMBER: '2.2' }), ['HER2-negative', 'H4', 0]);
+  assert.deepEqual(r({ IHC_HER2: 'Negative', HER2_CENT17_RATIO: '3.0', HER2_COPY_NUMBER: '7.0' }), ['HER2-positive', 'H4', 0]);
+  // H5: ISH numbers alone; groups 2-4 need IHC.
+  assert.deepEqual(r({ HER2_CENT17_RATIO: '1.2', HER2_COPY_NUMBER: '2.4' }), ['HER2-negative', 'H5', 0]);
+  assert.deepEqual(r({ HER2_CENT17_RATIO: '2.2', HER2_COPY_NUMBER: '3.5' }), ['pending', 'H5', 0]);
+  // H6: IHC 2+ resolved by HER2_FISH_STATUS (the failure of issue 18: these stayed pending).
+  assert.deepEqual(r({ HER2_IHC_SCORE: '2+', HER2_FISH_STATUS: 'Positive' }), ['HER2-positive', 'H6', 0]);
+  assert.deepEqual(r({ HER2_IHC_SCORE: '2+', HER2_FISH_STATUS: 'Negative' }), ['HER2-low', 'H6', 0]);
+  assert.deepEqual(r({ IHC_HER2: 'Equivocal', HER2_FISH_STATUS: 'Negative' }), ['HER2-low', 'H6', 0]);
+  assert.deepEqual(r({ HER2_IHC_SCORE: '2+', HER2_FISH_STATUS: 'Equivocal' }), ['pending', 'H6', 0]);
+  // H7: ISH positive with IHC 0/1+: positive by ISH, flagged.
+  assert.deepEqual(r({ HER2_IHC_SCORE: '1+', HER2_FISH_STATUS: 'Positive' }), ['HER2-positive', 'H7', 1]);
+  // H8: FISH word alone; H9: HER2_STATUS alone.
+  assert.deepEqual(r({ HER2_FISH_STATUS: 'Negative' }), ['HER2-negative', 'H8', 0]);
+  assert.deepEqual(r({ HER2_STATUS: 'Positive' }), ['HER2-positive', 'H9', 0]);
+  // Contradictions: category from the detailed values, the disagreement reported.
+  const c1 = her2CategoryFromAttributes({ HER2_IHC_SCORE: '3+', HER2_FISH_STATUS: 'Negative' });
+  assert.deepEqual([c1.category, c1.contradictions], ['HER2-positive', ['IHC 3+ with HER2_FISH_STATUS Negative: discordant; positive by IHC 3+']]);
+  const c2 = her2CategoryFromAttributes({ HER2_IHC_SCORE: '1+', IHC_HER2: 'Positive' });
+  assert.deepEqual([c2.category, c2.contradictions], ['HER2-low', ["IHC_HER2 'Positive' disagrees with IHC score 1+ (score used)"]]);
+  const c3 = her2CategoryFromAttributes({ HER2_IHC_SCORE: '2+', HER2_CENT17_RATIO: '1.2', HER2_COPY_NUMBER: '2.4', HER2_FISH_STATUS: 'Positive' });
+  assert.deepEqual([c3.category, c3.contradictions], ['HER2-low', ["HER2_FISH_STATUS 'Positive' disagrees with the ISH values (group 5)"]]);
+  const c4 = her2CategoryFromAttributes({ HER2_ISH_RATIO: '2.5', HER2_CENT17_RATIO: '1.5', HER2_ISH_COPY_NUMBER: '6', HER2_IHC_SCORE: '3+' });
+  assert.deepEqual([c4.category, c4.contradictions], ['HER2-positive', ["HER2_CENT17_RATIO '1.5' differs from HER2_ISH_RATIO '2.5' (HER2_ISH_RATIO used)"]]);
+  // No category, with the reason.
+  assert.deepEqual([her2CategoryFromAttributes({ HER2_CENT17_RATIO: '2.5' }).reason], ['HER2/CEP17 ratio or CEP17 without mean HER2 signals per cell: the ASCO/CAP 2018 ISH group cannot be assigned']);
+  assert.equal(her2CategoryFromAttributes({ IHC_HER2: 'Indeterminate' }).reason, 'indeterminate (the test gave no result)');
+  assert.equal(her2CategoryFromAttributes({ HER2_FISH_STATUS: 'Amplified' }).reason, "HER2_FISH_STATUS 'Amplified' is not Positive, Negative, Equivocal or Indeterminate");
+  assert.ok(HER2_COLUMNS.includes('HER2_FISH_STATUS') && HER2_COLUMNS.includes('CENT17_COPY_NUMBER'));
+});
+
+test('paired comparison with gene panels: a gene the other side was not profiled for is neither acquired nor lost', () => {
+  const panelA = (g: string) => ['ERBB2', 'PIK3CA'].includes(g);
+  const r = pairedComparison([
+    { sampleId: 'T', patientId: 'P', sampleType: 'Primary', alterations: ['ERBB2 S310F', 'BRCA2 X1_splice', 'PIK3CA H1047R'] },
+    { sampleId: 'M', patientId: 'P', sampleType: 'Metastasis', alterations: ['ERBB2 S310F', 'ERBB2 L755S'], profiled: panelA },
+    { sampleId: 'T2', patientId: 'Q', sampleType: 'Primary', alterations: [], profiled: panelA },
+    { sampleId: 'M2', patientId: 'Q', sampleType: 'Metastasis', alterations: ['TP53 R175H', 'ERBB2 V777L'] },
+  ]);
+  assert.deepEqual(r.patients.map((p) => [p.acquired, p.lost, p.notProfiled]), [
+    [['ERBB2 L755S'], ['PIK3CA H1047R'], ['BRCA2 X1_splice']],
+    [['ERBB2 V777L'], [], ['TP53 R175H']],
+  ]);
+  assert.deepEqual([r.laterAlterationsAcquired.k, r.laterAlterationsAcquired.n, r.notProfiledAlterations], [2, 3, 2]);
+});
+
+test('oncoprint: samples not profiled for a gene are drawn apart and left out of its percentage; gains are not altered', () => {
+  const cells = new Map([
+    ['BRCA2\tS1', { mutations: ['truncating' as const] }],
+    ['BRCA2\tS2', { cna: 'gain' as const, mutations: [] }],
+    ['BRCA2\tS3', { mutations: ['missense' as const] }],
+  ]);
+  const input = { title: 't', genes: ['BRCA2'], samples: ['S1', 'S2', 'S3', 'S4'], cells, notProfiled: new Set(['BRCA2\tS3']) };
+  const layout = oncoprintLayout(input);
+  assert.deepEqual([layout.altered, layout.profiled, layout.anyAltered, layout.order], [{ BRCA2: 1 }, { BRCA2: 3 }, 1, ['S1', 'S2', 'S4', 'S3']]);
+  const svg = renderOncoprint(input);
+  assert.ok(svg.includes('>33.3% of 3<'));
+  assert.ok(svg.includes('<title>S3 BRCA2: not profiled</title>'));
+  assert.ok(!svg.includes('S3 BRCA2 missense'), 'a call in a not-profiled cell is not drawn as an alteration');
+  assert.ok(!svg.includes('S2 BRCA2 gain'));
+});
+
+test('gene suggestions and ratio text', () => {
+  assert.deepEqual(suggestGenes('ERBBX', ['ERBB2', 'GRB7', 'PIK3CA', 'TP53']), ['ERBB2']);
+  assert.deepEqual(suggestGenes('ERBBX', ['ERBB4', 'ERBB2', 'ERBB3']), ['ERBB2', 'ERBB3', 'ERBB4']);
+  assert.deepEqual(suggestGenes('XYZZY', ['ERBB2', 'TP53']), []);
+  assert.deepEqual(suggestGenes('TP5', ['TP53', 'TP63']), ['TP53'], 'short names: distance 1 only');
+  assert.equal(orList(['A', 'B', 'C']), 'A, B or C');
+  assert.equal(ratioText(0.99961), '0.9996', 'a bound below 1 never prints as 1');
+  assert.equal(ratioText(1.00049), '1.0005');
+  assert.equal(ratioText(0.0202), '0.0202');
+  assert.equal(ratioText(1.93456), '1.93');
+  assert.equal(ratioText(1), '1');
+  assert.equal(ratioText(Infinity), 'Inf');
 });

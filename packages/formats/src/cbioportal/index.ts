@@ -6,4 +6,5 @@ export * from './matrix.ts';
 export * from './timeline.ts';
 export * from './case-lists.ts';
 export * from './study.ts';
+export * from './gene-panels.ts';
 export { isMissing, parseNumber, parseInteger, idProblem } from './values.ts';

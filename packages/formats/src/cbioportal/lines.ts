@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 
 export interface Line {
   /** 1-based line number. */
@@ -7,19 +6,37 @@ export interface Line {
   text: string;
 }
 
-/** Stream the lines of a text file (UTF-8; a BOM and CR line ends are dropped). */
+/**
+ * Stream the lines of a text file (UTF-8; a BOM and CR line ends are dropped). Lines are cut from 1 MiB chunks with
+ * indexOf, which is several times faster than node:readline on million-row files.
+ */
 export async function* readLines(path: string): AsyncGenerator<Line> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let n = 0;
+  let rest = '';
+  const cut = (raw: string): string => {
+    let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return text;
+  };
   try {
-    for await (const raw of rl) {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest === '' ? chunk : rest + chunk;
+      let start = 0;
+      let i: number;
+      while ((i = text.indexOf('\n', start)) >= 0) {
+        n++;
+        yield { n, text: cut(text.slice(start, i)) };
+        start = i + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest !== '') {
       n++;
-      let text = raw;
-      if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      yield { n, text };
+      yield { n, text: cut(rest) };
     }
   } finally {
-    rl.close();
+    stream.destroy();
   }
 }
 

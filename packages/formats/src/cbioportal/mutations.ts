@@ -26,7 +26,15 @@ export const VARIANT_CLASSIFICATIONS: ReadonlySet<string> = new Set([
  */
 export const DEFAULT_VARIANT_FILTER: ReadonlySet<string> = new Set(['Silent', 'Intron', 'IGR', "3'UTR", "5'UTR", "3'Flank", "5'Flank"]);
 
-const USED_COLUMNS = ['Chromosome', 'End_Position', 'Entrez_Gene_Id', 'HGVSp_Short', 'Hugo_Symbol', 'Mutation_Status', 'NCBI_Build', 'Reference_Allele', 'Start_Position', 'Tumor_Sample_Barcode', 'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'Variant_Classification', 'Variant_Type', 't_alt_count', 't_ref_count'] as const;
+const USED_COLUMNS = ['Chromosome', 'End_Position', 'Entrez_Gene_Id', 'HGVSp_Short', 'Hugo_Symbol', 'Mutation_Status', 'NCBI_Build', 'Reference_Allele', 'Start_Position', 'Tumor_Sample_Barcode', 'Tumor_Seq_Allele1', 'Tumor_Seq_Allele2', 'Validation_Status', 'Variant_Classification', 'Variant_Type', 't_alt_count', 't_ref_count'] as const;
+
+/**
+ * `Fusion` is an accepted Variant_Classification in cBioPortal's validator (validateData.py,
+ * EXTRA_VARIANT_CLASSIFICATION_VALUES, after vcf2maf issue 88): fusions written into a MAF by the deprecated fusion
+ * format. her2scope does not import structural variants, so these rows are skipped and counted (a warning, not an
+ * error).
+ */
+export const FUSION_CLASSIFICATION = 'Fusion';
 
 /** Mutation_Status values that are "not loaded" (File-Formats). */
 const NOT_LOADED_STATUS: ReadonlySet<string> = new Set(['none', 'loh', 'wildtype']);
@@ -59,6 +67,15 @@ export interface MutationReadStats {
   filtered: Record<string, number>;
   /** Rows dropped because Mutation_Status is None / LOH / Wildtype. */
   notLoadedStatus: number;
+  /** Rows dropped because Validation_Status is Redacted (cBioPortal MutationFilter: "Do not accept Redacted mutations"). */
+  redacted: number;
+  /** `Fusion` rows skipped (structural variants are not imported). */
+  fusions: number;
+  /**
+   * Variant_Classification values outside cBioPortal's list, by value: imported as class `other` with a warning, as
+   * the validator warns and the importer loads them (validateData.py checkVariantClassification).
+   */
+  unknownClassifications: Record<string, number>;
 }
 
 export interface MutationReadOptions {
@@ -70,10 +87,12 @@ export interface MutationReadOptions {
 }
 
 export function emptyMutationStats(): MutationReadStats {
-  return { rows: 0, kept: 0, filtered: {}, notLoadedStatus: 0 };
+  return { rows: 0, kept: 0, filtered: {}, notLoadedStatus: 0, redacted: 0, fusions: 0, unknownClassifications: {} };
 }
 
 const NUCLEOTIDES = /^[ACGT]+$/i;
+
+type IntColumn = 'Start_Position' | 'End_Position' | 't_alt_count' | 't_ref_count';
 
 /** Parse the meta file's `variant_classification_filter` (comma-separated; empty = no filtering). */
 export function parseVariantFilter(value: string | undefined, file: string, line: number | null): ReadonlySet<string> {
@@ -93,6 +112,7 @@ export async function* readStudyMutations(path: string, file: string, options: M
   let I: Record<(typeof USED_COLUMNS)[number], number | undefined> | null = null;
   let names: string[] = [];
   let width = 0;
+  let cellOf: (name: string) => string = (name) => name;
   for await (const { n, text } of readLines(path)) {
     if (text.startsWith('#')) continue;
     if (col === null) {
@@ -107,56 +127,70 @@ export async function* readStudyMutations(path: string, file: string, options: M
       for (const req of MAF_REQUIRED_COLUMNS) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing (the header is the first line not starting with #)`);
       // A fixed-shape index object: per-row lookups stay fast for a million rows.
       I = Object.fromEntries(USED_COLUMNS.map((k) => [k, col![k]])) as Record<(typeof USED_COLUMNS)[number], number | undefined>;
+      const c = col;
+      cellOf = (name: string) => columnLabel(c[name]!, name);
       continue;
     }
-    if (text.trim() === '') continue;
+    if (text === '' || text.trim() === '') continue;
     const f = text.split('\t');
     if (f.length < width) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${width}`);
     stats.rows++;
-    const c = col;
     const ix = I!;
-    const at = (i: number | undefined): string | null => (i === undefined ? null : f[i]!.trim());
-    const cell = (name: string) => columnLabel(c[name]!, name);
-
-    const gene = at(ix.Hugo_Symbol)!;
-    const entrezRaw = at(ix.Entrez_Gene_Id);
+    const gene = f[ix.Hugo_Symbol!]!.trim();
     let entrezGeneId: number | null = null;
-    if (entrezRaw !== null && !isMissing(entrezRaw)) {
-      entrezGeneId = parseInteger(entrezRaw);
-      if (entrezGeneId === null || entrezGeneId < 0) throw new StudyFileError(file, n, cell('Entrez_Gene_Id'), `'${entrezRaw}' is not an Entrez gene ID (a whole number)`);
-    }
-    if (gene === '' && entrezGeneId === null) throw new StudyFileError(file, n, cell('Hugo_Symbol'), 'empty gene symbol and no Entrez_Gene_Id');
-    const sampleId = at(ix.Tumor_Sample_Barcode)!;
-    if (sampleId === '') throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), 'empty sample ID');
-    if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, cell('Tumor_Sample_Barcode'), `sample '${sampleId}' is not in the clinical sample file`);
-    const vc = at(ix.Variant_Classification)!;
-    if (!VARIANT_CLASSIFICATIONS.has(vc)) throw new StudyFileError(file, n, cell('Variant_Classification'), `'${vc}' is not a cBioPortal Variant_Classification (e.g. Missense_Mutation, Nonsense_Mutation, Frame_Shift_Del, In_Frame_Ins, Splice_Site, Silent)`);
-    const ncbiBuild = at(ix.NCBI_Build)!;
-    if (ncbiBuild === '') throw new StudyFileError(file, n, cell('NCBI_Build'), 'empty; expected GRCh37 or GRCh38');
-    const ref = at(ix.Reference_Allele)!;
-    if (ref === '') throw new StudyFileError(file, n, cell('Reference_Allele'), 'empty');
-    const a2 = at(ix.Tumor_Seq_Allele2)!;
-    const a1 = at(ix.Tumor_Seq_Allele1);
-    if (a2 === '' && (a1 === null || a1 === '')) throw new StudyFileError(file, n, cell('Tumor_Seq_Allele2'), 'empty (no tumour allele)');
-    const ints: Record<string, number | null> = {};
-    for (const name of ['Start_Position', 'End_Position', 't_alt_count', 't_ref_count']) {
-      const v = at(ix[name as (typeof USED_COLUMNS)[number]]);
-      if (v === null || isMissing(v)) {
-        ints[name] = null;
-        continue;
+    if (ix.Entrez_Gene_Id !== undefined) {
+      const entrezRaw = f[ix.Entrez_Gene_Id]!.trim();
+      if (!isMissing(entrezRaw)) {
+        entrezGeneId = parseInteger(entrezRaw);
+        if (entrezGeneId === null || entrezGeneId < 0) throw new StudyFileError(file, n, cellOf('Entrez_Gene_Id'), `'${entrezRaw}' is not an Entrez gene ID (a whole number)`);
       }
+    }
+    if (gene === '' && entrezGeneId === null) throw new StudyFileError(file, n, cellOf('Hugo_Symbol'), 'empty gene symbol and no Entrez_Gene_Id');
+    const sampleId = f[ix.Tumor_Sample_Barcode!]!.trim();
+    if (sampleId === '') throw new StudyFileError(file, n, cellOf('Tumor_Sample_Barcode'), 'empty sample ID');
+    if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, cellOf('Tumor_Sample_Barcode'), `sample '${sampleId}' is not in the clinical sample file`);
+    const vc = f[ix.Variant_Classification!]!.trim();
+    if (vc === '') throw new StudyFileError(file, n, cellOf('Variant_Classification'), 'empty');
+    const unknownClass = !VARIANT_CLASSIFICATIONS.has(vc) && vc !== FUSION_CLASSIFICATION;
+    const ncbiBuild = f[ix.NCBI_Build!]!.trim();
+    if (ncbiBuild === '') throw new StudyFileError(file, n, cellOf('NCBI_Build'), 'empty; expected GRCh37 or GRCh38');
+    const ref = f[ix.Reference_Allele!]!.trim();
+    if (ref === '') throw new StudyFileError(file, n, cellOf('Reference_Allele'), 'empty');
+    const a2 = f[ix.Tumor_Seq_Allele2!]!.trim();
+    const a1 = ix.Tumor_Seq_Allele1 === undefined ? null : f[ix.Tumor_Seq_Allele1]!.trim();
+    if (a2 === '' && (a1 === null || a1 === '')) throw new StudyFileError(file, n, cellOf('Tumor_Seq_Allele2'), 'empty (no tumour allele)');
+    const count = (name: IntColumn): number | null => {
+      const i = ix[name];
+      if (i === undefined) return null;
+      const v = f[i]!.trim();
+      if (isMissing(v)) return null;
       const x = parseInteger(v);
-      if (x === null || x < 0) throw new StudyFileError(file, n, cell(name), `'${v}' is not a whole number >= 0`);
-      ints[name] = x;
+      if (x === null || x < 0) throw new StudyFileError(file, n, cellOf(name), `'${v}' is not a whole number >= 0`);
+      return x;
+    };
+    const startPosition = count('Start_Position');
+    const endPosition = count('End_Position');
+    const tAltCount = count('t_alt_count');
+    const tRefCount = count('t_ref_count');
+    if (startPosition !== null && endPosition !== null && endPosition < startPosition) {
+      throw new StudyFileError(file, n, cellOf('End_Position'), `${endPosition} is before Start_Position ${startPosition}`);
     }
-    if (ints.Start_Position !== null && ints.End_Position !== null && ints.End_Position! < ints.Start_Position!) {
-      throw new StudyFileError(file, n, cell('End_Position'), `${ints.End_Position} is before Start_Position ${ints.Start_Position}`);
-    }
-    const status = at(ix.Mutation_Status);
+    const status = ix.Mutation_Status === undefined ? null : f[ix.Mutation_Status]!.trim();
     if (status !== null && NOT_LOADED_STATUS.has(status.toLowerCase())) {
       stats.notLoadedStatus++;
       continue;
     }
+    // MutationFilter.java: a Validation_Status starting with "Redacted" (case-insensitive) is not loaded.
+    const validation = ix.Validation_Status === undefined ? null : f[ix.Validation_Status]!.trim();
+    if (validation !== null && validation.toLowerCase().startsWith('redacted')) {
+      stats.redacted++;
+      continue;
+    }
+    if (vc === FUSION_CLASSIFICATION) {
+      stats.fusions++;
+      continue;
+    }
+    if (unknownClass) stats.unknownClassifications[vc] = (stats.unknownClassifications[vc] ?? 0) + 1;
     // File-Formats "Filtered mutations": Entrez 0 with Hugo_Symbol Unknown is parsed as IGR.
     const effectiveClass = entrezGeneId === 0 && gene === 'Unknown' ? 'IGR' : vc;
     if (filter.has(effectiveClass) && !(gene === 'TERT' && effectiveClass === "5'Flank")) {
@@ -165,9 +199,9 @@ export async function* readStudyMutations(path: string, file: string, options: M
     }
     // Tumor seq allele ambiguity: prefer Allele1 when it is a valid nucleotide string that differs from the reference.
     const tumorAllele = a1 !== null && NUCLEOTIDES.test(a1) && a1 !== ref ? a1 : a2 !== '' ? a2 : (a1 as string);
-    const hgvsp = at(ix.HGVSp_Short)!;
+    const hgvsp = f[ix.HGVSp_Short!]!.trim();
     const proteinChange = isMissing(hgvsp) ? null : hgvsp.startsWith('p.') ? hgvsp.slice(2) : hgvsp;
-    const chromosome = at(ix.Chromosome);
+    const chromosome = ix.Chromosome === undefined ? null : f[ix.Chromosome]!.trim();
     stats.kept++;
     yield {
       line: n,
@@ -176,15 +210,15 @@ export async function* readStudyMutations(path: string, file: string, options: M
       entrezGeneId,
       ncbiBuild,
       chromosome: chromosome === null || chromosome === '' ? null : chromosome,
-      startPosition: ints.Start_Position ?? null,
-      endPosition: ints.End_Position ?? null,
+      startPosition,
+      endPosition,
       variantClassification: vc,
-      variantType: at(ix.Variant_Type) || null,
+      variantType: (ix.Variant_Type === undefined ? '' : f[ix.Variant_Type]!.trim()) || null,
       referenceAllele: ref,
       tumorAllele,
       proteinChange: proteinChange === '' ? null : proteinChange,
-      tAltCount: ints.t_alt_count ?? null,
-      tRefCount: ints.t_ref_count ?? null,
+      tAltCount,
+      tRefCount,
       mutationStatus: status === null || status === '' ? null : status,
     };
   }

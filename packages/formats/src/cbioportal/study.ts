@@ -9,7 +9,7 @@ import { join, normalize, isAbsolute, sep } from 'node:path';
 import { StudyFileError } from './errors.ts';
 import { readMetaFile, requireField, type MetaFile } from './meta.ts';
 
-export type StudyFileKind = 'clinical-patient' | 'clinical-sample' | 'timeline' | 'mutations' | 'cna-discrete' | 'cna-discrete-long' | 'expression';
+export type StudyFileKind = 'clinical-patient' | 'clinical-sample' | 'timeline' | 'mutations' | 'cna-discrete' | 'cna-discrete-long' | 'expression' | 'gene-panel-matrix';
 
 export interface StudyMeta {
   identifier: string;
@@ -33,11 +33,15 @@ export interface StudyDataFile {
   /** stable_id of the profile (mutations, gistic, mrna ...); null for clinical and timeline files. */
   stableId: string | null;
   profileName: string | null;
+  /** The meta file's `gene_panel` property: every sample of the profile is on this panel. */
+  genePanel: string | null;
 }
 
 export interface SkippedMetaFile {
   metaFile: string;
   reason: string;
+  /** stable_id of the skipped profile, if it has one (a gene panel matrix may name it). */
+  stableId?: string;
 }
 
 export interface StudyManifest {
@@ -48,6 +52,11 @@ export interface StudyManifest {
   skipped: SkippedMetaFile[];
   /** Case list files, relative names. */
   caseListFiles: string[];
+  /**
+   * Gene panel files in the folder (`data_gene_panel_*.txt` that no meta file names as its data file). cBioPortal
+   * imports panels separately (Import-Gene-Panels.md); its example study keeps them beside the study files.
+   */
+  genePanelFiles: string[];
 }
 
 /** validateData.py VALID_STUDY_ID_REGEX. */
@@ -64,6 +73,7 @@ function kindOf(type: string, datatype: string): StudyFileKind | null {
   if (type === 'COPY_NUMBER_ALTERATION' && datatype === 'DISCRETE') return 'cna-discrete';
   if (type === 'COPY_NUMBER_ALTERATION' && datatype === 'DISCRETE_LONG') return 'cna-discrete-long';
   if (type === 'MRNA_EXPRESSION' && (datatype === 'CONTINUOUS' || datatype === 'Z-SCORE')) return 'expression';
+  if (type === 'GENE_PANEL_MATRIX' && datatype === 'GENE_PANEL_MATRIX') return 'gene-panel-matrix';
   return null;
 }
 
@@ -121,7 +131,8 @@ export async function scanStudy(dir: string): Promise<StudyManifest> {
     const datatype = requireField(meta, 'datatype');
     const kind = kindOf(type, datatype);
     if (kind === null) {
-      skipped.push({ metaFile: name, reason: `${type} / ${datatype} is not imported` });
+      const sid = meta.fields.get('stable_id');
+      skipped.push({ metaFile: name, reason: `${type} / ${datatype} is not imported`, ...(sid ? { stableId: sid } : {}) });
       continue;
     }
     const sid = requireField(meta, 'cancer_study_identifier');
@@ -133,13 +144,15 @@ export async function scanStudy(dir: string): Promise<StudyManifest> {
     }
     const dataPath = join(dir, norm);
     if (!(await isFile(dataPath))) throw new StudyFileError(name, meta.lineOf.get('data_filename')!, 'data_filename', `'${dataFile}' does not exist in the study folder`);
-    const stableId = kind.startsWith('clinical') || kind === 'timeline' ? null : requireField(meta, 'stable_id');
-    files.push({ kind, meta, dataFile: norm, dataPath, geneticAlterationType: type, datatype, stableId, profileName: meta.fields.get('profile_name') || null });
+    const stableId = kind.startsWith('clinical') || kind === 'timeline' || kind === 'gene-panel-matrix' ? null : requireField(meta, 'stable_id');
+    files.push({ kind, meta, dataFile: norm, dataPath, geneticAlterationType: type, datatype, stableId, profileName: meta.fields.get('profile_name') || null, genePanel: meta.fields.get('gene_panel') || null });
   }
   for (const kind of ['clinical-sample', 'clinical-patient'] as const) {
     const of = files.filter((f) => f.kind === kind);
     if (of.length > 1) throw new StudyFileError(of[1]!.meta.file, null, null, `a second ${kind === 'clinical-sample' ? 'SAMPLE' : 'PATIENT'}_ATTRIBUTES file (${of[0]!.meta.file} is the first); her2scope imports one of each`);
   }
+  const matrices = files.filter((f) => f.kind === 'gene-panel-matrix');
+  if (matrices.length > 1) throw new StudyFileError(matrices[1]!.meta.file, null, null, `a second GENE_PANEL_MATRIX file (${matrices[0]!.meta.file} is the first)`);
   if (!files.some((f) => f.kind === 'clinical-sample')) throw new StudyFileError(dir, null, null, 'no meta file with datatype SAMPLE_ATTRIBUTES: the clinical sample file is required');
   const profileIds = new Map<string, string>();
   for (const f of files) {
@@ -156,5 +169,7 @@ export async function scanStudy(dir: string): Promise<StudyManifest> {
       caseListFiles = [];
     }
   }
-  return { dir, study, files, skipped, caseListFiles };
+  const dataFiles = new Set(files.map((f) => f.dataFile));
+  const genePanelFiles = names.filter((n) => /^data_gene_panel_.*\.txt$/.test(n) && !dataFiles.has(n));
+  return { dir, study, files, skipped, caseListFiles, genePanelFiles };
 }

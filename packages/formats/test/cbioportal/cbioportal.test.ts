@@ -9,6 +9,8 @@ import {
   emptyMutationStats,
   openClinicalFile,
   readCaseList,
+  readGenePanel,
+  readGenePanelMatrix,
   readContinuousMatrix,
   readDiscreteCnaLong,
   readDiscreteCnaWide,
@@ -59,7 +61,8 @@ test('scanStudy finds the data files through their meta files', async () => {
     ['timeline', 'data_timeline_specimen.txt', null],
     ['timeline', 'data_timeline_treatment.txt', null],
   ]);
-  assert.deepEqual(m.caseListFiles, ['case_lists/cases_sequenced.txt']);
+  assert.deepEqual(m.caseListFiles, ['case_lists/cases_cna.txt', 'case_lists/cases_sequenced.txt']);
+  assert.deepEqual(m.genePanelFiles, []);
 });
 
 test('clinical sample file: 5-line header, datatypes, missing values', async () => {
@@ -75,7 +78,7 @@ test('clinical sample file: 5-line header, datatypes, missing values', async () 
 test('mutations: default filter drops Silent, Mutation_Status LOH is not loaded, allele and protein change read', async () => {
   const stats = emptyMutationStats();
   const muts = await collect(readStudyMutations(join(fixture, 'data_mutations.txt'), 'data_mutations.txt', { stats }));
-  assert.deepEqual(stats, { rows: 23, kept: 21, filtered: { Silent: 1 }, notLoadedStatus: 1 });
+  assert.deepEqual(stats, { rows: 23, kept: 21, filtered: { Silent: 1 }, notLoadedStatus: 1, redacted: 0, fusions: 0, unknownClassifications: {} });
   assert.deepEqual(muts[0], {
     line: 3, sampleId: 'S01', gene: 'ERBB2', entrezGeneId: 2064, ncbiBuild: 'GRCh37', chromosome: '17', startPosition: 37880220, endPosition: 37880220,
     variantClassification: 'Missense_Mutation', variantType: 'SNP', referenceAllele: 'T', tumorAllele: 'C', proteinChange: 'L755S', tAltCount: 12, tRefCount: 40, mutationStatus: 'Somatic',
@@ -125,8 +128,7 @@ test('malformed files: errors name file, line and column', async (t) => {
 
   const maf = (dir: string) => collect(readStudyMutations(join(dir, 'data_mutations.txt'), 'data_mutations.txt', { samples: new Set(['S01', 'S02']) }));
   await sampleCase('data_mutations.txt', (s) => s, maf, "data_mutations.txt:5: column 12 (Tumor_Sample_Barcode): sample 'S03' is not in the clinical sample file");
-  await sampleCase('data_mutations.txt', (s) => s.replace('Missense_Mutation', 'Missense'), maf,
-    "data_mutations.txt:3: column 7 (Variant_Classification): 'Missense' is not a cBioPortal Variant_Classification (e.g. Missense_Mutation, Nonsense_Mutation, Frame_Shift_Del, In_Frame_Ins, Splice_Site, Silent)");
+  await sampleCase('data_mutations.txt', (s) => s.replace('\tMissense_Mutation\t', '\t\t'), maf, 'data_mutations.txt:3: column 7 (Variant_Classification): empty');
   await sampleCase('data_mutations.txt', (s) => s.replace('\t12\t40\n', '\t1x\t40\n'), maf, "data_mutations.txt:3: column 15 (t_alt_count): '1x' is not a whole number >= 0");
   await sampleCase('data_mutations.txt', (s) => s.replace('\tHGVSp_Short', '\tHGVSp'), maf,
     'data_mutations.txt:2: required column HGVSp_Short is missing (the header is the first line not starting with #)');
@@ -157,12 +159,21 @@ test('malformed files: errors name file, line and column', async (t) => {
 test('the cBioPortal example study (study_es_0) reads without errors', { skip: noShared }, async () => {
   const m = await scanStudy(join(shared, 'study_es_0'));
   assert.equal(m.study.identifier, 'study_es_0');
-  assert.deepEqual(m.files.map((f) => f.kind).sort(), ['clinical-patient', 'clinical-sample', 'cna-discrete-long', 'expression', 'expression', 'mutations']);
-  assert.equal(m.skipped.length, 17);
+  assert.deepEqual(m.files.map((f) => f.kind).sort(), ['clinical-patient', 'clinical-sample', 'cna-discrete-long', 'expression', 'expression', 'gene-panel-matrix', 'mutations']);
+  assert.equal(m.skipped.length, 16);
+  assert.equal(m.skipped.find((x) => x.metaFile === 'meta_structural_variants.txt')!.stableId, 'structural_variants');
+  assert.deepEqual(m.genePanelFiles, ['data_gene_panel_testpanel1.txt', 'data_gene_panel_testpanel2.txt']);
+  const p2 = await readGenePanel(join(shared, 'study_es_0', 'data_gene_panel_testpanel2.txt'), 'data_gene_panel_testpanel2.txt');
+  assert.deepEqual([p2.stableId, p2.genes.length, p2.genes.includes('BRCA2'), p2.entrez], ['TESTPANEL2', 11, false, false]);
+  const mx = m.files.find((f) => f.kind === 'gene-panel-matrix')!;
+  const matrix = await readGenePanelMatrix(mx.dataPath, mx.dataFile, { profiles: new Set(['mutations', 'gistic']), panels: new Set(['TESTPANEL1', 'TESTPANEL2']) });
+  assert.deepEqual(matrix.profiles, ['mutations', 'gistic']);
+  assert.deepEqual([...matrix.panels].filter(([, p]) => p[0] === 'TESTPANEL2').map(([sample]) => sample), ['TCGA-A1-A0SB-02', 'TEST_SAMPLE_14', 'TEST_SAMPLE_15']);
+  assert.deepEqual(matrix.panels.get('TEST_SAMPLE_1'), [null, null], 'NA: no panel');
   const mf = m.files.find((f) => f.kind === 'mutations')!;
   const stats = emptyMutationStats();
   const muts = await collect(readStudyMutations(mf.dataPath, mf.dataFile, { stats }));
-  assert.deepEqual(stats, { rows: 36, kept: 34, filtered: { Silent: 2 }, notLoadedStatus: 0 });
+  assert.deepEqual(stats, { rows: 36, kept: 34, filtered: { Silent: 2 }, notLoadedStatus: 0, redacted: 0, fusions: 0, unknownClassifications: {} });
   assert.equal(muts.filter((x) => x.gene === 'BRCA2').length, 12);
   const cna = await collect(readDiscreteCnaLong(join(shared, 'study_es_0', 'data_cna_discrete.txt'), 'data_cna_discrete.txt'));
   assert.equal(cna.length, 6304);
@@ -172,4 +183,54 @@ test('the cBioPortal example study (study_es_0) reads without errors', { skip: n
   assert.equal((await collect(cs.rows)).length, 845);
   const ie = await scanStudy(join(shared, 'study_es_0_import_export'));
   assert.deepEqual(ie.files.filter((f) => f.kind === 'timeline').map((f) => f.dataFile), ['data_clinical_timeline_SPECIMEN.txt', 'data_clinical_timeline_STATUS.txt']);
+});
+
+test('MAF rows as cBioPortal treats them: Fusion skipped and counted, unknown classes kept as a warning, Redacted dropped', async (t) => {
+  const dir = mutated('data_mutations.txt', (text) => {
+    const lines = text.split('\n');
+    const header = lines[1]!.split('\t');
+    const vc = header.indexOf('Variant_Classification');
+    const edit = (i: number, value: string) => {
+      const f = lines[i]!.split('\t');
+      f[vc] = value;
+      lines[i] = f.join('\t');
+    };
+    edit(2, 'Fusion');
+    edit(3, 'Missense');
+    lines[1] += '\tValidation_Status';
+    for (let i = 2; i < lines.length; i++) if (lines[i]) lines[i] += i === 4 ? '\tRedacted' : i === 5 ? '\tredacted_by_lab' : '\tValid';
+    return lines.join('\n');
+  });
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const stats = emptyMutationStats();
+  const muts = await collect(readStudyMutations(join(dir, 'data_mutations.txt'), 'data_mutations.txt', { stats }));
+  assert.deepEqual([stats.rows, stats.kept, stats.fusions, stats.redacted, stats.unknownClassifications], [23, 18, 1, 2, { Missense: 1 }]);
+  assert.equal(muts.find((m) => m.line === 4)!.variantClassification, 'Missense');
+  assert.equal(muts.some((m) => m.line === 3 || m.line === 5 || m.line === 6), false);
+});
+
+test('gene panel files and the panel matrix: formats and errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-panel-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const panel = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return readGenePanel(join(dir, name), name);
+  };
+  const ok = await panel('a.txt', 'stable_id: P1\ndescription: two genes\ngene_list: ERBB2\tGRB7\n');
+  assert.deepEqual([ok.stableId, ok.genes, ok.entrez], ['P1', ['ERBB2', 'GRB7'], false]);
+  assert.equal((await panel('e.txt', 'stable_id: P2\ndescription: x\ngene_list: 2064\t2886\n')).entrez, true);
+  await expectError(() => panel('m.txt', 'stable_id: P3\ndescription: x\ngene_list: ERBB2\t2886\n'), 'm.txt:3: gene_list: mixes gene symbols and Entrez IDs (use all symbols or all Entrez IDs)');
+  await expectError(() => panel('d.txt', 'stable_id: P4\ndescription: x\ngene_list: ERBB2\terbb2\n'), "d.txt:3: gene_list: gene 'erbb2' is listed twice");
+  await expectError(() => panel('n.txt', 'description: x\ngene_list: ERBB2\n'), "n.txt: required field 'stable_id' is missing");
+  const matrix = (text: string) => {
+    writeFileSync(join(dir, 'mx.txt'), text);
+    return readGenePanelMatrix(join(dir, 'mx.txt'), 'mx.txt', { samples: new Set(['S1', 'S2']), profiles: new Set(['mutations', 'gistic']), panels: new Set(['P1']) });
+  };
+  const m = await matrix('SAMPLE_ID\tmutations\tgistic\nS1\tP1\tNA\nS2\tWXS\tP1\n');
+  assert.deepEqual([...m.panels], [['S1', ['P1', null]], ['S2', [null, 'P1']]]);
+  await expectError(() => matrix('SAMPLE\tmutations\nS1\tP1\n'), 'mx.txt:1: column 1 (SAMPLE): the first column must be SAMPLE_ID');
+  await expectError(() => matrix('SAMPLE_ID\tfusions\nS1\tP1\n'), "mx.txt:1: column 2 (fusions): 'fusions' is not the stable_id of a profile in the study's meta files");
+  await expectError(() => matrix('SAMPLE_ID\tmutations\nS1\tP9\n'), "mx.txt:2: column 2 (mutations): gene panel 'P9' is not defined (no data_gene_panel_*.txt file in the study folder names it, and no earlier import stored it)");
+  await expectError(() => matrix('SAMPLE_ID\tmutations\nS3\tP1\n'), "mx.txt:2: column 1 (SAMPLE_ID): sample 'S3' is not in the clinical sample file");
+  await expectError(() => matrix('SAMPLE_ID\tmutations\nS1\tP1\nS1\tNA\n'), "mx.txt:3: column 1 (SAMPLE_ID): sample 'S1' is listed twice (first on line 2)");
 });

@@ -1,5 +1,9 @@
+import { finished } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Insertable, Kysely, Transaction } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../schema.ts';
 
 /** Bound parameters per statement: SQLite allows 32,766, PostgreSQL 65,535; stay well below both. */
@@ -7,11 +11,36 @@ const MAX_PARAMS = 30_000;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The raw connection behind an import transaction: better-sqlite3, or the pg client the transaction runs on. */
+export interface BulkSink {
+  sqlite?: BetterSqlite3.Database;
+  pg?: pg.PoolClient;
+  /** COPY streams not yet closed (an aborted import destroys them so that the connection can roll back). */
+  openCopies?: Set<Writable>;
+}
+
+/** One value in PostgreSQL's COPY text format (PostgreSQL docs, COPY, "Text Format"): \N is NULL; \, tab, LF, CR escaped. */
+export function copyText(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`COPY: ${v} is not a finite number`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+const COLUMN = /^[a-z_]+$/;
+
 /**
- * Buffers rows of one table and inserts them in bulk. PostgreSQL: multi-row INSERT statements built by Kysely.
- * SQLite: one prepared single-row INSERT run for each row (better-sqlite3 runs it on the connection that holds the
- * Kysely transaction), which is several times faster than building and preparing large statements. Both are
- * parameterised; the SQL text holds only the fixed table and column names of this module's callers.
+ * Buffers rows of one table and writes them in bulk, always with bound values or COPY data (never SQL text):
+ * - SQLite: one prepared single-row INSERT run per row on the connection that holds the Kysely transaction (faster
+ *   than building and preparing large multi-row statements);
+ * - PostgreSQL with the import's client: `COPY table (columns) FROM STDIN` (pg-copy-streams) on the transaction's
+ *   connection, so the rows commit or roll back with the import;
+ * - otherwise: multi-row INSERT statements built by Kysely.
+ * `flush()` must be called at the end (it also closes a COPY).
  */
 export class BatchInserter<T extends keyof Database & string> {
   private rows: Insertable<Database[T]>[] = [];
@@ -19,32 +48,46 @@ export class BatchInserter<T extends keyof Database & string> {
   count = 0;
   private statement: BetterSqlite3.Statement | null = null;
   private keys: string[] | null = null;
+  private copy: Writable | null = null;
+  private readonly sqlite?: BetterSqlite3.Database;
+  private readonly pg?: pg.PoolClient;
+  private readonly openCopies?: Set<Writable>;
   constructor(
     private readonly db: Db,
     private readonly table: T,
     columns: number,
-    private readonly sqlite?: BetterSqlite3.Database,
+    sink?: BulkSink | BetterSqlite3.Database,
   ) {
     this.size = Math.max(1, Math.floor(MAX_PARAMS / columns));
+    if (sink && 'prepare' in sink) this.sqlite = sink;
+    else if (sink) {
+      this.sqlite = (sink as BulkSink).sqlite;
+      this.pg = (sink as BulkSink).pg;
+      this.openCopies = (sink as BulkSink).openCopies;
+    }
   }
 
   async add(row: Insertable<Database[T]>): Promise<void> {
     this.rows.push(row);
-    if (this.rows.length >= this.size) await this.flush();
+    if (this.rows.length >= this.size) await this.write();
   }
 
-  async flush(): Promise<void> {
+  private columnsOf(row: object): string[] {
+    if (!this.keys) {
+      this.keys = Object.keys(row);
+      if (!this.keys.every((k) => COLUMN.test(k))) throw new Error(`unexpected column name in ${this.table}`);
+    }
+    return this.keys;
+  }
+
+  private async write(): Promise<void> {
     if (!this.rows.length) return;
     const rows = this.rows;
     this.rows = [];
     this.count += rows.length;
     if (this.sqlite) {
-      if (!this.statement) {
-        this.keys = Object.keys(rows[0]!);
-        if (!this.keys.every((k) => /^[a-z_]+$/.test(k))) throw new Error(`unexpected column name in ${this.table}`);
-        this.statement = this.sqlite.prepare(`INSERT INTO ${this.table} (${this.keys.join(', ')}) VALUES (${this.keys.map(() => '?').join(', ')})`);
-      }
-      const keys = this.keys!;
+      const keys = this.columnsOf(rows[0]!);
+      if (!this.statement) this.statement = this.sqlite.prepare(`INSERT INTO ${this.table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`);
       const st = this.statement;
       const values: unknown[] = new Array(keys.length);
       for (const row of rows) {
@@ -57,8 +100,42 @@ export class BatchInserter<T extends keyof Database & string> {
       }
       return;
     }
+    if (this.pg) {
+      const keys = this.columnsOf(rows[0]!);
+      if (!this.copy) {
+        this.copy = this.pg.query(copyFrom(`COPY ${this.table} (${keys.join(', ')}) FROM STDIN`));
+        this.openCopies?.add(this.copy);
+      }
+      let chunk = '';
+      for (const row of rows) {
+        const r = row as Record<string, unknown>;
+        let line = '';
+        for (let i = 0; i < keys.length; i++) line += (i ? '\t' : '') + copyText(r[keys[i]!]);
+        chunk += line + '\n';
+      }
+      if (!this.copy.write(chunk)) await new Promise<void>((resolve, reject) => {
+        this.copy!.once('drain', resolve);
+        this.copy!.once('error', reject);
+      });
+      return;
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await (this.db as Kysely<any>).insertInto(this.table).values(rows).execute();
+  }
+
+  /** Write what is buffered and close an open COPY (its errors surface here). */
+  async flush(): Promise<void> {
+    await this.write();
+    if (this.copy) {
+      const c = this.copy;
+      this.copy = null;
+      c.end();
+      try {
+        await finished(c);
+      } finally {
+        this.openCopies?.delete(c);
+      }
+    }
   }
 }
 

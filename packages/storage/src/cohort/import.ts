@@ -5,10 +5,15 @@
  * aborts the import with a message naming file, line and column.
  */
 import { join } from 'node:path';
-import { sql, type Insertable, type Transaction } from 'kysely';
-import { her2CategoryFromAttributes, HER2_ATTRIBUTES, mutationClassOf, proteinPosition } from '@her2scope/core/cohort';
+import { stat } from 'node:fs/promises';
+import { Kysely, PostgresDialect, sql, type Insertable, type Transaction } from 'kysely';
+import { her2CategoryFromAttributes, HER2_COLUMNS, mutationClassOf, proteinPosition } from '@her2scope/core/cohort';
 import {
   StudyFileError,
+  columnLabel,
+  readGenePanel,
+  readGenePanelMatrix,
+  type GenePanelMatrix,
   emptyMatrixStats,
   emptyMutationStats,
   openClinicalFile,
@@ -25,10 +30,9 @@ import {
   type StudyDataFile,
   type StudyManifest,
 } from '@her2scope/formats/cbioportal';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Storage } from '../db.ts';
 import type { Database } from '../schema.ts';
-import { BatchInserter, insertReturningIds } from './batch.ts';
+import { BatchInserter, insertReturningIds, type BulkSink } from './batch.ts';
 
 export interface ProfileSummary {
   stableId: string;
@@ -43,7 +47,29 @@ export interface ProfileSummary {
   /** Mutations dropped by the Variant_Classification filter, by class. */
   filtered?: Record<string, number>;
   notLoadedStatus?: number;
+  /** Mutations dropped because Validation_Status is Redacted. */
+  redacted?: number;
+  /** MAF rows with Variant_Classification Fusion (skipped: structural variants are not imported). */
+  fusions?: number;
+  /** Mutations in a gene that the sample's gene panel does not cover (stored, not counted for that sample). */
+  offPanel?: number;
   duplicateGenes?: number;
+  /** Gene panels used by the profile's samples (stable_id: samples); samples without a panel are not listed. */
+  panels?: Record<string, number>;
+}
+
+/** How the HER2 columns were read (docs/cohorts.md, "HER2 category of a sample"). */
+export interface Her2Report {
+  /** Samples with at least one HER2 value. */
+  withData: number;
+  categorised: number;
+  /** Samples with HER2 data but no category, by reason. */
+  notCategorised: Record<string, number>;
+  /** Samples by the rule that gave their category (rule ids of docs/cohorts.md). */
+  byRule: Record<string, number>;
+  /** Samples whose values disagree (the category follows the most detailed values; the first 50 are listed). */
+  contradictions: Array<{ sample: string; detail: string }>;
+  contradictionCount: number;
 }
 
 export interface ImportSummary {
@@ -57,6 +83,9 @@ export interface ImportSummary {
   profiles: ProfileSummary[];
   timelineEvents: number;
   her2Categories: Record<string, number>;
+  her2Report: Her2Report;
+  /** Gene panels read from the folder or found in the database. */
+  genePanels: string[];
   skippedFiles: Array<{ metaFile: string; reason: string }>;
   warnings: string[];
   seconds: number;
@@ -64,8 +93,40 @@ export interface ImportSummary {
 
 type Trx = Transaction<Database>;
 
-/** Transaction -> its SQLite handle (prepared-statement fast path of BatchInserter); absent for PostgreSQL. */
-const fastOf = new WeakMap<object, BetterSqlite3.Database>();
+/** Transaction -> its raw connection (prepared statements on SQLite, COPY on PostgreSQL; see BatchInserter). */
+const fastOf = new WeakMap<object, BulkSink>();
+
+/** Bulk indexes dropped before a large load and built after it (a sorted build is faster than row-by-row upkeep). */
+const BULK_INDEXES = [
+  { name: 'cohort_mutation_gene_idx', table: 'cohort_mutation', columns: ['profile_id', 'gene', 'sample_ref'] },
+  { name: 'cohort_cna_gene_idx', table: 'cohort_cna', columns: ['profile_id', 'gene', 'value', 'sample_ref'] },
+] as const;
+/** A MAF above this size counts as a large load. */
+const LARGE_LOAD_BYTES = 20 * 1024 * 1024;
+
+interface PanelInfo {
+  id: number;
+  stableId: string;
+  /** Upper-cased symbols or Entrez IDs. */
+  genes: Set<string>;
+}
+
+/** Study-wide state while importing. */
+interface Ctx {
+  studyId: number;
+  manifest: StudyManifest;
+  sampleRefs: Map<string, number>;
+  sampleSet: Set<string>;
+  caseLists: CaseList[];
+  summary: ImportSummary;
+  progress: (m: string) => void;
+  panels: Map<string, PanelInfo>;
+  matrix: GenePanelMatrix | null;
+  /** Every gene named by the study, with an Entrez ID when one is given. */
+  genes: Map<string, number | null>;
+  /** Profiles whose denominators are precomputed by group. */
+  countedProfiles: number[];
+}
 
 interface SampleInfo {
   patientId: string;
@@ -94,52 +155,97 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     profiles: [],
     timelineEvents: 0,
     her2Categories: {},
+    her2Report: { withData: 0, categorised: 0, notCategorised: {}, byRule: {}, contradictions: [], contradictionCount: 0 },
+    genePanels: [],
     skippedFiles: manifest.skipped,
     warnings: [],
     seconds: 0,
   };
-  await storage.db.transaction().execute(async (trx) => {
-    if (storage.sqlite) fastOf.set(trx, storage.sqlite);
-    const existing = await trx.selectFrom('cohort_study').select('id').where('identifier', '=', manifest.study.identifier).executeTakeFirst();
-    if (existing) {
-      summary.replaced = true;
-      await trx.deleteFrom('cohort_study').where('id', '=', existing.id).execute();
+  const run = (db: Kysely<Database>, sink: BulkSink) =>
+    db.transaction().execute(async (trx) => {
+      fastOf.set(trx, sink);
+      try {
+        await importInto(trx, manifest, summary, progress, options, t0);
+      } catch (e) {
+        // An open COPY holds the connection: abort it so that the ROLLBACK can run.
+        for (const c of sink.openCopies ?? []) c.destroy(e instanceof Error ? e : new Error(String(e)));
+        throw e;
+      }
+    });
+  if (storage.dialect === 'postgres' && storage.pgPool) {
+    // One client for the whole import, so that COPY runs inside the import's transaction.
+    const client = await storage.pgPool.connect();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const borrowed = { query: (...args: unknown[]) => (client.query as any)(...args), release: () => {} };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const single = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => borrowed as any, end: async () => {} } }) });
+    let failed: Error | undefined;
+    try {
+      await run(single, { pg: client, openCopies: new Set() });
+    } catch (e) {
+      failed = e as Error;
+      throw e;
+    } finally {
+      client.release(failed);
+      await single.destroy();
     }
-    const { id: studyId } = await trx
-      .insertInto('cohort_study')
-      .values({
-        identifier: manifest.study.identifier,
-        name: manifest.study.name,
-        description: manifest.study.description,
-        type_of_cancer: manifest.study.typeOfCancer,
-        reference_genome: manifest.study.referenceGenome,
-        citation: manifest.study.citation,
-        pmid: manifest.study.pmid,
-        imported_at: (options.now ?? (() => new Date()))().toISOString(),
-        summary_json: '{}',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-
-    const { sampleRefs, patientRefs, samples } = await importClinical(trx, studyId, manifest, summary, progress);
-    const sampleSet = new Set(sampleRefs.keys());
-    const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
-    for (const f of manifest.files) {
-      if (f.kind === 'mutations') await importMutations(trx, studyId, manifest, f, sampleRefs, sampleSet, caseLists, summary, progress);
-      else if (f.kind === 'cna-discrete') await importCnaWide(trx, studyId, f, sampleRefs, sampleSet, summary, progress);
-      else if (f.kind === 'cna-discrete-long') await importCnaLong(trx, studyId, f, sampleRefs, sampleSet, summary, progress);
-      else if (f.kind === 'expression') await importExpression(trx, studyId, f, sampleRefs, sampleSet, summary, progress);
-      else if (f.kind === 'timeline') await importTimeline(trx, studyId, f, sampleRefs, patientRefs, sampleSet, summary, progress);
-    }
-    void samples;
-    summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
-    await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
-  });
+  } else {
+    await run(storage.db, storage.sqlite ? { sqlite: storage.sqlite } : {});
+  }
   // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes (SQLite: sampled).
   if (storage.sqlite) storage.sqlite.pragma('analysis_limit = 1000');
   await sql`ANALYZE`.execute(storage.db);
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   return summary;
+}
+
+async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void, options: ImportOptions, t0: number): Promise<void> {
+  const existing = await trx.selectFrom('cohort_study').select('id').where('identifier', '=', manifest.study.identifier).executeTakeFirst();
+  if (existing) {
+    summary.replaced = true;
+    await trx.deleteFrom('cohort_study').where('id', '=', existing.id).execute();
+  }
+  const { id: studyId } = await trx
+    .insertInto('cohort_study')
+    .values({
+      identifier: manifest.study.identifier,
+      name: manifest.study.name,
+      description: manifest.study.description,
+      type_of_cancer: manifest.study.typeOfCancer,
+      reference_genome: manifest.study.referenceGenome,
+      citation: manifest.study.citation,
+      pmid: manifest.study.pmid,
+      imported_at: (options.now ?? (() => new Date()))().toISOString(),
+      summary_json: '{}',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const { sampleRefs, patientRefs } = await importClinical(trx, studyId, manifest, summary, progress);
+  const sampleSet = new Set(sampleRefs.keys());
+  const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
+  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [] };
+  await importGenePanels(trx, ctx);
+
+  const maf = manifest.files.find((f) => f.kind === 'mutations');
+  const large = maf !== undefined && (await stat(maf.dataPath)).size > LARGE_LOAD_BYTES;
+  if (large) for (const ix of BULK_INDEXES) await trx.schema.dropIndex(ix.name).ifExists().execute();
+  for (const f of manifest.files) {
+    if (f.kind === 'mutations') await importMutations(trx, ctx, f);
+    else if (f.kind === 'cna-discrete') await importCnaWide(trx, ctx, f);
+    else if (f.kind === 'cna-discrete-long') await importCnaLong(trx, ctx, f);
+    else if (f.kind === 'expression') await importExpression(trx, ctx, f);
+    else if (f.kind === 'timeline') await importTimeline(trx, studyId, f, sampleRefs, patientRefs, sampleSet, summary, progress);
+  }
+  if (large) {
+    progress('building indexes');
+    for (const ix of BULK_INDEXES) await trx.schema.createIndex(ix.name).ifNotExists().on(ix.table).columns([...ix.columns]).execute();
+  }
+  await storeGenes(trx, ctx);
+  progress('counting denominators by group');
+  await precomputeGroupCounts(trx, ctx);
+  summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
+  await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
 }
 
 async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void) {
@@ -185,8 +291,9 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   await pa.flush();
 
   // HER2 category from the merged patient + sample attributes (sample values win), only when HER2 columns exist.
-  const her2Columns: string[] = [...HER2_ATTRIBUTES.ihc, HER2_ATTRIBUTES.stainedPercent, HER2_ATTRIBUTES.ratio, HER2_ATTRIBUTES.cep17, HER2_ATTRIBUTES.copies, HER2_ATTRIBUTES.status];
+  const her2Columns: readonly string[] = HER2_COLUMNS;
   const hasHer2 = attributeRows.some((a) => her2Columns.includes(a.attr_id));
+  const report = summary.her2Report;
   const sampleRows: Insertable<Database['cohort_sample']>[] = [];
   for (const [sample_id, s] of samples) {
     let her2: string | null = null;
@@ -198,7 +305,21 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
       }
       const r = her2CategoryFromAttributes(merged);
       her2 = r.category;
-      if (r.category === null && r.reason !== 'no HER2 data' && summary.warnings.length < 50) summary.warnings.push(`sample ${sample_id}: no HER2 category (${r.reason})`);
+      if (r.rule !== null || r.category !== null || r.reason !== 'no HER2 data') {
+        report.withData++;
+        if (r.category !== null) {
+          report.categorised++;
+          if (r.rule) report.byRule[r.rule] = (report.byRule[r.rule] ?? 0) + 1;
+        } else {
+          const why = r.reason ?? 'unknown';
+          report.notCategorised[why] = (report.notCategorised[why] ?? 0) + 1;
+          if (summary.warnings.length < 50) summary.warnings.push(`sample ${sample_id}: no HER2 category (${why})`);
+        }
+        for (const c of r.contradictions) {
+          report.contradictionCount++;
+          if (report.contradictions.length < 50) report.contradictions.push({ sample: sample_id, detail: c });
+        }
+      }
     }
     const key = her2 ?? 'unknown';
     summary.her2Categories[key] = (summary.her2Categories[key] ?? 0) + 1;
@@ -225,21 +346,106 @@ async function importCaseLists(trx: Trx, studyId: number, manifest: StudyManifes
     seen.set(cl.stableId, file);
     lists.push(cl);
   }
-  if (manifest.study.addGlobalCaseList && !seen.has(`${manifest.study.identifier}_all`)) {
-    lists.push({ file: 'meta_study.txt', stableId: `${manifest.study.identifier}_all`, name: 'All samples', description: `All samples (${sampleRefs.size} samples)`, category: 'all_cases_in_study', sampleIds: [...sampleRefs.keys()] });
+  const id = manifest.study.identifier;
+  if (manifest.study.addGlobalCaseList && !seen.has(`${id}_all`)) {
+    lists.push({ file: 'meta_study.txt', stableId: `${id}_all`, name: 'All samples', description: `All samples (${sampleRefs.size} samples)`, category: 'all_cases_in_study', sampleIds: [...sampleRefs.keys()] });
+  }
+  // The case lists cBioPortal's validator requires (validateData.py, validate_defined_caselists): without them it
+  // stops with an error, because the denominators of OncoPrint and the study summary depend on them.
+  const have = new Set(lists.map((l) => l.stableId));
+  const need: Array<[string, string]> = [[`${id}_all`, "all samples (or 'add_global_case_list: true' in meta_study.txt)"]];
+  if (manifest.files.some((f) => f.kind === 'mutations')) need.push([`${id}_sequenced`, 'the samples profiled for mutations']);
+  if (manifest.files.some((f) => f.kind === 'cna-discrete')) need.push([`${id}_cna`, 'the samples profiled for copy number']);
+  for (const [stable, what] of need) {
+    if (!have.has(stable)) throw new StudyFileError('case_lists', null, null, `no case list with stable_id '${stable}' (${what}); cBioPortal's validator requires it, and without it the denominator would be a guess`);
   }
   for (const cl of lists) {
-    const { id } = await trx
+    const { id: listId } = await trx
       .insertInto('cohort_case_list')
       .values({ study_id: studyId, stable_id: cl.stableId, name: cl.name, description: cl.description, category: cl.category })
       .returning('id')
       .executeTakeFirstOrThrow();
     const b = new BatchInserter(trx, 'cohort_case_list_sample', 2, fastOf.get(trx));
-    for (const s of cl.sampleIds) await b.add({ case_list_id: id, sample_ref: sampleRefs.get(s)! });
+    for (const s of cl.sampleIds) await b.add({ case_list_id: listId, sample_ref: sampleRefs.get(s)! });
     await b.flush();
   }
   summary.caseLists = lists.length;
   return lists;
+}
+
+/** Gene panel files of the folder (stored globally, as cBioPortal does), then the gene panel matrix. */
+async function importGenePanels(trx: Trx, ctx: Ctx): Promise<void> {
+  const { manifest } = ctx;
+  for (const file of manifest.genePanelFiles) {
+    ctx.progress(`reading ${file}`);
+    const panel = await readGenePanel(join(manifest.dir, file), file);
+    const genes = new Set(panel.genes.map((g) => g.toUpperCase()));
+    const existing = await trx.selectFrom('cohort_gene_panel').select('id').where('stable_id', '=', panel.stableId).executeTakeFirst();
+    if (existing) {
+      const stored = new Set((await trx.selectFrom('cohort_gene_panel_gene').select('gene').where('panel_id', '=', existing.id).execute()).map((r) => r.gene));
+      const same = stored.size === genes.size && [...genes].every((g) => stored.has(g));
+      if (!same) throw new StudyFileError(file, null, 'gene_list', `gene panel '${panel.stableId}' is already in the database with a different gene list (another study uses it); give the changed panel a new stable_id`);
+      ctx.panels.set(panel.stableId, { id: existing.id, stableId: panel.stableId, genes });
+      continue;
+    }
+    const { id } = await trx.insertInto('cohort_gene_panel').values({ stable_id: panel.stableId, description: panel.description }).returning('id').executeTakeFirstOrThrow();
+    const b = new BatchInserter(trx, 'cohort_gene_panel_gene', 2, fastOf.get(trx));
+    for (const g of genes) await b.add({ panel_id: id, gene: g });
+    await b.flush();
+    ctx.panels.set(panel.stableId, { id, stableId: panel.stableId, genes });
+  }
+  const matrixFile = manifest.files.find((f) => f.kind === 'gene-panel-matrix');
+  const referenced = new Set<string>();
+  for (const f of manifest.files) if (f.genePanel) referenced.add(f.genePanel);
+  let stored: string[] = [];
+  if (matrixFile || referenced.size) stored = (await trx.selectFrom('cohort_gene_panel').select('stable_id').execute()).map((r) => r.stable_id);
+  const known = new Set([...ctx.panels.keys(), ...stored]);
+  if (matrixFile) {
+    ctx.progress(`reading ${matrixFile.dataFile}`);
+    const profiles = new Set<string>();
+    for (const f of manifest.files) if (f.stableId) profiles.add(f.stableId);
+    for (const sk of manifest.skipped) if (sk.stableId) profiles.add(sk.stableId);
+    ctx.matrix = await readGenePanelMatrix(matrixFile.dataPath, matrixFile.dataFile, { samples: ctx.sampleSet, profiles, panels: known });
+    for (const f of manifest.files) {
+      if (f.genePanel && f.stableId && ctx.matrix.profiles.includes(f.stableId)) {
+        throw new StudyFileError(f.meta.file, f.meta.lineOf.get('gene_panel') ?? null, 'gene_panel', `profile '${f.stableId}' has a gene_panel property and a column in ${matrixFile.dataFile}; give one or the other (cBioPortal's validator rejects both)`);
+      }
+    }
+    for (const p of ctx.matrix.panels.values()) for (const v of p) if (v !== null) referenced.add(v);
+  }
+  for (const f of manifest.files) {
+    if (f.genePanel && !known.has(f.genePanel)) throw new StudyFileError(f.meta.file, f.meta.lineOf.get('gene_panel') ?? null, 'gene_panel', `gene panel '${f.genePanel}' is not defined (no data_gene_panel_*.txt file names it, and no earlier import stored it)`);
+  }
+  for (const stableId of referenced) {
+    if (ctx.panels.has(stableId)) continue;
+    const row = await trx.selectFrom('cohort_gene_panel').select('id').where('stable_id', '=', stableId).executeTakeFirstOrThrow();
+    const genes = new Set((await trx.selectFrom('cohort_gene_panel_gene').select('gene').where('panel_id', '=', row.id).execute()).map((r) => r.gene));
+    ctx.panels.set(stableId, { id: row.id, stableId, genes });
+  }
+  ctx.summary.genePanels = [...ctx.panels.keys()].sort();
+}
+
+/** The sample's panel for a profile: its matrix column, else the meta file's gene_panel, else none. */
+function panelOf(ctx: Ctx, f: StudyDataFile, sampleId: string): PanelInfo | null {
+  if (ctx.matrix && f.stableId) {
+    const col = ctx.matrix.profiles.indexOf(f.stableId);
+    if (col >= 0) {
+      const v = ctx.matrix.panels.get(sampleId)?.[col] ?? null;
+      return v === null ? null : ctx.panels.get(v)!;
+    }
+  }
+  return f.genePanel ? ctx.panels.get(f.genePanel)! : null;
+}
+
+function covers(panel: PanelInfo | null, gene: string | null, entrez: number | null): boolean {
+  if (panel === null) return true;
+  return (gene !== null && panel.genes.has(gene.toUpperCase())) || (entrez !== null && panel.genes.has(String(entrez)));
+}
+
+function noteGene(ctx: Ctx, gene: string | null, entrez: number | null): void {
+  if (gene === null || gene === '') return;
+  const prev = ctx.genes.get(gene);
+  if (prev === undefined || (prev === null && entrez !== null && entrez > 0)) ctx.genes.set(gene, entrez !== null && entrez > 0 ? entrez : null);
 }
 
 async function createProfile(trx: Trx, studyId: number, f: StudyDataFile, profiledBy: string): Promise<number> {
@@ -251,41 +457,58 @@ async function createProfile(trx: Trx, studyId: number, f: StudyDataFile, profil
   return id;
 }
 
-async function addProfileSamples(trx: Trx, profileId: number, samples: Iterable<[string, number]>, sampleRefs: Map<string, number>): Promise<number> {
-  const b = new BatchInserter(trx, 'cohort_profile_sample', 3, fastOf.get(trx));
-  for (const [s, position] of samples) await b.add({ profile_id: profileId, sample_ref: sampleRefs.get(s)!, position });
+/** Profile membership with each sample's panel; returns the count and the samples per panel. */
+async function addProfileSamples(trx: Trx, ctx: Ctx, f: StudyDataFile | null, profileId: number, samples: Iterable<[string, number]>): Promise<{ n: number; panels: Record<string, number> }> {
+  const b = new BatchInserter(trx, 'cohort_profile_sample', 4, fastOf.get(trx));
+  const panels: Record<string, number> = {};
+  for (const [s, position] of samples) {
+    const p = f ? panelOf(ctx, f, s) : null;
+    if (p) panels[p.stableId] = (panels[p.stableId] ?? 0) + 1;
+    await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(s)!, position, panel_id: p ? p.id : null });
+  }
   await b.flush();
-  return b.count;
+  return { n: b.count, panels };
 }
 
-async function importMutations(
-  trx: Trx,
-  studyId: number,
-  manifest: StudyManifest,
-  f: StudyDataFile,
-  sampleRefs: Map<string, number>,
-  sampleSet: Set<string>,
-  caseLists: CaseList[],
-  summary: ImportSummary,
-  progress: (m: string) => void,
-) {
-  progress(`reading ${f.dataFile}`);
-  const sequenced = caseLists.find((c) => c.stableId === `${manifest.study.identifier}_sequenced`);
-  const profiled = new Set(sequenced ? sequenced.sampleIds : sampleRefs.keys());
-  const profiledBy = sequenced ? `case list ${sequenced.stableId}` : 'all samples of the study (no _sequenced case list)';
-  const profileId = await createProfile(trx, studyId, f, profiledBy);
+async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
+  const { manifest, summary } = ctx;
+  ctx.progress(`reading ${f.dataFile}`);
+  const sequencedId = `${manifest.study.identifier}_sequenced`;
+  const sequenced = ctx.caseLists.find((c) => c.stableId === sequencedId)!;
+  const profiled = new Set(sequenced.sampleIds);
+  if (ctx.matrix && f.stableId) {
+    const col = ctx.matrix.profiles.indexOf(f.stableId);
+    if (col >= 0) {
+      for (const [sample, row] of ctx.matrix.panels) {
+        if (row[col] !== null && !profiled.has(sample)) {
+          throw new StudyFileError(manifest.files.find((x) => x.kind === 'gene-panel-matrix')!.dataFile, ctx.matrix.lineOf.get(sample)!, columnLabel(col + 1, f.stableId), `sample '${sample}' has a mutation gene panel but is not in the case list ${sequencedId} (cBioPortal's validator rejects this)`);
+        }
+      }
+    }
+  }
+  const profiledBy = `case list ${sequenced.stableId}${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
+  const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
+  ctx.countedProfiles.push(profileId);
   const filter = parseVariantFilter(f.meta.fields.get('variant_classification_filter'), f.meta.file, f.meta.lineOf.get('variant_classification_filter') ?? null);
   const stats = emptyMutationStats();
   const b = new BatchInserter(trx, 'cohort_mutation', 17, fastOf.get(trx));
-  const notProfiled = new Set<string>();
-  for await (const m of readStudyMutations(f.dataPath, f.dataFile, { filter, samples: sampleSet, stats })) {
+  const panelCache = new Map<string, PanelInfo | null>();
+  let offPanel = 0;
+  let lastGene = '';
+  for await (const m of readStudyMutations(f.dataPath, f.dataFile, { filter, samples: ctx.sampleSet, stats })) {
     if (!profiled.has(m.sampleId)) {
-      notProfiled.add(m.sampleId);
-      profiled.add(m.sampleId);
+      throw new StudyFileError(f.dataFile, m.line, 'Tumor_Sample_Barcode', `sample '${m.sampleId}' has mutations but is not in the case list ${sequencedId} (cBioPortal's validator rejects this: the case list says which samples were sequenced)`);
+    }
+    let panel = panelCache.get(m.sampleId);
+    if (panel === undefined) panelCache.set(m.sampleId, (panel = panelOf(ctx, f, m.sampleId)));
+    if (!covers(panel, m.gene, m.entrezGeneId)) offPanel++;
+    if (m.gene !== lastGene) {
+      noteGene(ctx, m.gene, m.entrezGeneId);
+      lastGene = m.gene;
     }
     await b.add({
       profile_id: profileId,
-      sample_ref: sampleRefs.get(m.sampleId)!,
+      sample_ref: ctx.sampleRefs.get(m.sampleId)!,
       gene: m.gene,
       entrez_gene_id: m.entrezGeneId,
       variant_class: m.variantClassification,
@@ -303,57 +526,102 @@ async function importMutations(
     });
   }
   await b.flush();
-  if (notProfiled.size) summary.warnings.push(`${f.dataFile}: ${notProfiled.size} sample(s) with mutations are not in ${sequenced?.stableId}; counted as profiled (e.g. ${[...notProfiled][0]})`);
-  const n = await addProfileSamples(trx, profileId, [...profiled].map((s) => [s, -1] as [string, number]), sampleRefs);
-  summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: stats.kept, filtered: stats.filtered, notLoadedStatus: stats.notLoadedStatus });
+  if (stats.fusions) summary.warnings.push(`${f.dataFile}: ${stats.fusions} row(s) with Variant_Classification Fusion skipped (structural variants are not imported; cBioPortal's validator accepts the value)`);
+  for (const [vc, n] of Object.entries(stats.unknownClassifications)) summary.warnings.push(`${f.dataFile}: ${n} row(s) with Variant_Classification '${vc}', which is not one of cBioPortal's values; imported as class 'other' (the validator warns likewise)`);
+  if (stats.redacted) summary.warnings.push(`${f.dataFile}: ${stats.redacted} row(s) with Validation_Status Redacted not loaded (as cBioPortal's importer)`);
+  if (offPanel) summary.warnings.push(`${f.dataFile}: ${offPanel} mutation(s) in a gene that the sample's gene panel does not cover; stored, but such a sample is not counted as profiled for that gene`);
+  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
+  summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: stats.kept, filtered: stats.filtered, notLoadedStatus: stats.notLoadedStatus, redacted: stats.redacted, fusions: stats.fusions, offPanel, panels });
 }
 
-async function importCnaWide(trx: Trx, studyId: number, f: StudyDataFile, sampleRefs: Map<string, number>, sampleSet: Set<string>, summary: ImportSummary, progress: (m: string) => void) {
-  progress(`reading ${f.dataFile}`);
-  const profileId = await createProfile(trx, studyId, f, 'sample columns of the data file');
+async function importCnaWide(trx: Trx, ctx: Ctx, f: StudyDataFile) {
+  ctx.progress(`reading ${f.dataFile}`);
+  const profiledBy = `sample columns of the data file${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
+  const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
+  ctx.countedProfiles.push(profileId);
   let header: string[] = [];
   const stats = emptyMatrixStats();
   const b = new BatchInserter(trx, 'cohort_cna', 5, fastOf.get(trx));
-  for await (const row of readDiscreteCnaWide(f.dataPath, f.dataFile, { samples: sampleSet, stats, onHeader: (h) => (header = h.samples) })) {
-    for (const c of row.values) await b.add({ profile_id: profileId, sample_ref: sampleRefs.get(c.sampleId)!, gene: row.gene, entrez_gene_id: row.entrezGeneId, value: c.value });
+  for await (const row of readDiscreteCnaWide(f.dataPath, f.dataFile, { samples: ctx.sampleSet, stats, onHeader: (h) => (header = h.samples) })) {
+    noteGene(ctx, row.gene, row.entrezGeneId);
+    for (const c of row.values) await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(c.sampleId)!, gene: row.gene, entrez_gene_id: row.entrezGeneId, value: c.value });
   }
   await b.flush();
-  const n = await addProfileSamples(trx, profileId, header.map((s, i) => [s, i] as [string, number]), sampleRefs);
-  if (stats.duplicateGenes.length) summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
-  summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy: 'sample columns of the data file', rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length });
+  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, header.map((s, i) => [s, i] as [string, number]));
+  if (stats.duplicateGenes.length) ctx.summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
+  ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length, panels });
 }
 
-async function importCnaLong(trx: Trx, studyId: number, f: StudyDataFile, sampleRefs: Map<string, number>, sampleSet: Set<string>, summary: ImportSummary, progress: (m: string) => void) {
-  progress(`reading ${f.dataFile}`);
-  const profiledBy = 'samples named in the data file';
-  const profileId = await createProfile(trx, studyId, f, profiledBy);
+async function importCnaLong(trx: Trx, ctx: Ctx, f: StudyDataFile) {
+  ctx.progress(`reading ${f.dataFile}`);
+  const profiledBy = `samples named in the data file${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
+  const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
+  ctx.countedProfiles.push(profileId);
   const profiled = new Set<string>();
   const b = new BatchInserter(trx, 'cohort_cna', 5, fastOf.get(trx));
   let rows = 0;
-  for await (const r of readDiscreteCnaLong(f.dataPath, f.dataFile, { samples: sampleSet })) {
+  for await (const r of readDiscreteCnaLong(f.dataPath, f.dataFile, { samples: ctx.sampleSet })) {
     rows++;
     profiled.add(r.sampleId);
-    if (r.value !== 0) await b.add({ profile_id: profileId, sample_ref: sampleRefs.get(r.sampleId)!, gene: r.gene, entrez_gene_id: r.entrezGeneId, value: r.value });
+    noteGene(ctx, r.gene, r.entrezGeneId);
+    if (r.value !== 0) await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(r.sampleId)!, gene: r.gene, entrez_gene_id: r.entrezGeneId, value: r.value });
   }
   await b.flush();
-  const n = await addProfileSamples(trx, profileId, [...profiled].map((s) => [s, -1] as [string, number]), sampleRefs);
-  summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows, stored: b.count });
+  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
+  ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows, stored: b.count, panels });
 }
 
-async function importExpression(trx: Trx, studyId: number, f: StudyDataFile, sampleRefs: Map<string, number>, sampleSet: Set<string>, summary: ImportSummary, progress: (m: string) => void) {
-  progress(`reading ${f.dataFile}`);
+async function importExpression(trx: Trx, ctx: Ctx, f: StudyDataFile) {
+  ctx.progress(`reading ${f.dataFile}`);
   const profiledBy = 'sample columns of the data file';
-  const profileId = await createProfile(trx, studyId, f, profiledBy);
+  const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
   let header: string[] = [];
   const stats = emptyMatrixStats();
   const b = new BatchInserter(trx, 'cohort_expression', 4, fastOf.get(trx));
-  for await (const row of readContinuousMatrix(f.dataPath, f.dataFile, { samples: sampleSet, stats, onHeader: (h) => (header = h.samples) })) {
+  for await (const row of readContinuousMatrix(f.dataPath, f.dataFile, { samples: ctx.sampleSet, stats, onHeader: (h) => (header = h.samples) })) {
+    noteGene(ctx, row.gene, row.entrezGeneId);
     await b.add({ profile_id: profileId, gene: row.gene, entrez_gene_id: row.entrezGeneId, value_blob: float64ToBytes(row.values) });
   }
   await b.flush();
-  const n = await addProfileSamples(trx, profileId, header.map((s, i) => [s, i] as [string, number]), sampleRefs);
-  if (stats.duplicateGenes.length) summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
-  summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length });
+  const { n } = await addProfileSamples(trx, ctx, null, profileId, header.map((s, i) => [s, i] as [string, number]));
+  if (stats.duplicateGenes.length) ctx.summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
+  ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length });
+}
+
+/** The study's genes (data files and the genes of the panels its profiles use), for lookups and suggestions. */
+async function storeGenes(trx: Trx, ctx: Ctx): Promise<void> {
+  for (const p of ctx.panels.values()) for (const g of p.genes) if (!/^\d+$/.test(g) && !ctx.genes.has(g)) ctx.genes.set(g, null);
+  const b = new BatchInserter(trx, 'cohort_gene', 3, fastOf.get(trx));
+  for (const [gene, entrez] of ctx.genes) await b.add({ study_id: ctx.studyId, gene, entrez_gene_id: entrez });
+  await b.flush();
+}
+
+/** Groupings with at most this many values get precomputed denominators; others are counted at query time. */
+const MAX_PRECOMPUTED_VALUES = 200;
+
+/**
+ * Samples per (profile, panel, group value) for the mutation and copy-number profiles: the grouped denominator of a
+ * gene is then the sum over "no panel" and the panels that cover the gene, read from a small table.
+ */
+async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<void> {
+  if (!ctx.countedProfiles.length) return;
+  const distinct = async (table: 'cohort_sample_attribute' | 'cohort_patient_attribute') =>
+    (
+      await sql<{ attr_id: string; c: number | string }>`SELECT attr_id, COUNT(DISTINCT value) AS c FROM ${sql.table(table)} WHERE study_id = ${ctx.studyId} GROUP BY attr_id`.execute(trx)
+    ).rows.filter((r) => Number(r.c) <= MAX_PRECOMPUTED_VALUES).map((r) => r.attr_id);
+  const sampleAttrs = await distinct('cohort_sample_attribute');
+  const patientAttrs = await distinct('cohort_patient_attribute');
+  for (const profileId of ctx.countedProfiles) {
+    const head = sql`INSERT INTO cohort_profile_group_count (profile_id, panel_key, grouping, value, n)`;
+    await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), '', NULL, COUNT(*) FROM cohort_profile_sample ps WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0)`.execute(trx);
+    await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), 'her2', s.her2_category, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), s.her2_category`.execute(trx);
+    for (const a of sampleAttrs) {
+      await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`SAMPLE:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps LEFT JOIN cohort_sample_attribute ga ON ga.sample_ref = ps.sample_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
+    }
+    for (const a of patientAttrs) {
+      await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`PATIENT:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref LEFT JOIN cohort_patient_attribute ga ON ga.patient_ref = s.patient_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
+    }
+  }
 }
 
 async function importTimeline(

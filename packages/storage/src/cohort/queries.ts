@@ -12,8 +12,11 @@ import {
   PROTEIN_LENGTHS,
   SIGNATURE_GENES,
   RESISTANCE_SIGNATURE,
+  ONCOPRINT_CNA_STATES,
   describeAlteration,
   mutationClassOf,
+  orList,
+  suggestGenes,
   pairedComparison,
   parseProteinChange,
   poolGroups,
@@ -133,11 +136,98 @@ interface Units {
   from: RawBuilder<unknown>;
   /** Subquery with one column `sample_ref`: the altered samples (a subset of `from`). */
   altered: RawBuilder<unknown>;
-  /** True when every sample of the study is in `from` (group sizes can then be read from the attribute index). */
-  complete: boolean;
-  /** Filter on cohort_sample `s` for the HER2 denominator, when the units are HER2-judgeable samples. */
-  her2Denominator: readonly string[] | null;
+  /** Profile and panel keys (0 = no panel) of the denominator, when its group sizes are precomputed at import. */
+  counted: { profileId: number; panelKeys: number[] } | null;
   denominator: string;
+  /** The gene as the study spells it. */
+  gene?: string;
+}
+
+/** A gene as the study spells it. */
+export interface ResolvedGene {
+  gene: string;
+  entrezGeneId: number | null;
+}
+
+/**
+ * The study's spelling of a gene typed in any case (`brca2` -> `BRCA2`). A gene the study never names (in its
+ * mutation, copy-number, expression or gene-panel files) is an error with the nearest names as suggestions, never a
+ * silent 0/n.
+ */
+export async function resolveGene(storage: Storage, study: StudyRef, typed: string): Promise<ResolvedGene> {
+  const g = typed.trim();
+  const exact = await storage.db.selectFrom('cohort_gene').select(['gene', 'entrez_gene_id']).where('study_id', '=', study.id).where('gene', '=', g).executeTakeFirst();
+  if (exact) return { gene: exact.gene, entrezGeneId: exact.entrez_gene_id };
+  const all = await storage.db.selectFrom('cohort_gene').select(['gene', 'entrez_gene_id']).where('study_id', '=', study.id).execute();
+  // A study imported before gene lists were kept: take the name as typed.
+  if (all.length === 0) return { gene: g, entrezGeneId: null };
+  const upper = g.toUpperCase();
+  const ci = all.filter((r) => r.gene.toUpperCase() === upper).sort((x, y) => (x.gene === upper ? -1 : y.gene === upper ? 1 : x.gene.localeCompare(y.gene)));
+  if (ci.length) return { gene: ci[0]!.gene, entrezGeneId: ci[0]!.entrez_gene_id };
+  const near = suggestGenes(g, all.map((r) => r.gene));
+  throw new InputError('gene', near.length ? `unknown gene ${g}; did you mean ${orList(near)}?` : `unknown gene ${g} (study ${study.identifier} names no such gene in its mutation, copy-number, expression or gene-panel files)`);
+}
+
+/** Panel keys of a profile (0 = samples without a panel), with samples per key, from the import's group counts. */
+async function profilePanels(storage: Storage, profileId: number): Promise<Map<number, number>> {
+  const rows = await storage.db.selectFrom('cohort_profile_group_count').select(['panel_key', 'n']).where('profile_id', '=', profileId).where('grouping', '=', '').execute();
+  return new Map(rows.map((r) => [Number(r.panel_key), Number(r.n)]));
+}
+
+/** The panel keys whose samples are profiled for a gene: 0 (no panel) and the panels that list the gene. */
+async function coveringKeys(storage: Storage, panels: Map<number, number>, gene: ResolvedGene): Promise<number[]> {
+  const ids = [...panels.keys()].filter((k) => k !== 0);
+  const keys = panels.has(0) ? [0] : [];
+  if (ids.length === 0) return keys;
+  const names = [gene.gene.toUpperCase(), ...(gene.entrezGeneId !== null ? [String(gene.entrezGeneId)] : [])];
+  const rows = await storage.db.selectFrom('cohort_gene_panel_gene').select('panel_id').distinct().where('panel_id', 'in', ids).where('gene', 'in', names).execute();
+  return [...keys, ...rows.map((r) => r.panel_id).sort((x, y) => x - y)];
+}
+
+interface GeneProfile {
+  profile: ProfileRef;
+  gene: ResolvedGene;
+  /** Samples of the profile profiled for the gene. */
+  from: RawBuilder<unknown>;
+  /** SQL condition on `<alias>.sample_ref` restricting to samples profiled for the gene (null = all of the profile). */
+  panelFilter: ((alias: string) => RawBuilder<unknown>) | null;
+  counted: { profileId: number; panelKeys: number[] } | null;
+  denominator: string;
+}
+
+/** The samples of a profile that were profiled for one gene (gene panels: cBioPortal's per-gene denominator). */
+async function geneProfile(storage: Storage, study: StudyRef, kind: 'mutations' | 'cna', typedGene: string, profile?: string): Promise<GeneProfile> {
+  const p = await findProfile(storage, study, kind, profile);
+  const gene = await resolveGene(storage, study, typedGene);
+  const panels = await profilePanels(storage, p.id);
+  const usesPanels = [...panels.keys()].some((k) => k !== 0);
+  if (!usesPanels) {
+    return {
+      profile: p,
+      gene,
+      from: sql`(SELECT ps.sample_ref FROM cohort_profile_sample ps WHERE ps.profile_id = ${p.id})`,
+      panelFilter: null,
+      counted: panels.size ? { profileId: p.id, panelKeys: [...panels.keys()] } : null,
+      denominator: `samples profiled in ${p.stableId} (${p.profiledBy})`,
+    };
+  }
+  const keys = await coveringKeys(storage, panels, gene);
+  const ids = keys.filter((k) => k !== 0);
+  const cond = (alias: string) => {
+    const col = sql.ref(`${alias}.panel_id`);
+    if (ids.length === 0) return sql`${col} IS NULL`;
+    return keys.includes(0) ? sql`(${col} IS NULL OR ${col} IN (${sql.join(ids)}))` : sql`${col} IN (${sql.join(ids)})`;
+  };
+  const total = [...panels.values()].reduce((x, y) => x + y, 0);
+  const left = [...panels].filter(([k]) => !keys.includes(k)).reduce((x, [, n]) => x + n, 0);
+  return {
+    profile: p,
+    gene,
+    from: sql`(SELECT ps.sample_ref FROM cohort_profile_sample ps WHERE ps.profile_id = ${p.id} AND ${cond('ps')})`,
+    panelFilter: (alias: string) => sql`${sql.ref(`${alias}.sample_ref`)} IN (SELECT pf.sample_ref FROM cohort_profile_sample pf WHERE pf.profile_id = ${p.id} AND ${cond('pf')})`,
+    counted: { profileId: p.id, panelKeys: keys },
+    denominator: `samples profiled for ${gene.gene} in ${p.stableId} (${p.profiledBy}): ${total - left} of ${total}${left ? `; ${left} on gene panels without ${gene.gene} left out` : ''}`,
+  };
 }
 
 /** The samples that can be judged and those that are altered, for one alteration. */
@@ -147,24 +237,20 @@ async function unitsOf(storage: Storage, study: StudyRef, a: AlterationSpec, pro
     return {
       from: sql`(SELECT s0.id AS sample_ref FROM cohort_sample s0 WHERE s0.study_id = ${study.id} AND s0.her2_category IN (${sql.join([...q.denominator])}))`,
       altered: sql`(SELECT s1.id AS sample_ref FROM cohort_sample s1 WHERE s1.study_id = ${study.id} AND s1.her2_category IN (${sql.join([...q.numerator])}))`,
-      complete: false,
-      her2Denominator: q.denominator,
+      counted: null,
       denominator: `samples whose HER2 category can be judged for ${q.label} (${q.denominator.join(', ')})`,
     };
   }
-  const p = await findProfile(storage, study, a.kind === 'cna' ? 'cna' : 'mutations', profile);
-  const counts = await sql<{ profiled: number | string; total: number | string }>`
-    SELECT (SELECT COUNT(*) FROM cohort_profile_sample WHERE profile_id = ${p.id}) AS profiled,
-           (SELECT COUNT(*) FROM cohort_sample WHERE study_id = ${study.id}) AS total`.execute(storage.db);
-  const complete = Number(counts.rows[0]!.profiled) === Number(counts.rows[0]!.total);
-  const from = sql`(SELECT ps.sample_ref FROM cohort_profile_sample ps WHERE ps.profile_id = ${p.id})`;
-  const denominator = `samples profiled in ${p.stableId} (${p.profiledBy})`;
-  // Every mutation or copy-number call belongs to a profiled sample (the importer guarantees it), so the altered
-  // set needs no join with the profile.
+  const gp = await geneProfile(storage, study, a.kind === 'cna' ? 'cna' : 'mutations', a.gene, profile);
+  const p = gp.profile;
+  // Every mutation or copy-number call belongs to a profiled sample (the importer guarantees it); with gene panels the
+  // altered samples are further limited to those profiled for the gene.
+  const extra = gp.panelFilter ? [gp.panelFilter(a.kind === 'cna' ? 'c' : 'm')] : [];
   if (a.kind === 'cna') {
-    return { from, complete, her2Denominator: null, denominator, altered: sql`(SELECT DISTINCT c.sample_ref FROM cohort_cna c WHERE c.profile_id = ${p.id} AND c.gene = ${a.gene} AND c.value = ${CNA_STATES[a.state]})` };
+    const conds = [sql`c.profile_id = ${p.id}`, sql`c.gene = ${gp.gene.gene}`, sql`c.value = ${CNA_STATES[a.state]}`, ...extra];
+    return { from: gp.from, counted: gp.counted, denominator: gp.denominator, gene: gp.gene.gene, altered: sql`(SELECT DISTINCT c.sample_ref FROM cohort_cna c WHERE ${sql.join(conds, sql` AND `)})` };
   }
-  const conds: RawBuilder<unknown>[] = [sql`m.profile_id = ${p.id}`, sql`m.gene = ${a.gene}`];
+  const conds: RawBuilder<unknown>[] = [sql`m.profile_id = ${p.id}`, sql`m.gene = ${gp.gene.gene}`, ...extra];
   if (a.mutationClass) conds.push(sql`m.mutation_class = ${a.mutationClass}`);
   if (a.proteinChange) {
     const pc = parseProteinChange(a.proteinChange);
@@ -174,7 +260,7 @@ async function unitsOf(storage: Storage, study: StudyRef, a: AlterationSpec, pro
       if (pc.residue) conds.push(sql`substr(m.protein_change, 1, 1) = ${pc.residue}`);
     }
   }
-  return { from, complete, her2Denominator: null, denominator, altered: sql`(SELECT DISTINCT m.sample_ref FROM cohort_mutation m WHERE ${sql.join(conds, sql` AND `)})` };
+  return { from: gp.from, counted: gp.counted, denominator: gp.denominator, gene: gp.gene.gene, altered: sql`(SELECT DISTINCT m.sample_ref FROM cohort_mutation m WHERE ${sql.join(conds, sql` AND `)})` };
 }
 
 async function attributeLevel(storage: Storage, study: StudyRef, attribute: string): Promise<'SAMPLE' | 'PATIENT'> {
@@ -203,20 +289,15 @@ async function countByGroup(storage: Storage, set: RawBuilder<unknown>, group: {
 }
 
 /**
- * Group sizes of the whole study straight from the indexes (no per-sample lookups): used when every sample of the
- * study is in the denominator.
+ * Group sizes of a profile's denominator from the counts written at import (no per-sample lookups), or null when this
+ * grouping was not precomputed (an attribute with many values).
  */
-async function studyGroupSizes(storage: Storage, study: StudyRef, group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null): Promise<Map<string | null, number>> {
-  const total = Number((await sql<{ c: number | string }>`SELECT COUNT(*) AS c FROM cohort_sample WHERE study_id = ${study.id}`.execute(storage.db)).rows[0]!.c);
-  if (group === null) return new Map([[null, total]]);
-  let r;
-  if (group === 'her2') r = await sql<CountRow>`SELECT her2_category AS grp, COUNT(*) AS c FROM cohort_sample WHERE study_id = ${study.id} GROUP BY her2_category`.execute(storage.db);
-  else if (group.level === 'SAMPLE') r = await sql<CountRow>`SELECT value AS grp, COUNT(*) AS c FROM cohort_sample_attribute WHERE study_id = ${study.id} AND attr_id = ${group.attribute} GROUP BY value`.execute(storage.db);
-  else return countByGroup(storage, sql`(SELECT id AS sample_ref FROM cohort_sample WHERE study_id = ${study.id})`, group);
-  const out = new Map(r.rows.map((x) => [x.grp, Number(x.c)]));
-  const known = [...out.values()].reduce((a, b) => a + b, 0);
-  if (total > known) out.set(null, (out.get(null) ?? 0) + total - known);
-  return out;
+async function countedGroupSizes(storage: Storage, counted: { profileId: number; panelKeys: number[] }, group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null): Promise<Map<string | null, number> | null> {
+  const grouping = group === null ? '' : group === 'her2' ? 'her2' : `${group.level}:${group.attribute}`;
+  if (counted.panelKeys.length === 0) return new Map([[null, 0]]);
+  const r = await sql<CountRow>`SELECT value AS grp, SUM(n) AS c FROM cohort_profile_group_count WHERE profile_id = ${counted.profileId} AND grouping = ${grouping} AND panel_key IN (${sql.join(counted.panelKeys)}) GROUP BY value`.execute(storage.db);
+  if (r.rows.length === 0) return null;
+  return new Map(r.rows.map((x) => [x.grp, Number(x.c)]));
 }
 
 export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery): Promise<PrevalenceResult> {
@@ -234,7 +315,7 @@ export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery): Pr
       groupBy = 'HER2 category';
       group = 'her2';
     }
-    const n = u.complete ? await studyGroupSizes(storage, study, group) : await countByGroup(storage, u.from, group);
+    const n = (u.counted ? await countedGroupSizes(storage, u.counted, group) : null) ?? (await countByGroup(storage, u.from, group));
     const k = await countByGroup(storage, u.altered, group);
     counts = [...n].map(([grp, size]) => ({ group: grp, n: size, k: k.get(grp) ?? 0 }));
   } else {
@@ -253,7 +334,8 @@ export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery): Pr
     }
     counts = [...byGroup.values()];
   }
-  return { study: study.identifier, alteration: describeAlteration(q.alteration), denominator: u.denominator, groupBy, counts, table: prevalenceTable(counts) };
+  const alteration = u.gene !== undefined && q.alteration.kind !== 'her2' ? { ...q.alteration, gene: u.gene } : q.alteration;
+  return { study: study.identifier, alteration: describeAlteration(alteration), denominator: u.denominator, groupBy, counts, table: prevalenceTable(counts) };
 }
 
 /** Exposure of every sample of the study to an agent (core cohort/exposure.ts), keyed by sample row id. */
@@ -325,6 +407,7 @@ export interface PairedResult extends PairedSummary {
 export async function pairedAnalysis(storage: Storage, q: PairedQuery): Promise<PairedResult> {
   const study = await findStudy(storage, q.study);
   const p = await findProfile(storage, study, 'mutations', q.profile);
+  const gene = q.gene === undefined ? null : (await resolveGene(storage, study, q.gene)).gene;
   const attr = q.sampleTypeAttribute ?? 'SAMPLE_TYPE';
   await attributeLevel(storage, study, attr);
   const samples = await storage.db
@@ -332,11 +415,30 @@ export async function pairedAnalysis(storage: Storage, q: PairedQuery): Promise<
     .innerJoin('cohort_sample as s', 's.id', 'ps.sample_ref')
     .innerJoin('cohort_patient as pt', 'pt.id', 's.patient_ref')
     .leftJoin('cohort_sample_attribute as a', (j) => j.onRef('a.sample_ref', '=', 's.id').on('a.attr_id', '=', attr))
-    .select(['s.id', 's.sample_id', 'pt.patient_id', 'a.value'])
+    .select(['s.id', 's.sample_id', 'pt.patient_id', 'a.value', 'ps.panel_id'])
     .where('ps.profile_id', '=', p.id)
     .execute();
+  // Gene panels of the samples: a sample is profiled for a gene its panel lists (no panel: every gene).
+  const panelIds = [...new Set(samples.map((x) => x.panel_id).filter((x): x is number => x !== null && x !== undefined))];
+  const panelGenes = new Map<number, Set<string>>();
+  if (panelIds.length) {
+    for (const r of await storage.db.selectFrom('cohort_gene_panel_gene').select(['panel_id', 'gene']).where('panel_id', 'in', panelIds).execute()) {
+      let set = panelGenes.get(r.panel_id);
+      if (!set) panelGenes.set(r.panel_id, (set = new Set()));
+      set.add(r.gene);
+    }
+  }
+  const entrezOf = new Map<string, number>();
+  if (panelIds.length) {
+    for (const r of await storage.db.selectFrom('cohort_gene').select(['gene', 'entrez_gene_id']).where('study_id', '=', study.id).where('entrez_gene_id', 'is not', null).execute()) entrezOf.set(r.gene, r.entrez_gene_id!);
+  }
+  const profiledFor = (panel: number | null | undefined) => {
+    if (panel === null || panel === undefined) return undefined;
+    const set = panelGenes.get(panel) ?? new Set<string>();
+    return (g: string) => set.has(g.toUpperCase()) || (entrezOf.has(g) && set.has(String(entrezOf.get(g))));
+  };
   let mq = storage.db.selectFrom('cohort_mutation').select(['sample_ref', 'gene', 'protein_change', 'variant_class', 'start_position']).where('profile_id', '=', p.id);
-  if (q.gene) mq = mq.where('gene', '=', q.gene);
+  if (gene) mq = mq.where('gene', '=', gene);
   const muts = await mq.execute();
   const bySample = new Map<number, string[]>();
   for (const m of muts) {
@@ -345,8 +447,13 @@ export async function pairedAnalysis(storage: Storage, q: PairedQuery): Promise<
     l.push(key);
     bySample.set(m.sample_ref, l);
   }
-  const summary = pairedComparison(samples.map((s) => ({ sampleId: s.sample_id, patientId: s.patient_id, sampleType: s.value, alterations: bySample.get(s.id) ?? [] })));
-  return { study: study.identifier, gene: q.gene ?? null, sampleTypeAttribute: attr, ...summary };
+  const summary = pairedComparison(
+    samples.map((s) => {
+      const profiled = profiledFor(s.panel_id);
+      return { sampleId: s.sample_id, patientId: s.patient_id, sampleType: s.value, alterations: bySample.get(s.id) ?? [], ...(profiled ? { profiled } : {}) };
+    }),
+  );
+  return { study: study.identifier, gene, sampleTypeAttribute: attr, ...summary };
 }
 
 export interface SignatureQuery {
@@ -431,20 +538,36 @@ export async function signatureQuery(storage: Storage, q: SignatureQuery): Promi
   };
 }
 
-/** Oncoprint input for some genes: mutations and discrete CNA of the profiled samples. */
+/**
+ * Oncoprint input for some genes: the samples profiled in the study's mutation profile (else its copy-number profile),
+ * each gene's denominator being the samples profiled for it, exactly as `query --gene G` counts it; mutations and the
+ * copy-number calls of cBioPortal's default alteration set (amplification, deep deletion).
+ */
 export async function oncoprintData(storage: Storage, q: { study?: string; genes: string[] }): Promise<OncoprintInput> {
   if (q.genes.length === 0) throw new InputError('genes', 'give at least one gene');
   const study = await findStudy(storage, q.study);
-  const profiles = await storage.db.selectFrom('cohort_profile').select(['id', 'alteration_type', 'datatype']).where('study_id', '=', study.id).where('alteration_type', 'in', ['MUTATION_EXTENDED', 'COPY_NUMBER_ALTERATION']).execute();
+  const profiles = await storage.db.selectFrom('cohort_profile').select(['id', 'stable_id', 'alteration_type', 'profiled_by']).where('study_id', '=', study.id).where('alteration_type', 'in', ['MUTATION_EXTENDED', 'COPY_NUMBER_ALTERATION']).orderBy('stable_id').execute();
   if (profiles.length === 0) throw new InputError('study', `study ${study.identifier} has no mutation or copy-number data`);
-  const ids = profiles.map((p) => p.id);
-  const samples = await storage.db
+  const mutProfiles = profiles.filter((p) => p.alteration_type === 'MUTATION_EXTENDED');
+  const base = (mutProfiles.length ? mutProfiles : profiles)[0]!;
+  const genes: string[] = [];
+  for (const g of q.genes) {
+    const r = (await resolveGene(storage, study, g)).gene;
+    if (!genes.includes(r)) genes.push(r);
+  }
+  const sampleRows = await storage.db
     .selectFrom('cohort_profile_sample as ps')
     .innerJoin('cohort_sample as s', 's.id', 'ps.sample_ref')
-    .select('s.sample_id')
-    .distinct()
-    .where('ps.profile_id', 'in', ids)
+    .select(['s.id', 's.sample_id', 'ps.panel_id'])
+    .where('ps.profile_id', '=', base.id)
     .execute();
+  const nameOf = new Map(sampleRows.map((r) => [r.id, r.sample_id]));
+  const notProfiled = new Set<string>();
+  const panels = await profilePanels(storage, base.id);
+  for (const g of genes) {
+    const keys = new Set(await coveringKeys(storage, panels, await resolveGene(storage, study, g)));
+    for (const r of sampleRows) if (!keys.has(r.panel_id ?? 0) && panels.size) notProfiled.add(`${g}\t${r.sample_id}`);
+  }
   const cells = new Map<string, OncoprintCell>();
   const cell = (g: string, s: string) => {
     const k = `${g}\t${s}`;
@@ -452,47 +575,50 @@ export async function oncoprintData(storage: Storage, q: { study?: string; genes
     if (!c) cells.set(k, (c = { mutations: [] }));
     return c;
   };
-  const muts = await storage.db
-    .selectFrom('cohort_mutation as m')
-    .innerJoin('cohort_sample as s', 's.id', 'm.sample_ref')
-    .select(['m.gene', 's.sample_id', 'm.mutation_class'])
-    .where('m.profile_id', 'in', ids)
-    .where('m.gene', 'in', q.genes)
-    .execute();
+  const ids = profiles.map((p) => p.id);
+  const muts = await storage.db.selectFrom('cohort_mutation as m').select(['m.gene', 'm.sample_ref', 'm.mutation_class']).where('m.profile_id', 'in', ids).where('m.gene', 'in', genes).execute();
   const order: MutationClass[] = ['truncating', 'inframe', 'missense', 'splice', 'other'];
   for (const m of muts) {
-    const c = cell(m.gene, m.sample_id);
+    const s = nameOf.get(m.sample_ref);
+    if (s === undefined) continue;
+    const c = cell(m.gene, s);
     c.mutations.push(m.mutation_class as MutationClass);
     c.mutations.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   }
-  const cnas = await storage.db
-    .selectFrom('cohort_cna as c')
-    .innerJoin('cohort_sample as s', 's.id', 'c.sample_ref')
-    .select(['c.gene', 's.sample_id', 'c.value'])
-    .where('c.profile_id', 'in', ids)
-    .where('c.gene', 'in', q.genes)
-    .execute();
+  const values = ONCOPRINT_CNA_STATES.map((st) => CNA_STATES[st]);
+  const cnas = await storage.db.selectFrom('cohort_cna as c').select(['c.gene', 'c.sample_ref', 'c.value']).where('c.profile_id', 'in', ids).where('c.gene', 'in', genes).where('c.value', 'in', values).execute();
   const stateOf = Object.fromEntries(Object.entries(CNA_STATES).map(([k, v]) => [v, k])) as Record<number, CnaState>;
-  for (const c of cnas) cell(c.gene!, c.sample_id).cna = stateOf[c.value];
-  return { title: `${study.identifier}: ${q.genes.join(', ')}`, genes: q.genes, samples: samples.map((s) => s.sample_id).sort(), cells };
+  for (const c of cnas) {
+    const s = nameOf.get(c.sample_ref);
+    if (s !== undefined) cell(c.gene!, s).cna = stateOf[c.value];
+  }
+  return {
+    title: `${study.identifier}: ${genes.join(', ')}`,
+    genes,
+    samples: sampleRows.map((s) => s.sample_id).sort(),
+    cells,
+    notProfiled,
+    denominator: `Samples: profiled in ${base.stable_id} (${base.profiled_by}); per gene, those profiled for it (as 'cohort query').`,
+  };
 }
 
 /** Lollipop input: one gene's mutations with a protein position, counted by distinct sample. */
 export async function lollipopData(storage: Storage, q: { study?: string; gene: string; domains?: ProteinDomain[]; profile?: string }): Promise<LollipopInput> {
   const study = await findStudy(storage, q.study);
   const p = await findProfile(storage, study, 'mutations', q.profile);
+  const gene = (await resolveGene(storage, study, q.gene)).gene;
   const rows = await storage.db
     .selectFrom('cohort_mutation')
     .select(['protein_change', 'protein_position', 'variant_class', (eb) => eb.fn.count<number>('sample_ref').distinct().as('n')])
     .where('profile_id', '=', p.id)
-    .where('gene', '=', q.gene)
+    .where('gene', '=', gene)
     .where('protein_position', 'is not', null)
     .groupBy(['protein_change', 'protein_position', 'variant_class'])
     .execute();
   return {
-    title: `${study.identifier}: ${q.gene} mutations (${rows.reduce((s, r) => s + Number(r.n), 0)} sample-mutations)`,
-    gene: q.gene,
-    protein: PROTEIN_LENGTHS[q.gene] ?? null,
+    title: `${study.identifier}: ${gene} mutations (${rows.reduce((s, r) => s + Number(r.n), 0)} sample-mutations)`,
+    gene,
+    protein: PROTEIN_LENGTHS[gene] ?? null,
     domains: q.domains ?? [],
     mutations: rows.map((r) => ({ position: r.protein_position!, proteinChange: r.protein_change!, mutationClass: mutationClassOf(r.variant_class), count: Number(r.n) })),
   };
