@@ -8,6 +8,11 @@
 //   Each module is transpiled on its own (no type check: `npm run typecheck` reports type errors); syntax and
 //   configuration errors stop the build.
 // - Files in src/ that are not TypeScript (the server's worker entry, worker.mjs) are copied next to the output.
+// - zod is bundled once into packages/core/dist/vendor/zod.js (English messages only) and the compiled packages import
+//   it as `@her2scope/core/zod`: Node 20 loads zod's hundred-odd ES modules one by one, which alone took longer than a bare
+//   Node start and kept `her2scope classify` from its start-up goal (packages/cli/bench/startup.bench.ts). One bundled
+//   copy is shared by every package; zod keeps its registry on globalThis and checks its classes by shape, so schemas
+//   also work with zod itself as loaded by fastify-type-provider-zod. The sources (tests, tsx) import zod itself.
 // - packages/web: Vite, through packages/web/build.ts (skipped when dist/ is current; `--force` rebuilds).
 // - Each package's dist/ is written to a temp folder first and swapped in, so a failed build leaves the previous one.
 //
@@ -16,6 +21,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
 import ts from 'typescript';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +73,32 @@ const compilerOptions = {
   rewriteRelativeImportExtensions: true,
 };
 for (const p of packages) rmSync(tmpOf(p), { recursive: true, force: true });
+
+/** `from 'zod'`, `import 'zod'`, `import('zod')` in emitted code (quote kept in $2). */
+const ZOD_IMPORT = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])zod\2/g;
+const ZOD_VENDOR = '@her2scope/core/zod';
+
+async function bundleZod(outfile) {
+  // zod's locale index lists every language; the bundle keeps English (zod's default) only.
+  const englishOnly = {
+    name: 'zod-english-only',
+    setup(b) {
+      b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) => ({ path: join(a.resolveDir, a.path), namespace: 'zod-locales' }));
+      b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (a) => ({ contents: `export { default as en } from ${JSON.stringify(join(dirname(a.path), 'en.js'))};`, loader: 'js', resolveDir: dirname(a.path) }));
+    },
+  };
+  await esbuild({
+    stdin: { contents: "export * from 'zod'; export { z, z as default } from 'zod';", resolveDir: join(PACKAGES, 'core'), loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+    plugins: [englishOnly],
+  });
+}
+
 const errors = [];
 for (const f of rootNames) {
   // Each module on its own (the sources are written for isolatedModules + verbatimModuleSyntax, which the typecheck
@@ -75,9 +107,10 @@ for (const f of rootNames) {
   if (out.diagnostics?.length) errors.push(...out.diagnostics);
   const target = targetOf(f, '.js');
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, out.outputText);
+  writeFileSync(target, out.outputText.replace(ZOD_IMPORT, `$1$2${ZOD_VENDOR}$2`));
 }
 if (errors.length) fail(errors);
+await bundleZod(join(tmpOf('core'), 'vendor', 'zod.js'));
 let copied = 0;
 for (const f of sources) {
   if (/\.tsx?$/.test(f)) continue;
