@@ -9,9 +9,9 @@
 //   configuration errors stop the build.
 // - Files in src/ that are not TypeScript (the server's worker entry, worker.mjs) are copied next to the output.
 // - zod is bundled once into packages/core/dist/vendor/zod.js (English messages only) and the compiled packages import
-//   it as `@her2scope/core/zod`: Node 20 loads zod's hundred-odd ES modules one by one, which alone took longer than a bare
-//   Node start and kept `her2scope classify` from its start-up goal (packages/cli/bench/startup.bench.ts). One bundled
-//   copy is shared by every package; zod keeps its registry on globalThis and checks its classes by shape, so schemas
+//   it as `@her2scope/core/zod`: Node 20 loads zod's hundred or so ES modules one by one, which alone took longer than
+//   a bare Node start and kept `her2scope classify` from its start-up goal (packages/cli/bench/startup.bench.ts). One
+//   bundled copy is shared by every package; zod keeps its registry on globalThis and checks its classes by shape, so schemas
 //   also work with zod itself as loaded by fastify-type-provider-zod. The sources (tests, tsx) import zod itself.
 // - packages/web: Vite, through packages/web/build.ts (skipped when dist/ is current; `--force` rebuilds).
 // - Each package's dist/ is written to a temp folder first and swapped in, so a failed build leaves the previous one.
