@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RESEARCH_USE_NOTICE } from '@her2scope/core/notice';
 
 const bin = join('packages', 'cli', 'bin', 'her2scope.mjs');
 const run = (args, { quiet = false } = {}) => {
@@ -14,7 +15,7 @@ const run = (args, { quiet = false } = {}) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-console.log('her2scope demo on bundled SYNTHETIC examples. For research use; not a medical device.');
+console.log(`her2scope demo on bundled SYNTHETIC examples. ${RESEARCH_USE_NOTICE}`);
 spawnSync('bash', [join('scripts', 'ensure-chromium.sh')], { stdio: 'inherit' });
 for (const f of readdirSync(join('examples', 'pathology')).sort()) run(['classify', '--input', join('examples', 'pathology', f)]);
 const cases = readdirSync(join('examples', 'cases')).filter((f) => f.endsWith('.yaml')).sort();

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Runs every test file (packages/*/test/**/*.test.ts) with Node's built-in test runner through tsx.
+// Runs every test file (packages/*/test/**/*.test.ts) with Node's built-in test runner through tsx, from the
+// TypeScript sources: NODE_OPTIONS carries `--conditions=her2scope-source --import tsx`, so the test processes and every
+// Node process they start (the `her2scope` binary, servers, worker threads) resolve the workspace packages to src/,
+// never to a possibly stale dist/.
 // Node 20's `--test` takes no glob patterns, so the files are listed here. Extra arguments filter by path.
 // PostgreSQL: when DATABASE_URL is not set, a throwaway cluster is started with scripts/pg.sh (which installs
 // PostgreSQL from Debian when missing) and stopped afterwards, so the storage, server and cohort suites always run
@@ -32,7 +35,8 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const env = { ...process.env };
+// tsx by absolute URL: the processes the tests start often run in a temp folder, where a bare `tsx` is not found.
+const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=her2scope-source --import ${import.meta.resolve('tsx')}`.trim() };
 let startedPg = false;
 if (!env.DATABASE_URL && env.HER2SCOPE_NO_PG !== '1') {
   const pg = spawnSync('bash', ['scripts/pg.sh', 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -43,6 +47,6 @@ if (!env.DATABASE_URL && env.HER2SCOPE_NO_PG !== '1') {
   env.DATABASE_URL = pg.stdout.trim();
   startedPg = true;
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected], { stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...selected], { stdio: 'inherit', env });
 if (startedPg) spawnSync('bash', ['scripts/pg.sh', 'stop'], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -1,10 +1,11 @@
 /**
  * Builds the web app with Vite into packages/web/dist. `ensureWebBuild()` rebuilds only when the sources changed
  * (a SHA-256 over src/, index.html, this file and the core sources the app bundles is kept in dist/.build-hash), so
- * `her2scope serve`, `npm run demo` and the browser tests can call it every time: the first call takes a few
- * seconds, later ones a few milliseconds. The new build is written to a temp folder and renamed into place.
+ * `npm run build` and the browser tests can call it every time: the first call takes a few seconds, later ones a few
+ * milliseconds. The new build is written to a temp folder and renamed into place.
  *
- * Run directly: `node --import tsx packages/web/build.ts` (or `npm run build -w packages/web`).
+ * `npm run build` (and so `npm ci`) runs it; `her2scope serve` only serves dist/ and never builds. Run directly:
+ * `node --conditions=her2scope-source --import tsx packages/web/build.ts [--force]` (or `npm run build -w packages/web`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,7 +17,7 @@ export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = join(WEB_DIR, 'dist');
 // The app bundles only the core's classification engine (other core imports are type-only and erased).
 const CORE_SRC = join(WEB_DIR, '..', 'core', 'src');
-const CORE_BUNDLED = [join(CORE_SRC, 'classification'), join(CORE_SRC, 'errors.ts')];
+const CORE_BUNDLED = [join(CORE_SRC, 'classification'), join(CORE_SRC, 'errors.ts'), join(CORE_SRC, 'notice.ts')];
 
 function listFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -78,7 +79,8 @@ export async function ensureWebBuild(options: { force?: boolean; log?: (msg: str
 
 async function buildLocked(hash: string, t0: number, options: { log?: (msg: string) => void }): Promise<{ dir: string; built: boolean; ms: number }> {
   options.log?.('building the web app (vite)...');
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
+  const { RESEARCH_USE_NOTICE } = await import('@her2scope/core/notice');
   // Temp output under node_modules/ (git-ignored, same file system as dist/ for the rename).
   const out = join(WEB_DIR, 'node_modules', `.her2scope-web-build-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -88,6 +90,9 @@ async function buildLocked(hash: string, t0: number, options: { log?: (msg: stri
       base: '/',
       logLevel: 'warn',
       esbuild: { jsx: 'automatic' },
+      // The workspace packages are bundled from their TypeScript sources (see CONTRIBUTING.md, "The build").
+      resolve: { conditions: ['her2scope-source', ...defaultClientConditions] },
+      plugins: [{ name: 'her2scope-notice', transformIndexHtml: (html) => html.replaceAll('%RESEARCH_USE_NOTICE%', RESEARCH_USE_NOTICE) }],
       build: {
         outDir: out,
         emptyOutDir: true,

@@ -1,4 +1,5 @@
-import { InputError } from '@her2scope/core';
+// Only light modules here: `her2scope --help` must start fast (see bench/startup.bench.ts); commands load lazily.
+import { InputError } from '@her2scope/core/errors';
 import type { Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { EXIT, UsageError } from './errors.ts';

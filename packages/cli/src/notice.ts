@@ -1,2 +1,2 @@
-/** Printed with every result the tool produces. */
-export const RESEARCH_USE = 'For research use; not a medical device.';
+/** Printed with every result the tool produces (the one definition is in core). */
+export { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core/notice';

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
 import { UsageError } from './errors.ts';
 
 /**
@@ -13,6 +12,8 @@ export async function readStructuredFile(path: string): Promise<unknown> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${path}: cannot read file (${code === 'ENOENT' ? 'no such file' : code ?? (e as Error).message})`);
   }
+  // Loaded here, not at the top: `classify` with flags only must not pay for the YAML parser at start-up.
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { assertGolden } from '../../../scripts/golden.ts';
 import { her2scope, oneLineError, repoRoot } from './helpers.ts';
 
 const CASES = ['a-erbb2-acquired', 'b-her2-conversion', 'c-hidden-stem-cells', 'd-esr1-acquired'];
@@ -18,9 +19,8 @@ describe('bundled example cases: exact expected JSON', () => {
     test(name, () => {
       const out = analyze(name);
       const expectedPath = join(repoRoot, 'packages', 'cli', 'test', 'expected', `${name}.json`);
-      // Regenerate with UPDATE_EXPECTED=1 only after reviewing the change by hand.
-      if (process.env.UPDATE_EXPECTED || !existsSync(expectedPath)) writeFileSync(expectedPath, JSON.stringify(out, null, 1) + '\n');
-      assert.deepEqual(out, JSON.parse(readFileSync(expectedPath, 'utf8')));
+      // A missing file fails; UPDATE_EXPECTED=1 regenerates it (review the diff by hand before committing).
+      assertGolden(expectedPath, out);
     });
   }
 });

@@ -1,4 +1,5 @@
 export { InputError, formatPath } from './errors.ts';
+export { RESEARCH_USE_NOTICE } from './notice.ts';
 export * from './classification/index.ts';
 export * from './stats/index.ts';
 export type * from './variants/types.ts';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '@her2scope/core';
+import { InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -25,7 +25,7 @@ export class PdfError extends InputError {
   }
 }
 
-const FOOTER = `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>her2scope report. For research use; not a medical device.</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+const FOOTER = `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>her2scope report. ${RESEARCH_USE_NOTICE}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
 
 export async function renderPdf(html: string, options: { timeoutMs?: number } = {}): Promise<Buffer> {
   const executablePath = chromiumPath();

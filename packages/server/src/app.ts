@@ -18,7 +18,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { InputError } from '@her2scope/core';
+import { InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import type { Storage } from '@her2scope/storage';
 import { ClinicalStore, isUniqueViolation, type Actor, type User } from '@her2scope/storage/clinical';
@@ -143,7 +143,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'her2scope API', version: codeVersion, description: 'HER2-centred breast-cancer precision-oncology workbench. For research use; not a medical device.' },
+      info: { title: 'her2scope API', version: codeVersion, description: `HER2-centred breast-cancer precision-oncology workbench. ${RESEARCH_USE_NOTICE}` },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Set by POST /api/auth/login.' },

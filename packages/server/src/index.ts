@@ -10,4 +10,4 @@ export { hashPassword, verifyPassword, generatePassword, PASSWORD_MIN, PASSWORD_
 export { ROLES, PERMISSIONS, can, permissionsOf, type Role, type Permission } from './auth/roles.ts';
 export { SESSION_COOKIE, CSRF_HEADER } from './auth/session.ts';
 export { loadExampleCases, EXAMPLES_DIR } from './examples.ts';
-export { RESEARCH_USE } from './routes.ts';
+export { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';

@@ -17,7 +17,7 @@ import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
 import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, notFound } from './http-error.ts';
 
-export const RESEARCH_USE = 'For research use; not a medical device.';
+import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';
 
 const Id = z.uuid({ error: 'must be an id (UUID)' });
 const IdParams = z.object({ id: Id });

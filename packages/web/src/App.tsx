@@ -7,7 +7,7 @@ import { AdminPage } from './pages/AdminPage.tsx';
 import { href, parseRoute, type Route } from './route.ts';
 import type { SessionInfo } from './types.ts';
 
-export const NOTICE = 'For research use; not a medical device.';
+import { RESEARCH_USE_NOTICE as NOTICE } from '@her2scope/core/notice';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);

@@ -1,4 +1,6 @@
-import { InputError, classifyPathology, parsePathologyInput, type ClassificationResult, type PathologyInput } from '@her2scope/core';
+// The classification module and the error class only, not the whole core: `classify` is a fast-start command.
+import { classifyPathology, parsePathologyInput, type ClassificationResult, type PathologyInput } from '@her2scope/core/classification';
+import { InputError } from '@her2scope/core/errors';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { RESEARCH_USE } from '../notice.ts';

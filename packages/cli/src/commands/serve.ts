@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseFlags, numberFlag, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { RESEARCH_USE } from '../notice.ts';
@@ -25,7 +26,8 @@ Options:
   --log LEVEL          request log level: fatal, error, warn, info, debug (default warn); JSON lines on stdout
   -h, --help           show this help
 
-The web app is built with Vite on first start (and again when its sources change; a few seconds).
+The web app is served from its prebuilt folder (packages/web/dist, built by 'npm ci' / 'npm run build'); serve
+never builds or writes anything in the install folder. Without that folder it serves the API only and says so.
 Stop with Ctrl-C. ${RESEARCH_USE}`;
 
 const UNITS: Record<string, number> = { b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 1024 ** 4 };
@@ -69,16 +71,18 @@ export const serveCommand: Command = {
 
     const { openDatabase } = await import('@her2scope/storage');
     const server = await import('@her2scope/server');
-    const { ensureWebBuild } = await import('@her2scope/web/build');
 
-    const web = await ensureWebBuild({ log: (m) => io.stderr(`${m}\n`) });
+    const webRoot = server.DEFAULT_WEB_ROOT;
+    if (!existsSync(join(webRoot, 'index.html'))) {
+      io.stderr(`the web app is not built (${webRoot} is missing): serving the API only; build it with 'npm run build' in ${resolve(webRoot, '..', '..', '..')}\n`);
+    }
     const storage = await openDatabase(values.db ?? 'sqlite:./her2scope.db', { cwd: io.cwd });
     let app: Awaited<ReturnType<typeof server.buildServer>>;
     try {
       app = await server.buildServer({
         db: storage,
         dataDir: resolve(io.cwd, values['data-dir'] ?? '.her2scope'),
-        webRoot: web.dir,
+        webRoot,
         logger: { level: logLevel },
         secureCookies: Boolean(values['secure-cookies']),
         trustProxy: Boolean(values['trust-proxy']),

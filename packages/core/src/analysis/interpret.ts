@@ -16,7 +16,7 @@ import { coverageOf, DEFAULT_MIN_DEPTH, originOf, sameVariant } from './origin.t
 import { therapyOptionsFor } from './therapy.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
 
-export const RESEARCH_USE_NOTICE = 'For research use; not a medical device.';
+import { RESEARCH_USE_NOTICE } from '../notice.ts';
 
 const TYPE_RANK: Record<CaseSample['type'], number> = { primary: 0, recurrence: 1, metastasis: 2 };
 

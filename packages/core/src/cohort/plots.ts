@@ -4,7 +4,7 @@
  */
 import type { CnaState, MutationClass } from './alteration.ts';
 
-export const RESEARCH_USE_NOTE = 'For research use; not a medical device.';
+import { RESEARCH_USE_NOTICE as RESEARCH_USE_NOTE } from '../notice.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);

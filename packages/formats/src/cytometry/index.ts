@@ -47,7 +47,7 @@ export { readPanelFile, readCompensationCsv, writeFileAtomic } from './files.ts'
 export { renderCytometrySvg, escapeXml, type PlotInput } from './plot.ts';
 export { fcsEventSource } from './source.ts';
 
-const RESEARCH_USE = 'For research use; not a medical device.';
+import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core/notice';
 
 export interface AnalyzeCytometryOptions {
   panel?: CytometryPanel;

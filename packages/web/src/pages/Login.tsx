@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import type { SessionInfo } from '../types.ts';
+import { RESEARCH_USE_NOTICE } from '@her2scope/core/notice';
 
 export function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
   const [username, setUsername] = useState('');
@@ -39,7 +40,7 @@ export function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
           {busy ? 'Logging in…' : 'Log in'}
         </button>
       </form>
-      <p className="notice">For research use; not a medical device.</p>
+      <p className="notice">{RESEARCH_USE_NOTICE}</p>
     </main>
   );
 }
