@@ -17,14 +17,16 @@
  * fewer than 1,000 look-ups. Every problem with the user's files is an InputError naming the file.
  */
 import { access } from 'node:fs/promises';
-import { BamFile, type BamRecord } from '@gmod/bam';
+import { BamFile } from '@gmod/bam';
 import { CraiIndex, IndexedCramFile, type CramRecord } from '@gmod/cram';
 import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta';
 import { InputError } from '@her2scope/core';
+import { bgzfBlockSize, fileSource, inflateBgzfBlock, type ByteSource } from '../vcf/io.ts';
 import {
   DEFAULT_READ_FILTERS,
   SiteCounter,
   countOverRegion,
+  readSink,
   type AlignedRead,
   type AlleleCounts,
   type AlleleQuery,
@@ -51,8 +53,8 @@ export interface ReadFile {
 }
 
 /** Positions closer than this are fetched together; a window never spans more than MAX_WINDOW bases. */
-const JOIN_GAP = 1000;
-const MAX_WINDOW = 5000;
+const JOIN_GAP = 100000;
+const MAX_WINDOW = 1000000;
 
 async function exists(p: string): Promise<boolean> {
   try {
@@ -130,7 +132,7 @@ async function countWith(
   queries: readonly AlleleQuery[],
   contigIndex: ReadonlyMap<string, number>,
   opts: Required<ReadFilterOptions>,
-  fetch: (contig: string, start: number, end: number) => Promise<Iterable<AlignedRead>>,
+  feed: (contig: string, windows: Window[]) => Promise<void>,
 ): Promise<AlleleCounts[]> {
   validateQueries(queries);
   const counters = queries.map((q) => new SiteCounter(q));
@@ -140,7 +142,13 @@ async function countWith(
     counters.filter((c) => c.kind !== 'complex'),
     (c) => resolved.get(c) ?? null,
   );
-  for (const w of ws) countOverRegion(w.counters, await fetch(w.contig, w.start, w.end), opts);
+  const byContig = new Map<string, Window[]>();
+  for (const w of ws) {
+    let l = byContig.get(w.contig);
+    if (!l) byContig.set(w.contig, (l = []));
+    l.push(w);
+  }
+  for (const [contig, list] of byContig) await feed(contig, list);
   return counters.map((c) => {
     const r = c.result(opts.minBaseQuality);
     if (resolved.get(c) === null) r.note = `contig ${c.query.chrom} is not in the file`;
@@ -150,22 +158,150 @@ async function countWith(
 
 const SEQ_CODES = Uint8Array.from('=ACMGRSVTWYHKDBN', (ch) => ch.charCodeAt(0));
 
-type BamRec = BamRecord;
 
-function bamAligned(r: BamRec): AlignedRead {
-  const seq = r.NUMERIC_SEQ;
-  const qual = r.qual;
-  return {
-    start: r.start,
-    flags: r.flags,
-    mapq: (r.bin_mq_nl & 0xff00) >> 8,
-    get name() {
-      return r.name;
-    },
-    cigar: r.NUMERIC_CIGAR,
-    base: (i) => SEQ_CODES[i & 1 ? seq[i >> 1]! & 0xf : seq[i >> 1]! >> 4]!,
-    qual: (i) => (qual ? qual[i]! : 255),
-  };
+/**
+ * One BAM alignment record read straight from the decompressed bytes (SAM spec §4.2), as an AlignedRead. A single
+ * view object is re-pointed at each record in turn (the counters keep nothing of a read): no per-record objects,
+ * so no garbage-collection cost on the hot path. Only the read name is materialised, and only when asked (paired
+ * reads, for overlapping mates).
+ */
+class BamBytesView implements AlignedRead {
+  start = 0;
+  flags = 0;
+  mapq = 0;
+  refId = 0;
+  /** Offset just past this record. */
+  next = 0;
+  readonly cigar: number[] = [];
+  private b: Uint8Array = new Uint8Array(0);
+  private nameAt = 0;
+  private nameLen = 0;
+  private seqAt = 0;
+  private qualAt = 0;
+  private i32(p: number): number {
+    const b = this.b;
+    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+  }
+  /** Point at the record whose block_size field is at `p`; false when the record is cut off by the end of `b`. */
+  point(b: Uint8Array, p: number): boolean {
+    this.b = b;
+    if (p + 4 > b.length) return false;
+    const size = this.i32(p);
+    if (size < 32 || p + 4 + size > b.length) return false;
+    this.next = p + 4 + size;
+    this.refId = this.i32(p + 4);
+    this.start = this.i32(p + 8);
+    const binMqNl = this.i32(p + 12);
+    this.nameLen = binMqNl & 0xff;
+    this.mapq = (binMqNl >>> 8) & 0xff;
+    const flagNc = this.i32(p + 16);
+    this.flags = flagNc >>> 16;
+    const nCigar = flagNc & 0xffff;
+    const lSeq = this.i32(p + 20);
+    this.nameAt = p + 36;
+    const cigarAt = this.nameAt + this.nameLen;
+    const c = this.cigar;
+    c.length = nCigar;
+    for (let k = 0; k < nCigar; k++) c[k] = this.i32(cigarAt + 4 * k) >>> 0;
+    this.seqAt = cigarAt + 4 * nCigar;
+    this.qualAt = this.seqAt + ((lSeq + 1) >> 1);
+    return true;
+  }
+  get name(): string {
+    let s = '';
+    for (let i = 0; i < this.nameLen - 1; i++) s += String.fromCharCode(this.b[this.nameAt + i]!);
+    return s;
+  }
+  base(i: number): number {
+    const v = this.b[this.seqAt + (i >> 1)]!;
+    return SEQ_CODES[i & 1 ? v & 0xf : v >> 4]!;
+  }
+  qual(i: number): number {
+    return this.b[this.qualAt + i]!; // 0xff when the read has no qualities
+  }
+}
+
+/** Feed the records of one contig in a decompressed chunk, in file (= coordinate) order, through one reused view. */
+function feedBamRecords(data: Uint8Array, refId: number, sink: (r: AlignedRead) => void): void {
+  const view = new BamBytesView();
+  let p = 0;
+  while (view.point(data, p)) {
+    p = view.next;
+    if (view.refId === refId) sink(view);
+  }
+}
+
+interface ChunkLike {
+  minv: { blockPosition: number; dataPosition: number };
+  maxv: { blockPosition: number; dataPosition: number };
+  fetchedSize(): number;
+}
+
+const voff = (v: { blockPosition: number; dataPosition: number }) => v.blockPosition * 65536 + v.dataPosition;
+
+/**
+ * The decompressed bytes of a chunk, from its first record (minv) to its end (maxv), inflated block by block with
+ * node:zlib (the BGZF helpers of the VCF reader). @gmod/bam's own inflater is WebAssembly whose memory only grows;
+ * node:zlib keeps peak memory at the size of the chunk.
+ */
+async function readBgzfChunk(src: ByteSource, chunk: ChunkLike): Promise<Buffer> {
+  const first = chunk.minv.blockPosition;
+  const last = chunk.maxv.blockPosition;
+  let raw = await src.read(first, Math.min(chunk.fetchedSize(), src.size - first));
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (first + at <= last && first + at < src.size) {
+    if (at + 18 > raw.length || at + bgzfBlockSize(src, raw, at, first + at) > raw.length) {
+      const more = await src.read(first + raw.length, 1 << 17);
+      if (more.length === 0) throw new InputError(src.name, `byte ${first + at}: truncated BGZF block`);
+      raw = Buffer.concat([raw, more]);
+      continue;
+    }
+    const size = bgzfBlockSize(src, raw, at, first + at);
+    let data = inflateBgzfBlock(src, raw.subarray(at, at + size), first + at);
+    if (first + at === last) data = data.subarray(0, chunk.maxv.dataPosition);
+    if (at === 0) data = data.subarray(chunk.minv.dataPosition);
+    parts.push(data);
+    at += size;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/** Target size (compressed bytes) of one read from the file: bounds the memory of a long merged stretch. */
+const PIECE_BYTES = 1 << 18;
+
+/**
+ * Merge index chunks that overlap or touch (by virtual offset), so each stretch of the file is decoded once and no
+ * record is seen twice; then cut each stretch into pieces of about PIECE_BYTES at chunk starts (which are record
+ * starts), so memory stays bounded however many positions are asked for.
+ */
+export function mergeChunks(chunks: readonly ChunkLike[]): ChunkLike[] {
+  const sorted = [...chunks].sort((a, b) => voff(a.minv) - voff(b.minv));
+  type Group = { minv: ChunkLike['minv']; maxv: ChunkLike['maxv']; endBlock: number; starts: Array<ChunkLike['minv']> };
+  const groups: Group[] = [];
+  for (const c of sorted) {
+    const endBlock = c.minv.blockPosition + c.fetchedSize();
+    const last = groups[groups.length - 1];
+    if (last && voff(c.minv) <= voff(last.maxv)) {
+      if (voff(c.maxv) > voff(last.maxv)) last.maxv = c.maxv;
+      last.endBlock = Math.max(last.endBlock, endBlock);
+      last.starts.push(c.minv);
+    } else groups.push({ minv: c.minv, maxv: c.maxv, endBlock, starts: [c.minv] });
+  }
+  const out: ChunkLike[] = [];
+  for (const g of groups) {
+    let from = g.minv;
+    for (const st of g.starts) {
+      if (st.blockPosition - from.blockPosition >= PIECE_BYTES && voff(st) < voff(g.maxv)) {
+        const a = from;
+        out.push({ minv: a, maxv: st, fetchedSize: () => st.blockPosition + 65536 - a.blockPosition });
+        from = st;
+      }
+    }
+    const a = from;
+    out.push({ minv: a, maxv: g.maxv, fetchedSize: () => g.endBlock - a.blockPosition });
+  }
+  return out;
 }
 
 const CRAM_OPS: Record<string, number> = { I: 1, i: 1, D: 2, N: 3, S: 4, H: 5, P: 6 };
@@ -254,22 +390,30 @@ async function openBam(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): P
   }
   const names = (header ?? []).filter((l) => l.tag === 'SQ').map((l) => l.data.find((d) => d.tag === 'SN')?.value ?? '');
   const contigIndex = new Map(names.map((n, i) => [n, i] as const));
+  const src = await fileSource(file);
   return {
     format: 'bam',
     contigs: names,
     count: (queries) =>
-      countWith(queries, contigIndex, opts, async (contig, start, end) => {
-        let recs: BamRec[];
+      countWith(queries, contigIndex, opts, async (contig, ws) => {
+        // The index (via @gmod/bam) names the BGZF chunks each window needs; chunks that overlap are merged so each
+        // stretch of the file is decompressed (by @gmod/bam) once, and records are read straight from the bytes.
+        const refId = contigIndex.get(contig)!;
+        const sink = readSink(ws.flatMap((w) => w.counters), opts);
+        const where = `${file}:${contig}`;
         try {
-          recs = await bam.getRecordsForRange(contig, start, end);
+          const chunks: ChunkLike[] = [];
+          for (const w of ws) chunks.push(...((await bam.index!.blocksForRange(refId, Math.max(0, w.start - 1), w.end)) as ChunkLike[]));
+          for (const chunk of mergeChunks(chunks)) {
+            feedBamRecords(await readBgzfChunk(src, chunk), refId, sink);
+          }
         } catch (e) {
-          throw new InputError(`${file}:${contig}:${start + 1}-${end}`, `cannot read the alignments (${(e as Error).message.split('\n')[0]})`);
+          if (e instanceof InputError) throw e;
+          throw new InputError(where, `cannot read the alignments (${(e as Error).message.split('\n')[0]})`);
         }
-        bam.clearFeatureCache();
-        return recs.map(bamAligned);
       }),
     close: async () => {
-      bam.clearFeatureCache();
+      await src.close();
     },
   };
 }
@@ -311,16 +455,18 @@ async function openCram(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): 
     format: 'cram',
     contigs: idToName,
     count: (queries) =>
-      countWith(queries, contigIndex, opts, async (contig, start, end) => {
-        let recs: CramRecord[];
-        try {
-          recs = await cram.getRecordsForRange(contigIndex.get(contig)!, start + 1, end);
-        } catch (e) {
-          if (e instanceof InputError) throw e;
-          throw new InputError(`${file}:${contig}:${start + 1}-${end}`, `cannot read the alignments (${(e as Error).message.split('\n')[0]})`);
+      countWith(queries, contigIndex, opts, async (contig, ws) => {
+        for (const w of ws) {
+          let recs: CramRecord[];
+          try {
+            recs = await cram.getRecordsForRange(contigIndex.get(contig)!, w.start + 1, w.end);
+          } catch (e) {
+            if (e instanceof InputError) throw e;
+            throw new InputError(`${file}:${contig}:${w.start + 1}-${w.end}`, `cannot read the alignments (${(e as Error).message.split('\n')[0]})`);
+          }
+          recs.sort((a, b) => a.alignmentStart - b.alignmentStart);
+          countOverRegion(w.counters, recs.map(cramAligned), opts);
         }
-        recs.sort((a, b) => a.alignmentStart - b.alignmentStart);
-        return recs.map(cramAligned);
       }),
     close: async () => {},
   };

@@ -118,11 +118,8 @@ const REF = 0;
 const ALT = 1;
 const OTHER = 2;
 
-interface Entry {
-  cls: number;
-  base: number;
-  q: number;
-}
+/** One read's observation at a site, before the base-quality filter (kept in parallel arrays, no objects). */
+const NO_ENTRY = -1;
 
 /** The running count for one query. */
 export class SiteCounter {
@@ -132,8 +129,15 @@ export class SiteCounter {
   readonly anchor: number;
   private readonly refU: string;
   private readonly altU: string;
-  private readonly entries: Entry[] = [];
-  private readonly mates = new Map<string, Entry>();
+  private cls = new Uint8Array(64);
+  private bases = new Uint8Array(64);
+  private quals = new Uint16Array(64);
+  private n = 0;
+  private readonly mates = new Map<string, number>();
+  // the last classification (set by classify)
+  private eCls = 0;
+  private eBase = 0;
+  private eQ = 0;
   constructor(query: AlleleQuery) {
     this.query = query;
     this.refU = query.ref.toUpperCase();
@@ -148,38 +152,60 @@ export class SiteCounter {
   }
 
   add(read: AlignedRead, merge: boolean): void {
-    const e = this.classify(read);
-    if (!e) return;
-    if (merge && read.flags & BAM_FLAG.PAIRED) {
-      const mate = this.mates.get(read.name);
-      if (mate) {
-        // htslib tweak_overlap_quality(a = this later read, b = the earlier mate)
-        if (mate.base === e.base) {
-          e.q = Math.min(200, e.q + mate.q);
-          mate.q = 0;
-        } else if (e.q >= mate.q) {
-          e.q = Math.floor(0.8 * e.q);
-          mate.q = 0;
-        } else {
-          mate.q = Math.floor(0.8 * mate.q);
-          e.q = 0;
-        }
-        this.mates.delete(read.name);
-      } else this.mates.set(read.name, e);
+    if (!this.classify(read)) return;
+    if (this.n === this.cls.length) {
+      const grow = <T extends Uint8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.cls = grow(this.cls, (k) => new Uint8Array(k));
+      this.bases = grow(this.bases, (k) => new Uint8Array(k));
+      this.quals = grow(this.quals, (k) => new Uint16Array(k));
     }
-    this.entries.push(e);
+    const i = this.n++;
+    this.cls[i] = this.eCls;
+    this.bases[i] = this.eBase;
+    this.quals[i] = this.eQ;
+    if (merge && read.flags & BAM_FLAG.PAIRED) {
+      const name = read.name;
+      const m = this.mates.get(name) ?? NO_ENTRY;
+      if (m !== NO_ENTRY) {
+        // htslib tweak_overlap_quality(a = this later read, b = the earlier mate)
+        const qa = this.quals[i]!;
+        const qb = this.quals[m]!;
+        if (this.bases[m] === this.bases[i]) {
+          this.quals[i] = Math.min(200, qa + qb);
+          this.quals[m] = 0;
+        } else if (qa >= qb) {
+          this.quals[i] = Math.floor(0.8 * qa);
+          this.quals[m] = 0;
+        } else {
+          this.quals[m] = Math.floor(0.8 * qb);
+          this.quals[i] = 0;
+        }
+        this.mates.delete(name);
+      } else this.mates.set(name, i);
+    }
   }
 
   result(minBaseQuality: number): AlleleCounts {
     const n = [0, 0, 0];
-    for (const e of this.entries) if (e.q >= minBaseQuality) n[e.cls]!++;
+    for (let i = 0; i < this.n; i++) if (this.quals[i]! >= minBaseQuality) n[this.cls[i]!]!++;
     const out: AlleleCounts = { ...this.query, kind: this.kind, refReads: n[REF]!, altReads: n[ALT]!, otherReads: n[OTHER]!, depth: n[0]! + n[1]! + n[2]! };
     if (this.kind === 'complex') out.note = 'complex allele (REF and ALT differ in length and first base): not counted';
     return out;
   }
 
-  private classify(r: AlignedRead): Entry | null {
-    if (this.kind === 'complex') return null;
+  private set(cls: number, base: number, q: number): true {
+    this.eCls = cls;
+    this.eBase = base;
+    this.eQ = q;
+    return true;
+  }
+
+  private classify(r: AlignedRead): boolean {
+    if (this.kind === 'complex') return false;
     const c = r.cigar;
     let refPos = r.start;
     let qi = 0;
@@ -193,38 +219,38 @@ export class SiteCounter {
           const q = r.qual(at);
           if (this.kind === 'snv') {
             const cls = base === this.refU.charCodeAt(0) ? REF : base === this.altU.charCodeAt(0) ? ALT : OTHER;
-            return { cls, base, q };
+            return this.set(cls, base, q);
           }
           if (this.kind === 'mnv') return this.classifyMnv(r, k, refPos, qi);
           // indel: what follows the anchor?
-          if (this.anchor < refPos + len - 1) return { cls: REF, base, q };
+          if (this.anchor < refPos + len - 1) return this.set(REF, base, q);
           const next = k + 1 < c.length ? c[k + 1]! : -1;
-          if (next < 0) return null;
+          if (next < 0) return false;
           const nop = next & 0xf;
           const nlen = next >>> 4;
-          if (isMatch(nop)) return { cls: REF, base, q };
+          if (isMatch(nop)) return this.set(REF, base, q);
           if (nop === OP_I) {
             // an insertion at the read's end (soft clip / end after it) still names its bases
-            if (this.kind !== 'insertion' || nlen !== this.altU.length - 1) return { cls: OTHER, base, q };
-            for (let i = 0; i < nlen; i++) if (r.base(at + 1 + i) !== this.altU.charCodeAt(1 + i)) return { cls: OTHER, base, q };
-            return { cls: ALT, base, q };
+            if (this.kind !== 'insertion' || nlen !== this.altU.length - 1) return this.set(OTHER, base, q);
+            for (let i = 0; i < nlen; i++) if (r.base(at + 1 + i) !== this.altU.charCodeAt(1 + i)) return this.set(OTHER, base, q);
+            return this.set(ALT, base, q);
           }
-          if (nop === OP_D) return { cls: this.kind === 'deletion' && nlen === this.refU.length - 1 ? ALT : OTHER, base, q };
-          return null; // N, S, H, P: the read does not say
+          if (nop === OP_D) return this.set(this.kind === 'deletion' && nlen === this.refU.length - 1 ? ALT : OTHER, base, q);
+          return false; // N, S, H, P: the read does not say
         }
         refPos += len;
         qi += len;
       } else if (op === OP_I || op === OP_S) {
         qi += len;
       } else if (op === OP_D || op === OP_N) {
-        if (this.anchor >= refPos && this.anchor < refPos + len) return null; // deleted / skipped here
+        if (this.anchor >= refPos && this.anchor < refPos + len) return false; // deleted / skipped here
         refPos += len;
       }
     }
-    return null;
+    return false;
   }
 
-  private classifyMnv(r: AlignedRead, k0: number, refPos0: number, qi0: number): Entry | null {
+  private classifyMnv(r: AlignedRead, k0: number, refPos0: number, qi0: number): boolean {
     const c = r.cigar;
     const L = this.refU.length;
     let refPos = refPos0;
@@ -247,13 +273,13 @@ export class SiteCounter {
         refPos += len;
         qi += len;
       } else if (op === OP_I || op === OP_D) {
-        if (got.length > 0) return { cls: OTHER, base: anchorBase, q };
+        if (got.length > 0) return this.set(OTHER, anchorBase, q);
         if (op === OP_I) qi += len;
         else refPos += len;
-      } else return null; // N, S, H: the span is not fully aligned
+      } else return false; // N, S, H: the span is not fully aligned
     }
-    if (got.length < L) return null;
-    return { cls: got === this.refU ? REF : got === this.altU ? ALT : OTHER, base: anchorBase, q };
+    if (got.length < L) return false;
+    return this.set(got === this.refU ? REF : got === this.altU ? ALT : OTHER, anchorBase, q);
   }
 }
 
@@ -262,11 +288,16 @@ export class SiteCounter {
  * returns them) so that the later mate of an overlapping pair is the one samtools keeps.
  */
 export function countOverRegion(counters: SiteCounter[], reads: Iterable<AlignedRead>, opts: Required<ReadFilterOptions>): void {
-  // counters sorted by anchor
+  const sink = readSink(counters, opts);
+  for (const r of reads) sink(r);
+}
+
+/** A function that counts one read into every counter it overlaps (counters sorted by anchor). */
+export function readSink(counters: SiteCounter[], opts: Required<ReadFilterOptions>): (r: AlignedRead) => void {
   const anchors = counters.map((s) => s.anchor);
-  for (const r of reads) {
-    if (r.flags & opts.excludeFlags) continue;
-    if (r.mapq < opts.minMappingQuality) continue;
+  return (r) => {
+    if (r.flags & opts.excludeFlags) return;
+    if (r.mapq < opts.minMappingQuality) return;
     const end = alignmentEnd(r);
     // first counter whose anchor >= r.start
     let lo = 0;
@@ -277,5 +308,5 @@ export function countOverRegion(counters: SiteCounter[], reads: Iterable<Aligned
       else hi = mid;
     }
     for (let i = lo; i < counters.length && anchors[i]! < end; i++) counters[i]!.add(r, opts.mergeOverlappingMates);
-  }
+  };
 }
