@@ -3,7 +3,7 @@
 //   e-primary.vcf + e-primary.bam(.bai)  breast primary, 2019: PIK3CA H1047R; reads at the later plasma variants
 //                                        (ESR1 D538G: 0/812 alt reads; DNMT3A R882H: 0/640) for the read look-back
 //   e-plasma-1/2/3.vcf                   plasma draws under letrozole, tumour = PLASMA, normal = WBC (white cells):
-//                                        ESR1 D538G 0.2% -> 1.5% -> 6% (absent from WBC, 0/900);
+//                                        ESR1 D538G 0.2% -> 1.5% -> 6% (absent from WBC, 0/2000);
 //                                        DNMT3A R882H ~2% steady, also ~2% in WBC (CHIP)
 //   e-liver.cns                          liver metastasis, CNVkit segments: ERBB2 log2 2.3 (amplified), IHC 1+ in the case
 // GRCh38 positions: ESR1 D538G chr6:152098791 A>G (GRCh37 152419926, lifted), DNMT3A R882H chr2:25234373 C>T
@@ -74,15 +74,15 @@ const rec = (s, normal, tumour) => [s.chrom, s.pos, '.', s.ref, s.alt, '.', 'PAS
 
 writeFileSync(join(out, 'e-primary.vcf'), [...vcfHeader('breast primary', ['NORMAL', 'TUMOR']), rec(SITES.pik3ca, [420, 0], [340, 160])].join('\n') + '\n');
 const draws = [
-  { file: 'e-plasma-1.vcf', esr1: [4990, 10], dnmt3a: [4900, 100], wbcDnmt3a: [882, 18] },
-  { file: 'e-plasma-2.vcf', esr1: [4925, 75], dnmt3a: [4895, 105], wbcDnmt3a: [880, 20] },
-  { file: 'e-plasma-3.vcf', esr1: [4700, 300], dnmt3a: [4902, 98], wbcDnmt3a: [883, 17] },
+  { file: 'e-plasma-1.vcf', esr1: [4990, 10], dnmt3a: [4900, 100], wbcDnmt3a: [1960, 40] },
+  { file: 'e-plasma-2.vcf', esr1: [4925, 75], dnmt3a: [4895, 105], wbcDnmt3a: [1958, 42] },
+  { file: 'e-plasma-3.vcf', esr1: [4700, 300], dnmt3a: [4902, 98], wbcDnmt3a: [1962, 38] },
 ];
 for (const d of draws) {
   const lines = [...vcfHeader('plasma cfDNA, normal = white blood cells', ['WBC', 'PLASMA'])];
   const recs = [
     [SITES.dnmt3a, d.wbcDnmt3a, d.dnmt3a],
-    [SITES.esr1, [900, 0], d.esr1],
+    [SITES.esr1, [2000, 0], d.esr1],
   ].sort((a, b) => (a[0].chrom === b[0].chrom ? a[0].pos - b[0].pos : a[0].chrom < b[0].chrom ? -1 : 1));
   for (const [s, wbc, plasma] of recs) lines.push(rec(s, wbc, plasma));
   writeFileSync(join(out, d.file), lines.join('\n') + '\n');
