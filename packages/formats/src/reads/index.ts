@@ -18,8 +18,7 @@
  */
 import { access } from 'node:fs/promises';
 import { BamFile } from '@gmod/bam';
-import { CraiIndex, IndexedCramFile, type CramRecord } from '@gmod/cram';
-import { BgzipIndexedFasta, IndexedFasta } from '@gmod/indexedfasta';
+import type { CramRecord } from '@gmod/cram';
 import { InputError } from '@her2scope/core';
 import { bgzfBlockSize, fileSource, inflateBgzfBlock, type ByteSource } from '../vcf/io.ts';
 import {
@@ -429,6 +428,8 @@ async function openCram(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): 
   const gz = /\.gz$/i.test(ref);
   if (!(await exists(`${ref}.fai`))) throw new InputError(ref, `no FASTA index: expected ${ref}.fai (make one with 'samtools faidx ${ref}')`);
   if (gz && !(await exists(`${ref}.gzi`))) throw new InputError(ref, `a bgzipped FASTA needs ${ref}.gzi too (samtools faidx makes it)`);
+  // Loaded on first use: @gmod/cram (with its codecs) is large, and BAM-only runs should not pay for it.
+  const [{ CraiIndex, IndexedCramFile }, { BgzipIndexedFasta, IndexedFasta }] = await Promise.all([import('@gmod/cram'), import('@gmod/indexedfasta')]);
   const fasta = gz ? new BgzipIndexedFasta({ path: ref, faiPath: `${ref}.fai`, gziPath: `${ref}.gzi` }) : new IndexedFasta({ path: ref, faiPath: `${ref}.fai` });
   let idToName: string[] = [];
   const cram = new IndexedCramFile({
