@@ -226,3 +226,15 @@ test('one open file answers several batches; the header lists its contigs', asyn
   await f.close();
   assert.deepEqual([a.map(strip), b.map((c) => c.altReads)], [[{ refReads: 81, altReads: 0, otherReads: 0, depth: 81 }], [9, 15]]);
 });
+
+test('index chunks: overlapping and touching ones merge; long stretches are cut at chunk starts into ~256 KiB reads', async () => {
+  const { mergeChunks } = await import('../../src/reads/index.ts');
+  const v = (blockPosition: number, dataPosition = 0) => ({ blockPosition, dataPosition });
+  const ch = (a: number, ad: number, b: number, bd: number) => ({ minv: v(a, ad), maxv: v(b, bd), fetchedSize: () => b + 65536 - a });
+  const show = (cs: ReturnType<typeof mergeChunks>) => cs.map((c) => `${c.minv.blockPosition}:${c.minv.dataPosition}-${c.maxv.blockPosition}:${c.maxv.dataPosition}/${c.fetchedSize()}`);
+  // overlapping (bin 73-like spanning chunk) + touching + a separate one
+  assert.deepEqual(show(mergeChunks([ch(124, 0, 12850, 500), ch(10000, 30, 20000, 10), ch(20000, 10, 30000, 0), ch(900000, 0, 910000, 5)])), ['124:0-30000:0/95412', '900000:0-910000:5/75536']);
+  // one long stretch of touching chunks 100 kB apart: cut at a chunk start every >= 256 KiB
+  const long = Array.from({ length: 10 }, (_, i) => ch(i * 100000, 7, (i + 1) * 100000, 7));
+  assert.deepEqual(show(mergeChunks(long)), ['0:7-300000:7/365536', '300000:7-600000:7/365536', '600000:7-900000:7/365536', '900000:7-1000000:7/165536']);
+});
