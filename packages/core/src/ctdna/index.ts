@@ -1,0 +1,232 @@
+/**
+ * Serial plasma ctDNA (pure): detection limit from depth, clonal-haematopoiesis (CH) flags with the matched
+ * white-blood-cell (WBC) sample, and VAF trajectories across draws. Documented in docs/reads.md ("Serial ctDNA").
+ */
+import { fisherExactTest } from '../stats/fisher.ts';
+import { wilsonInterval } from '../stats/proportion.ts';
+import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, detectableVaf, formatP, formatPercent, minSignificantAltReads } from '../reads/index.ts';
+
+// ---------------------------------------------------------------- detection limit
+
+export interface DetectionLimit {
+  depth: number;
+  /** Alt reads needed for a call significant against the error rate (one-sided binomial, alpha). */
+  minAltReads: number;
+  /** Smallest VAF with >= power to reach minAltReads; null when the depth cannot. */
+  vaf: number | null;
+  text: string;
+}
+
+/**
+ * The detection limit of a plasma draw at a position: a variant is called when its alt reads are significant
+ * against the per-base error rate (the smallest such count, `minSignificantAltReads`), and the limit is the
+ * smallest VAF that reaches that count with 95% power (docs/reads.md).
+ */
+export function ctdnaDetectionLimit(depth: number, opts: { errorRate?: number; alpha?: number; power?: number } = {}): DetectionLimit {
+  const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const power = opts.power ?? DEFAULT_POWER;
+  const k = minSignificantAltReads(depth, errorRate, alpha);
+  const vaf = detectableVaf(depth, { minAltReads: k, power });
+  return {
+    depth,
+    minAltReads: k,
+    vaf,
+    text: vaf === null ? `depth ${depth}: too shallow for a call above the ${formatPercent(errorRate)} error rate` : `depth ${depth}: ${k} alt reads needed; ≥${formatPercent(power)} power for VAF ≥ ${formatPercent(vaf)}`,
+  };
+}
+
+// ---------------------------------------------------------------- clonal haematopoiesis
+
+export interface ChGene {
+  gene: string;
+  /** When set, only these protein changes count (JAK2: V617F). */
+  only?: string[];
+  source: string;
+}
+
+const CH_2014 =
+  'Jaiswal S et al. N Engl J Med 2014;371:2488-2498 and Genovese G et al. N Engl J Med 2014;371:2477-2487 (blood exome studies); most frequently mutated CHIP genes DNMT3A, TET2, ASXL1, JAK2 (review, PMC7564336)';
+
+/**
+ * Genes whose variants in plasma may come from clonal haematopoiesis rather than the tumour. Each with the source
+ * that names it. (Razavi P et al. Nat Med 2019 on cfDNA vs WBC sequencing could not be verified here and is not
+ * cited.)
+ */
+export const CH_GENES: readonly ChGene[] = [
+  { gene: 'DNMT3A', source: CH_2014 },
+  { gene: 'TET2', source: CH_2014 },
+  { gene: 'ASXL1', source: CH_2014 },
+  { gene: 'JAK2', only: ['V617F'], source: `${CH_2014}; JAK2 p.V617F` },
+  { gene: 'PPM1D', source: 'Zink F et al. Blood 2017;130:742-752 (TET2, DNMT3A, ASXL1 and PPM1D associated with clonal haematopoiesis)' },
+  { gene: 'TP53', source: 'therapy-related clonal haematopoiesis: cancer therapy selects DNA-damage-response CH mutations in TP53, PPM1D, CHEK2 (Nat Genet 2020, PMC7891089)' },
+  { gene: 'CHEK2', source: 'therapy-related clonal haematopoiesis: cancer therapy selects DNA-damage-response CH mutations in TP53, PPM1D, CHEK2 (Nat Genet 2020, PMC7891089)' },
+];
+
+/** CHIP is defined by a clone at VAF >= 2% in blood (Steensma DP et al. Blood 2015;126:9-16). */
+export const CHIP_MIN_VAF = 0.02;
+export const CHIP_SOURCE = 'CHIP: somatic clone in blood at VAF >= 2% (Steensma DP et al. Blood 2015;126:9-16)';
+
+/** The CH gene entry for a gene (+ protein change), or null. */
+export function chGene(gene: string, proteinChange?: string | null): ChGene | null {
+  const g = CH_GENES.find((x) => x.gene === gene);
+  if (!g) return null;
+  if (g.only) {
+    const p = (proteinChange ?? '').replace(/^p\./, '');
+    if (!g.only.includes(p)) return null;
+  }
+  return g;
+}
+
+export type PlasmaOrigin = 'tumour' | 'presumed-tumour' | 'possible-chip' | 'chip' | 'germline';
+
+export interface PlasmaOriginResult {
+  origin: PlasmaOrigin;
+  text: string;
+  sources: string[];
+}
+
+export interface PlasmaVariantInput {
+  gene: string;
+  proteinChange?: string | null;
+  /** VAF in plasma (for the white-cell power statement). */
+  plasmaVaf: number;
+  /** Reads at the position in the matched white-cell sample (the VCF's normal, or a look-back of its reads). */
+  wbc?: { altReads: number; depth: number } | null;
+}
+
+/**
+ * Where a plasma variant comes from. With the white-cell sample:
+ * - alt reads significant against the error rate and the WBC VAF's 95% Wilson interval includes 0.5, or reaches
+ *   0.99 -> germline (heterozygous / homozygous);
+ * - significant otherwise -> CHIP (the clone is in the blood; below 2% VAF it is named clonal haematopoiesis below
+ *   the CHIP definition);
+ * - not significant and the WBC depth had >= 95% power for the plasma VAF -> tumour;
+ * Without (or with too shallow) a white-cell sample: a CH gene -> possible CHIP; anything else -> presumed tumour.
+ */
+export function classifyPlasmaVariant(v: PlasmaVariantInput, opts: { errorRate?: number; alpha?: number; power?: number } = {}): PlasmaOriginResult {
+  const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const power = opts.power ?? DEFAULT_POWER;
+  const ch = chGene(v.gene, v.proteinChange);
+  const fallback = (why: string): PlasmaOriginResult =>
+    ch
+      ? { origin: 'possible-chip', text: `possible clonal haematopoiesis: ${v.gene} is a CH gene${why}`, sources: [ch.source] }
+      : { origin: 'presumed-tumour', text: `presumed tumour-derived${why}`, sources: [] };
+  const w = v.wbc;
+  if (!w || w.depth === 0) return fallback(w ? '; no white-cell reads at the position' : '; no matched white-cell sample');
+  const p = binomialUpperTail(w.altReads, w.depth, errorRate);
+  const vaf = w.altReads / w.depth;
+  const reads = `${w.altReads}/${w.depth} reads in white cells`;
+  if (w.altReads > 0 && p < alpha) {
+    const [lo, hi] = wilsonInterval(w.altReads, w.depth);
+    if ((lo <= 0.5 && hi >= 0.5) || hi >= 0.99) {
+      return { origin: 'germline', text: `germline (${hi >= 0.99 && lo > 0.5 ? 'homozygous' : 'heterozygous'}): ${reads} (VAF ${formatPercent(vaf)})`, sources: [] };
+    }
+    const below = vaf < CHIP_MIN_VAF ? ' (clonal haematopoiesis below the 2% CHIP definition)' : '';
+    return { origin: 'chip', text: `CHIP: also in the white-cell sample, ${reads} (VAF ${formatPercent(vaf)}; binomial p = ${formatP(p)} vs ${formatPercent(errorRate)} error)${below}`, sources: [CHIP_SOURCE, ...(ch ? [ch.source] : [])] };
+  }
+  const lim = detectableVaf(w.depth, { power });
+  if (lim !== null && lim <= v.plasmaVaf) {
+    return { origin: 'tumour', text: `tumour-derived: absent from white cells, ${reads}, ≥${formatPercent(power)} power for VAF ≥ ${formatPercent(lim)}`, sources: [] };
+  }
+  return fallback(`; white cells too shallow to exclude it (${reads}, power only for VAF ≥ ${lim === null ? '100%' : formatPercent(lim)})`);
+}
+
+// ---------------------------------------------------------------- trajectories
+
+export interface Draw {
+  sample: string;
+  /** ISO date YYYY-MM-DD. */
+  date: string;
+  /** VAF when detected; 0 or null when not detected in this draw. */
+  vaf: number | null;
+  /** Reads at the position (alt and total), when known: used for the trend test. */
+  altReads?: number | null;
+  depth?: number | null;
+}
+
+export type Trend = 'emerging' | 'rising' | 'falling' | 'steady' | 'cleared' | 'not-detected';
+
+export interface Trajectory {
+  trend: Trend;
+  firstDetected: string | null;
+  /** The draws, ordered by date. */
+  points: Draw[];
+  text: string;
+}
+
+/** Fold change used for the trend when read counts are missing (a convention, not a clinical rule). */
+export const DEFAULT_FOLD = 2;
+
+const detected = (d: Draw) => d.vaf !== null && d.vaf > 0;
+
+function changed(a: Draw, b: Draw, alpha: number, fold: number): -1 | 0 | 1 {
+  if (a.altReads != null && a.depth && b.altReads != null && b.depth) {
+    const p = fisherExactTest([
+      [a.altReads, a.depth - a.altReads],
+      [b.altReads, b.depth - b.altReads],
+    ]).pValue;
+    if (p >= alpha) return 0;
+    return b.altReads / b.depth > a.altReads / a.depth ? 1 : -1;
+  }
+  const r = b.vaf! / a.vaf!;
+  return r >= fold ? 1 : r <= 1 / fold ? -1 : 0;
+}
+
+/**
+ * Trend of one variant across plasma draws (sorted by date here):
+ * - not-detected: in no draw; cleared: detected before, not in the last draw;
+ * - emerging: not detected in the first draw, detected in the last;
+ * - rising / falling / steady: first vs last detected draw, by Fisher's exact test on the read counts (alpha 0.05)
+ *   when both have them, else by a fold change of `fold` (default 2).
+ */
+export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: number; fold?: number } = {}): Trajectory {
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const fold = opts.fold ?? DEFAULT_FOLD;
+  for (const d of draws) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date)) throw new RangeError(`draw ${d.sample}: date '${d.date}' is not YYYY-MM-DD`);
+    if (d.vaf !== null && !(d.vaf >= 0 && d.vaf <= 1)) throw new RangeError(`draw ${d.sample}: VAF ${d.vaf} is not in [0, 1]`);
+  }
+  const points = [...draws].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const seen = points.filter(detected);
+  const fmt = (d: Draw) => (detected(d) ? formatPercent(d.vaf!) : 'not detected');
+  const series = points.map(fmt).join(' → ');
+  if (seen.length === 0) return { trend: 'not-detected', firstDetected: null, points, text: `not detected in ${points.length} draw${points.length === 1 ? '' : 's'}` };
+  const first = seen[0]!;
+  const last = points[points.length - 1]!;
+  let trend: Trend;
+  if (!detected(last)) trend = 'cleared';
+  else if (!detected(points[0]!)) trend = 'emerging';
+  else {
+    const c = seen.length < 2 ? 0 : changed(first, last, alpha, fold);
+    trend = c > 0 ? 'rising' : c < 0 ? 'falling' : 'steady';
+  }
+  return { trend, firstDetected: first.date, points, text: `${trend}: ${series} (first detected ${first.date})` };
+}
+
+export interface TreatmentSpan {
+  drug: string;
+  start: string;
+  end?: string | null;
+}
+
+export interface EmergingVariant {
+  /** The treatment(s) given at the first detection. */
+  during: string[];
+  firstDetected: string;
+  trend: Trend;
+  detail: string;
+}
+
+/**
+ * A mutation first seen in plasma during a therapy (the interpretation's change kind `emerging-variant`): its first
+ * detection falls within a treatment (start <= date <= end, or ongoing) and it is not on the way out (cleared).
+ */
+export function emergingDuringTherapy(label: string, t: Trajectory, treatments: readonly TreatmentSpan[]): EmergingVariant | null {
+  if (!t.firstDetected || t.trend === 'cleared' || t.trend === 'falling') return null;
+  const d = t.firstDetected;
+  const during = treatments.filter((x) => x.start <= d && (!x.end || d <= x.end)).map((x) => x.drug);
+  if (during.length === 0) return null;
+  return { during, firstDetected: d, trend: t.trend, detail: `${label} first seen in plasma on ${d} during ${during.join(' + ')}; ${t.text}` };
+}

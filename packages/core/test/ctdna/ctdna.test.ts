@@ -1,0 +1,80 @@
+// Expected detection limits computed independently with exact rational binomial sums (Python fractions).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CH_GENES, chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy, type Draw } from '../../src/ctdna/index.ts';
+
+test('detection limit from depth', () => {
+  const d = ctdnaDetectionLimit(5000);
+  assert.equal(d.minAltReads, 10);
+  assert.ok(Math.abs(d.vaf! - 0.00313893723450183) < 1e-9);
+  assert.equal(d.text, 'depth 5000: 10 alt reads needed; ≥95% power for VAF ≥ 0.31%');
+  assert.deepEqual([ctdnaDetectionLimit(812).minAltReads, ctdnaDetectionLimit(300).minAltReads], [3, 2]);
+  assert.ok(Math.abs(ctdnaDetectionLimit(300).vaf! - 0.015714554891583955) < 1e-9);
+  assert.equal(ctdnaDetectionLimit(0).vaf, null);
+  assert.equal(ctdnaDetectionLimit(0).text, 'depth 0: too shallow for a call above the 0.1% error rate');
+});
+
+test('CH genes: cited, JAK2 only V617F', () => {
+  assert.deepEqual(CH_GENES.map((g) => g.gene), ['DNMT3A', 'TET2', 'ASXL1', 'JAK2', 'PPM1D', 'TP53', 'CHEK2']);
+  for (const g of CH_GENES) assert.ok(g.source.length > 20, g.gene);
+  assert.equal(chGene('JAK2', 'p.V617F')?.gene, 'JAK2');
+  assert.equal(chGene('JAK2', 'V617F')?.gene, 'JAK2');
+  assert.equal(chGene('JAK2', 'p.R683G'), null);
+  assert.equal(chGene('ESR1', 'p.D538G'), null);
+});
+
+test('plasma variant origin with and without the white-cell sample', () => {
+  const dnmt = classifyPlasmaVariant({ gene: 'DNMT3A', proteinChange: 'p.R882H', plasmaVaf: 0.02, wbc: { altReads: 20, depth: 1000 } });
+  assert.equal(dnmt.origin, 'chip');
+  assert.equal(dnmt.text, 'CHIP: also in the white-cell sample, 20/1000 reads in white cells (VAF 2%; binomial p = 1.3e-19 vs 0.1% error)');
+  assert.ok(dnmt.sources.some((s) => s.includes('Steensma')));
+  const small = classifyPlasmaVariant({ gene: 'TET2', plasmaVaf: 0.008, wbc: { altReads: 8, depth: 1000 } });
+  assert.equal(small.origin, 'chip');
+  assert.match(small.text, /\(clonal haematopoiesis below the 2% CHIP definition\)$/);
+  assert.equal(classifyPlasmaVariant({ gene: 'TP53', plasmaVaf: 0.3, wbc: { altReads: 480, depth: 1000 } }).text, 'germline (heterozygous): 480/1000 reads in white cells (VAF 48%)');
+  assert.equal(classifyPlasmaVariant({ gene: 'BRCA2', plasmaVaf: 0.9, wbc: { altReads: 300, depth: 300 } }).text, 'germline (homozygous): 300/300 reads in white cells (VAF 100%)');
+  const esr1 = classifyPlasmaVariant({ gene: 'ESR1', proteinChange: 'p.D538G', plasmaVaf: 0.015, wbc: { altReads: 0, depth: 900 } });
+  assert.equal(esr1.origin, 'tumour');
+  assert.equal(esr1.text, 'tumour-derived: absent from white cells, 0/900 reads in white cells, ≥95% power for VAF ≥ 0.33%');
+  // 1 read at 0.1% error is noise, not CH
+  assert.equal(classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.05, wbc: { altReads: 1, depth: 900 } }).origin, 'tumour');
+  // white cells too shallow for a 0.2% plasma VAF: a CH gene stays "possible"
+  assert.equal(classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.002, wbc: { altReads: 0, depth: 200 } }).text, 'possible clonal haematopoiesis: DNMT3A is a CH gene; white cells too shallow to exclude it (0/200 reads in white cells, power only for VAF ≥ 1.5%)');
+  assert.equal(classifyPlasmaVariant({ gene: 'ASXL1', plasmaVaf: 0.01 }).text, 'possible clonal haematopoiesis: ASXL1 is a CH gene; no matched white-cell sample');
+  assert.equal(classifyPlasmaVariant({ gene: 'PIK3CA', plasmaVaf: 0.01 }).text, 'presumed tumour-derived; no matched white-cell sample');
+  assert.equal(classifyPlasmaVariant({ gene: 'PIK3CA', plasmaVaf: 0.01, wbc: { altReads: 0, depth: 0 } }).text, 'presumed tumour-derived; no white-cell reads at the position');
+});
+
+const draws = (vafs: Array<number | null>, reads?: Array<[number, number]>): Draw[] =>
+  vafs.map((vaf, i) => ({ sample: `P${i + 1}`, date: ['2021-03-01', '2021-09-01', '2022-03-01'][i]!, vaf, ...(reads ? { altReads: reads[i]![0], depth: reads[i]![1] } : {}) }));
+
+test('trajectories: rising / steady by Fisher on reads, emerging, cleared, falling, not detected', () => {
+  const esr1 = classifyTrajectory(draws([0.002, 0.015, 0.06], [[10, 5000], [75, 5000], [300, 5000]]));
+  assert.equal(esr1.text, 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-01)');
+  const dnmt = classifyTrajectory(draws([0.02, 0.021, 0.0196], [[100, 5000], [105, 5000], [98, 5000]]));
+  assert.equal(dnmt.trend, 'steady');
+  assert.equal(classifyTrajectory(draws([null, 0.004, 0.01])).text, 'emerging: not detected → 0.4% → 1% (first detected 2021-09-01)');
+  assert.equal(classifyTrajectory(draws([0.05, 0.01, 0])).trend, 'cleared');
+  assert.equal(classifyTrajectory(draws([0.05, 0.03, 0.01])).trend, 'falling'); // no reads: fold 5 >= 2
+  assert.equal(classifyTrajectory(draws([0.05, 0.03, 0.04])).trend, 'steady'); // fold 1.25
+  assert.deepEqual(classifyTrajectory(draws([null, 0, null])), { trend: 'not-detected', firstDetected: null, points: draws([null, 0, null]), text: 'not detected in 3 draws' });
+  // order by date, whatever order given
+  assert.equal(classifyTrajectory([...draws([0.002, 0.015, 0.06])].reverse()).trend, 'rising');
+  // small counts: not significant -> steady, even though the VAF doubled
+  assert.equal(classifyTrajectory(draws([0.01, 0.02], [[1, 100], [2, 100]])).trend, 'steady');
+  assert.throws(() => classifyTrajectory([{ sample: 'X', date: '2021-3-1', vaf: 0.1 }]), /not YYYY-MM-DD/);
+  assert.throws(() => classifyTrajectory([{ sample: 'X', date: '2021-03-01', vaf: 1.5 }]), /not in \[0, 1\]/);
+});
+
+test('emerging during therapy', () => {
+  const t = classifyTrajectory(draws([0.002, 0.015, 0.06], [[10, 5000], [75, 5000], [300, 5000]]));
+  const ai = [{ drug: 'letrozole', start: '2020-06-01' }];
+  assert.deepEqual(emergingDuringTherapy('ESR1 p.D538G', t, ai), {
+    during: ['letrozole'],
+    firstDetected: '2021-03-01',
+    trend: 'rising',
+    detail: 'ESR1 p.D538G first seen in plasma on 2021-03-01 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-01)',
+  });
+  assert.equal(emergingDuringTherapy('ESR1 p.D538G', t, [{ drug: 'tamoxifen', start: '2018-01-01', end: '2020-01-01' }]), null);
+  assert.equal(emergingDuringTherapy('X', classifyTrajectory(draws([0.05, 0.01, 0])), ai), null);
+});
