@@ -65,7 +65,7 @@ test('text output: a table with the research-use notice; TSV: header row and not
   assert.match(lines[4]!, /^ERBB2 +p\.L755S +missense_variant +chr17:39723967 +T>C +30\.0% +100 +PASS$/);
   assert.deepEqual(lines.slice(-2), ['8 variants', 'For research use; not a medical device.']);
   const tsv = her2scope(['variants', fx('tn-vep.vcf'), '--genes', 'ERBB2', '--region', 'chr17:39723967-39723967', '--tsv']);
-  assert.equal(tsv.stdout, '# For research use; not a medical device.\ngene\thgvsp\thgvsc\tconsequence\tchrom\tpos\tref\talt\tvaf\tdepth\taltCount\tfilter\tsample\nERBB2\tp.L755S\tc.2264T>C\tmissense_variant\tchr17\t39723967\tT\tC\t0.3\t100\t30\tPASS\tTUMOUR_S1\n');
+  assert.equal(tsv.stdout, '# For research use; not a medical device.\ngene\thgvsp\thgvsc\tconsequence\tchrom\tpos\tref\talt\tvaf\tdepth\taltCount\tfilter\tsample\tnotes\nERBB2\tp.L755S\tc.2264T>C\tmissense_variant\tchr17\t39723967\tT\tC\t0.3\t100\t30\tPASS\tTUMOUR_S1\t\n');
 });
 
 test('MAF input, SnpEff input, --all-filters', () => {

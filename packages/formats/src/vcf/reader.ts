@@ -118,6 +118,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       genes: opts.genes && opts.genes.length ? new Set(opts.genes) : null,
       allFilters: Boolean(opts.allFilters),
       region: opts.region ?? null,
+      adNumber: header.formatNumbers.get('AD') ?? '.',
     };
     if (opts.region && header.contigs.length && !header.contigs.includes(opts.region.chrom)) {
       await it.return?.(undefined);
