@@ -95,17 +95,19 @@ export const variantsCommand: Command = {
       // Nothing is printed before the first variant (or the end), so a file that fails part-way through its
       // first records leaves stdout empty rather than a half-written table or JSON.
       const out = writer(mode, file, path);
-      for await (const v of file) {
+      for await (const batch of file.batches()) {
         if (count === 0) {
           progress.done();
           pending += out.begin();
         }
-        pending += out.row(v, count);
-        count++;
-        if (pending.length > 65536) {
-          const chunk = pending;
-          pending = '';
-          await write(chunk);
+        for (const v of batch) {
+          pending += out.row(v, count);
+          count++;
+          if (pending.length > 65536) {
+            const chunk = pending;
+            pending = '';
+            await write(chunk);
+          }
         }
       }
       progress.done();

@@ -60,6 +60,8 @@ export interface VariantFile extends AsyncIterable<VariantCall> {
   /** Tumour sample (VCF column or the --tumor barcode of a MAF); null for a sites-only VCF or an unfiltered MAF. */
   readonly tumor: string | null;
   readonly normal: string | null;
+  /** The calls in batches (one await per batch rather than per call); a file is read once, either way. */
+  batches(): AsyncIterable<VariantCall[]>;
   close(): Promise<void>;
 }
 

@@ -137,9 +137,17 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<VariantCall> {
+    return flatten(this.batches())[Symbol.asyncIterator]();
+  }
+
+  /**
+   * The calls in batches (one per piece of the file read, a few MB): the cheap way to stream, one await per
+   * batch rather than per call. Pulled lazily: nothing more is read until the next batch is asked for.
+   */
+  batches(): AsyncIterable<VariantCall[]> {
     if (this.used) throw new Error('a VariantFile can be read only once');
     this.used = true;
-    return this.closing(this.index ? this.indexed() : this.scan())[Symbol.asyncIterator]();
+    return this.closing(this.index ? this.indexed() : this.scan());
   }
 
   /** Release the file (done automatically when iteration ends or fails). */
@@ -151,7 +159,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     await this.index?.close();
   }
 
-  private async *closing(gen: AsyncGenerator<VariantCall>): AsyncGenerator<VariantCall> {
+  private async *closing(gen: AsyncGenerator<VariantCall[]>): AsyncGenerator<VariantCall[]> {
     try {
       yield* gen;
     } finally {
@@ -177,10 +185,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
    * Parse one line; returns the calls ready to emit (none for a skipped bad record, and none while no record has
    * shown annotation yet: those wait in `pending`).
    */
-  private parseLine(line: string, where: string, validateAll = false): VariantCall[] {
-    if (line.startsWith('#')) {
+  private parseLine(line: string, where: string, validateAll: boolean, out: VariantCall[]): void {
+    if (line.charCodeAt(0) === 35) {
       this.fail(where, new RecordError('line', 'a header line among the records'));
-      return [];
+      return;
     }
     let calls: VariantCall[];
     try {
@@ -189,17 +197,17 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       calls = r.calls;
     } catch (e) {
       this.fail(where, e);
-      return [];
+      return;
     }
     if (!this.annotatedSeen) {
-      this.pending.push(...calls);
-      return [];
+      for (const c of calls) this.pending.push(c);
+      return;
     }
     if (this.pending.length) {
-      calls = [...this.pending, ...calls];
+      for (const c of this.pending) out.push(c);
       this.pending = [];
     }
-    return calls;
+    for (const c of calls) out.push(c);
   }
 
   /** At the end: fail if nothing was annotated, else release what was held back. */
@@ -225,26 +233,32 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     this.opts.onProgress?.({ bytesRead: this.meter.bytesRead, totalBytes: this.src.size, records: this.records });
   }
 
-  private async *scan(): AsyncGenerator<VariantCall> {
+  private async *scan(): AsyncGenerator<VariantCall[]> {
     const rest = this.rest!;
     const st: ScanState = {
       patterns: this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null,
       firstData: this.header.lineCount + 1,
       lineNo: this.header.lineCount + 1,
     };
-    if (rest.first) yield* this.scanBuffer(rest.first, st);
+    if (rest.first) {
+      const calls = this.scanBuffer(rest.first, st);
+      if (calls.length) yield calls;
+    }
     this.progress();
     for (;;) {
       const r = await rest.it.next();
       if (r.done) break;
-      yield* this.scanBuffer(r.value, st);
+      const calls = this.scanBuffer(r.value, st);
       this.progress();
+      if (calls.length) yield calls;
     }
-    yield* this.finish();
+    const last = this.finish();
+    if (last.length) yield last;
   }
 
   /** The records of one Buffer of whole lines; `st.lineNo` is the number of its first line. */
-  private *scanBuffer(buf: Buffer, st: ScanState): Generator<VariantCall> {
+  private scanBuffer(buf: Buffer, st: ScanState): VariantCall[] {
+    const out: VariantCall[] = [];
     const { patterns } = st;
     const region = this.ctx.region;
     const name = this.src.name;
@@ -261,7 +275,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           const validating = this.validated < VALIDATE_FIRST;
           if (validating) this.validated++;
           // Past the validation window, a region scan skips other contigs and later positions unparsed.
-          if (validating || !region || !outside(buf, s, e, region)) yield* this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating);
+          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating, out);
         }
         st.lineNo++;
         s = nl + 1;
@@ -270,7 +284,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       from = s;
       if (from >= buf.length) {
         this.records = st.lineNo - st.firstData;
-        return;
+        return out;
       }
     }
     // Gene filter: parse only the lines that contain a requested symbol.
@@ -284,7 +298,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       if (nl === -1) nl = buf.length;
       let e = nl;
       if (e > s && buf[e - 1] === 13) e--;
-      if (e > s && !(region && outside(buf, s, e, region))) yield* this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`);
+      if (e > s && !(region && outside(buf, s, e, region))) this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, false, out);
     }
     for (let j = buf.indexOf(10, cursor); j !== -1; j = buf.indexOf(10, cursor)) {
       cursor = j + 1;
@@ -292,9 +306,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     }
     if (cursor < buf.length) st.lineNo++;
     this.records = st.lineNo - st.firstData;
+    return out;
   }
 
-  private async *indexed(): AsyncGenerator<VariantCall> {
+  private async *indexed(): AsyncGenerator<VariantCall[]> {
     const region = this.ctx.region!;
     const index = await readTabixIndex(this.index!);
     if (!index.refNames.includes(region.chrom)) {
@@ -317,7 +332,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           n++;
           if (locus && locus.chrom === region.chrom && locus.pos > region.end && !validating) return false;
           const where = locus ? `${this.src.name} (record at ${locus.chrom}:${locus.pos})` : `${this.src.name} (record ${n} of region ${region.chrom}:${region.start}-${region.end})`;
-          calls.push(...this.parseLine(line, where, validating));
+          this.parseLine(line, where, validating, calls);
           return true;
         };
         let from = 0;
@@ -346,17 +361,24 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
         }
         this.checkAnnotated(false);
         this.records += countLines(buf);
-        yield* calls;
         this.meter.bytesRead = ch.end.block;
         this.progress();
+        if (calls.length) yield calls;
         if (beyond) {
-          yield* this.finish();
+          const last = this.finish();
+          if (last.length) yield last;
           return;
         }
       }
     }
-    yield* this.finish();
+    const last = this.finish();
+    if (last.length) yield last;
   }
+}
+
+/** One call at a time from batches of calls. */
+export async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** Number of lines in a Buffer of whole lines. */

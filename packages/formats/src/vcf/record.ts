@@ -7,7 +7,7 @@
 import type { VariantCall } from '@her2scope/core';
 import { AnnotationError, hasEntries, pickAnnotation, vepAlleles, type Annotation } from './annotation.ts';
 import type { AnnotationLayout } from './header.ts';
-import { SampleError, tumourReadsOf, type FormatGetter, type TumourReads } from './sample.ts';
+import { FormatView, SampleError, tumourReadsOf, type TumourReads } from './sample.ts';
 
 export class RecordError extends Error {
   constructor(
@@ -148,7 +148,7 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
   const emit = inRegion && passes;
 
   const vep = ctx.annotation.kind === 'vep' && alts.length > 1 ? vepAlleles(ref, alts) : alts;
-  let get: FormatGetter | null = null;
+  let sample: FormatView | null = null;
   if (ctx.tumorIndex >= 0) {
     const idx = formatIndex(cols[8]!);
     const col = cols[9 + ctx.tumorIndex]!;
@@ -156,10 +156,7 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
     if (values.length > idx.size && values.length > cols[8]!.split(':').length) {
       throw new RecordError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${cols[8]!.split(':').length} keys`);
     }
-    get = (key) => {
-      const i = idx.get(key);
-      return i === undefined ? undefined : values[i];
-    };
+    sample = new FormatView(idx, values);
   }
   const nAlts = alts.length;
   for (let k = 1; k <= nAlts; k++) {
@@ -177,9 +174,9 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
     const wanted = emit && !(ctx.genes && !picked);
     if (!wanted && !validateAll) continue;
     let reads: TumourReads = NO_READS;
-    if (get) {
+    if (sample) {
       try {
-        reads = tumourReadsOf(get, k, ref, alts, ctx.adNumber);
+        reads = tumourReadsOf(sample, k, ref, alts, ctx.adNumber);
       } catch (e) {
         if (e instanceof SampleError) throw new RecordError(e.field, e.message);
         throw e;

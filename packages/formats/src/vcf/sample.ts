@@ -60,15 +60,28 @@ function fraction(key: string, raw: string, v: string | undefined): number | nul
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** FORMAT key -> value of one sample column (undefined when absent). */
-export type FormatGetter = (key: string) => string | undefined;
+export interface FormatGetter {
+  get(key: string): string | undefined;
+}
+
+/** A sample column seen through its FORMAT keys (`idx`: key -> position; shared between records with one FORMAT). */
+export class FormatView implements FormatGetter {
+  constructor(
+    readonly idx: ReadonlyMap<string, number>,
+    readonly values: readonly string[],
+  ) {}
+  get(key: string): string | undefined {
+    const i = this.idx.get(key);
+    return i === undefined ? undefined : this.values[i];
+  }
+}
 
 /** A getter over parallel key/value arrays (fewer values than keys: the rest are missing, as the VCF spec allows). */
 export function formatGetter(keys: readonly string[], values: readonly string[]): FormatGetter {
   if (values.length > keys.length) throw new SampleError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${keys.length} keys`);
-  return (key) => {
-    const i = keys.indexOf(key);
-    return i < 0 ? undefined : values[i];
-  };
+  const idx = new Map<string, number>();
+  keys.forEach((k, i) => idx.has(k) || idx.set(k, i));
+  return new FormatView(idx, values);
 }
 
 const present = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '.';
@@ -91,7 +104,7 @@ export function tumourReads(keys: readonly string[], values: readonly string[], 
   return tumourReadsOf(formatGetter(keys, values), k, ref, alts, adNumber);
 }
 
-export function tumourReadsOf(get: FormatGetter, k: number, ref: string, alts: readonly string[], adNumber = '.'): TumourReads {
+export function tumourReadsOf(f: FormatGetter, k: number, ref: string, alts: readonly string[], adNumber = '.'): TumourReads {
   const nAlleles = 1 + alts.length;
   let ref_: number | null = null;
   let alt: number | null = null;
@@ -99,14 +112,13 @@ export function tumourReadsOf(get: FormatGetter, k: number, ref: string, alts: r
   let complete = false;
   let vafFromCaller: number | null = null;
   let source: string | null = null;
-  const notes: string[] = [];
+  let notes: string[] = NO_NOTES;
   let adNote: string | null = null;
 
-  const adRaw = get('AD');
+  const adRaw = f.get('AD');
   const ad = ints('AD', adRaw);
   let adUsed = false;
   if (ad) {
-    const rd = () => intOrNull('RD', get('RD') ?? '', get('RD'));
     if (ad.length === nAlleles && adNumber !== 'A' && adNumber !== 'G') {
       ref_ = ad[0]!;
       alt = ad[k]!;
@@ -115,12 +127,12 @@ export function tumourReadsOf(get: FormatGetter, k: number, ref: string, alts: r
       adUsed = true;
     } else if (adNumber === 'A' && ad.length === alts.length) {
       alt = ad[k - 1]!;
-      ref_ = rd();
+      ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
       adUsed = true;
-    } else if (ad.length === 1 && alts.length === 1 && (adNumber === '1' || present(get('RD')))) {
+    } else if (ad.length === 1 && alts.length === 1 && (adNumber === '1' || present(f.get('RD')))) {
       // VarScan: AD = depth of variant-supporting bases, RD = of reference-supporting bases.
       alt = ad[0]!;
-      ref_ = rd();
+      ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
       adUsed = true;
     } else {
       adNote = `AD has ${plural(ad.length, 'value')} for ${nAlleles} alleles`;
@@ -128,61 +140,55 @@ export function tumourReadsOf(get: FormatGetter, k: number, ref: string, alts: r
     if (adUsed) source = 'AD';
   }
   if (!adUsed) {
-    if (['AU', 'CU', 'GU', 'TU'].every((b) => get(b) !== undefined)) {
-      const tier1 = (base: string) => {
-        const key = `${base.toUpperCase()}U`;
-        const raw = get(key);
-        if (raw === undefined) return null;
-        return ints(key, raw)?.[0] ?? null;
-      };
-      for (const b of ['AU', 'CU', 'GU', 'TU']) ints(b, get(b)); // validate all four
+    if (['AU', 'CU', 'GU', 'TU'].every((b) => f.get(b) !== undefined)) {
+      for (const b of ['AU', 'CU', 'GU', 'TU']) ints(b, f.get(b)); // validate all four
       const altAllele = alts[k - 1] ?? '';
-      if (ref.length === 1) ref_ = tier1(ref);
-      if (altAllele.length === 1) alt = tier1(altAllele);
+      if (ref.length === 1) ref_ = tier1(f, ref);
+      if (altAllele.length === 1) alt = tier1(f, altAllele);
       if (alt !== null) source = 'AU/CU/GU/TU';
-    } else if (get('TIR') !== undefined && get('TAR') !== undefined) {
-      alt = ints('TIR', get('TIR'))?.[0] ?? null;
-      ref_ = ints('TAR', get('TAR'))?.[0] ?? null;
+    } else if (f.get('TIR') !== undefined && f.get('TAR') !== undefined) {
+      alt = ints('TIR', f.get('TIR'))?.[0] ?? null;
+      ref_ = ints('TAR', f.get('TAR'))?.[0] ?? null;
       if (alt !== null) source = 'TIR/TAR';
-    } else if (get('AO') !== undefined && get('RO') !== undefined) {
-      ref_ = intOrNull('RO', get('RO')!, get('RO'));
-      const ao = ints('AO', get('AO'));
+    } else if (f.get('AO') !== undefined && f.get('RO') !== undefined) {
+      ref_ = intOrNull('RO', f.get('RO')!, f.get('RO'));
+      const ao = ints('AO', f.get('AO'));
       alt = ao ? (ao[k - 1] ?? null) : null;
       if (alt !== null) source = 'AO/RO';
-    } else if (alts.length === 1 && get('DP4') !== undefined && get('DP4')!.split(',').length === 4) {
+    } else if (alts.length === 1 && f.get('DP4') !== undefined && f.get('DP4')!.split(',').length === 4) {
       // DP4 counts every non-REF read as ALT, so it is used for a single ALT allele only.
-      const d = ints('DP4', get('DP4'))!;
+      const d = ints('DP4', f.get('DP4'))!;
       if (d.every((x) => x !== null)) {
         ref_ = d[0]! + d[1]!;
         alt = d[2]! + d[3]!;
         source = 'DP4';
       }
-    } else if (get('DV') !== undefined && get('DP') !== undefined) {
-      alt = intOrNull('DV', get('DV')!, get('DV'));
+    } else if (f.get('DV') !== undefined && f.get('DP') !== undefined) {
+      alt = intOrNull('DV', f.get('DV')!, f.get('DV'));
       if (alt !== null) source = 'DV/DP';
     }
   }
 
-  const dp = intOrNull('DP', get('DP') ?? '', get('DP'));
+  const dp = intOrNull('DP', f.get('DP') ?? '', f.get('DP'));
   // Mutect2 and others: AF per ALT allele; an allele fraction of the caller's own.
-  const afRaw = get('AF');
+  const afRaw = f.get('AF');
   let vafSource: string | null = null;
   if (present(afRaw)) {
     const af = afRaw.split(',');
-    if (af.length !== alts.length && af.length !== 1) notes.push(`AF has ${plural(af.length, 'value')} for ${plural(alts.length, 'ALT allele')}; AF not used`);
+    if (af.length !== alts.length && af.length !== 1) notes = [`AF has ${plural(af.length, 'value')} for ${plural(alts.length, 'ALT allele')}; AF not used`];
     else {
       vafFromCaller = fraction('AF', afRaw, af.length === 1 ? (k === 1 ? af[0] : undefined) : af[k - 1]);
       if (vafFromCaller !== null) vafSource = 'AF';
     }
   }
-  const freqRaw = get('FREQ');
+  const freqRaw = f.get('FREQ');
   if (vafFromCaller === null && present(freqRaw)) {
     const m = /^([0-9]*\.?[0-9]+)%$/.exec(freqRaw.replace('%25', '%'));
     if (!m) throw new SampleError('FORMAT/FREQ', `${quote(freqRaw)} is not a percentage`);
     vafFromCaller = fraction('FREQ', freqRaw, String(Number(m[1]) / 100));
     if (vafFromCaller !== null) vafSource = 'FREQ';
   }
-  const faRaw = get('FA');
+  const faRaw = f.get('FA');
   if (present(faRaw)) {
     const fa = fraction('FA', faRaw, faRaw.split(',')[k - 1]);
     if (vafFromCaller === null && fa !== null) {
@@ -215,10 +221,20 @@ export function tumourReadsOf(get: FormatGetter, k: number, ref: string, alts: r
     vaf = alt / depth;
     from = `${source ?? 'ALT depth'} over DP`;
   }
-  if (adNote) notes.unshift(`${adNote}; ${vaf === null ? 'no VAF' : `VAF from ${from}`}`);
+  if (adNote) notes = [`${adNote}; ${vaf === null ? 'no VAF' : `VAF from ${from}`}`, ...notes];
 
-  return { depth, altCount: alt, vaf: vaf === null ? null : round6(vaf), gt: genotype(get('GT')), notes };
+  return { depth, altCount: alt, vaf: vaf === null ? null : round6(vaf), gt: genotype(f.get('GT')), notes };
 }
+
+/** Strelka tier-1 count of one base (`AU` for A…). */
+function tier1(f: FormatGetter, base: string): number | null {
+  const key = `${base.toUpperCase()}U`;
+  const raw = f.get(key);
+  if (raw === undefined) return null;
+  return ints(key, raw)?.[0] ?? null;
+}
+
+const NO_NOTES: string[] = [];
 
 function genotype(raw: string | undefined): number[] | null {
   if (raw === undefined || raw === '' || raw === '.') return null;
