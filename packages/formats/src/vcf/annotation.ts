@@ -133,8 +133,9 @@ export interface AlleleKey {
 
 /**
  * Pick the reported consequence of ALT allele `a` among the entries of one CSQ/ANN value (see the rule at the top);
- * null when no entry describes the allele (or, with `genes`, none of a requested gene). With `validate`, every
- * entry's field count is checked against the header (otherwise only the entries looked at are).
+ * null when no entry describes the allele (or, with `genes`, none of a requested gene). With `validate` (the
+ * first records of a file), every entry's field count is checked against the header; later records are not
+ * checked (speed; a documented limit).
  */
 export function pickAnnotation(value: string, l: AnnotationLayout, a: AlleleKey, genes: ReadonlySet<string> | null, validate = false): Annotation | null {
   const upto = l.rankUpto;
@@ -191,9 +192,6 @@ export function pickAnnotation(value: string, l: AnnotationLayout, a: AlleleKey,
     s = e + 1;
   }
   if (best < 0) return null;
-  if (!validate && fieldCount(value, best, bestEnd) > nFields) {
-    throw new AnnotationError(`INFO/${l.key}`, `entry ${countEntries(value, best)} has ${fieldCount(value, best, bestEnd)} fields but the header's ${l.key} list has ${nFields}`);
-  }
   const n = locate(value, best, bestEnd, Math.max(upto, l.hgvsc, l.hgvsp));
   const gene = geneOf(value, n, l);
   return {
@@ -202,12 +200,6 @@ export function pickAnnotation(value: string, l: AnnotationLayout, a: AlleleKey,
     hgvsp: shortProteinChange(fld(value, n, l.hgvsp)),
     hgvsc: hgvscOf(fld(value, n, l.hgvsc)),
   };
-}
-
-function countEntries(value: string, upTo: number): number {
-  let n = 1;
-  for (let i = value.indexOf(','); i !== -1 && i < upTo; i = value.indexOf(',', i + 1)) n++;
-  return n;
 }
 
 function geneOf(v: string, n: number, l: AnnotationLayout): string {

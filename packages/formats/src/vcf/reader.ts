@@ -7,6 +7,7 @@
  * 100 records are always parsed in full, so a broken or unannotated file is reported even when no line names a
  * requested gene. Lines that are neither parsed nor in that sample are not validated (documented limit).
  */
+import { isAscii } from 'node:buffer';
 import { InputError, type VariantCall } from '@her2scope/core';
 import { chooseSamples, HOW_TO_ANNOTATE, notAnnotatedError, parseVcfHeader, type SampleChoice, type VcfHeader } from './header.ts';
 import { decompressedChunks, forEachLine, lineChunks, type ByteSource, type Compression, type Progress } from './io.ts';
@@ -263,8 +264,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     const region = this.ctx.region;
     const name = this.src.name;
     let from = 0;
-    // Every line while validating the start of the file, and all the time without a gene filter.
+    // Every line while validating the start of the file, and all the time without a gene filter. An ASCII piece
+    // (the usual case) is decoded once, and its lines are slices of that string (no copy per line).
     if (!patterns || this.validated < VALIDATE_FIRST) {
+      const text = isAscii(buf) ? buf.toString('latin1') : null;
       let s = 0;
       while (s < buf.length && !(patterns && this.validated >= VALIDATE_FIRST)) {
         let nl = buf.indexOf(10, s);
@@ -275,7 +278,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           const validating = this.validated < VALIDATE_FIRST;
           if (validating) this.validated++;
           // Past the validation window, a region scan skips other contigs and later positions unparsed.
-          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating, out);
+          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(text !== null ? text.slice(s, e) : buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating, out);
         }
         st.lineNo++;
         s = nl + 1;
