@@ -42,8 +42,18 @@ const VALIDATE_FIRST = 100;
 const MAX_PROBLEMS = 50;
 const MAX_HEADER_BYTES = 64 << 20;
 
+/** How a BCF file is read through this reader: its records are decoded to VCF text (bcf/decode.ts). */
+export interface BcfHooks {
+  /** The whole decompressed file as VCF text (header first). */
+  text: (decompressed: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
+  /** The contig dictionary (index order) from the header lines. */
+  contigs: (lines: readonly string[]) => string[];
+  /** Decompressed record bytes of one index chunk as VCF text lines, given the header. */
+  records: (header: VcfHeader, lines: readonly string[], pieces: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
+}
+
 export class VcfVariantFile implements AsyncIterable<VariantCall> {
-  readonly format = 'vcf' as const;
+  readonly format: 'vcf' | 'bcf';
   /** Malformed records skipped (with skipBadRecords); final once iteration has finished. */
   skipped = 0;
   /** `file:line: field: message` of the first skipped records. */
@@ -62,7 +72,15 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     private readonly rest: { it: AsyncIterator<Buffer>; first: Buffer | null } | null,
     private readonly index: ByteSource | null,
     private readonly meter: { bytesRead: number },
-  ) {}
+    private readonly bcf: { hooks: BcfHooks; headerLines: string[] } | null = null,
+  ) {
+    this.format = bcf ? 'bcf' : 'vcf';
+  }
+
+  /** How messages name a record: `file:line` for VCF text, `file: record N` for BCF (numbered from 1). */
+  private where(lineNo: number, firstData: number): string {
+    return this.bcf ? `${this.src.name}: record ${lineNo - firstData + 1}` : `${this.src.name}:${lineNo}`;
+  }
 
   get annotation(): 'vep' | 'snpeff' {
     return this.ctx.annotation.kind;
@@ -78,9 +96,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
    * Read the header (errors surface here: not a VCF, not annotated, unknown sample), ready to stream records.
    * `index` is the .tbi/.csi of a BGZF file, used for region queries.
    */
-  static async open(src: ByteSource, compression: Compression, opts: VcfReadOptions, index: ByteSource | null): Promise<VcfVariantFile> {
+  static async open(src: ByteSource, compression: Compression, opts: VcfReadOptions, index: ByteSource | null, bcf: BcfHooks | null = null): Promise<VcfVariantFile> {
     const meter = { bytesRead: 0 };
-    const it = lineChunks(decompressedChunks(src, compression, (p) => (meter.bytesRead = p.bytesRead)), src.name)[Symbol.asyncIterator]();
+    const raw = decompressedChunks(src, compression, (p) => (meter.bytesRead = p.bytesRead));
+    const it = lineChunks(bcf ? bcf.text(raw) : raw, src.name)[Symbol.asyncIterator]();
     const lines: string[] = [];
     let headerBytes = 0;
     let first: Buffer | null = null;
@@ -134,7 +153,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     } else {
       await index?.close(); // an index beside a file that is not BGZF cannot be used: scan instead
     }
-    return new VcfVariantFile(src, header, samples, ctx, opts, rest, idx, meter);
+    return new VcfVariantFile(src, header, samples, ctx, opts, rest, idx, meter, bcf ? { hooks: bcf, headerLines: lines } : null);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<VariantCall> {
@@ -262,7 +281,6 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     const out: VariantCall[] = [];
     const { patterns } = st;
     const region = this.ctx.region;
-    const name = this.src.name;
     let from = 0;
     // Every line while validating the start of the file, and all the time without a gene filter. An ASCII piece
     // (the usual case) is decoded once, and its lines are slices of that string (no copy per line).
@@ -278,7 +296,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           const validating = this.validated < VALIDATE_FIRST;
           if (validating) this.validated++;
           // Past the validation window, a region scan skips other contigs and later positions unparsed.
-          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(text !== null ? text.slice(s, e) : buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating, out);
+          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(text !== null ? text.slice(s, e) : buf.toString('utf8', s, e), this.where(st.lineNo, st.firstData), validating, out);
         }
         st.lineNo++;
         s = nl + 1;
@@ -301,7 +319,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       if (nl === -1) nl = buf.length;
       let e = nl;
       if (e > s && buf[e - 1] === 13) e--;
-      if (e > s && !(region && outside(buf, s, e, region))) this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, false, out);
+      if (e > s && !(region && outside(buf, s, e, region))) this.parseLine(buf.toString('utf8', s, e), this.where(st.lineNo, st.firstData), false, out);
     }
     for (let j = buf.indexOf(10, cursor); j !== -1; j = buf.indexOf(10, cursor)) {
       cursor = j + 1;
@@ -314,7 +332,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
 
   private async *indexed(): AsyncGenerator<VariantCall[]> {
     const region = this.ctx.region!;
-    const index = await readTabixIndex(this.index!);
+    const index = await readTabixIndex(this.index!, this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
     if (!index.refNames.includes(region.chrom)) {
       const alt = region.chrom.startsWith('chr') ? region.chrom.slice(3) : `chr${region.chrom}`;
       if (index.refNames.includes(alt)) regionContigError(region.chrom, index.refNames, this.src.name);
@@ -324,7 +342,8 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     const chunks = queryChunks(index, region.chrom, region.start - 1, region.end === Infinity ? 2 ** 40 : region.end, this.index!.name);
     let n = 0;
     for (const ch of chunks) {
-      for await (const buf of lineChunks(readChunk(this.src, ch), this.src.name)) {
+      const pieces = this.bcf ? this.bcf.hooks.records(this.header, this.bcf.headerLines, readChunk(this.src, ch)) : readChunk(this.src, ch);
+      for await (const buf of lineChunks(pieces, this.src.name)) {
         const calls: VariantCall[] = [];
         let beyond = false;
         /** Parse the line at [s, e); false once past the region's end (records are sorted). */
