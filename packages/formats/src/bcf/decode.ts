@@ -69,7 +69,7 @@ const SIZE = [0, 1, 2, 4, 0, 4, 0, 1];
 export function formatFloat(f: number): string {
   if (Number.isNaN(f)) return 'nan';
   if (!Number.isFinite(f)) return f > 0 ? 'inf' : '-inf';
-  if (f === 0) return '0';
+  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
   const exp = Math.floor(Math.log10(Math.abs(f)));
   if (exp < -4 || exp >= 6) {
     // %g exponent form: mantissa with trailing zeros removed, exponent with at least two digits.
