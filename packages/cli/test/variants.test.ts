@@ -127,7 +127,7 @@ test('usage errors: exit 2, one line', () => {
 test('--help', () => {
   const r = her2scope(['variants', '--help']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /^Usage:\n  her2scope variants <file\.vcf\[\.gz\]\|file\.maf\[\.gz\]>/);
+  assert.match(r.stdout, /^Usage:\n  her2scope variants <file\.vcf\[\.gz\]\|file\.bcf\|file\.maf\[\.gz\]>/);
   assert.match(r.stdout, /For research use; not a medical device\./);
   assert.match(her2scope(['--help']).stdout, /^ {2}variants +list the variants of an annotated VCF or a MAF/m);
 });

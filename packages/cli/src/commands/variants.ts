@@ -5,12 +5,12 @@ import { UsageError } from '../errors.ts';
 import { RESEARCH_USE } from '../notice.ts';
 
 const help = `Usage:
-  her2scope variants <file.vcf[.gz]|file.maf[.gz]> [--tumor S] [--normal S]
+  her2scope variants <file.vcf[.gz]|file.bcf|file.maf[.gz]> [--tumor S] [--normal S]
                      [--region chr17:39687914-39730426] [--genes ERBB2,ESR1,PIK3CA]
                      [--all-filters] [--skip-bad-records] [--json|--tsv]
 
 List the somatic variants of a VEP- or SnpEff-annotated VCF (plain, gzip or bgzip; tumour/normal or single
-sample) or of a MAF (GDC / cBioPortal), with gene, protein change, consequence, VAF and depth of the tumour.
+sample), its BCF, or a MAF (GDC / cBioPortal), with gene, protein change, consequence, VAF and depth of the tumour.
 
 Options:
   --tumor S            tumour sample: a VCF sample column, or a MAF Tumor_Sample_Barcode (default for a VCF: the
@@ -18,16 +18,18 @@ Options:
                        for a MAF: every sample)
   --normal S           matched normal sample (VCF column / MAF Matched_Norm_Sample_Barcode)
   --region R           contig:start-end, 1-based and inclusive (or a whole contig); a bgzip VCF with a .tbi or
-                       .csi index beside it is queried through the index, other files are scanned
+                       .csi index beside it (a BCF with a .csi) is queried through the index, other files are
+                       scanned
   --genes LIST         comma-separated HGNC symbols, matched exactly (case-sensitive)
   --all-filters        keep records whose FILTER is not PASS (default: PASS or '.' only)
   --skip-bad-records   skip malformed records (counted in "skipped") instead of stopping at the first
-  --json               print { "variants": [ … ], "skipped": n }
+  --json               print { "variants": [ … ], "skipped": n }; absent values are null; a call has "notes"
+                       when its record was read unusually (e.g. an AD that does not give one depth per allele)
   --tsv                print a tab-separated table with a header row
   -h, --help           show this help
 
-The consequence reported for each variant is that of the MANE Select / canonical transcript when VEP flags one
-(or VEP's PICK), else the most severe (Ensembl VEP order). Protein changes are short HGVS (p.L755S).
+The consequence reported for each variant is that of VEP's PICK, else MANE Select, else the canonical
+protein-coding transcript, else the most severe protein-coding one (SnpEff: the first ANN entry). Protein changes are short HGVS (p.L755S).
 A VCF without VEP (CSQ) or SnpEff (ANN) annotation is refused with the commands to annotate it.
 
 Exit codes: 0 listed (possibly none), 2 bad input (one line on stderr naming file, line and field).
