@@ -68,7 +68,7 @@ function short(s: string, n = 60): string {
  */
 export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   const first = lines[0] ?? '';
-  if (first.startsWith('BCF')) throw new InputError(`${name}:1`, "this is BCF, which her2scope does not read: convert it with 'bcftools view -Oz -o out.vcf.gz in.bcf'");
+  if (first.startsWith('BCF')) throw new InputError(`${name}:1`, 'BCF binary data where VCF text was expected (open BCF files with openVariantFile, which decodes them)');
   if (!first.startsWith('##')) throw new InputError(`${name}:1`, `not a VCF header: expected '##fileformat=VCFv4.x' as the first line, found '${short(first)}'`);
   // The spec puts ##fileformat first; some tools (SnpEff in cancer mode) write other lines first or none at all.
   // A header without it is read as VCF 4.x when the rest of it is well formed.
