@@ -4,6 +4,11 @@ import { UsageError } from './errors.ts';
 /** Where a command writes; tests and the server can capture it. */
 export interface Io {
   stdout: (text: string) => void;
+  /**
+   * Write to stdout and resolve once the stream can take more (back-pressure: a slow reader of a pipe slows the
+   * producer instead of letting output pile up in memory). Absent in captured Io (tests): `stdout` is used.
+   */
+  stdoutAsync?: (text: string) => Promise<void>;
   stderr: (text: string) => void;
   /** True when stderr is an interactive terminal (progress indicators only then). */
   stderrIsTTY: boolean;

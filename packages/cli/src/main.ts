@@ -31,6 +31,19 @@ export function processIo(): Io {
   });
   return {
     stdout: (t) => void process.stdout.write(t),
+    stdoutAsync: (t) =>
+      process.stdout.write(t)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            // 'close' too: a closed pipe emits no 'drain' (EPIPE ends the process above).
+            const done = () => {
+              process.stdout.off('drain', done);
+              process.stdout.off('close', done);
+              resolve();
+            };
+            process.stdout.on('drain', done);
+            process.stdout.on('close', done);
+          }),
     stderr: (t) => void process.stderr.write(t),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),

@@ -5,12 +5,12 @@ import { UsageError } from '../errors.ts';
 import { RESEARCH_USE } from '../notice.ts';
 
 const help = `Usage:
-  her2scope variants <file.vcf[.gz]|file.maf[.gz]> [--tumor S] [--normal S]
+  her2scope variants <file.vcf[.gz]|file.bcf|file.maf[.gz]> [--tumor S] [--normal S]
                      [--region chr17:39687914-39730426] [--genes ERBB2,ESR1,PIK3CA]
                      [--all-filters] [--skip-bad-records] [--json|--tsv]
 
 List the somatic variants of a VEP- or SnpEff-annotated VCF (plain, gzip or bgzip; tumour/normal or single
-sample) or of a MAF (GDC / cBioPortal), with gene, protein change, consequence, VAF and depth of the tumour.
+sample), its BCF, or a MAF (GDC / cBioPortal), with gene, protein change, consequence, VAF and depth of the tumour.
 
 Options:
   --tumor S            tumour sample: a VCF sample column, or a MAF Tumor_Sample_Barcode (default for a VCF: the
@@ -18,16 +18,18 @@ Options:
                        for a MAF: every sample)
   --normal S           matched normal sample (VCF column / MAF Matched_Norm_Sample_Barcode)
   --region R           contig:start-end, 1-based and inclusive (or a whole contig); a bgzip VCF with a .tbi or
-                       .csi index beside it is queried through the index, other files are scanned
+                       .csi index beside it (a BCF with a .csi) is queried through the index, other files are
+                       scanned
   --genes LIST         comma-separated HGNC symbols, matched exactly (case-sensitive)
   --all-filters        keep records whose FILTER is not PASS (default: PASS or '.' only)
   --skip-bad-records   skip malformed records (counted in "skipped") instead of stopping at the first
-  --json               print { "variants": [ … ], "skipped": n }
+  --json               print { "variants": [ … ], "skipped": n }; absent values are null; a call has "notes"
+                       when its record was read unusually (e.g. an AD that does not give one depth per allele)
   --tsv                print a tab-separated table with a header row
   -h, --help           show this help
 
-The consequence reported for each variant is that of the MANE Select / canonical transcript when VEP flags one
-(or VEP's PICK), else the most severe (Ensembl VEP order). Protein changes are short HGVS (p.L755S).
+The consequence reported for each variant is that of VEP's PICK, else MANE Select, else the canonical
+protein-coding transcript, else the most severe protein-coding one (SnpEff: the first ANN entry). Protein changes are short HGVS (p.L755S).
 A VCF without VEP (CSQ) or SnpEff (ANN) annotation is refused with the commands to annotate it.
 
 Exit codes: 0 listed (possibly none), 2 bad input (one line on stderr naming file, line and field).
@@ -86,34 +88,35 @@ export const variantsCommand: Command = {
     });
     const mode = values.json ? 'json' : values.tsv ? 'tsv' : 'text';
     let count = 0;
-    // Output is gathered into ~64 KiB writes (one write per variant costs more than parsing it).
+    // Output is gathered into ~64 KiB writes (one write per variant costs more than parsing it), and each write
+    // waits for stdout to drain: the reader is pulled only as fast as the consumer reads, so memory stays flat
+    // however slow the pipe (issue 15).
+    const write = io.stdoutAsync ?? (async (t: string) => io.stdout(t));
     let pending = '';
-    const flush = () => {
-      if (pending) io.stdout(pending);
-      pending = '';
-    };
-    const buffered: Io = {
-      ...io,
-      stdout: (t) => {
-        pending += t;
-        if (pending.length > 65536) flush();
-      },
-    };
     try {
       // Nothing is printed before the first variant (or the end), so a file that fails part-way through its
       // first records leaves stdout empty rather than a half-written table or JSON.
-      const out = writer(mode, buffered, file, path);
-      for await (const v of file) {
-        if (count === 0) progress.done();
-        if (count === 0) out.begin();
-        out.row(v, count);
-        count++;
+      const out = writer(mode, file, path);
+      for await (const batch of file.batches()) {
+        if (count === 0) {
+          progress.done();
+          pending += out.begin();
+        }
+        for (const v of batch) {
+          pending += out.row(v, count);
+          count++;
+          if (pending.length > 65536) {
+            const chunk = pending;
+            pending = '';
+            await write(chunk);
+          }
+        }
       }
       progress.done();
-      if (count === 0) out.begin();
-      out.end(count);
+      if (count === 0) pending += out.begin();
+      pending += out.end(count);
     } finally {
-      flush();
+      if (pending) await write(pending);
       progress.done();
       await file.close();
     }
@@ -126,50 +129,57 @@ export const variantsCommand: Command = {
   },
 };
 
-function writer(mode: 'json' | 'tsv' | 'text', io: Io, file: VariantFile, path: string) {
+/** JSON string, or null for an absent ('' or null) value: absent values are null in the output, never "". */
+function jstr(x: string | null): string {
+  if (x === null || x === '') return 'null';
+  return NEEDS_ESCAPE.test(x) ? JSON.stringify(x) : `"${x}"`;
+}
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+const jnum = (x: number | null) => (x === null ? 'null' : String(x));
+
+/** One variant as a JSON object, fields in the `--json` contract order (hand-written: the hot path of output). */
+export function variantJson(v: VariantCall): string {
+  const notes = v.notes && v.notes.length ? `,"notes":[${v.notes.map((n) => JSON.stringify(n)).join(',')}]` : '';
+  return (
+    `{"gene":${jstr(v.gene)},"hgvsp":${jstr(v.hgvsp)},"hgvsc":${jstr(v.hgvsc)},"consequence":${jstr(v.consequence)},` +
+    `"chrom":${jstr(v.chrom)},"pos":${v.pos},"ref":${jstr(v.ref)},"alt":${jstr(v.alt)},"vaf":${jnum(v.vaf)},` +
+    `"depth":${jnum(v.depth)},"altCount":${jnum(v.altCount)},"filter":${jstr(v.filter)},"sample":${jstr(v.sample)}${notes}}`
+  );
+}
+
+function writer(mode: 'json' | 'tsv' | 'text', file: VariantFile, path: string) {
   if (mode === 'json') {
     return {
-      begin() {
-        io.stdout('{\n  "variants": [');
-      },
-      row(v: VariantCall, i: number) {
-        io.stdout(`${i ? ',' : ''}\n    ${JSON.stringify(v, FIELDS as unknown as string[])}`);
-      },
-      end(n: number) {
-        io.stdout(`${n ? '\n  ' : ''}],\n  "skipped": ${file.skipped}\n}\n`);
-      },
+      begin: () => '{\n  "variants": [',
+      row: (v: VariantCall, i: number) => `${i ? ',' : ''}\n    ${variantJson(v)}`,
+      end: (n: number) => `${n ? '\n  ' : ''}],\n  "skipped": ${file.skipped}\n}\n`,
     };
   }
   if (mode === 'tsv') {
     return {
-      begin() {
-        io.stdout(`# ${RESEARCH_USE}\n${FIELDS.join('\t')}\n`);
-      },
-      row(v: VariantCall) {
-        io.stdout(FIELDS.map((f) => cell(v[f])).join('\t') + '\n');
-      },
-      end() {},
+      begin: () => `# ${RESEARCH_USE}\n${[...FIELDS, 'notes'].join('\t')}\n`,
+      row: (v: VariantCall) => FIELDS.map((f) => cell(v[f])).join('\t') + '\t' + cell(v.notes?.join('; ') ?? null) + '\n',
+      end: () => '',
     };
   }
   const widths = [8, 14, 26, 28, 16, 8, 7, 10];
   const maf = file.format === 'maf';
   const line = (cols: string[]) => cols.map((c, i) => (i < widths.length ? c.padEnd(widths[i]!) : c)).join(' ').trimEnd() + '\n';
   const samples = [file.tumor ? `tumour ${file.tumor}` : null, file.normal ? `normal ${file.normal}` : null].filter(Boolean).join(', ');
-  const source = file.annotation === 'vep' ? 'Ensembl VEP (CSQ)' : file.annotation === 'snpeff' ? 'SnpEff (ANN)' : 'MAF';
+  const source = file.annotation === 'vep' ? 'Ensembl VEP (CSQ)' : file.annotation === 'snpeff' ? 'SnpEff (ANN)' : file.annotation === 'maf' ? 'MAF' : file.annotation;
   return {
-    begin() {
-      io.stdout(`${path}: ${source}${samples ? `; ${samples}` : ''}\n`);
-      io.stdout(line(['GENE', 'PROTEIN', 'CONSEQUENCE', 'LOCUS', 'CHANGE', 'VAF', 'DEPTH', 'FILTER', ...(maf ? ['SAMPLE'] : [])]));
-    },
-    row(v: VariantCall) {
+    begin: () =>
+      `${path}: ${source}${samples ? `; ${samples}` : ''}\n` + line(['GENE', 'PROTEIN', 'CONSEQUENCE', 'LOCUS', 'CHANGE', 'VAF', 'DEPTH', 'FILTER', ...(maf ? ['SAMPLE'] : [])]),
+    row: (v: VariantCall) => {
       const change = `${short(v.ref)}>${short(v.alt)}`;
       const vaf = v.vaf === null ? '-' : `${(v.vaf * 100).toFixed(1)}%`;
       const cols = [v.gene || '-', v.hgvsp ?? v.hgvsc ?? '-', v.consequence || '-', `${v.chrom}:${v.pos}`, change, vaf, v.depth === null ? '-' : String(v.depth), v.filter];
-      io.stdout(line(maf ? [...cols, v.sample] : cols));
+      const noted = v.notes?.length ? `  [${v.notes.join('; ')}]` : '';
+      return line(maf ? [...cols, v.sample] : cols).replace(/\n$/, `${noted}\n`);
     },
-    end(n: number) {
+    end: (n: number) => {
       const skipped = file.skipped ? `; ${file.skipped} malformed record${file.skipped === 1 ? '' : 's'} skipped` : '';
-      io.stdout(`${n} variant${n === 1 ? '' : 's'}${skipped}\n${RESEARCH_USE}\n`);
+      return `${n} variant${n === 1 ? '' : 's'}${skipped}\n${RESEARCH_USE}\n`;
     },
   };
 }

@@ -24,6 +24,11 @@ export interface VariantCall {
   filter: string;
   /** Tumour sample name. */
   sample: string;
+  /**
+   * How the reader departed from the usual reading of this record, e.g. `AD has 2 values for 3 alleles; VAF from
+   * AF` (a spec-allowed `Number=.` AD that does not give one depth per allele). Absent when there is nothing to say.
+   */
+  notes?: string[];
 }
 
 /** A sequenced region from a BED file: 0-based, half-open, as BED is. */

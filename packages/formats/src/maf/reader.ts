@@ -14,6 +14,7 @@
 import { InputError, mafClassificationToSo, MAF_VARIANT_CLASSIFICATIONS, shortProteinChange, type VariantCall } from '@her2scope/core';
 import { decompressedChunks, forEachLine, lineChunks, type ByteSource, type Compression } from '../vcf/io.ts';
 import type { Region } from '../vcf/record.ts';
+import { flatten } from '../vcf/reader.ts';
 
 export interface MafReadOptions {
   /** Keep rows of this Tumor_Sample_Barcode only. */
@@ -119,9 +120,14 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<VariantCall> {
+    return flatten(this.batches())[Symbol.asyncIterator]();
+  }
+
+  /** The calls in batches, one per piece of the file read (see VcfVariantFile.batches). */
+  batches(): AsyncIterable<VariantCall[]> {
     if (this.used) throw new Error('a VariantFile can be read only once');
     this.used = true;
-    return this.rows()[Symbol.asyncIterator]();
+    return this.rows();
   }
 
   async close(): Promise<void> {
@@ -131,14 +137,18 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
     await this.src.close();
   }
 
-  private async *rows(): AsyncGenerator<VariantCall> {
+  private async *rows(): AsyncGenerator<VariantCall[]> {
     const st = { lineNo: this.headerLine, matched: 0, seenSamples: new Set<string>() };
     try {
-      if (this.first) yield* this.rowsOf(this.first, st);
+      if (this.first) {
+        const rows = this.rowsOf(this.first, st);
+        if (rows.length) yield rows;
+      }
       for (;;) {
         const r = await this.it.next();
         if (r.done) break;
-        yield* this.rowsOf(r.value, st);
+        const rows = this.rowsOf(r.value, st);
+        if (rows.length) yield rows;
       }
       if ((this.opts.tumor !== undefined || this.opts.normal !== undefined) && st.matched === 0 && st.seenSamples.size > 0) {
         const flag = this.opts.tumor !== undefined ? '--tumor' : '--normal';
@@ -151,7 +161,7 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
     }
   }
 
-  private *rowsOf(buf: Buffer, st: { lineNo: number; matched: number; seenSamples: Set<string> }): Generator<VariantCall> {
+  private rowsOf(buf: Buffer, st: { lineNo: number; matched: number; seenSamples: Set<string> }): VariantCall[] {
     const out: VariantCall[] = [];
     forEachLine(buf, (s, e) => {
       st.lineNo++;
@@ -172,8 +182,8 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
         if (this.problems.length < 50) this.problems.push(`${where}: ${err.message}`);
       }
     });
-    yield* out;
     this.opts.onProgress?.({ bytesRead: this.meter.bytesRead, totalBytes: this.src.size, records: this.records });
+    return out;
   }
 
   private get(f: string[], name: string): string {

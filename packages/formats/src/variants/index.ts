@@ -29,7 +29,8 @@ import { access } from 'node:fs/promises';
 import { InputError, type VariantCall } from '@her2scope/core';
 import { MafVariantFile } from '../maf/reader.ts';
 import { decompressedChunks, fileSource, sniffCompression, type ByteSource, type Compression } from '../vcf/io.ts';
-import { VcfVariantFile } from '../vcf/reader.ts';
+import { bcfDictionaries, bcfRecordsToVcfText, bcfToVcfText } from '../bcf/decode.ts';
+import { VcfVariantFile, type BcfHooks } from '../vcf/reader.ts';
 import type { Region } from '../vcf/record.ts';
 
 export type { Region } from '../vcf/record.ts';
@@ -44,11 +45,11 @@ export interface VariantReadOptions {
   skipBadRecords?: boolean;
   onProgress?: (p: { bytesRead: number; totalBytes: number; records: number }) => void;
   /** Skip content detection. */
-  format?: 'vcf' | 'maf';
+  format?: 'vcf' | 'bcf' | 'maf';
 }
 
 export interface VariantFile extends AsyncIterable<VariantCall> {
-  readonly format: 'vcf' | 'maf';
+  readonly format: 'vcf' | 'bcf' | 'maf';
   /** Where the consequences come from. */
   readonly annotation: 'vep' | 'snpeff' | 'maf';
   /** Malformed records skipped so far (final once iteration has ended). */
@@ -60,6 +61,8 @@ export interface VariantFile extends AsyncIterable<VariantCall> {
   /** Tumour sample (VCF column or the --tumor barcode of a MAF); null for a sites-only VCF or an unfiltered MAF. */
   readonly tumor: string | null;
   readonly normal: string | null;
+  /** The calls in batches (one await per batch rather than per call); a file is read once, either way. */
+  batches(): AsyncIterable<VariantCall[]>;
   close(): Promise<void>;
 }
 
@@ -115,9 +118,10 @@ async function peek(src: ByteSource, compression: Compression): Promise<string> 
   }
 }
 
-function detect(text: string, name: string): 'vcf' | 'maf' {
+function detect(text: string, name: string): 'vcf' | 'bcf' | 'maf' {
+  if (text.startsWith('BCF\x02')) return 'bcf';
   // VCF meta lines start with '##' (MAF comment lines such as '#version 2.4' with one '#').
-  if (text.startsWith('##') || text.startsWith('BCF')) return 'vcf';
+  if (text.startsWith('##')) return 'vcf';
   const lines = text.split('\n');
   const firstData = lines.find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
   if (/(^|\t)Hugo_Symbol(\t|$)/i.test(firstData) || text.startsWith('#version')) return 'maf';
@@ -126,6 +130,15 @@ function detect(text: string, name: string): 'vcf' | 'maf' {
   if (/\.(maf|maf\.gz|maf\.txt|txt|tsv)$/.test(lower)) return 'maf';
   if (text === '') throw new InputError(name, 'empty file');
   throw new InputError(name, "not a VCF (no '##fileformat=VCF' first line) nor a MAF (no 'Hugo_Symbol' column header)");
+}
+
+/** BCF is decoded to VCF text and read by the VCF reader (bcf/decode.ts). */
+function bcfHooks(name: string): BcfHooks {
+  return {
+    text: (pieces) => bcfToVcfText(pieces, name),
+    contigs: (lines) => bcfDictionaries(lines).contigs,
+    records: (header, lines, pieces) => bcfRecordsToVcfText(pieces, bcfDictionaries(lines), header.samples.length, name),
+  };
 }
 
 /**
@@ -139,6 +152,7 @@ export async function openVariantSource(src: ByteSource, opts: VariantReadOption
     const format = opts.format ?? detect(await peek(src, compression), src.name);
     const common = { ...opts, region, genes: opts.genes && opts.genes.length ? opts.genes : null };
     if (format === 'vcf') return await VcfVariantFile.open(src, compression, common, index);
+    if (format === 'bcf') return await VcfVariantFile.open(src, compression, common, index, bcfHooks(src.name));
     await index?.close();
     return await MafVariantFile.open(src, compression, common);
   } catch (e) {

@@ -25,6 +25,9 @@ export interface AnnotationLayout {
   mane: number;
   pick: number;
   alleleNum: number;
+  biotype: number;
+  /** Highest index among the sub-fields needed to rank an entry (allele, flags, biotype, consequence, gene). */
+  rankUpto: number;
 }
 
 export interface VcfHeader {
@@ -37,6 +40,8 @@ export interface VcfHeader {
   /** Contig names declared by ##contig lines (may be empty). */
   contigs: string[];
   meta: { tumorSample: string | null; normalSample: string | null; pedigreeDerived: string | null; pedigreeOriginal: string | null };
+  /** Declared Number of each FORMAT field (`R`, `A`, `G`, `.`, or a count as text). */
+  formatNumbers: Map<string, string>;
   /** Number of header lines (the #CHROM line is the last). */
   lineCount: number;
 }
@@ -63,7 +68,7 @@ function short(s: string, n = 60): string {
  */
 export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   const first = lines[0] ?? '';
-  if (first.startsWith('BCF')) throw new InputError(`${name}:1`, "this is BCF, which her2scope does not read: convert it with 'bcftools view -Oz -o out.vcf.gz in.bcf'");
+  if (first.startsWith('BCF')) throw new InputError(`${name}:1`, 'BCF binary data where VCF text was expected (open BCF files with openVariantFile, which decodes them)');
   if (!first.startsWith('##')) throw new InputError(`${name}:1`, `not a VCF header: expected '##fileformat=VCFv4.x' as the first line, found '${short(first)}'`);
   // The spec puts ##fileformat first; some tools (SnpEff in cancer mode) write other lines first or none at all.
   // A header without it is read as VCF 4.x when the rest of it is well formed.
@@ -129,9 +134,15 @@ export function parseVcfHeader(lines: string[], name: string): VcfHeader {
     if (fields[0] !== 'Allele' || fields.length < 11) fields = SNPEFF_ANN_FIELDS;
     annotation = layout('snpeff', 'ANN', fields, name);
   }
+  const formatNumbers = new Map<string, string>();
+  const fmtMeta = parser.getMetadata('FORMAT') as Record<string, { Number?: unknown }> | undefined;
+  if (fmtMeta && typeof fmtMeta === 'object') {
+    for (const [id, m] of Object.entries(fmtMeta)) if (m && m.Number !== undefined) formatNumbers.set(id, String(m.Number));
+  }
   return {
     fileformat,
     samples,
+    formatNumbers,
     annotation,
     hasEffOnly: !annotation && Boolean(info('EFF')),
     contigs,
@@ -168,7 +179,10 @@ function layout(kind: AnnotationKind, key: 'CSQ' | 'ANN', fields: string[], name
     mane: kind === 'vep' ? find('MANE_SELECT', 'MANE') : -1,
     pick: kind === 'vep' ? find('PICK') : -1,
     alleleNum: kind === 'vep' ? find('ALLELE_NUM') : -1,
+    biotype: kind === 'vep' ? find('BIOTYPE') : find('Transcript_BioType'),
+    rankUpto: 0,
   };
+  l.rankUpto = Math.max(l.allele, l.consequence, l.impact, l.symbol, l.gene, l.canonical, l.mane, l.pick, l.alleleNum, l.biotype);
   const tag = `${name}: ##INFO=<ID=${key}>`;
   if (l.allele < 0) throw new InputError(tag, `the ${key} field list has no Allele field`);
   if (l.consequence < 0) throw new InputError(tag, `the ${key} field list has no ${kind === 'vep' ? 'Consequence' : 'Annotation'} field`);

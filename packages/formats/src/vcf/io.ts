@@ -14,6 +14,7 @@
  */
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { InputError } from '@her2scope/core';
 
@@ -123,9 +124,22 @@ export interface Progress {
   totalBytes: number;
 }
 
+const gunzipAsync = promisify(zlib.gunzip);
+
+/** inflateBgzfBlock on libuv's thread pool (so that inflating overlaps with parsing on the main thread). */
+async function inflateBgzfBlockAsync(src: ByteSource, block: Buffer, filePos: number): Promise<Buffer> {
+  try {
+    return await gunzipAsync(block);
+  } catch (e) {
+    throw new InputError(src.name, `byte ${filePos}: corrupt BGZF block (${(e as Error).message})`);
+  }
+}
+
 /**
- * Decompressed contents of a BGZF file from compressed offset `start`, as Buffers of up to ~4 MiB of complete
- * blocks each. Checks every block header, CRC and the end-of-file marker.
+ * Decompressed contents of a BGZF file from compressed offset `start`, one Buffer per block (up to 64 KiB each).
+ * Checks every block header, CRC and the end-of-file marker. Pipelined: the blocks of the next read (1 MiB of
+ * compressed data) are inflated on the thread pool while the caller works on the current ones, so at most two
+ * reads' worth of data is held.
  */
 export async function* bgzfChunks(src: ByteSource, start = 0, onProgress?: (p: Progress) => void): AsyncGenerator<Buffer> {
   let pos = start;
@@ -133,13 +147,15 @@ export async function* bgzfChunks(src: ByteSource, start = 0, onProgress?: (p: P
   let lastBlock: Buffer | null = null;
   // Start small (a header or a peek needs only the first blocks), then read 1 MiB at a time.
   let readSize = 64 << 10;
-  while (pos < src.size || carry.length > 0) {
+  /** Read and split the next piece; starts inflating its blocks. Null at the end. */
+  const nextBatch = async (): Promise<{ blocks: Promise<Buffer[]>; bytesRead: number } | null> => {
+    if (!(pos < src.size || carry.length > 0)) return null;
     const fresh = pos < src.size ? await src.read(pos, readSize) : Buffer.alloc(0);
     readSize = Math.min(readSize * 4, BGZF_READ_SIZE);
     pos += fresh.length;
     const buf = carry.length ? Buffer.concat([carry, fresh]) : fresh;
     const bufStart = pos - buf.length;
-    const out: Buffer[] = [];
+    const out: Promise<Buffer>[] = [];
     let o = 0;
     while (o < buf.length) {
       if (buf.length - o < 18) {
@@ -152,19 +168,29 @@ export async function* bgzfChunks(src: ByteSource, start = 0, onProgress?: (p: P
         throw new InputError(src.name, `byte ${bufStart + o}: truncated: the BGZF block there needs ${size} bytes but the file ends after ${buf.length - o} (the file is incomplete)`);
       }
       const block = buf.subarray(o, o + size);
-      out.push(inflateBgzfBlock(src, block, bufStart + o));
+      const inflating = inflateBgzfBlockAsync(src, block, bufStart + o);
+      inflating.catch(() => {}); // handled where awaited (or moot when this read fails first)
+      out.push(inflating);
       lastBlock = block;
       o += size;
     }
     carry = o < buf.length ? Buffer.from(buf.subarray(o)) : Buffer.alloc(0);
-    onProgress?.({ bytesRead: pos - carry.length, totalBytes: src.size });
-    const joined = out.length === 1 ? out[0]! : Buffer.concat(out);
-    if (joined.length) yield joined;
     if (fresh.length === 0 && carry.length > 0) {
       throw new InputError(src.name, `byte ${pos - carry.length}: truncated BGZF data at the end of the file`);
     }
+    const blocks = Promise.all(out);
+    blocks.catch(() => {}); // awaited below; avoid an unhandled rejection while it waits
+    return { blocks, bytesRead: pos - carry.length };
+  };
+  let next = await nextBatch();
+  while (next) {
+    const cur = next;
+    const blocks = await cur.blocks;
+    next = await nextBatch(); // inflating while the caller handles `blocks`
+    onProgress?.({ bytesRead: cur.bytesRead, totalBytes: src.size });
+    for (const b of blocks) if (b.length) yield b;
   }
-  if (start === 0 && (lastBlock === null || !lastBlock.equals(BGZF_EOF))) {
+  if (start === 0 && (lastBlock === null || !(lastBlock as Buffer).equals(BGZF_EOF))) {
     throw new InputError(src.name, 'no BGZF end-of-file marker: the file is truncated (re-copy it, or re-compress with bgzip)');
   }
 }
@@ -225,7 +251,9 @@ export const MAX_LINE_BYTES = 256 << 20;
  * end of input may lack it). Buffers are yielded as large as they come, so callers can scan them in bulk.
  */
 export async function* lineChunks(chunks: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
-  // The partial last line of each piece waits in `pending` (without copying pieces that hold no line end).
+  // The partial last line of each piece waits in `pending` (without copying pieces that hold no line end). The
+  // piece that completes it is yielded as two Buffers, the joined line and the rest in place, so a large piece is
+  // never copied.
   let pending: Buffer[] = [];
   let pendingLen = 0;
   for await (const chunk of chunks) {
@@ -236,8 +264,13 @@ export async function* lineChunks(chunks: AsyncIterable<Buffer>, name: string): 
       if (pendingLen > MAX_LINE_BYTES) throw new InputError(name, `a line is longer than ${MAX_LINE_BYTES >> 20} MiB (not a text file?)`);
       continue;
     }
-    const head = chunk.subarray(0, lastNl + 1);
-    yield pending.length ? Buffer.concat([...pending, head]) : head;
+    if (pending.length) {
+      const firstNl = chunk.indexOf(10);
+      yield Buffer.concat([...pending, chunk.subarray(0, firstNl + 1)]);
+      if (firstNl < lastNl) yield chunk.subarray(firstNl + 1, lastNl + 1);
+    } else {
+      yield chunk.subarray(0, lastNl + 1);
+    }
     pending = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
     pendingLen = chunk.length - lastNl - 1;
   }

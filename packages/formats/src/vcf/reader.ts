@@ -7,6 +7,7 @@
  * 100 records are always parsed in full, so a broken or unannotated file is reported even when no line names a
  * requested gene. Lines that are neither parsed nor in that sample are not validated (documented limit).
  */
+import { isAscii } from 'node:buffer';
 import { InputError, type VariantCall } from '@her2scope/core';
 import { chooseSamples, HOW_TO_ANNOTATE, notAnnotatedError, parseVcfHeader, type SampleChoice, type VcfHeader } from './header.ts';
 import { decompressedChunks, forEachLine, lineChunks, type ByteSource, type Compression, type Progress } from './io.ts';
@@ -41,8 +42,18 @@ const VALIDATE_FIRST = 100;
 const MAX_PROBLEMS = 50;
 const MAX_HEADER_BYTES = 64 << 20;
 
+/** How a BCF file is read through this reader: its records are decoded to VCF text (bcf/decode.ts). */
+export interface BcfHooks {
+  /** The whole decompressed file as VCF text (header first). */
+  text: (decompressed: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
+  /** The contig dictionary (index order) from the header lines. */
+  contigs: (lines: readonly string[]) => string[];
+  /** Decompressed record bytes of one index chunk as VCF text lines, given the header. */
+  records: (header: VcfHeader, lines: readonly string[], pieces: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
+}
+
 export class VcfVariantFile implements AsyncIterable<VariantCall> {
-  readonly format = 'vcf' as const;
+  readonly format: 'vcf' | 'bcf';
   /** Malformed records skipped (with skipBadRecords); final once iteration has finished. */
   skipped = 0;
   /** `file:line: field: message` of the first skipped records. */
@@ -61,7 +72,15 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     private readonly rest: { it: AsyncIterator<Buffer>; first: Buffer | null } | null,
     private readonly index: ByteSource | null,
     private readonly meter: { bytesRead: number },
-  ) {}
+    private readonly bcf: { hooks: BcfHooks; headerLines: string[] } | null = null,
+  ) {
+    this.format = bcf ? 'bcf' : 'vcf';
+  }
+
+  /** How messages name a record: `file:line` for VCF text, `file: record N` for BCF (numbered from 1). */
+  private where(lineNo: number, firstData: number): string {
+    return this.bcf ? `${this.src.name}: record ${lineNo - firstData + 1}` : `${this.src.name}:${lineNo}`;
+  }
 
   get annotation(): 'vep' | 'snpeff' {
     return this.ctx.annotation.kind;
@@ -77,9 +96,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
    * Read the header (errors surface here: not a VCF, not annotated, unknown sample), ready to stream records.
    * `index` is the .tbi/.csi of a BGZF file, used for region queries.
    */
-  static async open(src: ByteSource, compression: Compression, opts: VcfReadOptions, index: ByteSource | null): Promise<VcfVariantFile> {
+  static async open(src: ByteSource, compression: Compression, opts: VcfReadOptions, index: ByteSource | null, bcf: BcfHooks | null = null): Promise<VcfVariantFile> {
     const meter = { bytesRead: 0 };
-    const it = lineChunks(decompressedChunks(src, compression, (p) => (meter.bytesRead = p.bytesRead)), src.name)[Symbol.asyncIterator]();
+    const raw = decompressedChunks(src, compression, (p) => (meter.bytesRead = p.bytesRead));
+    const it = lineChunks(bcf ? bcf.text(raw) : raw, src.name)[Symbol.asyncIterator]();
     const lines: string[] = [];
     let headerBytes = 0;
     let first: Buffer | null = null;
@@ -118,6 +138,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       genes: opts.genes && opts.genes.length ? new Set(opts.genes) : null,
       allFilters: Boolean(opts.allFilters),
       region: opts.region ?? null,
+      adNumber: header.formatNumbers.get('AD') ?? '.',
     };
     if (opts.region && header.contigs.length && !header.contigs.includes(opts.region.chrom)) {
       await it.return?.(undefined);
@@ -132,13 +153,21 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     } else {
       await index?.close(); // an index beside a file that is not BGZF cannot be used: scan instead
     }
-    return new VcfVariantFile(src, header, samples, ctx, opts, rest, idx, meter);
+    return new VcfVariantFile(src, header, samples, ctx, opts, rest, idx, meter, bcf ? { hooks: bcf, headerLines: lines } : null);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<VariantCall> {
+    return flatten(this.batches())[Symbol.asyncIterator]();
+  }
+
+  /**
+   * The calls in batches (one per piece of the file read, a few MB): the cheap way to stream, one await per
+   * batch rather than per call. Pulled lazily: nothing more is read until the next batch is asked for.
+   */
+  batches(): AsyncIterable<VariantCall[]> {
     if (this.used) throw new Error('a VariantFile can be read only once');
     this.used = true;
-    return this.closing(this.index ? this.indexed() : this.scan())[Symbol.asyncIterator]();
+    return this.closing(this.index ? this.indexed() : this.scan());
   }
 
   /** Release the file (done automatically when iteration ends or fails). */
@@ -150,7 +179,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     await this.index?.close();
   }
 
-  private async *closing(gen: AsyncGenerator<VariantCall>): AsyncGenerator<VariantCall> {
+  private async *closing(gen: AsyncGenerator<VariantCall[]>): AsyncGenerator<VariantCall[]> {
     try {
       yield* gen;
     } finally {
@@ -176,10 +205,10 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
    * Parse one line; returns the calls ready to emit (none for a skipped bad record, and none while no record has
    * shown annotation yet: those wait in `pending`).
    */
-  private parseLine(line: string, where: string, validateAll = false): VariantCall[] {
-    if (line.startsWith('#')) {
+  private parseLine(line: string, where: string, validateAll: boolean, out: VariantCall[]): void {
+    if (line.charCodeAt(0) === 35) {
       this.fail(where, new RecordError('line', 'a header line among the records'));
-      return [];
+      return;
     }
     let calls: VariantCall[];
     try {
@@ -188,17 +217,17 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       calls = r.calls;
     } catch (e) {
       this.fail(where, e);
-      return [];
+      return;
     }
     if (!this.annotatedSeen) {
-      this.pending.push(...calls);
-      return [];
+      for (const c of calls) this.pending.push(c);
+      return;
     }
     if (this.pending.length) {
-      calls = [...this.pending, ...calls];
+      for (const c of this.pending) out.push(c);
       this.pending = [];
     }
-    return calls;
+    for (const c of calls) out.push(c);
   }
 
   /** At the end: fail if nothing was annotated, else release what was held back. */
@@ -224,32 +253,39 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     this.opts.onProgress?.({ bytesRead: this.meter.bytesRead, totalBytes: this.src.size, records: this.records });
   }
 
-  private async *scan(): AsyncGenerator<VariantCall> {
+  private async *scan(): AsyncGenerator<VariantCall[]> {
     const rest = this.rest!;
     const st: ScanState = {
       patterns: this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null,
       firstData: this.header.lineCount + 1,
       lineNo: this.header.lineCount + 1,
     };
-    if (rest.first) yield* this.scanBuffer(rest.first, st);
+    if (rest.first) {
+      const calls = this.scanBuffer(rest.first, st);
+      if (calls.length) yield calls;
+    }
     this.progress();
     for (;;) {
       const r = await rest.it.next();
       if (r.done) break;
-      yield* this.scanBuffer(r.value, st);
+      const calls = this.scanBuffer(r.value, st);
       this.progress();
+      if (calls.length) yield calls;
     }
-    yield* this.finish();
+    const last = this.finish();
+    if (last.length) yield last;
   }
 
   /** The records of one Buffer of whole lines; `st.lineNo` is the number of its first line. */
-  private *scanBuffer(buf: Buffer, st: ScanState): Generator<VariantCall> {
+  private scanBuffer(buf: Buffer, st: ScanState): VariantCall[] {
+    const out: VariantCall[] = [];
     const { patterns } = st;
     const region = this.ctx.region;
-    const name = this.src.name;
     let from = 0;
-    // Every line while validating the start of the file, and all the time without a gene filter.
+    // Every line while validating the start of the file, and all the time without a gene filter. An ASCII piece
+    // (the usual case) is decoded once, and its lines are slices of that string (no copy per line).
     if (!patterns || this.validated < VALIDATE_FIRST) {
+      const text = isAscii(buf) ? buf.toString('latin1') : null;
       let s = 0;
       while (s < buf.length && !(patterns && this.validated >= VALIDATE_FIRST)) {
         let nl = buf.indexOf(10, s);
@@ -260,7 +296,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           const validating = this.validated < VALIDATE_FIRST;
           if (validating) this.validated++;
           // Past the validation window, a region scan skips other contigs and later positions unparsed.
-          if (validating || !region || !outside(buf, s, e, region)) yield* this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`, validating);
+          if (validating || !region || !outside(buf, s, e, region)) this.parseLine(text !== null ? text.slice(s, e) : buf.toString('utf8', s, e), this.where(st.lineNo, st.firstData), validating, out);
         }
         st.lineNo++;
         s = nl + 1;
@@ -269,7 +305,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       from = s;
       if (from >= buf.length) {
         this.records = st.lineNo - st.firstData;
-        return;
+        return out;
       }
     }
     // Gene filter: parse only the lines that contain a requested symbol.
@@ -283,7 +319,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       if (nl === -1) nl = buf.length;
       let e = nl;
       if (e > s && buf[e - 1] === 13) e--;
-      if (e > s && !(region && outside(buf, s, e, region))) yield* this.parseLine(buf.toString('utf8', s, e), `${name}:${st.lineNo}`);
+      if (e > s && !(region && outside(buf, s, e, region))) this.parseLine(buf.toString('utf8', s, e), this.where(st.lineNo, st.firstData), false, out);
     }
     for (let j = buf.indexOf(10, cursor); j !== -1; j = buf.indexOf(10, cursor)) {
       cursor = j + 1;
@@ -291,11 +327,12 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     }
     if (cursor < buf.length) st.lineNo++;
     this.records = st.lineNo - st.firstData;
+    return out;
   }
 
-  private async *indexed(): AsyncGenerator<VariantCall> {
+  private async *indexed(): AsyncGenerator<VariantCall[]> {
     const region = this.ctx.region!;
-    const index = await readTabixIndex(this.index!);
+    const index = await readTabixIndex(this.index!, this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
     if (!index.refNames.includes(region.chrom)) {
       const alt = region.chrom.startsWith('chr') ? region.chrom.slice(3) : `chr${region.chrom}`;
       if (index.refNames.includes(alt)) regionContigError(region.chrom, index.refNames, this.src.name);
@@ -305,7 +342,8 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     const chunks = queryChunks(index, region.chrom, region.start - 1, region.end === Infinity ? 2 ** 40 : region.end, this.index!.name);
     let n = 0;
     for (const ch of chunks) {
-      for await (const buf of lineChunks(readChunk(this.src, ch), this.src.name)) {
+      const pieces = this.bcf ? this.bcf.hooks.records(this.header, this.bcf.headerLines, readChunk(this.src, ch)) : readChunk(this.src, ch);
+      for await (const buf of lineChunks(pieces, this.src.name)) {
         const calls: VariantCall[] = [];
         let beyond = false;
         /** Parse the line at [s, e); false once past the region's end (records are sorted). */
@@ -316,7 +354,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
           n++;
           if (locus && locus.chrom === region.chrom && locus.pos > region.end && !validating) return false;
           const where = locus ? `${this.src.name} (record at ${locus.chrom}:${locus.pos})` : `${this.src.name} (record ${n} of region ${region.chrom}:${region.start}-${region.end})`;
-          calls.push(...this.parseLine(line, where, validating));
+          this.parseLine(line, where, validating, calls);
           return true;
         };
         let from = 0;
@@ -345,17 +383,24 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
         }
         this.checkAnnotated(false);
         this.records += countLines(buf);
-        yield* calls;
         this.meter.bytesRead = ch.end.block;
         this.progress();
+        if (calls.length) yield calls;
         if (beyond) {
-          yield* this.finish();
+          const last = this.finish();
+          if (last.length) yield last;
           return;
         }
       }
     }
-    yield* this.finish();
+    const last = this.finish();
+    if (last.length) yield last;
   }
+}
+
+/** One call at a time from batches of calls. */
+export async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** Number of lines in a Buffer of whole lines. */

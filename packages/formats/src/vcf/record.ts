@@ -5,9 +5,9 @@
  * and sample field, where we need only INFO/CSQ or ANN and one sample column.
  */
 import type { VariantCall } from '@her2scope/core';
-import { AnnotationError, entriesForAllele, parseEntries, pickAnnotation, vepAlleles } from './annotation.ts';
+import { AnnotationError, hasEntries, pickAnnotation, vepAlleles, type Annotation } from './annotation.ts';
 import type { AnnotationLayout } from './header.ts';
-import { SampleError, tumourReads } from './sample.ts';
+import { FormatView, SampleError, tumourReadsOf, type TumourReads } from './sample.ts';
 
 export class RecordError extends Error {
   constructor(
@@ -35,6 +35,8 @@ export interface RecordContext {
   genes: ReadonlySet<string> | null;
   allFilters: boolean;
   region: Region | null;
+  /** Declared Number of FORMAT/AD (see tumourReads). */
+  adNumber?: string;
 }
 
 export interface ParsedRecord {
@@ -48,7 +50,6 @@ export interface ParsedRecord {
 const POS = /^\d+$/;
 /** REF: A/C/G/T/N, and the IUPAC ambiguity codes some reference genomes contain. */
 const REF_RE = /^[ACGTNRYKMSWBDHVacgtnrykmswbdhv]+$/;
-const DNA = /^[ACGTNacgtn]+$/;
 const quote = (s: string) => `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
 
 /** Cheap look at CHROM and POS (for region checks and messages) without validating the rest. */
@@ -59,6 +60,43 @@ export function peekLocus(line: string): { chrom: string; pos: number } | null {
   const p = line.slice(t1 + 1, t2 < 0 ? undefined : t2);
   return POS.test(p) ? { chrom: line.slice(0, t1), pos: Number(p) } : null;
 }
+
+/** FORMAT keys -> index, for the last FORMAT strings seen (they repeat from record to record). */
+const formatCache = new Map<string, Map<string, number>>();
+function formatIndex(format: string): Map<string, number> {
+  let m = formatCache.get(format);
+  if (!m) {
+    m = new Map();
+    const keys = format.split(':');
+    for (let i = 0; i < keys.length; i++) if (!m.has(keys[i]!)) m.set(keys[i]!, i);
+    if (formatCache.size > 256) formatCache.clear();
+    formatCache.set(format, m);
+  }
+  return m;
+}
+
+/** The value of INFO key `key` in `info` (null when absent; '' for a flag). */
+export function infoValue(info: string, key: string): string | null {
+  let at = -1;
+  if (info.startsWith(key) && (info.length === key.length || info[key.length] === '=' || info[key.length] === ';')) at = 0;
+  else {
+    for (let i = info.indexOf(key); i !== -1; i = info.indexOf(key, i + 1)) {
+      const after = info[i + key.length];
+      if (info.charCodeAt(i - 1) === 59 && (after === undefined || after === '=' || after === ';')) {
+        at = i;
+        break;
+      }
+    }
+  }
+  if (at < 0) return null;
+  const v = at + key.length;
+  if (info[v] !== '=') return '';
+  const end = info.indexOf(';', v + 1);
+  return info.slice(v + 1, end === -1 ? undefined : end);
+}
+
+const ALT_OK = /^(?:[ACGTNacgtn]+|\*|<[^<>]+>|.*[[\]].*|\.[ACGTNacgtn]+|[ACGTNacgtn]+\.)$/;
+const SIMPLE_ALT = /^[ACGTN]$/;
 
 /**
  * Parse one data line. With `validateAll`, every field the reader uses is checked even when the record is
@@ -71,7 +109,12 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
     const what = ctx.nSamples > 0 ? `8 fixed + FORMAT + ${ctx.nSamples} sample${ctx.nSamples === 1 ? '' : 's'}` : '8 fixed';
     throw new RecordError('columns', `expected ${expected} tab-separated columns (${what}), found ${cols.length}`);
   }
-  const [chrom, posText, , ref, altText, , filter, info] = cols as [string, string, string, string, string, string, string, string];
+  const chrom = cols[0]!;
+  const posText = cols[1]!;
+  const ref = cols[3]!;
+  const altText = cols[4]!;
+  const filter = cols[6]!;
+  const info = cols[7]!;
   if (chrom === '' || /\s/.test(chrom)) throw new RecordError('CHROM', `${quote(chrom)} is not a contig name`);
   if (!POS.test(posText)) throw new RecordError('POS', `${quote(posText)} is not a whole number`);
   const pos = Number(posText);
@@ -82,60 +125,58 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
   if (info === '') throw new RecordError('INFO', "empty (a missing value is '.')");
 
   // INFO: only the annotation (and END, for region overlap) is read.
-  let annValue: string | null = null;
+  const annValue = info === '.' ? null : infoValue(info, ctx.annotation.key);
   let end = pos + ref.length - 1;
-  if (info !== '.') {
-    for (const item of info.split(';')) {
-      const eq = item.indexOf('=');
-      const key = eq < 0 ? item : item.slice(0, eq);
-      if (key === ctx.annotation.key) annValue = eq < 0 ? '' : item.slice(eq + 1);
-      else if (key === 'END' && ctx.region && eq > 0) {
-        const v = item.slice(eq + 1);
-        if (!POS.test(v)) throw new RecordError('INFO/END', `${quote(v)} is not a whole number`);
-        end = Math.max(end, Number(v));
-      }
+  if (ctx.region && info !== '.') {
+    const v = infoValue(info, 'END');
+    if (v !== null && v !== '') {
+      if (!POS.test(v)) throw new RecordError('INFO/END', `${quote(v)} is not a whole number`);
+      end = Math.max(end, Number(v));
     }
   }
-  out.annotated = annValue !== null && annValue !== '' && annValue !== '.';
+  out.annotated = hasEntries(annValue);
   const inRegion = !ctx.region || (chrom === ctx.region.chrom && end >= ctx.region.start && pos <= ctx.region.end);
   if (!inRegion && !validateAll) return out;
 
   if (altText === '.') return out; // no ALT allele: a reference-only record
-  const alts = altText.split(',');
+  const alts = SIMPLE_ALT.test(altText) ? [altText] : altText.split(',');
   for (const a of alts) {
-    const ok = DNA.test(a) || a === '*' || /^<[^<>]+>$/.test(a) || /[[\]]/.test(a) || /^\.[ACGTNacgtn]+$|^[ACGTNacgtn]+\.$/.test(a);
-    if (!ok) throw new RecordError('ALT', `${quote(a)} is not an allele`);
+    if (!(a.length === 1 ? SIMPLE_ALT.test(a) || ALT_OK.test(a) : ALT_OK.test(a))) throw new RecordError('ALT', `${quote(a)} is not an allele`);
   }
   const passes = ctx.allFilters || filter === 'PASS' || filter === '.';
   if (!passes && !validateAll) return out;
   const emit = inRegion && passes;
 
-  let entries;
-  try {
-    entries = out.annotated ? parseEntries(annValue!, ctx.annotation) : [];
-  } catch (e) {
-    if (e instanceof AnnotationError) throw new RecordError(e.field, e.message);
-    throw e;
-  }
-  const vep = ctx.annotation.kind === 'vep' ? vepAlleles(ref, alts) : alts;
-  let keys: string[] = [];
-  let values: string[] = [];
+  const vep = ctx.annotation.kind === 'vep' && alts.length > 1 ? vepAlleles(ref, alts) : alts;
+  let sample: FormatView | null = null;
   if (ctx.tumorIndex >= 0) {
-    keys = cols[8]!.split(':');
+    const idx = formatIndex(cols[8]!);
     const col = cols[9 + ctx.tumorIndex]!;
-    values = col === '.' || col === '' ? [] : col.split(':');
+    const values = col === '.' || col === '' ? [] : col.split(':');
+    if (values.length > idx.size && values.length > cols[8]!.split(':').length) {
+      throw new RecordError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${cols[8]!.split(':').length} keys`);
+    }
+    sample = new FormatView(idx, values);
   }
-  for (let k = 1; k <= alts.length; k++) {
+  const nAlts = alts.length;
+  for (let k = 1; k <= nAlts; k++) {
     const alt = alts[k - 1]!;
     if (alt === '*') continue; // allele deleted by an overlapping upstream deletion: not a variant of its own
-    const mine = entriesForAllele(entries, ctx.annotation, k, alt, vep[k - 1]!, alts.length);
-    const picked = pickAnnotation(mine, ctx.annotation, ctx.genes);
+    let picked: Annotation | null = null;
+    if (out.annotated) {
+      try {
+        picked = pickAnnotation(annValue!, ctx.annotation, { k, alt, vepAllele: vep[k - 1]!, nAlts }, ctx.genes, validateAll);
+      } catch (e) {
+        if (e instanceof AnnotationError) throw new RecordError(e.field, e.message);
+        throw e;
+      }
+    }
     const wanted = emit && !(ctx.genes && !picked);
     if (!wanted && !validateAll) continue;
-    let reads = { depth: null as number | null, altCount: null as number | null, vaf: null as number | null, gt: null as number[] | null };
-    if (ctx.tumorIndex >= 0) {
+    let reads: TumourReads = NO_READS;
+    if (sample) {
       try {
-        reads = tumourReads(keys, values, k, ref, alts);
+        reads = tumourReadsOf(sample, k, ref, alts, ctx.adNumber);
       } catch (e) {
         if (e instanceof SampleError) throw new RecordError(e.field, e.message);
         throw e;
@@ -144,7 +185,7 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       if (reads.gt && !reads.gt.includes(k) && !(reads.altCount !== null && reads.altCount > 0)) continue;
     }
     if (!wanted) continue;
-    out.calls.push({
+    const call: VariantCall = {
       gene: picked?.gene ?? '',
       hgvsp: picked?.hgvsp ?? null,
       hgvsc: picked?.hgvsc ?? null,
@@ -158,7 +199,11 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       altCount: reads.altCount,
       filter,
       sample: ctx.tumor ?? '',
-    });
+    };
+    if (reads.notes.length) call.notes = reads.notes;
+    out.calls.push(call);
   }
   return out;
 }
+
+const NO_READS: TumourReads = { depth: null, altCount: null, vaf: null, gt: null, notes: [] };

@@ -29,6 +29,8 @@ export interface TumourReads {
   vaf: number | null;
   /** Allele indexes in GT (null when there is no GT or it is missing, e.g. `./.`). */
   gt: number[] | null;
+  /** What was read differently from the usual (e.g. an AD whose value count does not follow the alleles). */
+  notes: string[];
 }
 
 const INT = /^\d+$/;
@@ -57,81 +59,146 @@ function fraction(key: string, raw: string, v: string | undefined): number | nul
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** FORMAT key -> value of one sample column (undefined when absent). */
+export interface FormatGetter {
+  get(key: string): string | undefined;
+}
+
+/** A sample column seen through its FORMAT keys (`idx`: key -> position; shared between records with one FORMAT). */
+export class FormatView implements FormatGetter {
+  constructor(
+    readonly idx: ReadonlyMap<string, number>,
+    readonly values: readonly string[],
+  ) {}
+  get(key: string): string | undefined {
+    const i = this.idx.get(key);
+    return i === undefined ? undefined : this.values[i];
+  }
+}
+
+/** A getter over parallel key/value arrays (fewer values than keys: the rest are missing, as the VCF spec allows). */
+export function formatGetter(keys: readonly string[], values: readonly string[]): FormatGetter {
+  if (values.length > keys.length) throw new SampleError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${keys.length} keys`);
+  const idx = new Map<string, number>();
+  keys.forEach((k, i) => idx.has(k) || idx.set(k, i));
+  return new FormatView(idx, values);
+}
+
+const present = (v: string | undefined): v is string => v !== undefined && v !== '' && v !== '.';
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
 /**
  * Reads of ALT allele `k` (1-based) in one sample column. `keys` are the FORMAT keys, `values` the sample's
  * colon-separated values (fewer values than keys means the rest are missing, as the VCF spec allows).
+ * `adNumber` is the header's declared Number of FORMAT/AD (`R`, `A`, `G`, `.` or a count; undefined when the
+ * header does not declare AD, read as `.`).
+ *
+ * AD is used by allele index when it has one value per allele (REF + ALTs), whatever Number says (Number=. allows
+ * any count). Number=A with one value per ALT gives the ALT depth. A single value with Number=1, or with RD beside
+ * it, is VarScan's ALT depth (RD = REF depth). Any other count (a Number=. AD with 2 values for 3 alleles, say) is
+ * not guessed at: the other sources below are used and `note` says so (`AD has 2 values for 3 alleles; VAF from
+ * AF`). A FORMAT/AF with neither one value per ALT nor a single value is likewise left out with a note. The record
+ * is never dropped for a count that the spec allows: htslib and pysam read such records.
  */
-export function tumourReads(keys: readonly string[], values: readonly string[], k: number, ref: string, alts: readonly string[]): TumourReads {
-  if (values.length > keys.length) throw new SampleError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${keys.length} keys`);
-  const fmt = new Map<string, string>();
-  for (let i = 0; i < values.length; i++) fmt.set(keys[i]!, values[i]!);
+export function tumourReads(keys: readonly string[], values: readonly string[], k: number, ref: string, alts: readonly string[], adNumber?: string): TumourReads {
+  return tumourReadsOf(formatGetter(keys, values), k, ref, alts, adNumber);
+}
+
+export function tumourReadsOf(f: FormatGetter, k: number, ref: string, alts: readonly string[], adNumber = '.'): TumourReads {
   const nAlleles = 1 + alts.length;
   let ref_: number | null = null;
   let alt: number | null = null;
   let sum: number | null = null;
   let complete = false;
   let vafFromCaller: number | null = null;
+  let source: string | null = null;
+  let notes: string[] = NO_NOTES;
+  let adNote: string | null = null;
 
-  const ad = ints('AD', fmt.get('AD'));
+  const adRaw = f.get('AD');
+  const ad = ints('AD', adRaw);
+  let adUsed = false;
   if (ad) {
-    if (ad.length === nAlleles) {
+    if (ad.length === nAlleles && adNumber !== 'A' && adNumber !== 'G') {
       ref_ = ad[0]!;
       alt = ad[k]!;
       complete = ad.every((x) => x !== null);
       sum = ad.reduce<number>((s, x) => s + (x ?? 0), 0);
-    } else if (ad.length === 1) {
+      adUsed = true;
+    } else if (adNumber === 'A' && ad.length === alts.length) {
+      alt = ad[k - 1]!;
+      ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
+      adUsed = true;
+    } else if (ad.length === 1 && alts.length === 1 && (adNumber === '1' || present(f.get('RD')))) {
+      // VarScan: AD = depth of variant-supporting bases, RD = of reference-supporting bases.
       alt = ad[0]!;
-      ref_ = intOrNull('RD', fmt.get('RD') ?? '', fmt.get('RD'));
+      ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
+      adUsed = true;
     } else {
-      throw new SampleError('FORMAT/AD', `${quote(fmt.get('AD')!)} has ${ad.length} values; expected ${nAlleles} (REF and ${alts.length} ALT)`);
+      adNote = `AD has ${plural(ad.length, 'value')} for ${nAlleles} alleles`;
     }
-  } else if (['AU', 'CU', 'GU', 'TU'].every((b) => fmt.has(b))) {
-    const tier1 = (base: string) => {
-      const key = `${base.toUpperCase()}U`;
-      const raw = fmt.get(key);
-      if (raw === undefined) return null;
-      return ints(key, raw)?.[0] ?? null;
-    };
-    for (const b of ['AU', 'CU', 'GU', 'TU']) ints(b, fmt.get(b)); // validate all four
-    const altAllele = alts[k - 1] ?? '';
-    if (ref.length === 1) ref_ = tier1(ref);
-    if (altAllele.length === 1) alt = tier1(altAllele);
-  } else if (fmt.has('TIR') && fmt.has('TAR')) {
-    alt = ints('TIR', fmt.get('TIR'))?.[0] ?? null;
-    ref_ = ints('TAR', fmt.get('TAR'))?.[0] ?? null;
-  } else if (fmt.has('AO') && fmt.has('RO')) {
-    ref_ = intOrNull('RO', fmt.get('RO')!, fmt.get('RO'));
-    const ao = ints('AO', fmt.get('AO'));
-    alt = ao ? (ao[k - 1] ?? null) : null;
-  } else if (fmt.has('DP4') && (fmt.get('DP4') ?? '').split(',').length === 4) {
-    const d = ints('DP4', fmt.get('DP4'))!;
-    if (d.every((x) => x !== null)) {
-      ref_ = d[0]! + d[1]!;
-      alt = d[2]! + d[3]!;
+    if (adUsed) source = 'AD';
+  }
+  if (!adUsed) {
+    if (['AU', 'CU', 'GU', 'TU'].every((b) => f.get(b) !== undefined)) {
+      for (const b of ['AU', 'CU', 'GU', 'TU']) ints(b, f.get(b)); // validate all four
+      const altAllele = alts[k - 1] ?? '';
+      if (ref.length === 1) ref_ = tier1(f, ref);
+      if (altAllele.length === 1) alt = tier1(f, altAllele);
+      if (alt !== null) source = 'AU/CU/GU/TU';
+    } else if (f.get('TIR') !== undefined && f.get('TAR') !== undefined) {
+      alt = ints('TIR', f.get('TIR'))?.[0] ?? null;
+      ref_ = ints('TAR', f.get('TAR'))?.[0] ?? null;
+      if (alt !== null) source = 'TIR/TAR';
+    } else if (f.get('AO') !== undefined && f.get('RO') !== undefined) {
+      ref_ = intOrNull('RO', f.get('RO')!, f.get('RO'));
+      const ao = ints('AO', f.get('AO'));
+      alt = ao ? (ao[k - 1] ?? null) : null;
+      if (alt !== null) source = 'AO/RO';
+    } else if (alts.length === 1 && f.get('DP4') !== undefined && f.get('DP4')!.split(',').length === 4) {
+      // DP4 counts every non-REF read as ALT, so it is used for a single ALT allele only.
+      const d = ints('DP4', f.get('DP4'))!;
+      if (d.every((x) => x !== null)) {
+        ref_ = d[0]! + d[1]!;
+        alt = d[2]! + d[3]!;
+        source = 'DP4';
+      }
+    } else if (f.get('DV') !== undefined && f.get('DP') !== undefined) {
+      alt = intOrNull('DV', f.get('DV')!, f.get('DV'));
+      if (alt !== null) source = 'DV/DP';
     }
-  } else if (fmt.has('DV') && fmt.has('DP')) {
-    alt = intOrNull('DV', fmt.get('DV')!, fmt.get('DV'));
   }
 
-  const dp = intOrNull('DP', fmt.get('DP') ?? '', fmt.get('DP'));
+  const dp = intOrNull('DP', f.get('DP') ?? '', f.get('DP'));
   // Mutect2 and others: AF per ALT allele; an allele fraction of the caller's own.
-  const afRaw = fmt.get('AF');
-  if (afRaw !== undefined && afRaw !== '.' && afRaw !== '') {
+  const afRaw = f.get('AF');
+  let vafSource: string | null = null;
+  if (present(afRaw)) {
     const af = afRaw.split(',');
-    if (af.length !== alts.length && af.length !== 1) throw new SampleError('FORMAT/AF', `${quote(afRaw)} has ${af.length} values; expected ${alts.length} (one per ALT)`);
-    vafFromCaller = fraction('AF', afRaw, af.length === 1 ? (k === 1 ? af[0] : undefined) : af[k - 1]);
+    if (af.length !== alts.length && af.length !== 1) notes = [`AF has ${plural(af.length, 'value')} for ${plural(alts.length, 'ALT allele')}; AF not used`];
+    else {
+      vafFromCaller = fraction('AF', afRaw, af.length === 1 ? (k === 1 ? af[0] : undefined) : af[k - 1]);
+      if (vafFromCaller !== null) vafSource = 'AF';
+    }
   }
-  const freqRaw = fmt.get('FREQ');
-  if (vafFromCaller === null && freqRaw !== undefined && freqRaw !== '.' && freqRaw !== '') {
+  const freqRaw = f.get('FREQ');
+  if (vafFromCaller === null && present(freqRaw)) {
     const m = /^([0-9]*\.?[0-9]+)%$/.exec(freqRaw.replace('%25', '%'));
     if (!m) throw new SampleError('FORMAT/FREQ', `${quote(freqRaw)} is not a percentage`);
     vafFromCaller = fraction('FREQ', freqRaw, String(Number(m[1]) / 100));
+    if (vafFromCaller !== null) vafSource = 'FREQ';
   }
-  const faRaw = fmt.get('FA');
-  if (faRaw !== undefined && faRaw !== '.' && faRaw !== '') {
+  const faRaw = f.get('FA');
+  if (present(faRaw)) {
     const fa = fraction('FA', faRaw, faRaw.split(',')[k - 1]);
-    if (vafFromCaller === null) vafFromCaller = fa;
-    if (alt === null && ad === null && fa !== null && dp !== null) alt = Math.round(fa * dp);
+    if (vafFromCaller === null && fa !== null) {
+      vafFromCaller = fa;
+      vafSource = 'FA';
+    }
+    if (alt === null && !adUsed && fa !== null && dp !== null) {
+      alt = Math.round(fa * dp);
+      source = 'FA x DP';
+    }
   }
 
   let depth: number | null = dp;
@@ -140,13 +207,34 @@ export function tumourReads(keys: readonly string[], values: readonly string[], 
   if (alt !== null && depth !== null && alt > depth) depth = alt;
 
   let vaf: number | null = null;
-  if (alt !== null && complete && sum !== null && sum > 0) vaf = alt / sum;
-  else if (alt !== null && ref_ !== null && ref_ + alt > 0) vaf = alt / (ref_ + alt);
-  else if (vafFromCaller !== null) vaf = vafFromCaller;
-  else if (alt !== null && depth !== null && depth > 0) vaf = alt / depth;
+  let from: string | null = null;
+  if (alt !== null && complete && sum !== null && sum > 0) {
+    vaf = alt / sum;
+    from = source;
+  } else if (alt !== null && ref_ !== null && ref_ + alt > 0) {
+    vaf = alt / (ref_ + alt);
+    from = source === 'AD' && ref_ !== null ? 'AD/RD' : source;
+  } else if (vafFromCaller !== null) {
+    vaf = vafFromCaller;
+    from = vafSource;
+  } else if (alt !== null && depth !== null && depth > 0) {
+    vaf = alt / depth;
+    from = `${source ?? 'ALT depth'} over DP`;
+  }
+  if (adNote) notes = [`${adNote}; ${vaf === null ? 'no VAF' : `VAF from ${from}`}`, ...notes];
 
-  return { depth, altCount: alt, vaf: vaf === null ? null : round6(vaf), gt: genotype(fmt.get('GT')) };
+  return { depth, altCount: alt, vaf: vaf === null ? null : round6(vaf), gt: genotype(f.get('GT')), notes };
 }
+
+/** Strelka tier-1 count of one base (`AU` for A…). */
+function tier1(f: FormatGetter, base: string): number | null {
+  const key = `${base.toUpperCase()}U`;
+  const raw = f.get(key);
+  if (raw === undefined) return null;
+  return ints(key, raw)?.[0] ?? null;
+}
+
+const NO_NOTES: string[] = [];
 
 function genotype(raw: string | undefined): number[] | null {
   if (raw === undefined || raw === '' || raw === '.') return null;

@@ -100,7 +100,11 @@ class Cursor {
   }
 }
 
-export async function readTabixIndex(src: ByteSource): Promise<TabixIndex> {
+/**
+ * Read a .tbi or .csi index. `headerContigs`: for the CSI of a BCF file, which stores no names (its references are
+ * the header's contig dictionary, in order).
+ */
+export async function readTabixIndex(src: ByteSource, headerContigs?: readonly string[]): Promise<TabixIndex> {
   const data = await inflateIndex(src);
   const c = new Cursor(data, 0, src.name);
   c.need(4);
@@ -129,6 +133,7 @@ export async function readTabixIndex(src: ByteSource): Promise<TabixIndex> {
     }
     c.p = auxEnd;
     const nRef = c.count('n_ref', 1 << 24);
+    if (refNames.length === 0 && headerContigs && nRef <= headerContigs.length) refNames = headerContigs.slice(0, nRef);
     if (refNames.length !== nRef) throw new InputError(src.name, `CSI index without tabix reference names (${nRef} references): re-index with 'tabix -C -p vcf'`);
   } else {
     throw new InputError(src.name, 'not a tabix (.tbi) or CSI (.csi) index');

@@ -10,7 +10,7 @@ const TN_DEFAULT = [
   'ESR1 p.Y537S missense_variant chr6:152094402 A>C 0.2 100 20 PASS TUMOUR_S1',
   'PTEN p.R130Kfs*7 frameshift_variant chr10:87933147 C>CA 0.166667 60 10 PASS TUMOUR_S1',
   'TP53 p.R43H missense_variant chr17:7675088 C>T 0.88 100 88 PASS TUMOUR_S1',
-  'PGAP3 p.R34W missense_variant chr17:39700000 G>A 0.25 40 10 PASS TUMOUR_S1',
+  'ERBB2 c.-100+500G>A intron_variant chr17:39700000 G>A 0.25 40 10 PASS TUMOUR_S1',
   'ERBB2 p.L755S missense_variant chr17:39723967 T>C 0.3 100 30 PASS TUMOUR_S1',
   'ERBB2 p.V777L missense_variant chr17:39724747 G>T 0.25 60 15 PASS TUMOUR_S1',
   'ERBB2 p.Y772_A775dup inframe_insertion chr17:39725000 C>CATACGTGATGGC 0.12 100 12 PASS TUMOUR_S1',
@@ -39,7 +39,8 @@ test('VEP tumour/normal VCF: every PASS call of the tumour, with the transcript 
     sample: 'TUMOUR_S1',
   });
   // ESR1: the MANE/canonical missense wins over a more severe stop_gained on another transcript.
-  // TP53: VEP's PICK flag wins over the canonical transcript. PGAP3/ERBB2 overlap: the more severe gene wins.
+  // TP53: VEP's PICK flag wins over the canonical transcript. PGAP3/ERBB2 overlap: the MANE Select transcript
+  // (ERBB2, intronic) wins over a more severe canonical one of another gene (PGAP3 missense), as VEP's --pick does.
 });
 
 test('the same calls from bgzip (+ .tbi), a CSI-indexed copy and plain gzip', async () => {
@@ -55,11 +56,10 @@ test('--all-filters keeps failed records with their FILTER', async () => {
 
 test('gene filter: exact symbols; a variant is reported under the requested gene', async () => {
   const { calls } = await readPath(fixture('tn-vep.vcf.gz'), { genes: ['ERBB2'] });
-  assert.deepEqual(brief(calls), [
-    'ERBB2 c.-100+500G>A intron_variant chr17:39700000 G>A 0.25 40 10 PASS TUMOUR_S1',
-    ...TN_DEFAULT.filter((l) => l.startsWith('ERBB2')),
-  ]);
+  assert.deepEqual(brief(calls), TN_DEFAULT.filter((l) => l.startsWith('ERBB2')));
   assert.equal(calls[0]!.hgvsp, null);
+  // The overlapping gene's own consequence when it is the one asked for.
+  assert.deepEqual(brief((await readPath(fixture('tn-vep.vcf'), { genes: ['PGAP3'] })).calls), ['PGAP3 p.R34W missense_variant chr17:39700000 G>A 0.25 40 10 PASS TUMOUR_S1']);
   assert.deepEqual(brief((await readPath(fixture('tn-vep.vcf'), { genes: ['PIK3CA', 'PTEN', 'ESR1'] })).calls), TN_DEFAULT.slice(1, 4));
   assert.equal((await readPath(fixture('tn-vep.vcf'), { genes: ['erbb2'] })).calls.length, 0);
   assert.equal((await readPath(fixture('tn-vep.vcf'), { genes: ['ERBB'] })).calls.length, 0);
@@ -214,7 +214,6 @@ test('record errors name file, line and field', async () => {
   const line = lineOf(TN, L755S);
   assert.equal(line, 29);
   assert.equal(await fails(editField(TN, L755S, 10, '0/1:x,3:100:0.3')), `tn.vcf:${line}: FORMAT/AD: 'x,3' is not a number`);
-  assert.equal(await fails(editField(TN, L755S, 10, '0/1:70,30,5:100:0.3')), `tn.vcf:${line}: FORMAT/AD: '70,30,5' has 3 values; expected 2 (REF and 1 ALT)`);
   assert.equal(await fails(editField(TN, L755S, 10, '0/1:70,30:abc:0.3')), `tn.vcf:${line}: FORMAT/DP: 'abc' is not a number`);
   assert.equal(await fails(editField(TN, L755S, 10, '0/1:70,30:100:1.3')), `tn.vcf:${line}: FORMAT/AF: '1.3' is not an allele fraction between 0 and 1`);
   assert.equal(await fails(editField(TN, L755S, 10, 'x/y:70,30:100:0.3')), `tn.vcf:${line}: FORMAT/GT: 'x/y' is not a genotype`);
@@ -239,7 +238,8 @@ test('header errors', async () => {
   assert.equal(await fails(TN.replace('NORMAL_S1\tTUMOUR_S1', 'TUMOUR_S1\tTUMOUR_S1')), "tn.vcf:21: sample 'TUMOUR_S1' appears twice in the column header");
   assert.equal(await fails(TN.replace('Format: Allele|Consequence|', 'Format: Allele|Effect|')), 'tn.vcf: ##INFO=<ID=CSQ>: the CSQ field list has no Consequence field');
   assert.equal(await fails(TN.replace(' Format: Allele', ' Fields Allele')), "tn.vcf: ##INFO=<ID=CSQ>: the CSQ description has no 'Format: Allele|Consequence|…' list, so its fields cannot be read");
-  assert.equal(await fails(Buffer.from('BCF\x02\x02rest')), "tn.vcf:1: this is BCF, which her2scope does not read: convert it with 'bcftools view -Oz -o out.vcf.gz in.bcf'");
+  // BCF is recognised by its magic whatever the name (bcf.test.ts reads real ones); this one is garbage after it.
+  assert.equal(await fails(Buffer.from('BCF\x02\x02rest')), 'tn.vcf: BCF header of 1953719666 bytes (corrupt file?)');
   assert.equal(await fails(''), 'tn.vcf: empty file');
   // SnpEff's own example: a log line before the header.
   const e = await errorOf(() => readPath(fixture('cancer.ann.vcf')));

@@ -59,9 +59,31 @@ test('malformed sample values throw with the field', () => {
   assert.throws(bad('GT:AD', '0/1:-1,3'), { field: 'FORMAT/AD', message: "'-1,3' is not a number" });
   assert.throws(bad('GT:AD', '0/1:99999999999999999999,3'), { field: 'FORMAT/AD', message: "'99999999999999999999,3' is too large" });
   assert.throws(bad('GT:AF', '0/1:NaN'), { field: 'FORMAT/AF', message: "'NaN' is not a number" });
-  assert.throws(bad('GT:AF', '0/1:0.1,0.2,0.3', ['C', 'G']), { field: 'FORMAT/AF', message: "'0.1,0.2,0.3' has 3 values; expected 2 (one per ALT)" });
   assert.throws(bad('GT:FREQ', '0/1:abc'), { field: 'FORMAT/FREQ', message: "'abc' is not a percentage" });
   assert.throws(bad('GT:FREQ', '0/1:150%'), { field: 'FORMAT/FREQ', message: "'150%' is not an allele fraction between 0 and 1" });
   assert.throws(bad('GT', '0/a'), { field: 'FORMAT/GT', message: "'0/a' is not a genotype" });
   assert.throws(bad('DP:AU:CU:GU:TU', '10:1,1:x,1:0,0:0,0'), { field: 'FORMAT/CU', message: "'x,1' is not a number" });
+});
+
+test('AD follows the header Number; other counts fall back with a note, never an error', () => {
+  const at = (format: string, sample: string, ref: string, alts: string[], k: number, adNumber?: string) => {
+    const r = tumourReads(format.split(':'), sample.split(':'), k, ref, alts, adNumber);
+    return [r.depth, r.altCount, r.vaf, r.notes];
+  };
+  // Number=. with one value per allele: by allele index.
+  assert.deepEqual(at('GT:AD:DP', '1/2:10,20,30:60', 'A', ['C', 'G'], 2, '.'), [60, 30, 0.5, []]);
+  // Number=. with 2 values for 3 alleles (pVACtools input_multi_sample.vcf 22:21273168): FA, with a note.
+  assert.deepEqual(at('GT:DP:AD:FA', '1/1:4:0,2:1', 'A', ['G', 'T'], 1, '.'), [4, 4, 1, ['AD has 2 values for 3 alleles; VAF from FA']]);
+  // A single value for 2 alleles without RD (Strelka indel columns in the same file): TIR/TAR tier 1.
+  assert.deepEqual(at('GT:AD:DP:TAR:TIR', '0/1:90:101:90,91:4,4', 'T', ['TGCTGCC'], 1, '.'), [101, 4, 0.042553, ['AD has 1 value for 2 alleles; VAF from TIR/TAR']]);
+  // Nothing else to go on: no VAF, and the note says so.
+  assert.deepEqual(at('GT:AD', '0/1:7', 'A', ['C'], 1, '.'), [null, null, null, ['AD has 1 value for 2 alleles; no VAF']]);
+  // Number=1 (VarScan "depth of variant-supporting bases"): the ALT depth, REF from RD; no note.
+  assert.deepEqual(at('GT:AD:DP', '0/1:7:20', 'A', ['C'], 1, '1'), [20, 7, 0.35, []]);
+  // Number=A: one ALT depth per ALT allele.
+  assert.deepEqual(at('GT:AD:DP', '1/2:5,15:40', 'A', ['C', 'G'], 2, 'A'), [40, 15, 0.375, []]);
+  // Number=R with the wrong count (htslib keeps the record): fall back to AF.
+  assert.deepEqual(at('GT:AD:AF:DP', '0/1:3,4,5:0.2:50', 'A', ['C'], 1, 'R'), [50, null, 0.2, ['AD has 3 values for 2 alleles; VAF from AF']]);
+  // FORMAT/AF with neither one value per ALT nor one value: not used, noted.
+  assert.deepEqual(at('GT:AD:AF', '1/2:10,5,5:0.1,0.2,0.3', 'A', ['C', 'G'], 1), [20, 5, 0.25, ['AF has 3 values for 2 ALT alleles; AF not used']]);
 });
