@@ -96,8 +96,8 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   const secWrite = [{ session: [], csrf: [] }];
 
   // ---- meta ---------------------------------------------------------------------------------------------------
-  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ ok: true, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, notice: RESEARCH_USE }));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => root.swagger());
+  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['meta'] }, config: { permission: 'public' } }, async () => ({ ok: true, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, notice: RESEARCH_USE }));
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => root.swagger());
 
   // ---- auth ---------------------------------------------------------------------------------------------------
   const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string) => ({
@@ -110,7 +110,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/auth/login',
     {
       schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict() },
-      config: { rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
+      config: { permission: 'public', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
     },
     async (req, reply) => {
       const { username, password } = req.body;
