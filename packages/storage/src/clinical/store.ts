@@ -6,9 +6,16 @@
  * record without its audit line or an audit line for a change that did not happen. Audit entries hold internal ids
  * (UUIDs), the action and the outcome; never patient data (no labels, values, file names or comments).
  * Only parameterised SQL (Kysely), on SQLite and PostgreSQL alike.
+ *
+ * Concurrency (issue 12): a change that numbers a new version (pathology, analysis) or depends on the current state
+ * (signing) first locks its parent row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite transactions are serialised on
+ * the one connection), so 20 parallel saves get 20 consecutive versions and 20 parallel signs exactly one success.
+ * Audit lines are hash-chained (audit-hash.ts): writers take a transaction-scoped advisory lock on PostgreSQL, so the
+ * chain has one order, the `seq` order.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { AUDIT_GENESIS, auditHash } from './audit-hash.ts';
 import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
 
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
@@ -132,7 +139,14 @@ export interface AuditEntry {
   entityId: string | null;
   outcome: 'ok' | 'denied' | 'failed';
   ip: string | null;
+  /** Events this line stands for (repeated reads coalesced; 1 for every change). */
+  count: number;
 }
+
+/** The result of `verifyAudit`: ok, or the first line that is not as written. */
+export type AuditVerification =
+  | { ok: true; rows: number; lastHash: string }
+  | { ok: false; rows: number; seq: number; problem: 'edited' | 'chain-broken' | 'unchained'; message: string };
 
 export interface AuditInput {
   action: string;
@@ -155,6 +169,33 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 const now = () => new Date().toISOString();
+
+/** Key of the PostgreSQL advisory lock that orders audit-log writers (any constant; "h2sa"). */
+const AUDIT_LOCK_KEY = 0x68327361;
+
+interface AuditRow {
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: string;
+  ip: string | null;
+  count: number;
+}
+
+const auditRow = (actor: Actor, entry: AuditInput, at: string, count = 1): AuditRow => ({
+  at,
+  user_id: actor.userId,
+  username: actor.username,
+  action: entry.action,
+  entity_type: entry.entityType ?? null,
+  entity_id: entry.entityId ?? null,
+  outcome: entry.outcome ?? 'ok',
+  ip: actor.ip,
+  count,
+});
 
 function toUser(r: ClinicalTables['users']): User {
   return { id: r.id, username: r.username, role: r.role as Role, disabled: Boolean(r.disabled), createdAt: r.created_at };
@@ -207,11 +248,19 @@ function likePattern(q: string): string {
 
 export class ClinicalStore {
   readonly db: Db;
+  /** PostgreSQL (row locks, advisory lock) or SQLite (one serialised connection). */
+  readonly postgres: boolean;
 
   /** Takes the Kysely instance of `openDatabase` (any table set that includes migration 0002's tables). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   constructor(db: Kysely<any>) {
     this.db = db as Db;
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  /** Lock a parent row until the transaction ends (PostgreSQL); SQLite transactions are already serialised. */
+  private async lock(trx: Trx, table: 'clin_samples' | 'clin_patients' | 'users', id: string): Promise<void> {
+    if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
   }
 
   /** Insert one new record together with its audit line, in one transaction (see the file header). */
@@ -230,45 +279,64 @@ export class ClinicalStore {
     });
   }
 
-  private async audit(trx: Trx | Db, actor: Actor, entry: AuditInput): Promise<void> {
-    await trx
-      .insertInto('audit_log')
-      .values({
-        at: now(),
-        user_id: actor.userId,
-        username: actor.username,
-        action: entry.action,
-        entity_type: entry.entityType ?? null,
-        entity_id: entry.entityId ?? null,
-        outcome: entry.outcome ?? 'ok',
-        ip: actor.ip,
-      })
-      .execute();
+  /** Append one audit line to the chain, inside the caller's transaction (always its last statement). */
+  private async audit(trx: Trx, actor: Actor, entry: AuditInput): Promise<void> {
+    await this.appendAudit(trx, [auditRow(actor, entry, now())]);
   }
 
-  /** Record an event that changes no table (login, denied access, report download). */
+  private async appendAudit(trx: Trx, rows: AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.postgres) await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    let prev = last?.hash ?? AUDIT_GENESIS;
+    const values = rows.map((r) => {
+      const hash = auditHash(prev, r);
+      const v = { ...r, prev_hash: prev, hash };
+      prev = hash;
+      return v;
+    });
+    // One statement per line: the chain order is the `seq` order on both databases.
+    for (const v of values) await trx.insertInto('audit_log').values(v).execute();
+  }
+
+  /** Record an event that changes no table (login, denied access). */
   async recordAudit(actor: Actor, entry: AuditInput): Promise<void> {
-    await this.audit(this.db, actor, entry);
+    await this.db.transaction().execute((trx) => this.audit(trx, actor, entry));
   }
 
-  /** Several events in one statement (the server batches read events: patient views, report downloads). */
-  async recordAuditMany(events: Array<{ actor: Actor; entry: AuditInput; at: string }>): Promise<void> {
+  /** Several events in one transaction (the server batches and coalesces read events). */
+  async recordAuditMany(events: Array<{ actor: Actor; entry: AuditInput; at: string; count?: number }>): Promise<void> {
     if (events.length === 0) return;
-    await this.db
-      .insertInto('audit_log')
-      .values(
-        events.map(({ actor, entry, at }) => ({
-          at,
-          user_id: actor.userId,
-          username: actor.username,
-          action: entry.action,
-          entity_type: entry.entityType ?? null,
-          entity_id: entry.entityId ?? null,
-          outcome: entry.outcome ?? 'ok',
-          ip: actor.ip,
-        })),
-      )
-      .execute();
+    await this.db.transaction().execute((trx) => this.appendAudit(trx, events.map(({ actor, entry, at, count }) => auditRow(actor, entry, at, count ?? 1))));
+  }
+
+  /**
+   * Walk the audit log in `seq` order and check the hash chain. Reports the first line that was edited (its hash
+   * does not match its fields), or whose predecessor was deleted or altered (its `prev_hash` is not the previous
+   * line's hash).
+   */
+  async verifyAudit(): Promise<AuditVerification> {
+    let prev = AUDIT_GENESIS;
+    let after = -1;
+    let rows = 0;
+    let prevSeq: number | null = null;
+    for (;;) {
+      const page = await this.db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(2000).execute();
+      if (page.length === 0) return { ok: true, rows, lastHash: prev };
+      for (const r of page) {
+        const seq = Number(r.seq);
+        rows++;
+        if (!r.hash || !r.prev_hash) return { ok: false, rows, seq, problem: 'unchained', message: `line ${seq} has no hash (inserted around the server, or its hash removed)` };
+        if (r.prev_hash !== prev) {
+          const where = prevSeq === null ? 'before it (the first lines were deleted)' : `between line ${prevSeq} and it, or line ${prevSeq} was edited and re-hashed`;
+          return { ok: false, rows, seq, problem: 'chain-broken', message: `line ${seq} does not follow the line before it: a line was deleted ${where}` };
+        }
+        if (auditHash(prev, { ...r, count: Number(r.count) }) !== r.hash) return { ok: false, rows, seq, problem: 'edited', message: `line ${seq} was edited (its hash does not match its content)` };
+        prev = r.hash;
+        prevSeq = seq;
+        after = seq;
+      }
+    }
   }
 
   async listAudit(options: { limit?: number; beforeSeq?: number; entityId?: string } = {}): Promise<AuditEntry[]> {
@@ -276,7 +344,7 @@ export class ClinicalStore {
     if (options.beforeSeq !== undefined) q = q.where('seq', '<', options.beforeSeq);
     if (options.entityId !== undefined) q = q.where('entity_id', '=', options.entityId);
     const rows = await q.execute();
-    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, userId: r.user_id, username: r.username, action: r.action, entityType: r.entity_type, entityId: r.entity_id, outcome: r.outcome as AuditEntry['outcome'], ip: r.ip }));
+    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, userId: r.user_id, username: r.username, action: r.action, entityType: r.entity_type, entityId: r.entity_id, outcome: r.outcome as AuditEntry['outcome'], ip: r.ip, count: Number(r.count) }));
   }
 
   // ---- users and sessions -------------------------------------------------------------------------------------
@@ -416,6 +484,7 @@ export class ClinicalStore {
   async addPathology(sampleId: string, data: unknown, actor: Actor): Promise<PathologyRecord> {
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, 'clin_samples', sampleId);
       const max = await trx.selectFrom('clin_pathology').select((eb) => eb.fn.max('version').as('v')).where('sample_id', '=', sampleId).executeTakeFirst();
       const version = Number(max?.v ?? 0) + 1;
       await trx.insertInto('clin_pathology').values({ id, sample_id: sampleId, version, data: JSON.stringify(data), entered_by: actor.userId, entered_at: now(), signed_by: null, signed_at: null }).execute();
@@ -427,10 +496,12 @@ export class ClinicalStore {
   /** Sign the latest pathology version of a sample. Returns null when there is none; 'already-signed' when it is signed. */
   async signPathology(sampleId: string, actor: Actor): Promise<PathologyRecord | null | 'already-signed'> {
     const outcome = await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, 'clin_samples', sampleId);
       const latest = await trx.selectFrom('clin_pathology').select(['id', 'signed_at']).where('sample_id', '=', sampleId).orderBy('version', 'desc').limit(1).executeTakeFirst();
       if (!latest) return null;
       if (latest.signed_at) return 'already-signed' as const;
-      await trx.updateTable('clin_pathology').set({ signed_by: actor.userId, signed_at: now() }).where('id', '=', latest.id).where('signed_at', 'is', null).execute();
+      const r = await trx.updateTable('clin_pathology').set({ signed_by: actor.userId, signed_at: now() }).where('id', '=', latest.id).where('signed_at', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return 'already-signed' as const; // signed meanwhile: no second audit line
       await this.audit(trx, actor, { action: 'pathology.sign', entityType: 'sample', entityId: sampleId });
       return latest.id;
     });
@@ -527,6 +598,7 @@ export class ClinicalStore {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.transaction().execute(async (trx) => {
+          await this.lock(trx, 'clin_patients', input.patientId);
           const max = await trx.selectFrom('clin_analyses').select((eb) => eb.fn.max('version').as('v')).where('patient_id', '=', input.patientId).executeTakeFirst();
           await trx
             .insertInto('clin_analyses')

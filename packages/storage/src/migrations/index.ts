@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { Dialect } from '../db.ts';
 import { migration0001Cohort } from './0001_cohort.ts';
 import { migration0002Clinical } from './0002_clinical.ts';
+import { migration0003Security } from './0003_security.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_cohort': migration0001Cohort(dialect),
     '0002_clinical': migration0002Clinical(dialect),
+    '0003_security': migration0003Security(),
   };
 }
 
