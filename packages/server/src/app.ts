@@ -88,6 +88,12 @@ export interface ServerOptions {
   analysisConcurrency?: number;
   /** Stop an analysis after this long (default 30 min). */
   analysisTimeoutMs?: number;
+  /** Repeated read events (same user, address, action and record) within this window are one audit line (default 15 min). */
+  auditCoalesceMs?: number;
+  /** Analyses one user may have queued or running at once (default 5; more answer 429). */
+  analysisQuotaPerUser?: number;
+  /** Analyses queued or running in all (default 100; more answer 429). */
+  analysisQueueLimit?: number;
   /** Code version recorded with each analysis (default: the package version). */
   codeVersion?: string;
 }
@@ -140,6 +146,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     concurrency: Math.max(1, options.analysisConcurrency ?? 1),
     maxAttempts: 2,
     timeoutMs: options.analysisTimeoutMs ?? 30 * 60 * 1000,
+    perUserLimit: options.analysisQuotaPerUser ?? 5,
+    queueLimit: options.analysisQueueLimit ?? 100,
   });
   const ctx: ServerContext = {
     store,
@@ -151,7 +159,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       secureCookies: options.secureCookies ?? false,
     },
     sessions: new SessionCache(store),
-    auditReads: new AuditQueue(store, app.log),
+    auditReads: new AuditQueue(store, app.log, { windowMs: options.auditCoalesceMs ?? 15 * 60 * 1000 }),
     kbVersion: loadKnowledgeBase().version,
     codeVersion,
     actor: (req) => ({ userId: req.auth?.user.id ?? null, username: req.auth?.user.username ?? null, ip: req.ip ?? null }),
@@ -288,7 +296,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await runner.stop();
-    await ctx.auditReads.flush();
+    await ctx.auditReads.close();
   });
   return app;
 }

@@ -12,17 +12,22 @@ import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
 import { FILE_KINDS, ROLES, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, snapshotPatient } from './analysis/input.ts';
-import { dummyHash, hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './auth/passwords.ts';
+import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
 import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
 import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, notFound } from './http-error.ts';
+import { QueueFullError } from './jobs/runner.ts';
 
 export const RESEARCH_USE = 'For research use; not a medical device.';
 
 const Id = z.uuid({ error: 'must be an id (UUID)' });
 const IdParams = z.object({ id: Id });
 const Username = z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' });
-const Password = z.string().min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` }).max(PASSWORD_MAX);
+/** A new password: the policy of auth/passwords.ts (length, common/breached list, sequences). */
+const NewPassword = z.string().superRefine((p, c) => {
+  const problem = passwordProblem(p);
+  if (problem) c.addIssue({ code: 'custom', message: problem });
+});
 const Role = z.enum(ROLES);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'is not a real calendar date' });
 
@@ -124,7 +129,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       const token = newToken();
       const csrfToken = newToken();
       const expiresAt = new Date(Date.now() + ctx.options.sessionTtlMs);
-      await store.createSession({ id: sessionId(token), userId: user.id, csrfToken, expiresAt: expiresAt.toISOString() });
+      await store.createSession({ id: sessionId(token), userId: user.id, csrfToken, expiresAt: expiresAt.toISOString(), ip: req.ip ?? null, userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null });
       await store.recordAudit({ userId: user.id, username: user.username, ip: req.ip }, { action: 'login', entityType: 'user', entityId: user.id });
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.options.secureCookies, path: '/', expires: expiresAt });
       return sessionBody(user, csrfToken);
@@ -141,12 +146,67 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return { ok: true };
   });
 
+  app.post(
+    '/api/auth/password',
+    {
+      schema: {
+        summary: 'Change your own password (needs the current one); ends your other sessions',
+        tags: ['auth'],
+        security: secWrite,
+        body: z.object({ currentPassword: z.string().min(1).max(PASSWORD_MAX), newPassword: NewPassword }).strict(),
+      },
+      config: { permission: 'read', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
+    },
+    async (req) => {
+      const me = req.auth!.user;
+      const account = await store.findUserForLogin(me.username);
+      if (!account || !(await verifyPassword(req.body.currentPassword, account.passwordHash))) {
+        await store.recordAudit(ctx.actor(req), { action: 'user.password', entityType: 'user', entityId: me.id, outcome: 'failed' });
+        throw new HttpError(403, 'bad-credentials', 'the current password is wrong', 'body.currentPassword');
+      }
+      const problem = passwordProblem(req.body.newPassword, me.username);
+      if (problem) throw badRequest(`body.newPassword: ${problem}`, 'body.newPassword');
+      if (req.body.newPassword === req.body.currentPassword) throw badRequest('body.newPassword: is the current password', 'body.newPassword');
+      await store.setPassword(me.id, await hashPassword(req.body.newPassword), ctx.actor(req), req.auth!.sessionId);
+      ctx.sessions.forgetUser(me.id);
+      return { ok: true };
+    },
+  );
+
+  app.get('/api/auth/sessions', { schema: { summary: 'Your sessions (where and when you logged in); `current` marks this one', tags: ['auth'], security: sec }, config: { permission: 'read' } }, async (req) => ({
+    sessions: (await store.listSessions(req.auth!.user.id)).map(({ key, ...s }) => ({ ...s, current: key === req.auth!.sessionId })),
+  }));
+
+  app.delete(
+    '/api/auth/sessions/:id',
+    { schema: { summary: 'End one of your sessions (log out elsewhere)', tags: ['auth'], security: secWrite, params: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, { error: 'must be a session id (16 hex digits)' }) }) }, config: { permission: 'read' } },
+    async (req) => {
+      const ended = await store.endSession(req.auth!.user.id, req.params.id, ctx.actor(req));
+      if (ended.length === 0) throw notFound('session');
+      for (const k of ended) ctx.sessions.forget(k);
+      return { ok: true, current: ended.includes(req.auth!.sessionId) };
+    },
+  );
+
   // ---- users and audit (admin) --------------------------------------------------------------------------------
   app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
 
   app.post(
     '/api/users',
-    { schema: { summary: 'Create an account', tags: ['admin'], security: secWrite, body: z.object({ username: Username, role: Role, password: Password }).strict() }, config: { permission: 'admin' } },
+    {
+      schema: {
+        summary: 'Create an account (password: at least 12 characters, not a common or breached password)',
+        tags: ['admin'],
+        security: secWrite,
+        body: z
+          .object({ username: Username, role: Role, password: NewPassword })
+          .strict()
+          .superRefine((b, c) => {
+            if (passwordProblem(b.password, b.username) === 'contains the user name') c.addIssue({ code: 'custom', path: ['password'], message: 'contains the user name' });
+          }),
+      },
+      config: { permission: 'admin' },
+    },
     async (req, reply) => {
       const user = await store.createUser({ username: req.body.username, role: req.body.role, passwordHash: await hashPassword(req.body.password) }, ctx.actor(req));
       return reply.code(201).send({ user });
@@ -175,7 +235,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       },
       config: { permission: 'admin' },
     },
-    async (req) => ({ entries: await ctx.auditReads.flush().then(() => store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) })) }),
+    async (req) => ({ entries: await ctx.auditReads.flush({ all: true }).then(() => store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) })) }),
   );
 
   // ---- patients -----------------------------------------------------------------------------------------------
@@ -333,13 +393,25 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   });
 
   // ---- analyses -----------------------------------------------------------------------------------------------
-  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id);
-    const input = await snapshotPatient(store, patient.id);
-    assertAnalysable(input);
-    const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
-    runner.enqueue(analysis.id);
-    return reply.code(202).send({ analysis });
+  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept. 429 beyond the per-user quota or when the queue is full.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
+    const owner = req.auth!.user.id;
+    let slot: { release(): void };
+    try {
+      slot = runner.reserve(owner);
+    } catch (e) {
+      if (e instanceof QueueFullError) throw new HttpError(429, e.code, e.message);
+      throw e;
+    }
+    try {
+      const patient = await requirePatient(req.params.id);
+      const input = await snapshotPatient(store, patient.id);
+      assertAnalysable(input);
+      const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
+      runner.enqueue(analysis.id, owner, slot);
+      return reply.code(202).send({ analysis });
+    } finally {
+      slot.release();
+    }
   });
 
   app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result and report formats once done', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {

@@ -37,13 +37,13 @@ for (const backend of backends()) {
       for (const p of ['/api/patients', '/api/patients/{id}', '/api/samples/{id}/files', '/api/analyses/{id}/reports/{format}', '/api/audit', '/api/auth/login']) assert.ok(doc.paths[p], p);
       // Request bodies come from the zod schemas.
       assert.deepEqual(doc.paths['/api/patients'].post.requestBody.content['application/json'].schema.required, ['label']);
-      assert.equal(routes.length, 23);
+      assert.equal(routes.length, 26);
     });
 
     test('every protected route answers 401 without a session, and never runs its handler', async () => {
       const patientsBefore = (await s.app.her2scope.store.listPatients({ limit: 1000 })).length;
       const secured = routes.filter((r) => r.secured);
-      assert.equal(secured.length, 21);
+      assert.equal(secured.length, 24);
       for (const r of secured) {
         const res = await s.app.inject({ method: r.method as 'GET', url: concrete(r.path), ...(r.method === 'GET' ? {} : { payload: { label: 'x' } }) });
         assert.equal(res.statusCode, 401, `${r.method} ${r.path}: ${res.body}`);
@@ -105,7 +105,7 @@ for (const backend of backends()) {
 
     test('a viewer cannot write: every state-changing route answers 403 and is audited as denied', async () => {
       const viewer = await loggedIn(s.app, s.users.viewer);
-      const writes = routes.filter((r) => r.secured && r.method !== 'GET' && !['/api/auth/logout', '/api/classify'].includes(r.path));
+      const writes = routes.filter((r) => r.secured && r.method !== 'GET' && !['/api/auth/logout', '/api/classify', '/api/auth/password', '/api/auth/sessions/{id}'].includes(r.path));
       assert.equal(writes.length, 10);
       const before = (await s.app.her2scope.store.listAudit({ limit: 1000 })).length;
       for (const r of writes) {

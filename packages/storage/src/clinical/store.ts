@@ -379,16 +379,42 @@ export class ClinicalStore {
     });
   }
 
-  async setPassword(userId: string, passwordHash: string, actor: Actor): Promise<void> {
+  /** Set a password and end the user's sessions (all but `keepSessionId`, the session that changed it). */
+  async setPassword(userId: string, passwordHash: string, actor: Actor, keepSessionId?: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      let end = trx.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepSessionId) end = end.where('id', '<>', keepSessionId);
+      await end.execute();
       await this.audit(trx, actor, { action: 'user.password', entityType: 'user', entityId: userId });
     });
   }
 
-  async createSession(input: { id: string; userId: string; csrfToken: string; expiresAt: string }): Promise<void> {
-    await this.db.insertInto('sessions').values({ id: input.id, user_id: input.userId, csrf_token: input.csrfToken, created_at: now(), expires_at: input.expiresAt }).execute();
+  async createSession(input: { id: string; userId: string; csrfToken: string; expiresAt: string; ip?: string | null; userAgent?: string | null }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ id: input.id, user_id: input.userId, csrf_token: input.csrfToken, created_at: now(), expires_at: input.expiresAt, ip: input.ip ?? null, user_agent: input.userAgent?.slice(0, 200) ?? null })
+      .execute();
+  }
+
+  /**
+   * A user's live sessions, newest first. `id` is a public handle (the first 16 hex digits of the stored SHA-256 of
+   * the token; neither the token nor the full key is shown).
+   */
+  async listSessions(userId: string, at: string = now()): Promise<Array<{ id: string; key: string; createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null }>> {
+    const rows = await this.db.selectFrom('sessions').select(['id', 'created_at', 'expires_at', 'ip', 'user_agent']).where('user_id', '=', userId).where('expires_at', '>', at).orderBy('created_at', 'desc').execute();
+    return rows.map((r) => ({ id: r.id.slice(0, 16), key: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent }));
+  }
+
+  /** End one of the user's own sessions by its public handle; the full keys ended (for the session cache). */
+  async endSession(userId: string, handle: string, actor: Actor): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const keys = (await trx.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map((r) => r.id).filter((k) => k.slice(0, 16) === handle);
+      if (keys.length === 0) return [];
+      await trx.deleteFrom('sessions').where('id', 'in', keys).execute();
+      await this.audit(trx, actor, { action: 'session.end', entityType: 'user', entityId: userId });
+      return keys;
+    });
   }
 
   /** The session and its (enabled) user, when the session exists and has not expired. */
