@@ -1,5 +1,8 @@
+import type * as Server from '@her2scope/server';
 import { parseFlags, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
+
+type ServerModule = Pick<typeof Server, 'generatePassword' | 'passwordProblem'>;
 
 const ROLE_LIST = 'admin, pathologist, molecular, oncologist, viewer';
 
@@ -29,7 +32,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** The password from standard input (checked against the policy) or a generated one. */
-async function choosePassword(fromStdin: boolean, name: string, server: typeof import('@her2scope/server')): Promise<{ password: string; generated: boolean }> {
+async function choosePassword(fromStdin: boolean, name: string, server: ServerModule): Promise<{ password: string; generated: boolean }> {
   if (!fromStdin) return { password: server.generatePassword(), generated: true };
   const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
   const problem = server.passwordProblem(password, name);
