@@ -31,9 +31,25 @@ const NewPassword = z.string().superRefine((p, c) => {
 const Role = z.enum(ROLES);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'is not a real calendar date' });
 
+/**
+ * Characters refused in labels and names (issue 12): C0/C1 control characters and DEL; bidirectional embeddings,
+ * overrides and isolates and the marks (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan Source"
+ * style spoofing of how a label reads); zero-width and invisible characters (U+200B-U+200D, U+2060-U+2064, U+FEFF,
+ * U+180E, U+FFF9-U+FFFB interlinear annotation).
+ */
+export const UNSAFE_LABEL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/u;
+const SafeLabel = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((t) => !UNSAFE_LABEL_CHARS.test(t), { error: 'may not contain control, bidirectional-override or zero-width characters' })
+    .refine((t) => !/[<>]/.test(t), { error: 'may not contain "<" or ">"' });
+
 const PatientBody = z
   .object({
-    label: z.string().trim().min(1).max(128).regex(/^[^\u0000-\u001f<>]+$/, { error: 'may not contain control characters, "<" or ">"' }).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
+    label: SafeLabel(128).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
     sex: z.enum(['F', 'M', 'X']).optional(),
     birthYear: z.number().int().min(1900).max(2100).optional(),
     synthetic: z.boolean().optional().describe('True for synthetic (example) patients.'),
@@ -51,7 +67,7 @@ const SampleBody = z
 
 const TreatmentBody = z
   .object({
-    drug: z.string().trim().min(1).max(200),
+    drug: SafeLabel(200),
     start: IsoDate,
     end: IsoDate.optional(),
     response: TreatmentSchema.shape.response,
@@ -310,7 +326,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return reply.code(201).send({ treatment: t });
   });
 
-  app.post('/api/patients/:id/comments', { schema: { summary: 'Comment on a patient (tumour-board review)', tags: ['patients'], security: secWrite, params: IdParams, body: z.object({ body: z.string().trim().min(1).max(10_000) }).strict() }, config: { permission: 'comment' } }, async (req, reply) => {
+  app.post('/api/patients/:id/comments', { schema: { summary: 'Comment on a patient (tumour-board review)', tags: ['patients'], security: secWrite, params: IdParams, body: z.object({ body: z.string().trim().min(1).max(10_000).refine((t) => !t.includes('\u0000'), { error: 'may not contain NUL characters' }) }).strict() }, config: { permission: 'comment' } }, async (req, reply) => {
     const patient = await requirePatient(req.params.id);
     return reply.code(201).send({ comment: await store.addComment({ patientId: patient.id, body: req.body.body }, ctx.actor(req)) });
   });

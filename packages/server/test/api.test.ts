@@ -172,6 +172,23 @@ for (const backend of backends()) {
       assert.equal((await admin.get(`/api/patients?q=${encodeURIComponent(p.label.toLowerCase())}`)).json().patients.length, 1);
     });
 
+    test('labels refuse bidi overrides, zero-width and control characters; comments refuse NUL', async () => {
+      const admin = await loggedIn(s.app, s.users.admin);
+      const hostile = ['P-\u202Eevil', 'P-\u2066x\u2069', 'P\u200B1', 'P\uFEFF2', 'P\u00003', 'P\u007F4', 'P\u00855', 'P\u061C6', 'P\u200F7', 'P\u20608'];
+      for (const label of hostile) {
+        const r = await admin.post('/api/patients', { label });
+        assert.equal(r.statusCode, 400, JSON.stringify(label));
+        assert.equal(r.json().message, 'body.label: may not contain control, bidirectional-override or zero-width characters');
+      }
+      assert.equal((await admin.post('/api/patients', { label: `Müller-Lüdenscheidt ${uniq()}` })).statusCode, 201, 'letters of any script are fine');
+      const p = (await admin.post('/api/patients', { label: `BIDI-${uniq()}` })).json().patient;
+      assert.equal((await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab\u202E', start: '2020-01-01' })).json().field, 'body.drug');
+      const nul = await admin.post(`/api/patients/${p.id}/comments`, { body: 'ok\u0000hidden' });
+      assert.equal(nul.statusCode, 400);
+      assert.equal(nul.json().message, 'body.body: may not contain NUL characters');
+      assert.equal((await admin.post(`/api/patients/${p.id}/comments`, { body: 'line one\nline two\tand a tab' })).statusCode, 201);
+    });
+
     test('pathology is versioned and signed; the patient page shows the classification with its rule trail', async () => {
       const admin = await loggedIn(s.app, s.users.admin);
       const path = await loggedIn(s.app, s.users.pathologist);
@@ -392,10 +409,30 @@ for (const backend of backends()) {
       assert.equal(r.headers['x-frame-options'], 'DENY');
       assert.equal(r.headers['cache-control'], 'no-store');
       assert.match(r.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+      assert.match(r.headers['content-security-policy'] as string, /style-src 'self';/);
+      assert.ok(!(r.headers['content-security-policy'] as string).includes('unsafe-inline'));
+      assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin');
+      assert.match(r.headers['permissions-policy'] as string, /^camera=\(\), microphone=\(\), geolocation=\(\)/);
+      assert.equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP');
       assert.equal(r.json().notice, 'For research use; not a medical device.');
     });
   });
 }
+
+describe('HTTPS deployment headers', () => {
+  test('with secureCookies: HSTS on every answer and a Secure session cookie', async () => {
+    const s = await startServer(backends()[0]!, { secureCookies: true });
+    try {
+      const r = await s.app.inject({ method: 'GET', url: '/api/health' });
+      assert.equal(r.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+      const login = await new Client(s.app).login(s.users.viewer);
+      assert.match(String(login.headers['set-cookie']), /; Secure/);
+      assert.equal(login.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+    } finally {
+      await s.close();
+    }
+  });
+});
 
 describe('login rate limit', () => {
   test('the 4th attempt within the window from one address gets 429, even with the right password', async () => {
