@@ -17,6 +17,7 @@ import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
 import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, notFound } from './http-error.ts';
 import { QueueFullError } from './jobs/runner.ts';
+import { PatientPageCache } from './patient-cache.ts';
 
 export const RESEARCH_USE = 'For research use; not a medical device.';
 
@@ -113,6 +114,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   const app = root.withTypeProvider<ZodTypeProvider>();
   const ctx = root.her2scope;
   const { store, files, runner } = ctx;
+  const pageCache = new PatientPageCache(store);
   const sec = [{ session: [] }];
   const secWrite = [{ session: [], csrf: [] }];
 
@@ -285,7 +287,13 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return s;
   };
 
-  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
+    const cached = pageCache.get(req.params.id);
+    if (cached !== null) {
+      ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: req.params.id });
+      return reply.type('application/json; charset=utf-8').send(cached);
+    }
+    const gen = pageCache.gen;
     const patient = await requirePatient(req.params.id);
     const [samples, pathology, fileRows, treatments, comments, analyses] = await Promise.all([
       store.listSamples(patient.id),
@@ -299,7 +307,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     for (const p of pathology) versions.set(p.sampleId, [...(versions.get(p.sampleId) ?? []), p]);
     const latestDone = analyses.find((a) => a.status === 'done') ?? null;
     ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
-    return {
+    const page = {
       patient,
       samples: samples.map((s) => {
         const history = versions.get(s.id) ?? [];
@@ -312,6 +320,9 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       latest: latestDone ? { analysis: latestDone, result: await store.getAnalysisResult(latestDone.id), reports: [...(await store.listReportFormats(latestDone.id)), 'pdf'] } : null,
       notice: RESEARCH_USE,
     };
+    const json = JSON.stringify(page);
+    pageCache.set(patient.id, json, [...samples.map((x) => x.id), ...analyses.map((a) => a.id)], gen);
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {

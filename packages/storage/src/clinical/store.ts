@@ -246,8 +246,27 @@ function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A committed change that can alter what a patient page shows (for the server's page cache). */
+export interface ClinicalChange {
+  type: 'patient' | 'sample' | 'analysis';
+  id: string;
+  /** The patient, when the change knows it without a query. */
+  patientId?: string;
+}
+
 export class ClinicalStore {
   readonly db: Db;
+  private readonly listeners = new Set<(c: ClinicalChange) => void>();
+
+  /** Be told of every committed change to a patient's records (the server's patient-page cache). */
+  onChange(listener: (c: ClinicalChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(c: ClinicalChange): void {
+    for (const l of this.listeners) l(c);
+  }
   /** PostgreSQL (row locks, advisory lock) or SQLite (one serialised connection). */
   readonly postgres: boolean;
 
@@ -444,6 +463,7 @@ export class ClinicalStore {
   async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
     const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_patients', row, actor, 'patient.create', 'patient');
+    this.changed({ type: 'patient', id: row.id, patientId: row.id });
     return toPatient(row);
   }
 
@@ -482,6 +502,7 @@ export class ClinicalStore {
   async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
     const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_samples', row, actor, 'sample.create', 'sample');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return toSample(row);
   }
 
@@ -516,6 +537,7 @@ export class ClinicalStore {
       await trx.insertInto('clin_pathology').values({ id, sample_id: sampleId, version, data: JSON.stringify(data), entered_by: actor.userId, entered_at: now(), signed_by: null, signed_at: null }).execute();
       await this.audit(trx, actor, { action: 'pathology.enter', entityType: 'sample', entityId: sampleId });
     });
+    this.changed({ type: 'sample', id: sampleId });
     return (await this.pathologyQuery().where('p.id', '=', id).executeTakeFirstOrThrow().then(ClinicalStore.toPathology));
   }
 
@@ -532,6 +554,7 @@ export class ClinicalStore {
       return latest.id;
     });
     if (outcome === null || outcome === 'already-signed') return outcome;
+    this.changed({ type: 'sample', id: sampleId });
     return ClinicalStore.toPathology(await this.pathologyQuery().where('p.id', '=', outcome).executeTakeFirstOrThrow());
   }
 
@@ -562,6 +585,7 @@ export class ClinicalStore {
       uploaded_at: now(),
     };
     await this.insertAudited('clin_files', row, actor, 'file.upload', 'file');
+    this.changed({ type: 'sample', id: input.sampleId });
     return toFile(row);
   }
 
@@ -591,6 +615,7 @@ export class ClinicalStore {
   async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_treatments', row, actor, 'treatment.add', 'treatment');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return { id: row.id, patientId: row.patient_id, drug: row.drug, start: row.start, end: row.end, response: row.response, createdAt: row.created_at };
   }
 
@@ -602,6 +627,7 @@ export class ClinicalStore {
   async addComment(input: { patientId: string; body: string }, actor: Actor): Promise<CommentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, user_id: actor.userId, body: input.body, created_at: now() };
     await this.insertAudited('clin_comments', row, actor, 'comment.add', 'comment');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return { id: row.id, patientId: row.patient_id, author: actor.username, body: row.body, createdAt: row.created_at };
   }
 
@@ -656,6 +682,7 @@ export class ClinicalStore {
         throw e;
       }
     }
+    this.changed({ type: 'analysis', id, patientId: input.patientId });
     return (await this.getAnalysis(id))!;
   }
 
@@ -692,11 +719,13 @@ export class ClinicalStore {
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
+    this.changed({ type: 'analysis', id });
     return Number(r.numUpdatedRows) === 1;
   }
 
   async setAnalysisProgress(id: string, progress: number, message: string): Promise<void> {
     await this.db.updateTable('clin_analyses').set({ progress, message }).where('id', '=', id).where('status', '=', 'running').execute();
+    this.changed({ type: 'analysis', id });
   }
 
   /** Store a finished analysis and its rendered reports in one transaction (all or nothing). */
@@ -714,6 +743,7 @@ export class ClinicalStore {
       }
       await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.complete', entityType: 'analysis', entityId: id });
     });
+    this.changed({ type: 'analysis', id });
   }
 
   async failAnalysis(id: string, error: string): Promise<void> {
@@ -721,11 +751,13 @@ export class ClinicalStore {
       await trx.updateTable('clin_analyses').set({ status: 'failed', message: 'failed', error, finished_at: now() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
       await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.fail', entityType: 'analysis', entityId: id, outcome: 'failed' });
     });
+    this.changed({ type: 'analysis', id });
   }
 
   /** Put an interrupted (running) analysis back in the queue. */
   async requeueAnalysis(id: string): Promise<void> {
     await this.db.updateTable('clin_analyses').set({ status: 'queued', progress: 0, message: 'resumed after a server restart' }).where('id', '=', id).where('status', '=', 'running').execute();
+    this.changed({ type: 'analysis', id });
   }
 
   async getReport(analysisId: string, format: string): Promise<StoredReport | null> {
