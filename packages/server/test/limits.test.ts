@@ -26,6 +26,27 @@ for (const backend of backends()) {
       return { admin, p, sample };
     };
 
+    test('the cached patient page follows every change at once (treatment, comment, pathology, sign, analysis)', async () => {
+      const { admin, p, sample } = await patientWithSample();
+      const page = async () => (await admin.get(`/api/patients/${p.id}`)).json();
+      assert.equal((await page()).treatments.length, 0);
+      assert.equal((await page()).treatments.length, 0, 'second read: from the cache');
+      await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'letrozole', start: '2020-02-01' });
+      assert.deepEqual((await page()).treatments.map((t: { drug: string }) => t.drug), ['letrozole']);
+      await admin.post(`/api/patients/${p.id}/comments`, { body: 'board: discuss' });
+      assert.equal((await page()).comments.length, 1);
+      await admin.put(`/api/samples/${sample.id}/pathology`, { her2: { ihc: '3+', stainedPercent: 80 } });
+      assert.equal((await page()).samples[0].classification.her2.category, 'HER2-positive');
+      await admin.post(`/api/samples/${sample.id}/pathology/sign`);
+      assert.equal((await page()).samples[0].pathology.signedBy, s.users.admin);
+      await admin.post(`/api/patients/${p.id}/samples`, { label: 'S2', type: 'metastasis', site: 'liver', collected: '2021-01-02' });
+      assert.equal((await page()).samples.length, 2);
+      const a = (await admin.post(`/api/patients/${p.id}/analyses`)).json().analysis;
+      assert.deepEqual((await page()).analyses.map((x: { id: string; status: string }) => x.id), [a.id]);
+      await s.app.her2scope.store.failAnalysis(a.id, 'stopped by the test');
+      assert.equal((await page()).analyses[0].status, 'failed', 'a change made by the runner (not a route) too');
+    });
+
     test('20 parallel signs: exactly one 200 and one audit line', async () => {
       const { sample } = await patientWithSample();
       const path = await loggedIn(s.app, s.users.pathologist);
