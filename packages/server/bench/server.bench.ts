@@ -62,10 +62,13 @@ async function measure(dbUrl: string, dir: string): Promise<{ report: Figures; p
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: PASSWORD }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     let found: { id: string; analysisId: string } | undefined;
-    for (let i = 0; i < 1800 && !found; i++) {
-      const { patients } = (await (await fetch(`${base}/api/patients?q=SYN-A`, { headers: { cookie } })).json()) as { patients: Array<{ id: string; lastAnalysis: { id: string; status: string } | null }> };
-      if (patients[0]?.lastAnalysis?.status === 'done') found = { id: patients[0].id, analysisId: patients[0].lastAnalysis.id };
-      else await new Promise((r) => setTimeout(r, 100));
+    // Wait for every example analysis (not only SYN-A's): a run still going in a worker would skew the figures.
+    for (let i = 0; i < 3000 && !found; i++) {
+      const { patients } = (await (await fetch(`${base}/api/patients`, { headers: { cookie } })).json()) as { patients: Array<{ id: string; label: string; lastAnalysis: { id: string; status: string } | null }> };
+      const settled = patients.length > 0 && patients.every((p) => p.lastAnalysis && ['done', 'failed'].includes(p.lastAnalysis.status));
+      const a = patients.find((p) => p.label.startsWith('SYN-A'));
+      if (settled && a?.lastAnalysis?.status === 'done') found = { id: a.id, analysisId: a.lastAnalysis.id };
+      else await new Promise((r) => setTimeout(r, 200));
     }
     if (!found) throw new Error('the example analysis did not finish');
     const reportUrl = `${base}/api/analyses/${found.analysisId}/reports/html`;
