@@ -2,10 +2,12 @@
  * `buildServer(options)`: the her2scope HTTP API and the host of the web app, as a Fastify instance (tests use
  * `app.inject`; `her2scope serve` calls `listen`).
  *
- * Request pipeline for /api: the session cookie is resolved in `onRequest` (before any body is parsed), then the
- * route's permission is checked: no session -> 401; a state-changing method without the session's CSRF token ->
- * 403 `csrf`; a role without the permission -> 403 `forbidden` (audited). Routes declare their permission in
- * `config.permission`; a route without one is public (health, OpenAPI, login).
+ * Request pipeline (`onRequest`, before any body is parsed): the Host header must be an allowed name (421
+ * otherwise); then the MATCHED route's declared permission decides, never the raw URL. Every route declares
+ * `config.permission` (a permission from auth/roles.ts, or 'public' for health, OpenAPI, login and the web app's
+ * files); the server refuses to start when a route lacks one, and such a route answers 403. For a non-public route:
+ * no session -> 401 (audited, coalesced); a state-changing method without the session's CSRF token -> 403 `csrf`
+ * (audited, coalesced); a role without the permission -> 403 `forbidden` (audited).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +24,7 @@ import { InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import type { Storage } from '@her2scope/storage';
 import { ClinicalStore, isUniqueViolation, type Actor, type User } from '@her2scope/storage/clinical';
-import { can, type Permission } from './auth/roles.ts';
+import { can, PERMISSIONS, type Permission } from './auth/roles.ts';
 import { CSRF_HEADER, SESSION_COOKIE, SessionCache, sessionId, tokensEqual } from './auth/session.ts';
 import { AuditQueue } from './audit-queue.ts';
 import { FileStore } from './files.ts';
@@ -32,8 +34,8 @@ import { registerRoutes } from './routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The permission a route needs; none = public. */
-    permission?: Permission;
+    /** The permission a route needs, or 'public'. Required: a route without it is refused (deny by default). */
+    permission?: RoutePermission;
   }
   interface FastifyRequest {
     auth: { user: User; sessionId: string; csrfToken: string } | null;
@@ -41,6 +43,21 @@ declare module 'fastify' {
   interface FastifyInstance {
     her2scope: ServerContext;
   }
+}
+
+export type RoutePermission = Permission | 'public';
+const isRoutePermission = (p: unknown): p is RoutePermission => p === 'public' || (typeof p === 'string' && Object.hasOwn(PERMISSIONS, p));
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Host names answered by default: the loopback names (serve adds its listen address). */
+export const DEFAULT_ALLOWED_HOSTS = ['localhost', '127.0.0.1', '::1'];
+const normalizeHost = (h: string) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+/** The host name of a Host header, without the port; '' when absent or malformed. */
+function hostOf(header: string | undefined): string {
+  if (!header) return '';
+  const h = header.trim().toLowerCase();
+  const m = h.startsWith('[') ? /^\[([0-9a-f:.]+)\](?::\d+)?$/.exec(h) : /^([^:\s/@]+)(?::\d+)?$/.exec(h);
+  return m ? normalizeHost(m[1]!) : '';
 }
 
 export interface ServerOptions {
@@ -60,12 +77,23 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Trust X-Forwarded-* from a reverse proxy (for the client IP used by the rate limit and the audit log). */
   trustProxy?: boolean;
+  /**
+   * Host names (the Host header, port ignored) this server answers; others get 421 (DNS rebinding). Default:
+   * localhost, 127.0.0.1 and ::1. '*' answers any (only behind a proxy that checks the name).
+   */
+  allowedHosts?: string[];
   /** Fastify logger option (default off). Request logs never carry query strings (they can hold patient labels). */
   logger?: boolean | { level: string };
   /** Analyses run at once in worker threads (default 1). */
   analysisConcurrency?: number;
   /** Stop an analysis after this long (default 30 min). */
   analysisTimeoutMs?: number;
+  /** Repeated read events (same user, address, action and record) within this window are one audit line (default 15 min). */
+  auditCoalesceMs?: number;
+  /** Analyses one user may have queued or running at once (default 5; more answer 429). */
+  analysisQuotaPerUser?: number;
+  /** Analyses queued or running in all (default 100; more answer 429). */
+  analysisQueueLimit?: number;
   /** Code version recorded with each analysis (default: the package version). */
   codeVersion?: string;
 }
@@ -92,7 +120,10 @@ async function packageVersion(): Promise<string> {
   return pkg.version;
 }
 
-const APP_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** The web app's policy: no inline script or style (the app sets no style attributes; its CSS is a file). */
+const APP_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+/** Powerful browser features the app never uses, off for it and anything it frames. */
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()';
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const store = new ClinicalStore(options.db.db);
@@ -118,6 +149,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     concurrency: Math.max(1, options.analysisConcurrency ?? 1),
     maxAttempts: 2,
     timeoutMs: options.analysisTimeoutMs ?? 30 * 60 * 1000,
+    perUserLimit: options.analysisQuotaPerUser ?? 5,
+    queueLimit: options.analysisQueueLimit ?? 100,
   });
   const ctx: ServerContext = {
     store,
@@ -129,7 +162,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       secureCookies: options.secureCookies ?? false,
     },
     sessions: new SessionCache(store),
-    auditReads: new AuditQueue(store, app.log),
+    auditReads: new AuditQueue(store, app.log, { windowMs: options.auditCoalesceMs ?? 15 * 60 * 1000 }),
     kbVersion: loadKnowledgeBase().version,
     codeVersion,
     actor: (req) => ({ userId: req.auth?.user.id ?? null, username: req.auth?.user.username ?? null, ip: req.ip ?? null }),
@@ -154,24 +187,47 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     transform: jsonSchemaTransform,
   });
 
+  // Deny by default, decided from the MATCHED route (never from the raw URL: the router decodes percent-escapes, so
+  // `/%61pi/patients` is the route `/api/patients`). Every route must declare `config.permission` (a permission or
+  // 'public'); `ready()` fails when one does not, and a route without one is refused at request time as well.
+  const declared: Array<{ method: string | string[]; url: string; config?: { permission?: RoutePermission } }> = [];
+  app.addHook('onRoute', (route) => {
+    declared.push(route as (typeof declared)[number]);
+  });
+  app.addHook('onReady', async () => {
+    const missing = declared.filter((r) => !isRoutePermission(r.config?.permission)).map((r) => `${[r.method].flat().join(',')} ${r.url}`);
+    if (missing.length) throw new Error(`routes without a declared permission (config.permission): ${missing.join('; ')}`);
+  });
+
+  const allowedHosts = new Set((options.allowedHosts ?? DEFAULT_ALLOWED_HOSTS).map(normalizeHost));
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
     reply.header('cache-control', 'no-store');
+    // DNS rebinding: a page on another name that resolves to this address gets no answer.
+    if (!allowedHosts.has('*') && !allowedHosts.has(hostOf(req.headers.host))) throw new HttpError(421, 'host-not-allowed', 'this server does not answer to that host name (see --allowed-hosts)');
+    if (req.is404) return; // no route: the 404 handler answers, with no data
+    const permission = req.routeOptions.config?.permission;
+    if (!isRoutePermission(permission)) throw new HttpError(403, 'forbidden', 'this route declares no permission');
+    if (permission === 'public') return;
     const token = req.cookies[SESSION_COOKIE];
     if (token && token.length <= 128) {
       const id = sessionId(token);
       const s = await ctx.sessions.get(id);
       if (s) req.auth = { user: s.user, sessionId: id, csrfToken: s.csrfToken };
     }
-    const permission = req.routeOptions.config?.permission;
-    if (!permission) return;
-    if (!req.auth) throw new HttpError(401, 'unauthenticated', 'log in first');
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    const route = `${req.method} ${req.routeOptions.url}`;
+    if (!req.auth) {
+      ctx.auditReads.push(ctx.actor(req), { action: 'access.unauthenticated', entityType: 'route', entityId: route, outcome: 'denied' });
+      throw new HttpError(401, 'unauthenticated', 'log in first');
+    }
+    if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
-      if (typeof sent !== 'string' || !tokensEqual(sent, req.auth.csrfToken)) throw new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token header');
+      if (typeof sent !== 'string' || !tokensEqual(sent, req.auth.csrfToken)) {
+        ctx.auditReads.push(ctx.actor(req), { action: 'access.csrf', entityType: 'route', entityId: route, outcome: 'denied' });
+        throw new HttpError(403, 'csrf', 'missing or wrong X-CSRF-Token header');
+      }
     }
     if (!can(req.auth.user.role, permission)) {
-      await store.recordAudit(ctx.actor(req), { action: 'access.denied', entityType: 'route', entityId: `${req.method} ${req.routeOptions.url}`, outcome: 'denied' });
+      await store.recordAudit(ctx.actor(req), { action: 'access.denied', entityType: 'route', entityId: route, outcome: 'denied' });
       throw new HttpError(403, 'forbidden', `the ${req.auth.user.role} role may not do this (needs '${permission}')`);
     }
   });
@@ -179,6 +235,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    // HTTPS (behind the TLS proxy that --secure-cookies implies): browsers keep to HTTPS for a year.
+    if (ctx.options.secureCookies) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('x-frame-options', 'DENY');
       reply.header('content-security-policy', APP_CSP);
@@ -212,17 +273,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, {
-      root: webRoot,
-      prefix: '/',
-      wildcard: true,
-      index: ['index.html'],
-      setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.includes(`${'/assets/'}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
+    // The web app's files are public (the login page must load); everything they show comes from the API.
+    await app.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), permission: 'public' };
+      });
+      await scope.register(fastifyStatic, {
+        root: webRoot,
+        prefix: '/',
+        wildcard: true,
+        index: ['index.html'],
+        setHeaders: (res, path) => {
+          res.setHeader('cache-control', path.includes(`${'/assets/'}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      });
     });
   } else {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    app.get('/', { schema: { hide: true }, config: { permission: 'public' } }, async (_req, reply) =>
       reply.type('text/html; charset=utf-8').send('<!doctype html><title>her2scope</title><p>The her2scope API is running; the web app is not built (run <code>npm run build -w packages/web</code>). See <a href="/api/openapi.json">/api/openapi.json</a>.</p>'),
     );
   }
@@ -237,7 +304,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await runner.stop();
-    await ctx.auditReads.flush();
+    await ctx.auditReads.close();
   });
   return app;
 }

@@ -12,23 +12,45 @@ import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
 import { FILE_KINDS, ROLES, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, snapshotPatient } from './analysis/input.ts';
-import { dummyHash, hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from './auth/passwords.ts';
+import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
 import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
 import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, notFound } from './http-error.ts';
+import { QueueFullError } from './jobs/runner.ts';
+import { PatientPageCache } from './patient-cache.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';
 
 const Id = z.uuid({ error: 'must be an id (UUID)' });
 const IdParams = z.object({ id: Id });
 const Username = z.string().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' });
-const Password = z.string().min(PASSWORD_MIN, { error: `must be at least ${PASSWORD_MIN} characters` }).max(PASSWORD_MAX);
+/** A new password: the policy of auth/passwords.ts (length, common/breached list, sequences). */
+const NewPassword = z.string().superRefine((p, c) => {
+  const problem = passwordProblem(p);
+  if (problem) c.addIssue({ code: 'custom', message: problem });
+});
 const Role = z.enum(ROLES);
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' }).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), { error: 'is not a real calendar date' });
 
+/**
+ * Characters refused in labels and names (issue 12): C0/C1 control characters and DEL; bidirectional embeddings,
+ * overrides and isolates and the marks (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan Source"
+ * style spoofing of how a label reads); zero-width and invisible characters (U+200B-U+200D, U+2060-U+2064, U+FEFF,
+ * U+180E, U+FFF9-U+FFFB interlinear annotation).
+ */
+export const UNSAFE_LABEL_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/u;
+const SafeLabel = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((t) => !UNSAFE_LABEL_CHARS.test(t), { error: 'may not contain control, bidirectional-override or zero-width characters' })
+    .refine((t) => !/[<>]/.test(t), { error: 'may not contain "<" or ">"' });
+
 const PatientBody = z
   .object({
-    label: z.string().trim().min(1).max(128).regex(/^[^\u0000-\u001f<>]+$/, { error: 'may not contain control characters, "<" or ">"' }).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
+    label: SafeLabel(128).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
     sex: z.enum(['F', 'M', 'X']).optional(),
     birthYear: z.number().int().min(1900).max(2100).optional(),
     synthetic: z.boolean().optional().describe('True for synthetic (example) patients.'),
@@ -46,7 +68,7 @@ const SampleBody = z
 
 const TreatmentBody = z
   .object({
-    drug: z.string().trim().min(1).max(200),
+    drug: SafeLabel(200),
     start: IsoDate,
     end: IsoDate.optional(),
     response: TreatmentSchema.shape.response,
@@ -92,12 +114,13 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   const app = root.withTypeProvider<ZodTypeProvider>();
   const ctx = root.her2scope;
   const { store, files, runner } = ctx;
+  const pageCache = new PatientPageCache(store);
   const sec = [{ session: [] }];
   const secWrite = [{ session: [], csrf: [] }];
 
   // ---- meta ---------------------------------------------------------------------------------------------------
-  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['meta'] } }, async () => ({ ok: true, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, notice: RESEARCH_USE }));
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => root.swagger());
+  app.get('/api/health', { schema: { summary: 'Liveness', tags: ['meta'] }, config: { permission: 'public' } }, async () => ({ ok: true, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, notice: RESEARCH_USE }));
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => root.swagger());
 
   // ---- auth ---------------------------------------------------------------------------------------------------
   const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string) => ({
@@ -110,7 +133,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/auth/login',
     {
       schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict() },
-      config: { rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
+      config: { permission: 'public', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
     },
     async (req, reply) => {
       const { username, password } = req.body;
@@ -124,7 +147,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       const token = newToken();
       const csrfToken = newToken();
       const expiresAt = new Date(Date.now() + ctx.options.sessionTtlMs);
-      await store.createSession({ id: sessionId(token), userId: user.id, csrfToken, expiresAt: expiresAt.toISOString() });
+      await store.createSession({ id: sessionId(token), userId: user.id, csrfToken, expiresAt: expiresAt.toISOString(), ip: req.ip ?? null, userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null });
       await store.recordAudit({ userId: user.id, username: user.username, ip: req.ip }, { action: 'login', entityType: 'user', entityId: user.id });
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.options.secureCookies, path: '/', expires: expiresAt });
       return sessionBody(user, csrfToken);
@@ -141,12 +164,67 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return { ok: true };
   });
 
+  app.post(
+    '/api/auth/password',
+    {
+      schema: {
+        summary: 'Change your own password (needs the current one); ends your other sessions',
+        tags: ['auth'],
+        security: secWrite,
+        body: z.object({ currentPassword: z.string().min(1).max(PASSWORD_MAX), newPassword: NewPassword }).strict(),
+      },
+      config: { permission: 'read', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
+    },
+    async (req) => {
+      const me = req.auth!.user;
+      const account = await store.findUserForLogin(me.username);
+      if (!account || !(await verifyPassword(req.body.currentPassword, account.passwordHash))) {
+        await store.recordAudit(ctx.actor(req), { action: 'user.password', entityType: 'user', entityId: me.id, outcome: 'failed' });
+        throw new HttpError(403, 'bad-credentials', 'the current password is wrong', 'body.currentPassword');
+      }
+      const problem = passwordProblem(req.body.newPassword, me.username);
+      if (problem) throw badRequest(`body.newPassword: ${problem}`, 'body.newPassword');
+      if (req.body.newPassword === req.body.currentPassword) throw badRequest('body.newPassword: is the current password', 'body.newPassword');
+      await store.setPassword(me.id, await hashPassword(req.body.newPassword), ctx.actor(req), req.auth!.sessionId);
+      ctx.sessions.forgetUser(me.id);
+      return { ok: true };
+    },
+  );
+
+  app.get('/api/auth/sessions', { schema: { summary: 'Your sessions (where and when you logged in); `current` marks this one', tags: ['auth'], security: sec }, config: { permission: 'read' } }, async (req) => ({
+    sessions: (await store.listSessions(req.auth!.user.id)).map(({ key, ...s }) => ({ ...s, current: key === req.auth!.sessionId })),
+  }));
+
+  app.delete(
+    '/api/auth/sessions/:id',
+    { schema: { summary: 'End one of your sessions (log out elsewhere)', tags: ['auth'], security: secWrite, params: z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, { error: 'must be a session id (16 hex digits)' }) }) }, config: { permission: 'read' } },
+    async (req) => {
+      const ended = await store.endSession(req.auth!.user.id, req.params.id, ctx.actor(req));
+      if (ended.length === 0) throw notFound('session');
+      for (const k of ended) ctx.sessions.forget(k);
+      return { ok: true, current: ended.includes(req.auth!.sessionId) };
+    },
+  );
+
   // ---- users and audit (admin) --------------------------------------------------------------------------------
   app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
 
   app.post(
     '/api/users',
-    { schema: { summary: 'Create an account', tags: ['admin'], security: secWrite, body: z.object({ username: Username, role: Role, password: Password }).strict() }, config: { permission: 'admin' } },
+    {
+      schema: {
+        summary: 'Create an account (password: at least 12 characters, not a common or breached password)',
+        tags: ['admin'],
+        security: secWrite,
+        body: z
+          .object({ username: Username, role: Role, password: NewPassword })
+          .strict()
+          .superRefine((b, c) => {
+            if (passwordProblem(b.password, b.username) === 'contains the user name') c.addIssue({ code: 'custom', path: ['password'], message: 'contains the user name' });
+          }),
+      },
+      config: { permission: 'admin' },
+    },
     async (req, reply) => {
       const user = await store.createUser({ username: req.body.username, role: req.body.role, passwordHash: await hashPassword(req.body.password) }, ctx.actor(req));
       return reply.code(201).send({ user });
@@ -175,7 +253,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       },
       config: { permission: 'admin' },
     },
-    async (req) => ({ entries: await ctx.auditReads.flush().then(() => store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) })) }),
+    async (req) => ({ entries: await ctx.auditReads.flush({ all: true }).then(() => store.listAudit({ limit: req.query.limit ?? 100, ...(req.query.before ? { beforeSeq: req.query.before } : {}), ...(req.query.entity ? { entityId: req.query.entity } : {}) })) }),
   );
 
   // ---- patients -----------------------------------------------------------------------------------------------
@@ -209,7 +287,13 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return s;
   };
 
-  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
+    const cached = pageCache.get(req.params.id);
+    if (cached !== null) {
+      ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: req.params.id });
+      return reply.type('application/json; charset=utf-8').send(cached);
+    }
+    const gen = pageCache.gen;
     const patient = await requirePatient(req.params.id);
     const [samples, pathology, fileRows, treatments, comments, analyses] = await Promise.all([
       store.listSamples(patient.id),
@@ -223,7 +307,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     for (const p of pathology) versions.set(p.sampleId, [...(versions.get(p.sampleId) ?? []), p]);
     const latestDone = analyses.find((a) => a.status === 'done') ?? null;
     ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
-    return {
+    const page = {
       patient,
       samples: samples.map((s) => {
         const history = versions.get(s.id) ?? [];
@@ -236,6 +320,9 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       latest: latestDone ? { analysis: latestDone, result: await store.getAnalysisResult(latestDone.id), reports: [...(await store.listReportFormats(latestDone.id)), 'pdf'] } : null,
       notice: RESEARCH_USE,
     };
+    const json = JSON.stringify(page);
+    pageCache.set(patient.id, json, [...samples.map((x) => x.id), ...analyses.map((a) => a.id)], gen);
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
@@ -250,7 +337,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return reply.code(201).send({ treatment: t });
   });
 
-  app.post('/api/patients/:id/comments', { schema: { summary: 'Comment on a patient (tumour-board review)', tags: ['patients'], security: secWrite, params: IdParams, body: z.object({ body: z.string().trim().min(1).max(10_000) }).strict() }, config: { permission: 'comment' } }, async (req, reply) => {
+  app.post('/api/patients/:id/comments', { schema: { summary: 'Comment on a patient (tumour-board review)', tags: ['patients'], security: secWrite, params: IdParams, body: z.object({ body: z.string().trim().min(1).max(10_000).refine((t) => !t.includes('\u0000'), { error: 'may not contain NUL characters' }) }).strict() }, config: { permission: 'comment' } }, async (req, reply) => {
     const patient = await requirePatient(req.params.id);
     return reply.code(201).send({ comment: await store.addComment({ patientId: patient.id, body: req.body.body }, ctx.actor(req)) });
   });
@@ -333,13 +420,25 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   });
 
   // ---- analyses -----------------------------------------------------------------------------------------------
-  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id);
-    const input = await snapshotPatient(store, patient.id);
-    assertAnalysable(input);
-    const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
-    runner.enqueue(analysis.id);
-    return reply.code(202).send({ analysis });
+  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept. 429 beyond the per-user quota or when the queue is full.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
+    const owner = req.auth!.user.id;
+    let slot: { release(): void };
+    try {
+      slot = runner.reserve(owner);
+    } catch (e) {
+      if (e instanceof QueueFullError) throw new HttpError(429, e.code, e.message);
+      throw e;
+    }
+    try {
+      const patient = await requirePatient(req.params.id);
+      const input = await snapshotPatient(store, patient.id);
+      assertAnalysable(input);
+      const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
+      runner.enqueue(analysis.id, owner, slot);
+      return reply.code(202).send({ analysis });
+    } finally {
+      slot.release();
+    }
   });
 
   app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result and report formats once done', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {

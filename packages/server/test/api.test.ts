@@ -37,13 +37,13 @@ for (const backend of backends()) {
       for (const p of ['/api/patients', '/api/patients/{id}', '/api/samples/{id}/files', '/api/analyses/{id}/reports/{format}', '/api/audit', '/api/auth/login']) assert.ok(doc.paths[p], p);
       // Request bodies come from the zod schemas.
       assert.deepEqual(doc.paths['/api/patients'].post.requestBody.content['application/json'].schema.required, ['label']);
-      assert.equal(routes.length, 23);
+      assert.equal(routes.length, 26);
     });
 
     test('every protected route answers 401 without a session, and never runs its handler', async () => {
       const patientsBefore = (await s.app.her2scope.store.listPatients({ limit: 1000 })).length;
       const secured = routes.filter((r) => r.secured);
-      assert.equal(secured.length, 21);
+      assert.equal(secured.length, 24);
       for (const r of secured) {
         const res = await s.app.inject({ method: r.method as 'GET', url: concrete(r.path), ...(r.method === 'GET' ? {} : { payload: { label: 'x' } }) });
         assert.equal(res.statusCode, 401, `${r.method} ${r.path}: ${res.body}`);
@@ -105,7 +105,7 @@ for (const backend of backends()) {
 
     test('a viewer cannot write: every state-changing route answers 403 and is audited as denied', async () => {
       const viewer = await loggedIn(s.app, s.users.viewer);
-      const writes = routes.filter((r) => r.secured && r.method !== 'GET' && !['/api/auth/logout', '/api/classify'].includes(r.path));
+      const writes = routes.filter((r) => r.secured && r.method !== 'GET' && !['/api/auth/logout', '/api/classify', '/api/auth/password', '/api/auth/sessions/{id}'].includes(r.path));
       assert.equal(writes.length, 10);
       const before = (await s.app.her2scope.store.listAudit({ limit: 1000 })).length;
       for (const r of writes) {
@@ -170,6 +170,23 @@ for (const backend of backends()) {
       // Search treats LIKE wildcards literally.
       assert.equal((await admin.get('/api/patients?q=%25')).json().patients.length, 0);
       assert.equal((await admin.get(`/api/patients?q=${encodeURIComponent(p.label.toLowerCase())}`)).json().patients.length, 1);
+    });
+
+    test('labels refuse bidi overrides, zero-width and control characters; comments refuse NUL', async () => {
+      const admin = await loggedIn(s.app, s.users.admin);
+      const hostile = ['P-\u202Eevil', 'P-\u2066x\u2069', 'P\u200B1', 'P\uFEFF2', 'P\u00003', 'P\u007F4', 'P\u00855', 'P\u061C6', 'P\u200F7', 'P\u20608'];
+      for (const label of hostile) {
+        const r = await admin.post('/api/patients', { label });
+        assert.equal(r.statusCode, 400, JSON.stringify(label));
+        assert.equal(r.json().message, 'body.label: may not contain control, bidirectional-override or zero-width characters');
+      }
+      assert.equal((await admin.post('/api/patients', { label: `Müller-Lüdenscheidt ${uniq()}` })).statusCode, 201, 'letters of any script are fine');
+      const p = (await admin.post('/api/patients', { label: `BIDI-${uniq()}` })).json().patient;
+      assert.equal((await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab\u202E', start: '2020-01-01' })).json().field, 'body.drug');
+      const nul = await admin.post(`/api/patients/${p.id}/comments`, { body: 'ok\u0000hidden' });
+      assert.equal(nul.statusCode, 400);
+      assert.equal(nul.json().message, 'body.body: may not contain NUL characters');
+      assert.equal((await admin.post(`/api/patients/${p.id}/comments`, { body: 'line one\nline two\tand a tab' })).statusCode, 201);
     });
 
     test('pathology is versioned and signed; the patient page shows the classification with its rule trail', async () => {
@@ -392,10 +409,30 @@ for (const backend of backends()) {
       assert.equal(r.headers['x-frame-options'], 'DENY');
       assert.equal(r.headers['cache-control'], 'no-store');
       assert.match(r.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+      assert.match(r.headers['content-security-policy'] as string, /style-src 'self';/);
+      assert.ok(!(r.headers['content-security-policy'] as string).includes('unsafe-inline'));
+      assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin');
+      assert.match(r.headers['permissions-policy'] as string, /^camera=\(\), microphone=\(\), geolocation=\(\)/);
+      assert.equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP');
       assert.equal(r.json().notice, 'For research use; not a medical device.');
     });
   });
 }
+
+describe('HTTPS deployment headers', () => {
+  test('with secureCookies: HSTS on every answer and a Secure session cookie', async () => {
+    const s = await startServer(backends()[0]!, { secureCookies: true });
+    try {
+      const r = await s.app.inject({ method: 'GET', url: '/api/health' });
+      assert.equal(r.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+      const login = await new Client(s.app).login(s.users.viewer);
+      assert.match(String(login.headers['set-cookie']), /; Secure/);
+      assert.equal(login.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains');
+    } finally {
+      await s.close();
+    }
+  });
+});
 
 describe('login rate limit', () => {
   test('the 4th attempt within the window from one address gets 429, even with the right password', async () => {

@@ -60,10 +60,55 @@ describe('her2scope user / serve', () => {
     assert.equal(oneLine(run(['user', 'add', 'bob'], { cwd: dir })), 'her2scope user: --role is required: one of admin, pathologist, molecular, oncologist, viewer');
     assert.equal(oneLine(run(['user', 'add', 'bob', '--role', 'root'], { cwd: dir })), "her2scope user: --role: 'root' is not one of admin, pathologist, molecular, oncologist, viewer");
     assert.equal(oneLine(run(['user', 'add', 'alice', '--role', 'viewer', '--password-stdin'], { cwd: dir, input: 'long enough 1\n' })), "her2scope user: user 'alice' already exists");
-    assert.equal(oneLine(run(['user', 'add', 'carol', '--role', 'viewer', '--password-stdin'], { cwd: dir, input: 'short\n' })), 'her2scope user: --password-stdin: the password must be at least 8 characters');
+    assert.equal(oneLine(run(['user', 'add', 'carol', '--role', 'viewer', '--password-stdin'], { cwd: dir, input: 'short\n' })), 'her2scope user: --password-stdin: the password must be at least 12 characters');
+    assert.equal(oneLine(run(['user', 'add', 'carol', '--role', 'viewer', '--password-stdin'], { cwd: dir, input: 'Password12345!\n' })), 'her2scope user: --password-stdin: the password is a commonly used password (found in a list of breached passwords)');
     assert.equal(oneLine(run(['user', 'add', '<b>', '--role', 'viewer'], { cwd: dir })), "her2scope user: user name '<b>': use 2-64 letters, digits, '.', '_' or '-'");
-    assert.equal(oneLine(run(['user', 'remove', 'x'], { cwd: dir })), "her2scope user: give a subcommand: add or list (see 'her2scope user --help')");
+    assert.equal(oneLine(run(['user', 'remove', 'x'], { cwd: dir })), "her2scope user: give a subcommand: add, list or passwd (see 'her2scope user --help')");
+    assert.equal(oneLine(run(['user', 'passwd', 'nobody', '--password-stdin'], { cwd: dir, input: 'a fine passphrase\n' })), `her2scope user: no user 'nobody' in sqlite:${join(dir, 'her2scope.db')}`);
     assert.match(oneLine(run(['user', 'list', '--db', 'mysql://x/y'], { cwd: dir })), /^her2scope user: db: 'mysql:' databases are not supported/);
+  });
+
+  test('user passwd sets a new password (policy checked) and ends the account sessions', async () => {
+    const dbUrl = `sqlite:${join(dir, 'her2scope.db')}`;
+    let storage = await openDatabase(dbUrl);
+    try {
+      const store = new ClinicalStore(storage.db);
+      const alice = (await store.findUserForLogin('alice'))!;
+      await store.createSession({ id: 'a'.repeat(64), userId: alice.id, csrfToken: 'x', expiresAt: '2999-01-01T00:00:00.000Z' });
+    } finally {
+      await storage.close();
+    }
+    const r = run(['user', 'passwd', 'alice', '--password-stdin'], { cwd: dir, input: 'another good passphrase\n' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "new password set for 'alice'; its sessions were ended\n");
+    storage = await openDatabase(dbUrl);
+    try {
+      const store = new ClinicalStore(storage.db);
+      const alice = (await store.findUserForLogin('alice'))!;
+      assert.equal(await verifyPassword('another good passphrase', alice.passwordHash), true);
+      assert.deepEqual(await store.listSessions(alice.id), []);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  test('audit verify: intact (exit 0), then an edited line is named (exit 1)', async () => {
+    const ok = run(['audit', 'verify'], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^audit log intact: \d+ lines; last hash [0-9a-f]{64}\n$/);
+    const storage = await openDatabase(`sqlite:${join(dir, 'her2scope.db')}`);
+    let seq: number;
+    try {
+      const lines = await new ClinicalStore(storage.db).listAudit({ limit: 1000 });
+      seq = lines.at(-2)!.seq;
+      storage.sqlite!.prepare("update audit_log set action = 'user.disable' where seq = ?").run(seq);
+    } finally {
+      await storage.close();
+    }
+    const bad = run(['audit', 'verify'], { cwd: dir });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, new RegExp(`^audit log TAMPERED: line ${seq} was edited \\(its hash does not match its content\\) \\(checked \\d+ lines\\)\n$`));
+    assert.equal(oneLine(run(['audit', 'check'], { cwd: dir })), "her2scope audit: give the subcommand verify (see 'her2scope audit --help')");
   });
 
   test('serve flag errors and a busy port are one line with exit 2', async () => {
@@ -71,6 +116,7 @@ describe('her2scope user / serve', () => {
     assert.equal(oneLine(run(['serve', '--port', '70000'], { cwd: dir })), 'her2scope serve: --port: must be a whole number 0-65535');
     assert.equal(oneLine(run(['serve', '--upload-limit', '2XB'], { cwd: dir })), "her2scope serve: --upload-limit: '2XB' is not a size (e.g. 500MiB, 2GiB)");
     assert.equal(oneLine(run(['serve', '--log', 'loud'], { cwd: dir })), "her2scope serve: --log: 'loud' is not one of fatal, error, warn, info, debug");
+    assert.equal(oneLine(run(['serve', '--allowed-hosts', 'evil.example/x'], { cwd: dir })), "her2scope serve: --allowed-hosts: 'evil.example/x' is not a host name");
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;

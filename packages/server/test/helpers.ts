@@ -1,5 +1,5 @@
 /**
- * Test helpers: a server on a fresh SQLite file in a temp dir (or on PostgreSQL when DATABASE_URL is set), accounts
+ * Test helpers: a server on a fresh database (a SQLite file in a temp dir, or a new PostgreSQL database), accounts
  * of every role, and a small client that keeps the session cookie and the CSRF token.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,27 +10,17 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { openDatabase, type Storage } from '@her2scope/storage';
 import { buildServer, hashPassword, type ServerOptions } from '../src/index.ts';
+import type { Backend } from '../../storage/test/databases.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const examplesDir = join(repoRoot, 'examples', 'cases');
 
-export interface Backend {
-  name: 'sqlite' | 'postgres';
-  url: (dir: string) => string;
-}
-
-/** SQLite always; PostgreSQL as well when DATABASE_URL is set. */
-export function backends(): Backend[] {
-  const list: Backend[] = [{ name: 'sqlite', url: (dir) => `sqlite:${join(dir, 'her2scope.db')}` }];
-  const pg = process.env.DATABASE_URL;
-  if (pg) list.push({ name: 'postgres', url: () => pg });
-  return list;
-}
+export { backends, type Backend } from '../../storage/test/databases.ts';
 
 /** A short random suffix: labels and user names stay unique when a PostgreSQL database is reused between runs. */
 export const uniq = () => randomBytes(4).toString('hex');
 
-export const PASSWORD = 'correct horse battery';
+export const PASSWORD = 'correct horse battery staple';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -44,7 +34,8 @@ export interface TestServer {
 
 export async function startServer(backend: Backend, options: Partial<ServerOptions> = {}, reuse?: { dir: string; dbUrl: string }): Promise<TestServer> {
   const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'her2scope-server-'));
-  const dbUrl = reuse?.dbUrl ?? backend.url(dir);
+  const created = reuse ? null : await backend.create(dir);
+  const dbUrl = reuse?.dbUrl ?? created!.url;
   const storage = await openDatabase(dbUrl);
   const dataDir = join(dir, 'data');
   const app = await buildServer({ db: storage, dataDir, webRoot: null, ...options });
@@ -67,6 +58,7 @@ export async function startServer(backend: Backend, options: Partial<ServerOptio
     async close() {
       await app.close();
       await storage.close();
+      await created?.drop();
       if (!reuse) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@ import { Login } from './pages/Login.tsx';
 import { PatientList } from './pages/PatientList.tsx';
 import { PatientPage } from './pages/PatientPage.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { href, parseRoute, type Route } from './route.ts';
 import type { SessionInfo } from './types.ts';
 
@@ -61,7 +62,7 @@ export function App() {
           her2scope
         </a>
         <nav aria-label="Main">
-          <a href={href({ page: 'patients' })} aria-current={route.page !== 'admin' ? 'page' : undefined}>
+          <a href={href({ page: 'patients' })} aria-current={route.page === 'patients' || route.page === 'patient' ? 'page' : undefined}>
             Patients
           </a>
           {can('admin') && (
@@ -69,6 +70,9 @@ export function App() {
               Accounts &amp; audit
             </a>
           )}
+          <a href={href({ page: 'account' })} aria-current={route.page === 'account' ? 'page' : undefined}>
+            Account
+          </a>
         </nav>
         <span className="who">
           {session.user.username} <span className="role">({session.user.role})</span>
@@ -81,6 +85,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'patients' && <PatientList can={can} />}
         {route.page === 'patient' && <PatientPage key={route.id} id={route.id} can={can} />}
+        {route.page === 'account' && <AccountPage onSessionEnded={() => setSession(null)} />}
         {route.page === 'admin' && (can('admin') ? <AdminPage currentUserId={session.user.id} /> : <p role="alert">Only administrators can see this page.</p>)}
       </main>
       <footer className="footer">her2scope — {NOTICE} Example patients are synthetic.</footer>

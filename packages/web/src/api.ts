@@ -44,6 +44,15 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   return json as T;
 }
 
+export interface SessionEntry {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  current: boolean;
+}
+
 export const api = {
   session: () => request<SessionInfo>('GET', '/api/auth/session'),
   login: (username: string, password: string) => request<SessionInfo>('POST', '/api/auth/login', { username, password }),
@@ -61,6 +70,9 @@ export const api = {
   users: () => request<{ users: UserInfo[]; roles: string[] }>('GET', '/api/users'),
   createUser: (body: { username: string; role: string; password: string }) => request<unknown>('POST', '/api/users', body),
   setUserDisabled: (id: string, disabled: boolean) => request<unknown>('PATCH', `/api/users/${encodeURIComponent(id)}`, { disabled }),
+  changePassword: (currentPassword: string, newPassword: string) => request<{ ok: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
+  sessions: () => request<{ sessions: SessionEntry[] }>('GET', '/api/auth/sessions'),
+  endSession: (id: string) => request<{ ok: boolean; current: boolean }>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
   audit: (before?: number) => request<{ entries: AuditEntry[] }>('GET', `/api/audit?limit=200${before ? `&before=${before}` : ''}`),
 };
 

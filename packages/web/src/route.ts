@@ -1,11 +1,12 @@
-/** Hash routes: `#/` patients, `#/patients/<id>`, `#/admin`. Pure (tested). */
-export type Route = { page: 'patients' } | { page: 'patient'; id: string } | { page: 'admin' };
+/** Hash routes: `#/` patients, `#/patients/<id>`, `#/admin`, `#/account`. Pure (tested). */
+export type Route = { page: 'patients' } | { page: 'patient'; id: string } | { page: 'admin' } | { page: 'account' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   const m = /^\/patients\/([0-9a-fA-F-]{36})$/.exec(path);
   if (m) return { page: 'patient', id: m[1]!.toLowerCase() };
   if (path === '/admin') return { page: 'admin' };
+  if (path === '/account') return { page: 'account' };
   return { page: 'patients' };
 }
 
@@ -15,6 +16,8 @@ export function href(route: Route): string {
       return `#/patients/${route.id}`;
     case 'admin':
       return '#/admin';
+    case 'account':
+      return '#/account';
     default:
       return '#/';
   }

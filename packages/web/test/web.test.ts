@@ -71,6 +71,8 @@ test('routes', () => {
   const id = '0b7d7c1e-1111-4222-8333-444455556666';
   assert.deepEqual(parseRoute(`#/patients/${id}`), { page: 'patient', id });
   assert.deepEqual(parseRoute('#/admin'), { page: 'admin' });
+  assert.deepEqual(parseRoute('#/account'), { page: 'account' });
+  assert.equal(href({ page: 'account' }), '#/account');
   assert.deepEqual(parseRoute('#/patients/<script>'), { page: 'patients' });
   assert.deepEqual(parseRoute(''), { page: 'patients' });
   assert.equal(href({ page: 'patient', id }), `#/patients/${id}`);

@@ -9,6 +9,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   { name: 'kb', summary: 'list, show or rebuild the knowledge base', load: async () => (await import('./kb.ts')).kbCommand },
   { name: 'serve', summary: 'start the HTTP API and web app (accounts, uploads, analyses, reports)', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'user', summary: 'create and list web-app accounts (admin, pathologist, molecular, oncologist, viewer)', load: async () => (await import('./user.ts')).userCommand },
+  { name: 'audit', summary: 'verify the hash chain of the audit log (finds the first edited or deleted line)', load: async () => (await import('./audit.ts')).auditCommand },
   { name: 'classify', summary: 'classify HER2 / ER / PR of one sample by the ASCO/CAP rules', load: async () => (await import('./classify.ts')).classifyCommand },
   { name: 'cytometry', summary: 'HER2+ CD44+ CD24-low stem cells from FCS files or per-cell tables (Gating-ML 2.0 gates)', load: async () => (await import('./cytometry.ts')).cytometryCommand },
   { name: 'variants', summary: 'list the variants of an annotated VCF or a MAF (gene, HGVS, VAF, depth)', load: async () => (await import('./variants.ts')).variantsCommand },

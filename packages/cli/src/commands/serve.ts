@@ -7,7 +7,7 @@ import { RESEARCH_USE } from '../notice.ts';
 const help = `Usage:
   her2scope serve [--db sqlite:./her2scope.db | --db postgres://user@host/db] [--port 8080] [--host 127.0.0.1]
                   [--data-dir DIR] [--load-examples] [--upload-limit 2GiB] [--secure-cookies] [--trust-proxy]
-                  [--log LEVEL]
+                  [--log LEVEL] [--allowed-hosts NAME,NAME...]
 
 Start the her2scope HTTP API and web app in one process. The database is migrated on start; uploaded files and
 cached PDFs go to --data-dir. Accounts are created with 'her2scope user add NAME --role admin'.
@@ -23,6 +23,8 @@ Options:
   --upload-limit SIZE  largest upload, e.g. 500MiB, 2GiB (default 2GiB)
   --secure-cookies     mark the session cookie Secure (when users reach the server over HTTPS via a proxy)
   --trust-proxy        take the client address from X-Forwarded-For (behind a reverse proxy only)
+  --allowed-hosts LIST host names (comma-separated) the server answers in the Host header; others get 421
+                       (DNS rebinding). Default: the --host address, localhost, 127.0.0.1 and ::1
   --log LEVEL          request log level: fatal, error, warn, info, debug (default warn); JSON lines on stdout
   -h, --help           show this help
 
@@ -57,6 +59,7 @@ export const serveCommand: Command = {
       'secure-cookies': { type: 'boolean' },
       'trust-proxy': { type: 'boolean' },
       log: { type: 'string' },
+      'allowed-hosts': { type: 'string' },
     });
     if (values.help) {
       io.stdout(help + '\n');
@@ -68,6 +71,11 @@ export const serveCommand: Command = {
     const uploadLimitBytes = values['upload-limit'] !== undefined ? parseSize('upload-limit', values['upload-limit']) : undefined;
     const logLevel = values.log ?? 'warn';
     if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) throw new UsageError(`--log: '${logLevel}' is not one of fatal, error, warn, info, debug`);
+
+    const allowedHosts = values['allowed-hosts'] !== undefined ? values['allowed-hosts'].split(',').map((h) => h.trim()).filter(Boolean) : ['localhost', '127.0.0.1', '::1', host];
+    if (allowedHosts.length === 0) throw new UsageError('--allowed-hosts: give at least one host name');
+    const bad = allowedHosts.find((h) => h !== '*' && !/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?)$/.test(h));
+    if (bad !== undefined) throw new UsageError(`--allowed-hosts: '${bad}' is not a host name`);
 
     const { openDatabase } = await import('@her2scope/storage');
     const server = await import('@her2scope/server');
@@ -86,6 +94,7 @@ export const serveCommand: Command = {
         logger: { level: logLevel },
         secureCookies: Boolean(values['secure-cookies']),
         trustProxy: Boolean(values['trust-proxy']),
+        allowedHosts,
         ...(uploadLimitBytes ? { uploadLimitBytes } : {}),
       });
     } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
+import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
@@ -39,10 +39,16 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(path, `cannot read case file (${code === 'ENOENT' ? 'no such file' : code})`);
   }
-  const caseFile = parseCaseText(text, path);
-  const base = dirname(resolve(path));
+  return loadCaseFile(parseCaseText(text, path), { ...options, base: dirname(resolve(path)), name: path });
+}
+
+/**
+ * Load an already-parsed case (no case file on disk: the server passes its snapshot in memory, so no patient data is
+ * written to a temporary file). `base` resolves relative paths; `name` stands for the case in error messages.
+ */
+export async function loadCaseFile(caseFile: CaseFile, options: LoadCaseOptions & { base: string; name: string }): Promise<CaseData> {
   const samples: SampleData[] = [];
-  for (const [i, sample] of caseFile.samples.entries()) samples.push(await loadSample(sample, i, base, path, options));
+  for (const [i, sample] of caseFile.samples.entries()) samples.push(await loadSample(sample, i, options.base, options.name, options));
   return { case: caseFile, samples };
 }
 

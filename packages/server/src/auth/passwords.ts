@@ -4,6 +4,7 @@
  * hashes. Comparison is constant-time.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -11,9 +12,39 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 /** Cost: N = 2^15, r = 8, p = 1 (32 MiB, about 50-100 ms here): the OWASP-recommended minimum for scrypt. */
 export const SCRYPT_PARAMS = { log2N: 15, r: 8, p: 1, keylen: 32 } as const;
 
-export const PASSWORD_MIN = 8;
+/** ASVS 4.0.3 V2.1.1: at least 12 characters. */
+export const PASSWORD_MIN = 12;
 /** Long inputs are refused so that a login cannot be used to make the server hash megabytes. */
 export const PASSWORD_MAX = 256;
+
+const SEQUENCES = ['0123456789', '9876543210', 'abcdefghijklmnopqrstuvwxyz', 'zyxwvutsrqponmlkjihgfedcba', 'qwertyuiopasdfghjklzxcvbnm', 'mnbvcxzlkjhgfdsapoiuytrewq', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p', 'q1w2e3r4t5y6u7i8o9p0'].map((s) => s.repeat(Math.ceil(600 / s.length)));
+
+/** The bundled list of common passwords (SecLists top 1000, MIT; see data/common-passwords.LICENSE.md), lower-cased. */
+let common: Set<string> | undefined;
+function commonPasswords(): Set<string> {
+  common ??= new Set(readFileSync(new URL('../../data/common-passwords.txt', import.meta.url), 'utf8').split('\n').map((l) => l.trim().toLowerCase()).filter(Boolean));
+  return common;
+}
+
+/**
+ * Why a new password is refused (ASVS V2.1.1, V2.1.7), or null when it is acceptable: shorter than 12 or longer
+ * than 256 characters; one of the bundled common passwords, or one of them with digits or symbols around it
+ * (`password1234!`) or repeated (`qwertyqwerty`); a run along the keyboard, the alphabet or the digits; one
+ * character repeated; or the user name in it. No composition rules (ASVS V2.1.9): any characters, any mix.
+ */
+export function passwordProblem(password: string, username?: string): string | null {
+  if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
+  if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
+  const lower = password.toLowerCase();
+  if (/^(.)\1*$/su.test(password)) return 'is one character repeated';
+  if (SEQUENCES.some((seq) => seq.includes(lower))) return 'is a keyboard or alphabet sequence';
+  if (username && username.length >= 3 && lower.includes(username.toLowerCase())) return 'contains the user name';
+  const list = commonPasswords();
+  const core = lower.replace(/^[\d\s\p{P}\p{S}]+|[\d\s\p{P}\p{S}]+$/gu, '');
+  const repeated = /^(.+?)\1+$/su.exec(core)?.[1];
+  if (list.has(lower) || list.has(core) || (repeated !== undefined && list.has(repeated))) return 'is a commonly used password (found in a list of breached passwords)';
+  return null;
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const { log2N, r, p, keylen } = SCRYPT_PARAMS;

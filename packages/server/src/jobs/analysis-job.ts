@@ -1,14 +1,14 @@
 /**
  * Runs in a worker thread (see runner.ts): loads one analysis input (the stored files it names), interprets it with
  * the knowledge base, renders the reports, and posts progress messages and the result back. It writes nothing to
- * the database: the main thread stores the result in one transaction, so a crash here leaves no half record.
+ * the database: the main thread stores the result in one transaction, so a crash here leaves no half record. It
+ * writes nothing to disk either: the case is handed over in memory (issue 12: no patient snapshot in tmp/).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { interpretCase } from '@her2scope/core';
-import { loadCase } from '@her2scope/formats/case';
+import { loadCaseFile } from '@her2scope/formats/case';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { renderClinicianHtml, renderPatientSummaryHtml, toFhirBundle } from '@her2scope/reports';
 import { toCaseFile, type AnalysisInput, type FileRef } from '../analysis/input.ts';
@@ -26,10 +26,8 @@ async function run(): Promise<void> {
     return abs;
   };
   const caseFile = toCaseFile(input, resolvePath);
-  const dir = join(data.dataDir, 'tmp', `job-${data.analysisId}`);
-  const casePath = join(dir, 'case.json');
   const clean = (msg: string) => {
-    let out = msg.split(casePath).join('case');
+    let out = msg;
     for (const [abs, name] of names) out = out.split(abs).join(name);
     return out;
   };
@@ -37,9 +35,9 @@ async function run(): Promise<void> {
   let filesRead = 0;
   post({ type: 'progress', progress: 0.05, message: 'reading the case' });
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(casePath, JSON.stringify(caseFile));
-    const caseData = await loadCase(casePath, {
+    const caseData = await loadCaseFile(caseFile, {
+      base: data.dataDir,
+      name: 'case',
       onProgress: (m) => {
         filesRead++;
         post({ type: 'progress', progress: 0.05 + (0.65 * Math.min(filesRead, totalFiles)) / totalFiles, message: clean(m) });
@@ -63,8 +61,6 @@ async function run(): Promise<void> {
   } catch (e) {
     const err = e as Error & { field?: string };
     post({ type: 'error', message: clean(err.message ?? String(e)), input: err.name === 'InputError' });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -20,11 +20,29 @@ export interface RunnerOptions {
   /** A run taking longer is stopped and marked failed. */
   timeoutMs: number;
   minDepth?: number;
+  /** Runs one user may have queued or running at once (default 5); more answer 429. */
+  perUserLimit?: number;
+  /** Runs queued or running in all (default 100); more answer 429. */
+  queueLimit?: number;
+}
+
+/** Why a new run was refused (the route answers 429 with this). */
+export class QueueFullError extends Error {
+  constructor(
+    readonly code: 'analysis-quota' | 'analysis-queue-full',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class JobRunner {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, Worker>();
+  /** Who asked for each queued or running run (null: the server itself, e.g. examples). */
+  private readonly owners = new Map<string, string | null>();
+  /** Slots taken by requests that are still creating their run. */
+  private readonly reserved = new Map<string | null, number>();
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -48,12 +66,45 @@ export class JobRunner {
         resumed++;
       }
     }
-    for (const a of await this.store.listAnalysesByStatus(['queued'])) this.enqueue(a.id);
+    for (const a of await this.store.listAnalysesByStatus(['queued'])) this.enqueue(a.id, a.requestedBy);
     return { resumed, failed };
   }
 
-  enqueue(id: string): void {
+  /** Runs queued or running for `owner`, plus its reservations. */
+  activeFor(owner: string | null): number {
+    let n = this.reserved.get(owner) ?? 0;
+    for (const o of this.owners.values()) if (o === owner) n++;
+    return n;
+  }
+
+  /**
+   * Take a slot for a new run (synchronously, so parallel requests cannot all pass the check), or throw
+   * QueueFullError. Call `release()` if the run is not created; `enqueue` takes the slot over.
+   */
+  reserve(owner: string | null): { release(): void } {
+    const perUser = this.options.perUserLimit ?? 5;
+    const total = this.options.queueLimit ?? 100;
+    let reservedAll = 0;
+    for (const n of this.reserved.values()) reservedAll += n;
+    if (this.owners.size + reservedAll >= total) throw new QueueFullError('analysis-queue-full', `the analysis queue is full (${total} runs queued or running); try again later`);
+    if (owner !== null && this.activeFor(owner) >= perUser) throw new QueueFullError('analysis-quota', `you have ${perUser} analyses queued or running; wait for one to finish`);
+    this.reserved.set(owner, (this.reserved.get(owner) ?? 0) + 1);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        const n = (this.reserved.get(owner) ?? 1) - 1;
+        if (n > 0) this.reserved.set(owner, n);
+        else this.reserved.delete(owner);
+      },
+    };
+  }
+
+  enqueue(id: string, owner: string | null = null, slot?: { release(): void }): void {
+    slot?.release();
     if (this.stopped || this.queue.includes(id) || this.running.has(id)) return;
+    this.owners.set(id, owner);
     this.queue.push(id);
     this.pump();
   }
@@ -68,6 +119,7 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
+    this.owners.clear();
     // A slot reserved for a run that has not created its worker yet holds null; that run sees `stopped` and returns.
     await Promise.all([...this.running.values()].filter((w): w is Worker => w !== null).map((w) => w.terminate()));
     this.running.clear();
@@ -91,6 +143,7 @@ export class JobRunner {
         .catch((e) => this.log.error({ err: e, analysis: id }, 'analysis runner error'))
         .finally(() => {
           this.running.delete(id);
+          this.owners.delete(id);
           this.notifyIdle();
           this.pump();
         });

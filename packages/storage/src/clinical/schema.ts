@@ -16,6 +16,9 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: string;
   expires_at: string;
+  /** Migration 0004_security: the client address and (truncated) User-Agent at login, shown in the user's session list. */
+  ip: string | null;
+  user_agent: string | null;
 }
 
 export interface PatientsTable {
@@ -120,6 +123,12 @@ export interface AuditTable {
   entity_id: string | null;
   outcome: string;
   ip: string | null;
+  /** Migration 0004_security: how many events this line stands for (repeated reads are coalesced; changes are always 1). */
+  count: Generated<number>;
+  /** Migration 0004_security: SHA-256 (hex) of the previous line's `hash` (the chain). */
+  prev_hash: string | null;
+  /** Migration 0004_security: SHA-256 (hex) of `prev_hash` and this line's fields (see auditHash in store.ts). */
+  hash: string | null;
 }
 
 export interface ClinicalTables {

@@ -6,9 +6,16 @@
  * record without its audit line or an audit line for a change that did not happen. Audit entries hold internal ids
  * (UUIDs), the action and the outcome; never patient data (no labels, values, file names or comments).
  * Only parameterised SQL (Kysely), on SQLite and PostgreSQL alike.
+ *
+ * Concurrency (issue 12): a change that numbers a new version (pathology, analysis) or depends on the current state
+ * (signing) first locks its parent row (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite transactions are serialised on
+ * the one connection), so 20 parallel saves get 20 consecutive versions and 20 parallel signs exactly one success.
+ * Audit lines are hash-chained (audit-hash.ts): writers take a transaction-scoped advisory lock on PostgreSQL, so the
+ * chain has one order, the `seq` order.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { AUDIT_GENESIS, auditHash } from './audit-hash.ts';
 import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
 
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
@@ -132,7 +139,14 @@ export interface AuditEntry {
   entityId: string | null;
   outcome: 'ok' | 'denied' | 'failed';
   ip: string | null;
+  /** Events this line stands for (repeated reads coalesced; 1 for every change). */
+  count: number;
 }
+
+/** The result of `verifyAudit`: ok, or the first line that is not as written. */
+export type AuditVerification =
+  | { ok: true; rows: number; lastHash: string }
+  | { ok: false; rows: number; seq: number; problem: 'edited' | 'chain-broken' | 'unchained'; message: string };
 
 export interface AuditInput {
   action: string;
@@ -155,6 +169,33 @@ export function isUniqueViolation(e: unknown): boolean {
 }
 
 const now = () => new Date().toISOString();
+
+/** Key of the PostgreSQL advisory lock that orders audit-log writers (any constant; "h2sa"). */
+const AUDIT_LOCK_KEY = 0x68327361;
+
+interface AuditRow {
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: string;
+  ip: string | null;
+  count: number;
+}
+
+const auditRow = (actor: Actor, entry: AuditInput, at: string, count = 1): AuditRow => ({
+  at,
+  user_id: actor.userId,
+  username: actor.username,
+  action: entry.action,
+  entity_type: entry.entityType ?? null,
+  entity_id: entry.entityId ?? null,
+  outcome: entry.outcome ?? 'ok',
+  ip: actor.ip,
+  count,
+});
 
 function toUser(r: ClinicalTables['users']): User {
   return { id: r.id, username: r.username, role: r.role as Role, disabled: Boolean(r.disabled), createdAt: r.created_at };
@@ -205,13 +246,40 @@ function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A committed change that can alter what a patient page shows (for the server's page cache). */
+export interface ClinicalChange {
+  type: 'patient' | 'sample' | 'analysis';
+  id: string;
+  /** The patient, when the change knows it without a query. */
+  patientId?: string;
+}
+
 export class ClinicalStore {
   readonly db: Db;
+  private readonly listeners = new Set<(c: ClinicalChange) => void>();
+
+  /** Be told of every committed change to a patient's records (the server's patient-page cache). */
+  onChange(listener: (c: ClinicalChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(c: ClinicalChange): void {
+    for (const l of this.listeners) l(c);
+  }
+  /** PostgreSQL (row locks, advisory lock) or SQLite (one serialised connection). */
+  readonly postgres: boolean;
 
   /** Takes the Kysely instance of `openDatabase` (any table set that includes migration 0002's tables). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   constructor(db: Kysely<any>) {
     this.db = db as Db;
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  /** Lock a parent row until the transaction ends (PostgreSQL); SQLite transactions are already serialised. */
+  private async lock(trx: Trx, table: 'clin_samples' | 'clin_patients' | 'users', id: string): Promise<void> {
+    if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
   }
 
   /** Insert one new record together with its audit line, in one transaction (see the file header). */
@@ -230,45 +298,64 @@ export class ClinicalStore {
     });
   }
 
-  private async audit(trx: Trx | Db, actor: Actor, entry: AuditInput): Promise<void> {
-    await trx
-      .insertInto('audit_log')
-      .values({
-        at: now(),
-        user_id: actor.userId,
-        username: actor.username,
-        action: entry.action,
-        entity_type: entry.entityType ?? null,
-        entity_id: entry.entityId ?? null,
-        outcome: entry.outcome ?? 'ok',
-        ip: actor.ip,
-      })
-      .execute();
+  /** Append one audit line to the chain, inside the caller's transaction (always its last statement). */
+  private async audit(trx: Trx, actor: Actor, entry: AuditInput): Promise<void> {
+    await this.appendAudit(trx, [auditRow(actor, entry, now())]);
   }
 
-  /** Record an event that changes no table (login, denied access, report download). */
+  private async appendAudit(trx: Trx, rows: AuditRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (this.postgres) await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    let prev = last?.hash ?? AUDIT_GENESIS;
+    const values = rows.map((r) => {
+      const hash = auditHash(prev, r);
+      const v = { ...r, prev_hash: prev, hash };
+      prev = hash;
+      return v;
+    });
+    // One statement per line: the chain order is the `seq` order on both databases.
+    for (const v of values) await trx.insertInto('audit_log').values(v).execute();
+  }
+
+  /** Record an event that changes no table (login, denied access). */
   async recordAudit(actor: Actor, entry: AuditInput): Promise<void> {
-    await this.audit(this.db, actor, entry);
+    await this.db.transaction().execute((trx) => this.audit(trx, actor, entry));
   }
 
-  /** Several events in one statement (the server batches read events: patient views, report downloads). */
-  async recordAuditMany(events: Array<{ actor: Actor; entry: AuditInput; at: string }>): Promise<void> {
+  /** Several events in one transaction (the server batches and coalesces read events). */
+  async recordAuditMany(events: Array<{ actor: Actor; entry: AuditInput; at: string; count?: number }>): Promise<void> {
     if (events.length === 0) return;
-    await this.db
-      .insertInto('audit_log')
-      .values(
-        events.map(({ actor, entry, at }) => ({
-          at,
-          user_id: actor.userId,
-          username: actor.username,
-          action: entry.action,
-          entity_type: entry.entityType ?? null,
-          entity_id: entry.entityId ?? null,
-          outcome: entry.outcome ?? 'ok',
-          ip: actor.ip,
-        })),
-      )
-      .execute();
+    await this.db.transaction().execute((trx) => this.appendAudit(trx, events.map(({ actor, entry, at, count }) => auditRow(actor, entry, at, count ?? 1))));
+  }
+
+  /**
+   * Walk the audit log in `seq` order and check the hash chain. Reports the first line that was edited (its hash
+   * does not match its fields), or whose predecessor was deleted or altered (its `prev_hash` is not the previous
+   * line's hash).
+   */
+  async verifyAudit(): Promise<AuditVerification> {
+    let prev = AUDIT_GENESIS;
+    let after = -1;
+    let rows = 0;
+    let prevSeq: number | null = null;
+    for (;;) {
+      const page = await this.db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(2000).execute();
+      if (page.length === 0) return { ok: true, rows, lastHash: prev };
+      for (const r of page) {
+        const seq = Number(r.seq);
+        rows++;
+        if (!r.hash || !r.prev_hash) return { ok: false, rows, seq, problem: 'unchained', message: `line ${seq} has no hash (inserted around the server, or its hash removed)` };
+        if (r.prev_hash !== prev) {
+          const where = prevSeq === null ? 'before it (the first lines were deleted)' : `between line ${prevSeq} and it, or line ${prevSeq} was edited and re-hashed`;
+          return { ok: false, rows, seq, problem: 'chain-broken', message: `line ${seq} does not follow the line before it: a line was deleted ${where}` };
+        }
+        if (auditHash(prev, { ...r, count: Number(r.count) }) !== r.hash) return { ok: false, rows, seq, problem: 'edited', message: `line ${seq} was edited (its hash does not match its content)` };
+        prev = r.hash;
+        prevSeq = seq;
+        after = seq;
+      }
+    }
   }
 
   async listAudit(options: { limit?: number; beforeSeq?: number; entityId?: string } = {}): Promise<AuditEntry[]> {
@@ -276,7 +363,7 @@ export class ClinicalStore {
     if (options.beforeSeq !== undefined) q = q.where('seq', '<', options.beforeSeq);
     if (options.entityId !== undefined) q = q.where('entity_id', '=', options.entityId);
     const rows = await q.execute();
-    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, userId: r.user_id, username: r.username, action: r.action, entityType: r.entity_type, entityId: r.entity_id, outcome: r.outcome as AuditEntry['outcome'], ip: r.ip }));
+    return rows.map((r) => ({ seq: Number(r.seq), at: r.at, userId: r.user_id, username: r.username, action: r.action, entityType: r.entity_type, entityId: r.entity_id, outcome: r.outcome as AuditEntry['outcome'], ip: r.ip, count: Number(r.count) }));
   }
 
   // ---- users and sessions -------------------------------------------------------------------------------------
@@ -311,16 +398,42 @@ export class ClinicalStore {
     });
   }
 
-  async setPassword(userId: string, passwordHash: string, actor: Actor): Promise<void> {
+  /** Set a password and end the user's sessions (all but `keepSessionId`, the session that changed it). */
+  async setPassword(userId: string, passwordHash: string, actor: Actor, keepSessionId?: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      let end = trx.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepSessionId) end = end.where('id', '<>', keepSessionId);
+      await end.execute();
       await this.audit(trx, actor, { action: 'user.password', entityType: 'user', entityId: userId });
     });
   }
 
-  async createSession(input: { id: string; userId: string; csrfToken: string; expiresAt: string }): Promise<void> {
-    await this.db.insertInto('sessions').values({ id: input.id, user_id: input.userId, csrf_token: input.csrfToken, created_at: now(), expires_at: input.expiresAt }).execute();
+  async createSession(input: { id: string; userId: string; csrfToken: string; expiresAt: string; ip?: string | null; userAgent?: string | null }): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ id: input.id, user_id: input.userId, csrf_token: input.csrfToken, created_at: now(), expires_at: input.expiresAt, ip: input.ip ?? null, user_agent: input.userAgent?.slice(0, 200) ?? null })
+      .execute();
+  }
+
+  /**
+   * A user's live sessions, newest first. `id` is a public handle (the first 16 hex digits of the stored SHA-256 of
+   * the token; neither the token nor the full key is shown).
+   */
+  async listSessions(userId: string, at: string = now()): Promise<Array<{ id: string; key: string; createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null }>> {
+    const rows = await this.db.selectFrom('sessions').select(['id', 'created_at', 'expires_at', 'ip', 'user_agent']).where('user_id', '=', userId).where('expires_at', '>', at).orderBy('created_at', 'desc').execute();
+    return rows.map((r) => ({ id: r.id.slice(0, 16), key: r.id, createdAt: r.created_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent }));
+  }
+
+  /** End one of the user's own sessions by its public handle; the full keys ended (for the session cache). */
+  async endSession(userId: string, handle: string, actor: Actor): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const keys = (await trx.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).map((r) => r.id).filter((k) => k.slice(0, 16) === handle);
+      if (keys.length === 0) return [];
+      await trx.deleteFrom('sessions').where('id', 'in', keys).execute();
+      await this.audit(trx, actor, { action: 'session.end', entityType: 'user', entityId: userId });
+      return keys;
+    });
   }
 
   /** The session and its (enabled) user, when the session exists and has not expired. */
@@ -350,6 +463,7 @@ export class ClinicalStore {
   async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
     const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_patients', row, actor, 'patient.create', 'patient');
+    this.changed({ type: 'patient', id: row.id, patientId: row.id });
     return toPatient(row);
   }
 
@@ -388,6 +502,7 @@ export class ClinicalStore {
   async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
     const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_samples', row, actor, 'sample.create', 'sample');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return toSample(row);
   }
 
@@ -416,25 +531,30 @@ export class ClinicalStore {
   async addPathology(sampleId: string, data: unknown, actor: Actor): Promise<PathologyRecord> {
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, 'clin_samples', sampleId);
       const max = await trx.selectFrom('clin_pathology').select((eb) => eb.fn.max('version').as('v')).where('sample_id', '=', sampleId).executeTakeFirst();
       const version = Number(max?.v ?? 0) + 1;
       await trx.insertInto('clin_pathology').values({ id, sample_id: sampleId, version, data: JSON.stringify(data), entered_by: actor.userId, entered_at: now(), signed_by: null, signed_at: null }).execute();
       await this.audit(trx, actor, { action: 'pathology.enter', entityType: 'sample', entityId: sampleId });
     });
+    this.changed({ type: 'sample', id: sampleId });
     return (await this.pathologyQuery().where('p.id', '=', id).executeTakeFirstOrThrow().then(ClinicalStore.toPathology));
   }
 
   /** Sign the latest pathology version of a sample. Returns null when there is none; 'already-signed' when it is signed. */
   async signPathology(sampleId: string, actor: Actor): Promise<PathologyRecord | null | 'already-signed'> {
     const outcome = await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, 'clin_samples', sampleId);
       const latest = await trx.selectFrom('clin_pathology').select(['id', 'signed_at']).where('sample_id', '=', sampleId).orderBy('version', 'desc').limit(1).executeTakeFirst();
       if (!latest) return null;
       if (latest.signed_at) return 'already-signed' as const;
-      await trx.updateTable('clin_pathology').set({ signed_by: actor.userId, signed_at: now() }).where('id', '=', latest.id).where('signed_at', 'is', null).execute();
+      const r = await trx.updateTable('clin_pathology').set({ signed_by: actor.userId, signed_at: now() }).where('id', '=', latest.id).where('signed_at', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return 'already-signed' as const; // signed meanwhile: no second audit line
       await this.audit(trx, actor, { action: 'pathology.sign', entityType: 'sample', entityId: sampleId });
       return latest.id;
     });
     if (outcome === null || outcome === 'already-signed') return outcome;
+    this.changed({ type: 'sample', id: sampleId });
     return ClinicalStore.toPathology(await this.pathologyQuery().where('p.id', '=', outcome).executeTakeFirstOrThrow());
   }
 
@@ -465,6 +585,7 @@ export class ClinicalStore {
       uploaded_at: now(),
     };
     await this.insertAudited('clin_files', row, actor, 'file.upload', 'file');
+    this.changed({ type: 'sample', id: input.sampleId });
     return toFile(row);
   }
 
@@ -494,6 +615,7 @@ export class ClinicalStore {
   async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now() };
     await this.insertAudited('clin_treatments', row, actor, 'treatment.add', 'treatment');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return { id: row.id, patientId: row.patient_id, drug: row.drug, start: row.start, end: row.end, response: row.response, createdAt: row.created_at };
   }
 
@@ -505,6 +627,7 @@ export class ClinicalStore {
   async addComment(input: { patientId: string; body: string }, actor: Actor): Promise<CommentRecord> {
     const row = { id: randomUUID(), patient_id: input.patientId, user_id: actor.userId, body: input.body, created_at: now() };
     await this.insertAudited('clin_comments', row, actor, 'comment.add', 'comment');
+    this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return { id: row.id, patientId: row.patient_id, author: actor.username, body: row.body, createdAt: row.created_at };
   }
 
@@ -527,6 +650,7 @@ export class ClinicalStore {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.db.transaction().execute(async (trx) => {
+          await this.lock(trx, 'clin_patients', input.patientId);
           const max = await trx.selectFrom('clin_analyses').select((eb) => eb.fn.max('version').as('v')).where('patient_id', '=', input.patientId).executeTakeFirst();
           await trx
             .insertInto('clin_analyses')
@@ -558,6 +682,7 @@ export class ClinicalStore {
         throw e;
       }
     }
+    this.changed({ type: 'analysis', id, patientId: input.patientId });
     return (await this.getAnalysis(id))!;
   }
 
@@ -594,11 +719,13 @@ export class ClinicalStore {
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
+    this.changed({ type: 'analysis', id });
     return Number(r.numUpdatedRows) === 1;
   }
 
   async setAnalysisProgress(id: string, progress: number, message: string): Promise<void> {
     await this.db.updateTable('clin_analyses').set({ progress, message }).where('id', '=', id).where('status', '=', 'running').execute();
+    this.changed({ type: 'analysis', id });
   }
 
   /** Store a finished analysis and its rendered reports in one transaction (all or nothing). */
@@ -616,6 +743,7 @@ export class ClinicalStore {
       }
       await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.complete', entityType: 'analysis', entityId: id });
     });
+    this.changed({ type: 'analysis', id });
   }
 
   async failAnalysis(id: string, error: string): Promise<void> {
@@ -623,11 +751,13 @@ export class ClinicalStore {
       await trx.updateTable('clin_analyses').set({ status: 'failed', message: 'failed', error, finished_at: now() }).where('id', '=', id).where('status', 'in', ['queued', 'running']).execute();
       await this.audit(trx, { userId: null, username: null, ip: null }, { action: 'analysis.fail', entityType: 'analysis', entityId: id, outcome: 'failed' });
     });
+    this.changed({ type: 'analysis', id });
   }
 
   /** Put an interrupted (running) analysis back in the queue. */
   async requeueAnalysis(id: string): Promise<void> {
     await this.db.updateTable('clin_analyses').set({ status: 'queued', progress: 0, message: 'resumed after a server restart' }).where('id', '=', id).where('status', '=', 'running').execute();
+    this.changed({ type: 'analysis', id });
   }
 
   async getReport(analysisId: string, format: string): Promise<StoredReport | null> {

@@ -7,12 +7,14 @@ import type { Dialect } from '../db.ts';
 import { migration0001Cohort } from './0001_cohort.ts';
 import { migration0002Clinical } from './0002_clinical.ts';
 import { migration0003CohortPanels } from './0003_cohort_panels.ts';
+import { migration0004Security } from './0004_security.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_cohort': migration0001Cohort(dialect),
     '0002_clinical': migration0002Clinical(dialect),
     '0003_cohort_panels': migration0003CohortPanels(dialect),
+    '0004_security': migration0004Security(),
   };
 }
 

@@ -99,8 +99,8 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
             </select>
           </div>
           <div>
-            <label htmlFor="nu-password">Initial password (8+ characters)</label>
-            <input id="nu-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8} autoComplete="new-password" />
+            <label htmlFor="nu-password">Initial password (12+ characters, not a common password)</label>
+            <input id="nu-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} autoComplete="new-password" />
           </div>
         </div>
         <button type="submit">Create account</button>
