@@ -290,7 +290,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   if (panel?.populations && flowjo) {
     const result = workspaceStemCells(flowjo, panel.populations, panelName, n, options.bulkHer2 ?? panel.bulkHer2 ?? null, notes);
     result.populations = [...gatePops, ...wsPops, ...result.populations];
-    result.warnings = warnings;
+    if (warnings.length > 0) result.warnings = warnings;
     return result;
   }
 
@@ -306,7 +306,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
       thresholds: {},
       bulkHer2: null,
       notes: [...notes, `No panel given: only the ${flowjo && !strategy ? 'workspace populations are' : strategy && !flowjo ? 'Gating-ML gates are' : 'Gating-ML gates and workspace populations are'} reported; fractions are of each gate\u2019s parent (all events for top-level gates).`],
-      warnings,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   }
   const pm = panel.markers;
@@ -390,7 +390,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     notes,
   });
   result.populations = [...gatePops, ...wsPops, ...result.populations];
-  result.warnings = warnings;
+  if (warnings.length > 0) result.warnings = warnings;
 
   if (options.plotPath) {
     // Analysed events only.
