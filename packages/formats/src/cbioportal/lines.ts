@@ -7,11 +7,12 @@ export interface Line {
 }
 
 /**
- * Stream the lines of a text file (UTF-8; a BOM and CR line ends are dropped). Lines are cut from 1 MiB chunks with
- * indexOf, which is several times faster than node:readline on million-row files.
+ * Stream the lines of a text file (UTF-8; a BOM and CR line ends are dropped). Lines are cut from 64 KiB chunks with
+ * indexOf, which is several times faster than node:readline on million-row files. Chunks stay below V8's large-object
+ * size, so they die young instead of piling up in the old generation (the peak RSS of a 1 GB import).
  */
 export async function* readLines(path: string): AsyncGenerator<Line> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 });
   let n = 0;
   let rest = '';
   const cut = (raw: string): string => {

@@ -531,6 +531,8 @@ async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   if (stats.redacted) summary.warnings.push(`${f.dataFile}: ${stats.redacted} row(s) with Validation_Status Redacted not loaded (as cBioPortal's importer)`);
   if (offPanel) summary.warnings.push(`${f.dataFile}: ${offPanel} mutation(s) in a gene that the sample's gene panel does not cover; stored, but such a sample is not counted as profiled for that gene`);
   const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
+  // Kept with the group counts: with no off-panel call, a gene's altered samples need no panel check at query time.
+  await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: OFF_PANEL_GROUPING, value: null, n: offPanel }).execute();
   summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: stats.kept, filtered: stats.filtered, notLoadedStatus: stats.notLoadedStatus, redacted: stats.redacted, fusions: stats.fusions, offPanel, panels });
 }
 
@@ -595,6 +597,9 @@ async function storeGenes(trx: Trx, ctx: Ctx): Promise<void> {
   for (const [gene, entrez] of ctx.genes) await b.add({ study_id: ctx.studyId, gene, entrez_gene_id: entrez });
   await b.flush();
 }
+
+/** cohort_profile_group_count row holding the number of off-panel calls of a mutation profile. */
+export const OFF_PANEL_GROUPING = '#off_panel';
 
 /** Groupings with at most this many values get precomputed denominators; others are counted at query time. */
 const MAX_PRECOMPUTED_VALUES = 200;

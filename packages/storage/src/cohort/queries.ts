@@ -36,7 +36,7 @@ import {
   type SampleSignature,
 } from '@her2scope/core/cohort';
 import type { Storage } from '../db.ts';
-import { bytesToFloat64 } from './import.ts';
+import { OFF_PANEL_GROUPING, bytesToFloat64 } from './import.ts';
 
 export interface StudyRef {
   id: number;
@@ -213,6 +213,9 @@ async function geneProfile(storage: Storage, study: StudyRef, kind: 'mutations' 
   }
   const keys = await coveringKeys(storage, panels, gene);
   const ids = keys.filter((k) => k !== 0);
+  // Mutation profiles record their off-panel calls; with none, every altered sample is profiled for its gene.
+  const off = kind === 'mutations' ? await storage.db.selectFrom('cohort_profile_group_count').select('n').where('profile_id', '=', p.id).where('grouping', '=', OFF_PANEL_GROUPING).executeTakeFirst() : undefined;
+  const needsFilter = off === undefined || Number(off.n) > 0;
   const cond = (alias: string) => {
     const col = sql.ref(`${alias}.panel_id`);
     if (ids.length === 0) return sql`${col} IS NULL`;
@@ -224,7 +227,7 @@ async function geneProfile(storage: Storage, study: StudyRef, kind: 'mutations' 
     profile: p,
     gene,
     from: sql`(SELECT ps.sample_ref FROM cohort_profile_sample ps WHERE ps.profile_id = ${p.id} AND ${cond('ps')})`,
-    panelFilter: (alias: string) => sql`${sql.ref(`${alias}.sample_ref`)} IN (SELECT pf.sample_ref FROM cohort_profile_sample pf WHERE pf.profile_id = ${p.id} AND ${cond('pf')})`,
+    panelFilter: needsFilter ? (alias: string) => sql`EXISTS (SELECT 1 FROM cohort_profile_sample pf WHERE pf.profile_id = ${p.id} AND pf.sample_ref = ${sql.ref(`${alias}.sample_ref`)} AND ${cond('pf')})` : null,
     counted: { profileId: p.id, panelKeys: keys },
     denominator: `samples profiled for ${gene.gene} in ${p.stableId} (${p.profiledBy}): ${total - left} of ${total}${left ? `; ${left} on gene panels without ${gene.gene} left out` : ''}`,
   };
