@@ -18,6 +18,20 @@ export interface Annotation {
   consequence: string;
   hgvsp: string | null;
   hgvsc: string | null;
+  /** Highest population allele frequency among the layout's frequency fields ("&"-separated values: the highest). */
+  populationAf: number | null;
+}
+
+function populationAf(f: readonly string[], l: AnnotationLayout): number | null {
+  let best: number | null = null;
+  for (const k of l.populationAf ?? []) {
+    for (const v of field(f, k).split('&')) {
+      if (v === '' || v === '.') continue;
+      const x = Number(v);
+      if (Number.isFinite(x) && x >= 0 && x <= 1 && (best === null || x > best)) best = x;
+    }
+  }
+  return best;
 }
 
 export interface Entry {
@@ -148,5 +162,6 @@ export function pickAnnotation(entries: Entry[], l: AnnotationLayout, genes: Rea
     consequence: mostSevereTerm(best.consequence, best.impact),
     hgvsp: shortProteinChange(field(best.fields, l.hgvsp)),
     hgvsc: hgvscOf(field(best.fields, l.hgvsc)),
+    populationAf: populationAf(best.fields, l),
   };
 }

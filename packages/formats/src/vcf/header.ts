@@ -25,6 +25,8 @@ export interface AnnotationLayout {
   mane: number;
   pick: number;
   alleleNum: number;
+  /** Population allele-frequency fields (VEP: gnomAD_AF, gnomADe_AF, gnomADg_AF, MAX_AF, AF), for polymorphism checks. */
+  populationAf: number[];
 }
 
 export interface VcfHeader {
@@ -145,6 +147,9 @@ export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   };
 }
 
+/** VEP CSQ fields that carry a population allele frequency (Ensembl VEP documentation, "Frequency data"). */
+export const POPULATION_AF_FIELDS = ['gnomAD_AF', 'gnomADe_AF', 'gnomADg_AF', 'MAX_AF', 'AF'];
+
 function layout(kind: AnnotationKind, key: 'CSQ' | 'ANN', fields: string[], name: string): AnnotationLayout {
   const find = (...names: string[]) => {
     for (const n of names) {
@@ -168,6 +173,8 @@ function layout(kind: AnnotationKind, key: 'CSQ' | 'ANN', fields: string[], name
     mane: kind === 'vep' ? find('MANE_SELECT', 'MANE') : -1,
     pick: kind === 'vep' ? find('PICK') : -1,
     alleleNum: kind === 'vep' ? find('ALLELE_NUM') : -1,
+    // VEP --af_gnomade / --af_gnomadg / --af_gnomad (older releases) / --max_af / --af (1000 Genomes global).
+    populationAf: kind === 'vep' ? POPULATION_AF_FIELDS.map((n) => fields.indexOf(n)).filter((i) => i >= 0) : [],
   };
   const tag = `${name}: ##INFO=<ID=${key}>`;
   if (l.allele < 0) throw new InputError(tag, `the ${key} field list has no Allele field`);

@@ -31,6 +31,8 @@ export interface RecordContext {
   annotation: AnnotationLayout;
   tumorIndex: number;
   tumor: string | null;
+  /** Matched normal column (-1: none); its reads mark germline variants. */
+  normalIndex?: number;
   /** Requested gene symbols (exact, case-sensitive), or null for all. */
   genes: ReadonlySet<string> | null;
   allFilters: boolean;
@@ -120,10 +122,16 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
   const vep = ctx.annotation.kind === 'vep' ? vepAlleles(ref, alts) : alts;
   let keys: string[] = [];
   let values: string[] = [];
+  let normalValues: string[] | null = null;
   if (ctx.tumorIndex >= 0) {
     keys = cols[8]!.split(':');
     const col = cols[9 + ctx.tumorIndex]!;
     values = col === '.' || col === '' ? [] : col.split(':');
+    const ni = ctx.normalIndex ?? -1;
+    if (ni >= 0 && ni !== ctx.tumorIndex) {
+      const ncol = cols[9 + ni]!;
+      normalValues = ncol === '.' || ncol === '' ? [] : ncol.split(':');
+    }
   }
   for (let k = 1; k <= alts.length; k++) {
     const alt = alts[k - 1]!;
@@ -144,6 +152,15 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       if (reads.gt && !reads.gt.includes(k) && !(reads.altCount !== null && reads.altCount > 0)) continue;
     }
     if (!wanted) continue;
+    let normal: { depth: number | null; altCount: number | null; vaf: number | null } | null = null;
+    if (normalValues) {
+      try {
+        normal = tumourReads(keys, normalValues, k, ref, alts);
+      } catch (e) {
+        if (e instanceof SampleError) throw new RecordError(`normal ${e.field}`, e.message);
+        throw e;
+      }
+    }
     out.calls.push({
       gene: picked?.gene ?? '',
       hgvsp: picked?.hgvsp ?? null,
@@ -158,6 +175,8 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       altCount: reads.altCount,
       filter,
       sample: ctx.tumor ?? '',
+      ...(normal ? { normalDepth: normal.depth, normalAltCount: normal.altCount, normalVaf: normal.vaf } : {}),
+      ...(picked && picked.populationAf !== null ? { populationAf: picked.populationAf } : {}),
     });
   }
   return out;
