@@ -145,7 +145,8 @@ describe('therapy options', () => {
     assert.deepEqual(nf.reasons, ['ERBB2 p.L755S (acquired, VAF 0.31): ERBB2 L755S is activating; neratinib + fulvestrant. (curated:erbb2-l755s, level B; curated)']);
     assert.deepEqual(nf.citations.map((c) => c.id), ['PMID:29420467']);
     assert.deepEqual(nf.warnings, [], 'fulvestrant resistance from the same finding is what the combination overcomes');
-    assert.deepEqual(r.resistance.map((w) => w.therapy), ['fulvestrant']);
+    // The fulvestrant resistance item is level D: hidden by default (therapy.ts rule 7), shown with includePreclinical.
+    assert.deepEqual(r.resistance.map((w) => w.therapy), []);
     assert.equal(r.kbVersion, 'test-1');
     assert.equal(r.notice, 'For research use; not a medical device.');
   });
