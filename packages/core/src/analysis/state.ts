@@ -34,6 +34,8 @@ export interface ClinicalState {
   line: number | null;
   priorClasses: Set<DrugClass>;
   metastaticPriorClasses: Set<DrugClass>;
+  /** Canonical names of every drug given. */
+  priorDrugs: Set<string>;
   /** Treatments judged metastatic (for display). */
   metastaticTreatments: Treatment[];
 }
@@ -81,7 +83,18 @@ export function clinicalState(
     for (const t of ts) for (const c of drugs.classesOf(t.drug)) out.add(c);
     return out;
   };
-  return { her2, her2History, hr, setting, settingSource, line, priorClasses: classesOf(treatments), metastaticPriorClasses: classesOf(metastaticTreatments), metastaticTreatments };
+  return {
+    her2,
+    her2History,
+    hr,
+    setting,
+    settingSource,
+    line,
+    priorClasses: classesOf(treatments),
+    metastaticPriorClasses: classesOf(metastaticTreatments),
+    priorDrugs: new Set(treatments.map((t) => drugs.canonical(t.drug))),
+    metastaticTreatments,
+  };
 }
 
 export type Fit = 'fits' | 'does-not-fit' | 'unknown';

@@ -23,10 +23,11 @@
  *    `no-benefit` items (negative trials) are contrary evidence, never options.
  * 5. Ranking, in tiers: (0) options that a level-A item places in the patient's current metastatic line (the
  *    guideline/label line of therapy, e.g. first-line pertuzumab + trastuzumab + docetaxel); (1) other options whose
- *    context fits, by level, then placement (line stated > setting stated > neither); (2) context unknown; (3)
- *    options with warnings (resistance from the same sample, HER2 discordance), which are never ranked as if clean.
- *    Within a tier: level, placement, then the name (never the number of items, which rewards drugs that CIViC
- *    happens to list often). One option per regimen: drug names
+ *    context fits; (2) context unknown; (3) options contradicted by severe resistance: resistance evidence at least
+ *    as strong as the option's own level, or against a drug the patient has already received (e.g. ERBB2 T798I
+ *    after neratinib). Within a tier: level, then clean before warned (an option with any warning - weaker
+ *    resistance, HER2 discordance - is never ranked as if clean), then placement (line stated > setting stated >
+ *    neither), then the name (never the number of items, which rewards drugs that CIViC happens to list often). One option per regimen: drug names
  *    are canonical (drugs.ts) and the combination order is fixed.
  * 6. A sensitivity item that names a drug class ("mtor inhibitor") names no regimen: listed as excluded, never an
  *    option.
@@ -184,7 +185,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     slot.cands.push(c);
   }
 
-  const ranked: Array<{ o: TherapyOption; tier: number; placement: number }> = [];
+  const ranked: Array<{ o: TherapyOption; tier: number; placement: number; warned: number }> = [];
   for (const { o, cands } of options.values()) {
     cands.sort((a, b) => Number(b.entry.origin === 'curated') - Number(a.entry.origin === 'curated') || fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.entry.id.localeCompare(b.entry.id));
     const lead = cands[0]!;
@@ -209,6 +210,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     // Resistance warnings (rule 4b).
     const ownEntries = new Set(cands.map((c) => c.entry.id));
     let contradicted = false;
+    let severe = false;
     for (const r of resistanceItems) {
       if (ownEntries.has(r.entry.id)) continue;
       const shared = o.drugs.filter((d) => {
@@ -222,6 +224,8 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       });
       if (!shared.length) continue;
       contradicted = true;
+      // Severe: the resistance evidence is at least as strong as the option's, or the patient already had the drug.
+      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] || shared.some((d) => state.priorDrugs.has(d))) severe = true;
       const w = `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`;
       if (!o.warnings.includes(w)) o.warnings.push(w);
     }
@@ -230,10 +234,10 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const fitting = cands.filter((c) => c.fit === 'fits');
     const placement = fitting.some((c) => c.placed && c.entry.context.line) ? 0 : fitting.some((c) => c.placed) ? 1 : 2;
     const guideline = fitting.some((c) => c.placed && c.entry.context.line && c.level === 'A');
-    const tier = !clean ? 3 : fitting.length === 0 ? 2 : guideline ? 0 : 1;
-    ranked.push({ o, tier, placement });
+    const tier = severe ? 3 : fitting.length === 0 ? 2 : guideline ? 0 : 1;
+    ranked.push({ o, tier, placement, warned: clean ? 0 : 1 });
   }
-  ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.placement - b.placement || a.o.therapy.localeCompare(b.o.therapy));
+  ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.warned - b.warned || a.placement - b.placement || a.o.therapy.localeCompare(b.o.therapy));
 
   const resistance: ResistanceWarning[] = resistanceItems.map((r) => ({
     therapy: r.therapy.name,

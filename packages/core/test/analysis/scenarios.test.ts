@@ -71,12 +71,13 @@ describe('1. eligibility from the right results (state.ts; therapy.ts rule 1-2)'
     assert.deepEqual(r.changes.map((c) => [c.kind, c.from, c.to]), [['her2-conversion', 'HER2-low (negative)', 'HER2-null (negative)']]);
   });
 
-  test('HER2 3+ biopsy then IHC 0 one month later: HER2-positive options kept with a discordance warning, after clean options', () => {
+  test('HER2 3+ biopsy then IHC 0 one month later: HER2-positive options kept with a discordance warning (ranked after clean options of the same tier and level)', () => {
     const r = interpretCase(
       caseOf([s({ id: 'B1', collected: '2024-01-05', pathology: path({ ihc: '3+' }, 80, 20) }), s({ id: 'B2', collected: '2024-02-06', pathology: path({ ihc: '0', stainedPercent: 5 }, 80, 20) })]),
       KB,
     );
-    assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab', 'B neratinib']);
+    // THP is the first-line guideline option (tier 0) even with the warning; T-DXd (ultralow, HR+) is clean tier 1.
+    assert.deepEqual(names(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan', 'A trastuzumab', 'B neratinib']);
     const warning = 'HER2 discordance: HER2-positive in B1 (2024-01-05) but HER2-ultralow in B2 (2024-02-06); review both results and consider retesting before HER2-directed therapy (ASCO/CAP 2023: consider all prior and concurrent HER2 results)';
     assert.deepEqual(option(r, 'pertuzumab + trastuzumab + docetaxel')!.warnings, [warning]);
     assert.deepEqual(option(r, 'trastuzumab deruxtecan')!.warnings, [], 'T-DXd rests on the current HER2-ultralow result (HR+), clean');
@@ -289,11 +290,15 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     assert.equal(option(r, 'imlunestrant')!.warnings.some((w) => w.includes('p.Y537S')), false, 'Y537S: imlunestrant level A on the same finding beats the class-level C');
   });
 
-  test("an entry's own combination is not warned by its own single-drug resistance; other regimens with that drug are (and rank after clean ones)", () => {
+  test("an entry's own combination is not warned by its own single-drug resistance; other regimens with that drug are (weaker resistance: after clean options of the same level)", () => {
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], ENDOCRINE), KB);
     assert.deepEqual(option(r, 'neratinib + fulvestrant')!.warnings, []);
     assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
-    assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant', 'A alpelisib + fulvestrant']);
+    // Level C resistance against a level A option, fulvestrant never given: demoted within level A, not below B.
+    assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
+    // Once the patient has had fulvestrant, the same warning is severe: below every clean option.
+    const after = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
+    assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant', 'A alpelisib + fulvestrant']);
   });
 
   test('no-benefit items (NSABP B-47) are contrary evidence, never options', () => {
