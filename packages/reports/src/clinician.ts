@@ -162,7 +162,7 @@ function therapySection(r: AnalysisResult): string {
     ? `<table><thead><tr><th>Level</th><th>Therapy</th><th>Why (finding: evidence)</th><th style="width:32%">Citations</th></tr></thead><tbody>${r.therapyOptions
         .map(
           (o) =>
-            `<tr class="keep"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span></td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
+            `<tr class="keep"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
@@ -171,10 +171,15 @@ function therapySection(r: AnalysisResult): string {
         .map((w) => `<tr><td>${esc(w.level)}</td><td>${esc(w.therapy)}</td><td class="small">${esc(w.reason)}</td><td>${citationsList(w.citations)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
+  const contrary = (r.contraryEvidence ?? []).length
+    ? `<h3>Contrary evidence (negative trials; not options)</h3><table><thead><tr><th>Level</th><th>Therapy</th><th>Reason</th><th>Citations</th></tr></thead><tbody>${r.contraryEvidence
+        .map((w) => `<tr><td>${esc(w.level)}</td><td>${esc(w.therapy)}</td><td class="small">${esc(w.reason)}</td><td>${citationsList(w.citations)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
   const levels = `<p class="small muted">Evidence levels (CIViC scale; Griffith M et al., Nat Genet 2017;49:170-174, <a href="https://pubmed.ncbi.nlm.nih.gov/28138153/">PMID 28138153</a>): ${Object.entries(LEVEL_MEANING)
     .map(([k, v]) => `<b>${k}</b> ${esc(v)}`)
     .join('; ')}.</p>`;
-  return `${opts}${levels}${res}`;
+  return `${opts}${levels}${res}${contrary}`;
 }
 
 function treatmentsTable(r: AnalysisResult): string {
@@ -228,6 +233,7 @@ export function renderClinicianHtml(result: AnalysisResult, options: RenderOptio
 <header>
 <h1>HER2-centred precision oncology report</h1>
 <div class="notice">${esc(r.notice)}</div>
+${(r.kbNotices ?? []).map((n) => `<div class="notice">${esc(n)}</div>`).join('')}
 ${synthetic}
 <table class="keep"><tbody>${patientRows.map(([k, v]) => `<tr><th style="width:160px">${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 </header>

@@ -257,7 +257,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
           entries: entriesForCategory(kb, cat),
           her2Status: 'negative',
           germline: false,
-          note: `[eligibility kept from the earlier ${cat} result in ${prior.sample} (${prior.collected}) although the latest result (${h.sample}, ${h.collected}) is ${h.category}: ASCO/CAP 2023 HER2 update (consider all prior results); ESMO HER2-low consensus (Tarantino et al., Ann Oncol 2023)]`,
+          note: `[eligibility kept from the earlier ${cat} result in ${prior.sample} (${prior.collected}) although the latest result (${h.sample}, ${h.collected}) is ${h.category}: ASCO/CAP 2023 HER2 update: consider all prior and concurrent HER2 results; see also the ESMO HER2-low expert consensus, Tarantino P et al., Ann Oncol 2023;34:645-659]`,
         });
       }
       const positive = state.her2History.find((r) => r.status === 'positive');

@@ -144,7 +144,9 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     } else placed = true;
   }
   if (want.priorAnyOf) {
-    if (!want.priorAnyOf.some((c) => state.priorClasses.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}; none in the treatments`);
+    const metastaticOnly = want.priorSetting === 'metastatic';
+    const prior = metastaticOnly ? state.metastaticPriorClasses : state.priorClasses;
+    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}${metastaticOnly ? ' in the metastatic setting' : ''}; none in the treatments`);
   }
   if (want.priorNoneOf) {
     const prior = state.setting === 'metastatic' ? state.metastaticPriorClasses : state.priorClasses;

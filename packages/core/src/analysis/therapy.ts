@@ -5,7 +5,8 @@
  *    the latest evaluable HER2 result, plus history: an earlier HER2-low / HER2-ultralow result keeps the HER2-low /
  *    ultralow options when the latest result is HER2-negative, with a reason naming that sample (ASCO/CAP 2023 HER2
  *    update: consider all prior and concurrent HER2 results, IHC 0 on one sample does not exclude 1+ on another;
- *    ESMO expert consensus on HER2-low breast cancer, Tarantino P et al., Ann Oncol 2023), and an earlier
+ *    see also the ESMO HER2-low expert consensus, Tarantino P et al., Ann Oncol 2023;34:645-659, PMID
+ *    37269905, whose exact statement on prior results was not re-read), and an earlier
  *    HER2-positive result keeps the HER2-positive options with a discordance warning. Stem-cell evidence comes
  *    from the latest cytometry.
  * 2. Context. Every item is judged against the patient's state now (state.ts: latest evaluable receptor results,

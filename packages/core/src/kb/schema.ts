@@ -104,6 +104,11 @@ export const ContextSchema = z
     line: z.object({ min: z.number().int().positive().optional(), max: z.number().int().positive().optional() }).strict().optional(),
     /** Drug classes that must have been given before (any one of them), e.g. endocrine therapy for elacestrant. */
     priorAnyOf: z.array(DrugClassSchema).min(1).optional(),
+    /**
+     * Where `priorAnyOf` therapy must have been given: `any` (default; adjuvant counts) or `metastatic` (labels that say
+     * "in the metastatic setting", e.g. T-DXd after >=1 endocrine therapy in the metastatic setting, DESTINY-Breast06).
+     */
+    priorSetting: z.enum(['any', 'metastatic']).optional(),
     /** Drug classes whose earlier use excludes the option (e.g. no prior anti-HER2 therapy for metastatic disease). */
     priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
     /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */

@@ -65,7 +65,7 @@ describe('1. eligibility from the right results (state.ts; therapy.ts rule 1-2)'
     const r = interpretCase(caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2018-05-01', pathology: path({ ihc: '1+' }, 90, 40) }), s({ id: 'M', collected: '2023-05-01', pathology: path({ ihc: '0', stainedPercent: 0 }, 90, 40) })], ENDOCRINE), KB);
     assert.deepEqual(names(r), ['A trastuzumab deruxtecan']);
     assert.deepEqual(option(r, 'trastuzumab deruxtecan')!.reasons, [
-      'HER2-low in P (2018-05-01): curated:her2low-tdxd summary. (curated:her2low-tdxd, level A; checked 2026-12-01) [eligibility kept from the earlier HER2-low result in P (2018-05-01) although the latest result (M, 2023-05-01) is HER2-null: ASCO/CAP 2023 HER2 update (consider all prior results); ESMO HER2-low consensus (Tarantino et al., Ann Oncol 2023)]',
+      'HER2-low in P (2018-05-01): curated:her2low-tdxd summary. (curated:her2low-tdxd, level A; checked 2026-12-01) [eligibility kept from the earlier HER2-low result in P (2018-05-01) although the latest result (M, 2023-05-01) is HER2-null: ASCO/CAP 2023 HER2 update: consider all prior and concurrent HER2 results; see also the ESMO HER2-low expert consensus, Tarantino P et al., Ann Oncol 2023;34:645-659]',
     ]);
     assert.deepEqual(option(r, 'trastuzumab deruxtecan')!.warnings, []);
     assert.deepEqual(r.changes.map((c) => [c.kind, c.from, c.to]), [['her2-conversion', 'HER2-low (negative)', 'HER2-null (negative)']]);
@@ -185,6 +185,14 @@ describe('3. context: setting, line, prior therapy (state.ts judgeContext; thera
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '3+' }, 0, 0) })], [{ drug: 'trastuzumab', start: '2022-01-01', end: '2023-01-01', setting: 'metastatic' }]), KB);
     assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A trastuzumab', 'B neratinib']);
     assert.equal(option(r, 'neratinib')!.context, 'unknown');
+  });
+
+  test('priorSetting "metastatic": adjuvant endocrine therapy alone does not satisfy "after endocrine therapy in the metastatic setting"', () => {
+    const kb = { ...KB, entries: KB.entries.map((e) => (e.id === 'curated:her2low-tdxd' ? { ...e, context: { ...e.context, priorAnyOf: ['endocrine-therapy' as const], priorSetting: 'metastatic' as const } } : e)) };
+    const c = (setting: 'early' | 'metastatic') => caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2016-01-01', pathology: path({ ihc: '1+' }, 90, 50) }), s({ id: 'M', collected: '2020-01-01', pathology: path({ ihc: '1+' }, 90, 50) })], [{ drug: 'letrozole', start: '2016-02-01', end: '2019-12-01', setting }]);
+    assert.deepEqual(names(interpretCase(c('early'), kb)), []);
+    assert.deepEqual(excluded(interpretCase(c('early'), kb), 'trastuzumab deruxtecan'), ['HER2-low: curated:her2low-tdxd: needs prior Endocrine (hormone) therapy in the metastatic setting; none in the treatments']);
+    assert.deepEqual(names(interpretCase(c('metastatic'), kb)), ['A trastuzumab deruxtecan']);
   });
 
   test('setting and line from the case: primary only is early; explicit treatment line wins over counting', () => {
