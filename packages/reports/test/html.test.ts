@@ -24,7 +24,7 @@ test('clinician HTML: patient and sample table, notice, synthetic label, KB vers
     ],
   );
   assert.match(doc.querySelector('header')!.textContent, /Knowledge base\s*2026\.12\.1/);
-  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.11\.1/);
+  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.1/);
   assert.ok(!html.includes('>Generated<'), 'no timestamp unless one is given');
   assert.match(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z') }), /<th[^>]*>Generated<\/th><td>2026-01-02T03:04:05\.000Z<\/td>/);
 });
