@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { binomialAtLeast, interpretCase, type AnalysisResult, type CoveredRegion, type SampleData, type VariantCall } from '../../src/index.ts';
+import { binomialAtLeast, InputError, interpretCase, parseCaseFile, type AnalysisResult, type CoveredRegion, type SampleData, type VariantCall } from '../../src/index.ts';
 import { call, caseOf, sample } from './fixtures.ts';
 import { SCENARIO_KB as KB } from './scenario-kb.ts';
 
@@ -399,4 +399,29 @@ test('every CIViC item carries its source date; old CIViC evidence raises a KB n
   assert.deepEqual(r.kbNotices, ['CIViC evidence in this knowledge base dates from 2021-08-01, more than two years old: check for newer evidence and labels before acting on it.']);
   assert.ok(r.samples[0]!.statusEvidence.filter((e) => e.id.startsWith('civic:')).every((e) => e.sourceDate === '2021-08-01'));
   assert.deepEqual(interpretCase(caseOf([s({ id: 'M', collected: '2022-01-01' })]), KB, { asOf: '2022-06-01' }).kbNotices, []);
+});
+
+describe('case-file fields added for issue 14 (case/schema.ts): hostile values are rejected with their path', () => {
+  const base = { patient: { id: 'X' }, samples: [{ id: 'S1', type: 'primary', site: 'breast', collected: '2020-01-01' }] };
+  const errorOf = (value: unknown) => {
+    try {
+      parseCaseFile(value);
+      return 'no error';
+    } catch (e) {
+      return e instanceof InputError ? `${e.field}: ${e.detail}` : String(e);
+    }
+  };
+  test('purity must be a fraction in (0, 1]', () => {
+    assert.equal(errorOf({ ...base, samples: [{ ...base.samples[0], purity: 1.5 }] }), 'samples[0].purity: must be a fraction > 0 and <= 1');
+    assert.equal(errorOf({ ...base, samples: [{ ...base.samples[0], purity: 0 }] }), 'samples[0].purity: must be a fraction > 0 and <= 1');
+    assert.equal(errorOf({ ...base, samples: [{ ...base.samples[0], purity: '60%' }] }), 'samples[0].purity: must be a fraction from 0 to 1');
+    assert.equal(errorOf({ ...base, samples: [{ ...base.samples[0], purity: 0.6 }] }), 'no error');
+  });
+  test('treatment setting and line; patient setting', () => {
+    assert.equal(errorOf({ ...base, treatments: [{ drug: 'x', start: '2020-01-01', setting: 'adjuvant' }] }), 'treatments[0].setting: must be one of early, metastatic');
+    assert.equal(errorOf({ ...base, treatments: [{ drug: 'x', start: '2020-01-01', line: 0 }] }), 'treatments[0].line: must be a whole number >= 1');
+    assert.equal(errorOf({ ...base, treatments: [{ drug: 'x', start: '2020-01-01', line: 1.5 }] }), 'treatments[0].line: must be a whole number >= 1');
+    assert.equal(errorOf({ ...base, patient: { id: 'X', setting: 'late' } }), 'patient.setting: must be one of early, metastatic');
+    assert.equal(errorOf({ ...base, patient: { id: 'X', setting: 'metastatic' }, treatments: [{ drug: 'x', start: '2020-01-01', setting: 'early', line: 2 }] }), 'no error');
+  });
 });
