@@ -35,12 +35,22 @@ test('(a) ERBB2 L755S is acquired after letrozole and neratinib + fulvestrant is
   const acquired = out.changes.filter((c: { kind: string }) => c.kind === 'acquired-variant');
   assert.equal(acquired.length, 1);
   assert.deepEqual(acquired[0].afterTreatments, [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', months: 33 }]);
-  assert.match(acquired[0].detail, /after 33 months of letrozole$/);
+  assert.match(acquired[0].detail, /after 33 months of letrozole; detection power in A-PRIMARY: depth 520: VAF 0\.31 gives ~161\.2 reads \(P\(>=3 reads\) = 100%\)$/);
   const nf = out.therapyOptions.find((o: { therapy: string }) => o.therapy === 'neratinib + fulvestrant');
   assert.equal(nf.level, 'B');
-  assert.ok(nf.citations.some((c: { id: string }) => c.id === 'Smyth2020'));
-  assert.ok(nf.citations.some((c: { id: string }) => c.id === 'PMID:37597578'));
-  assert.equal(out.kbVersion, '2026.11.1');
+  // Citations per regimen (issue 14): SUMMIT/MutHER for neratinib + fulvestrant; the N+F+T paper (PMID:37597578) is not merged in.
+  assert.deepEqual(nf.citations.map((c: { id: string }) => c.id), ['PMID:23220880', 'Smyth2020', 'Ma2022']);
+  // HR+ HER2-low, relapse on adjuvant letrozole, first metastatic line: PIK3CA-directed endocrine combinations lead.
+  assert.deepEqual(out.therapyOptions.map((o: { level: string; therapy: string }) => `${o.level} ${o.therapy}`), [
+    'A inavolisib + palbociclib + fulvestrant',
+    'A alpelisib + fulvestrant',
+    'A capivasertib + fulvestrant',
+    'B neratinib',
+    'B neratinib + fulvestrant',
+  ]);
+  // DESTINY-Breast06 needs endocrine therapy in the metastatic setting; adjuvant letrozole alone does not qualify.
+  assert.ok(out.excludedOptions.some((x: { therapy: string; reason: string }) => x.therapy === 'trastuzumab deruxtecan' && x.reason.includes('in the metastatic setting')));
+  assert.equal(out.kbVersion, '2026.12.1');
   assert.equal(out.notice, 'For research use; not a medical device.');
 });
 
@@ -48,7 +58,9 @@ test('(b) HER2-null primary -> HER2-positive bone metastasis', () => {
   const out = analyze('b-her2-conversion');
   const conv = out.changes.find((c: { kind: string }) => c.kind === 'her2-conversion');
   assert.deepEqual([conv.from, conv.to, conv.fromSample, conv.toSample], ['HER2-null (negative)', 'HER2-positive (positive)', 'B-PRIMARY', 'B-BONE']);
-  assert.ok(out.therapyOptions.slice(0, 8).some((o: { therapy: string; level: string }) => o.therapy === 'trastuzumab' && o.level === 'A'));
+  // First-line HER2+ metastatic: the 1L regimens lead, trastuzumab alone after them (issue 14 ranking).
+  assert.deepEqual(out.therapyOptions.slice(0, 3).map((o: { therapy: string; level: string }) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab']);
+  assert.deepEqual(out.context.line, 1);
 });
 
 test('(c) hidden HER2+ CD44+ CD24-low population: 60 of 2,000 live cells', () => {
@@ -59,7 +71,14 @@ test('(c) hidden HER2+ CD44+ CD24-low population: 60 of 2,000 live cells', () =>
   const pop = (n: string) => cyto.populations.find((p: { name: string }) => p.name === n);
   assert.deepEqual([pop('HER2+').count, pop('CD44+CD24-low').count, pop('HER2+CD44+CD24-low').count], [160, 200, 60]);
   assert.equal(pop('HER2+CD44+CD24-low').fraction, 0.03);
-  assert.ok(out.therapyOptions.some((o: { therapy: string; level: string }) => o.therapy === 'trastuzumab' && o.level === 'D'));
+  // The stem-cell trastuzumab evidence is preclinical (D): hidden by default, shown with --include-preclinical,
+  // next to the NSABP B-47 contrary evidence.
+  assert.equal(out.therapyOptions.some((o: { therapy: string }) => o.therapy === 'trastuzumab'), false);
+  assert.ok(out.hiddenPreclinical >= 1);
+  assert.ok(out.contraryEvidence.some((c: { therapy: string }) => c.therapy.startsWith('trastuzumab')));
+  const r = her2scope(['analyze', casePath('c-hidden-stem-cells'), '--json', '--include-preclinical']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).therapyOptions.some((o: { therapy: string; level: string }) => o.therapy === 'trastuzumab' && o.level === 'D'));
 });
 
 test('(d) ESR1 Y537S acquired (MAF) -> elacestrant first', () => {

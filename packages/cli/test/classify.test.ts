@@ -13,7 +13,8 @@ test('issue example: IHC 2+ with ISH 4.6/2.6 is group 4, negative, HER2-low', ()
   assert.equal(out.her2.status, 'negative');
   assert.equal(out.her2.category, 'HER2-low');
   assert.equal(out.subtype, null);
-  assert.deepEqual(Object.keys(out).sort(), ['er', 'her2', 'ki67', 'pr', 'subtype']);
+  assert.deepEqual(Object.keys(out).sort(), ['er', 'her2', 'ki67', 'notes', 'pr', 'subtype']);
+  assert.equal(out.her2.ishRatioText, '1.77');
   assert.deepEqual(out.er, { status: 'not-tested', percent: null, comments: [], rules: [] });
   assert.ok(out.her2.rules.every((r: { id: string; source: string }) => typeof r.id === 'string' && r.source.includes('')));
 });
@@ -22,6 +23,13 @@ test('full sample with ER/PR gives a subtype', () => {
   const r = her2scope(['classify', '--ihc', '3+', '--er', '0', '--pr', '0.5', '--json']);
   const out = JSON.parse(r.stdout);
   assert.deepEqual([out.her2.status, out.er.status, out.pr.status, out.subtype], ['positive', 'negative', 'negative', 'HR-/HER2+']);
+});
+
+test('issue 14: --ish-ratio 2.00 vs computed 4.19/2.1 = 1.995 uses the lab value (group 1), prints 2.00 and flags it (ASCO/CAP 2018 Fig. 3)', () => {
+  const r = her2scope(['classify', '--ihc', '2+', '--ish-her2', '4.19', '--ish-cep17', '2.1', '--ish-ratio', '2.00']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^HER2: positive \(HER2-positive\), ISH group 1 \(ratio 2\.00\)$/m);
+  assert.match(r.stdout, /reported ratio is used/);
 });
 
 test('single probe flag', () => {

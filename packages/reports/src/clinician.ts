@@ -162,7 +162,7 @@ function therapySection(r: AnalysisResult): string {
     ? `<table><thead><tr><th>Level</th><th>Therapy</th><th>Why (finding: evidence)</th><th style="width:32%">Citations</th></tr></thead><tbody>${r.therapyOptions
         .map(
           (o) =>
-            `<tr class="keep"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span></td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
+            `<tr class="keep"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
@@ -171,10 +171,15 @@ function therapySection(r: AnalysisResult): string {
         .map((w) => `<tr><td>${esc(w.level)}</td><td>${esc(w.therapy)}</td><td class="small">${esc(w.reason)}</td><td>${citationsList(w.citations)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
+  const contrary = (r.contraryEvidence ?? []).length
+    ? `<h3>Contrary evidence (negative trials; not options)</h3><table><thead><tr><th>Level</th><th>Therapy</th><th>Reason</th><th>Citations</th></tr></thead><tbody>${r.contraryEvidence
+        .map((w) => `<tr><td>${esc(w.level)}</td><td>${esc(w.therapy)}</td><td class="small">${esc(w.reason)}</td><td>${citationsList(w.citations)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
   const levels = `<p class="small muted">Evidence levels (CIViC scale; Griffith M et al., Nat Genet 2017;49:170-174, <a href="https://pubmed.ncbi.nlm.nih.gov/28138153/">PMID 28138153</a>): ${Object.entries(LEVEL_MEANING)
     .map(([k, v]) => `<b>${k}</b> ${esc(v)}`)
     .join('; ')}.</p>`;
-  return `${opts}${levels}${res}`;
+  return `${opts}${levels}${res}${contrary}`;
 }
 
 function treatmentsTable(r: AnalysisResult): string {
@@ -188,9 +193,9 @@ export function methodsHtml(r: AnalysisResult): string {
   return `<ul>
 <li>HER2 by the ASCO/CAP 2018 HER2 testing guideline, affirmed 2023 (Wolff AC et al., J Clin Oncol 2018;36:2105-2122, <a href="https://doi.org/10.1200/JCO.2018.77.8738">doi:10.1200/JCO.2018.77.8738</a>; J Clin Oncol 2023;41:3867-3872, <a href="https://doi.org/10.1200/JCO.22.02864">doi:10.1200/JCO.22.02864</a>). HER2-low / HER2-ultralow / HER2-null are eligibility groupings (DESTINY-Breast04/06), not ASCO/CAP result categories.</li>
 <li>ER and PR by the ASCO/CAP 2020 ER/PgR guideline (Allison KH et al., J Clin Oncol 2020;38:1346-1366): ER 1-10% is reported as ER Low Positive.</li>
-<li>Variant origin: a variant is <i>acquired</i> when an earlier sample covered its position at adequate depth and did not carry it; <i>pre-existing</i> when an earlier sample carried it; <i>not evaluable earlier</i> when no earlier sample covered the position. Samples are ordered by collection date.</li>
+<li>Variant origin: a variant is <i>acquired</i> when an earlier sample did not carry it although it had at least a 95% probability of showing the minimum number of alt reads at its depth and the later VAF (binomial; purity-adjusted when given); <i>pre-existing</i> when an earlier sample carried it; <i>not evaluable earlier</i> when no earlier sample could have detected it; <i>germline</i> when the matched normal carries it. Samples are ordered by collection date.</li>
 <li>Findings and therapy options come from the her2scope knowledge base, version <b>${esc(r.kbVersion)}</b> (curated entries with their citations, and CIViC clinical evidence, CC0). Only genes in the knowledge base are listed; other variants are counted.</li>
-<li>Therapy options are for the latest sample (${esc(r.latestSample)}), ranked by evidence level; they are evidence to discuss, not recommendations.</li>
+<li>Therapy options are judged on the patient's state now (latest evaluable HER2 and HR results, setting, line of therapy, prior treatments) and ranked by guideline line of therapy, then evidence level; options with resistance or discordance warnings are never ranked as clean; preclinical (D/E) evidence is hidden unless asked for. They are evidence to discuss, not recommendations.</li>
 </ul>
 <h3>Limitations</h3>
 <ul>
@@ -228,6 +233,7 @@ export function renderClinicianHtml(result: AnalysisResult, options: RenderOptio
 <header>
 <h1>HER2-centred precision oncology report</h1>
 <div class="notice">${esc(r.notice)}</div>
+${(r.kbNotices ?? []).map((n) => `<div class="notice">${esc(n)}</div>`).join('')}
 ${synthetic}
 <table class="keep"><tbody>${patientRows.map(([k, v]) => `<tr><th style="width:160px">${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
 </header>

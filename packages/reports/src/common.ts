@@ -43,8 +43,9 @@ export function vafText(vaf: number | null): string {
 export const ORIGIN_LABEL: Record<string, string> = {
   'pre-existing': 'pre-existing',
   acquired: 'acquired',
-  'not-evaluable-earlier': 'not evaluable earlier (position not covered)',
+  'not-evaluable-earlier': 'not evaluable earlier (no earlier sample could have detected it)',
   'first-sample': 'first sample (no earlier sample)',
+  germline: 'germline (alt reads in the matched normal)',
 };
 
 /** A UTC date from `YYYY-MM-DD`. */

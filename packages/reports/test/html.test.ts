@@ -23,8 +23,8 @@ test('clinician HTML: patient and sample table, notice, synthetic label, KB vers
       ['2019-02-01', 'A-LIVER', 'metastasis', 'liver', 'HER2-low (negative)', 'positive (90%)', 'positive (5%)', '30%'],
     ],
   );
-  assert.match(doc.querySelector('header')!.textContent, /Knowledge base\s*2026\.11\.1/);
-  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.11\.1/);
+  assert.match(doc.querySelector('header')!.textContent, /Knowledge base\s*2026\.12\.1/);
+  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.1/);
   assert.ok(!html.includes('>Generated<'), 'no timestamp unless one is given');
   assert.match(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z') }), /<th[^>]*>Generated<\/th><td>2026-01-02T03:04:05\.000Z<\/td>/);
 });
@@ -72,7 +72,8 @@ test('clinician HTML: therapy options ranked, with levels, warnings and citation
   const hrefs = [...doc.querySelectorAll('a')].map((x) => x.getAttribute('href')!);
   assert.ok(hrefs.length > 20);
   for (const h of hrefs) assert.match(h, /^https?:\/\//);
-  assert.ok(doc.querySelector('#therapy')!.textContent.includes('Warning: fulvestrant: ERBB2 p.L755S (acquired, VAF 0.31): resistance'));
+  // Every warning of every option is printed (KB 2026.12.1: the L755S endocrine-resistance item is preclinical, hidden).
+  for (const w of a.therapyOptions.flatMap((o) => o.warnings)) assert.ok(doc.querySelector('#therapy')!.textContent.includes(`Warning: ${w}`), w);
 });
 
 test('clinician HTML is self-contained: no script, no external resource, CSP forbids both', () => {

@@ -76,7 +76,7 @@ test('PDF: paginated, with the report text (timeline, findings, notice, page foo
   const pages = pdfPages(file);
   assert.ok(pages > 3, `${pages} pages`);
   const text = pdfText(file);
-  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'Changes over time', 'Therapy options for A-LIVER', 'neratinib + fulvestrant', 'Methods', 'Limitations', '2026.11.1'])
+  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'Changes over time', 'Therapy options for A-LIVER', 'neratinib + fulvestrant', 'Methods', 'Limitations', '2026.12.1'])
     assert.ok(text.includes(s), `PDF text has '${s}'`);
   assert.ok(text.includes(`Page 1 of ${pages}`) && text.includes(`Page ${pages} of ${pages}`));
   assert.equal(text.match(/For research use; not a medical device\./g)!.length >= pages, true, 'notice on every page');

@@ -10,7 +10,7 @@ const FORMATS = ['html', 'pdf', 'patient', 'fhir', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 const help = `Usage:
-  her2scope analyze <case.yaml> [--json] [--min-depth N]
+  her2scope analyze <case.yaml> [--json] [--min-depth N] [--min-alt-reads N] [--include-preclinical]
   her2scope analyze <case.yaml> --out DIR [--format html,pdf,patient,fhir,json]
 
 Analyse one patient's serial samples: classification per sample, knowledge-base findings with their origin
@@ -24,6 +24,10 @@ resolve against the case file. See README.md and examples/cases/.
 Options:
   --json            print the analysis as one JSON object
   --min-depth N     depth at which an earlier sample counts as covering a position (default 50)
+  --min-alt-reads N alt reads a caller needs to report a variant; an earlier sample's absence counts ("acquired")
+                    only when P(>= N alt reads at its depth and the later VAF) >= 95% (default 3)
+  --include-preclinical
+                    also show level D/E (preclinical, inferential) evidence as options (hidden by default)
   --out DIR         write reports to DIR (atomically)
   --format LIST     comma-separated report formats for --out (default: all of ${FORMATS.join(',')})
                     files: report.html, report.pdf, patient-summary.html, fhir-bundle.json, analysis.json
@@ -35,7 +39,7 @@ export const analyzeCommand: Command = {
   summary: 'analyse a patient case over time: findings, origin, conversions, therapy options',
   help,
   async run(args: string[], io: Io): Promise<number> {
-    const { values, positionals } = parseFlags('analyze', args, { json: { type: 'boolean' }, out: { type: 'string' }, format: { type: 'string' }, 'min-depth': { type: 'string' } }, true);
+    const { values, positionals } = parseFlags('analyze', args, { json: { type: 'boolean' }, out: { type: 'string' }, format: { type: 'string' }, 'min-depth': { type: 'string' }, 'min-alt-reads': { type: 'string' }, 'include-preclinical': { type: 'boolean' } }, true);
     if (values.help) {
       io.stdout(help + '\n');
       return 0;
@@ -45,10 +49,18 @@ export const analyzeCommand: Command = {
     const formats = parseFormats(values.format);
     const minDepth = numberFlag('min-depth', values['min-depth']);
     if (minDepth !== undefined && (!Number.isInteger(minDepth) || minDepth < 1)) throw new UsageError('--min-depth: must be a whole number >= 1');
+    const minAltReads = numberFlag('min-alt-reads', values['min-alt-reads']);
+    if (minAltReads !== undefined && (!Number.isInteger(minAltReads) || minAltReads < 1)) throw new UsageError('--min-alt-reads: must be a whole number >= 1');
     const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : undefined;
     const t0 = performance.now();
     const data = await loadCase(resolve(io.cwd, positionals[0]!), { onProgress: progress });
-    const result = interpretCase(data, loadKnowledgeBase(), minDepth ? { minDepth } : {});
+    const result = interpretCase(data, loadKnowledgeBase(), {
+      ...(minDepth ? { minDepth } : {}),
+      ...(minAltReads ? { minAltReads } : {}),
+      includePreclinical: values['include-preclinical'] === true,
+      // The evidence-age banner is judged against today (the result does not contain the date).
+      asOf: new Date().toISOString().slice(0, 10),
+    });
     if (progress) io.stderr('\r\x1b[K');
     if (values.out !== undefined) {
       const { writeReports } = await import('@her2scope/reports');
@@ -80,16 +92,22 @@ export function formatText(r: AnalysisResult): string {
     const h = s.classification?.her2;
     const cls = s.classification ? `HER2 ${h ? `${h.category} (${h.status})` : 'not tested'}, ER ${s.classification.er.status}, PR ${s.classification.pr.status}` : 'no pathology';
     lines.push(`  ${s.collected}  ${s.id}  ${s.type}, ${s.site}: ${cls}${s.sequenced ? '' : '; not sequenced'}`);
-    for (const f of s.findings) lines.push(`      ${f.gene} ${f.alteration}  ${f.origin}${f.vaf !== null ? `  VAF ${f.vaf.toFixed(2)}` : ''}${f.evidence.length ? `  (${f.evidence.length} KB entries)` : ''}`);
+    for (const f of s.findings) lines.push(`      ${f.gene} ${f.alteration}  ${f.origin}${f.vaf !== null ? `  VAF ${f.vaf.toFixed(2)}` : ''}  ${f.oncogenicity}${f.evidence.length ? `  (${f.evidence.length} KB entries)` : '  (no therapy)'}${f.origin === 'not-evaluable-earlier' || f.origin === 'germline' ? `  - ${f.originReason}` : ''}`);
     if (s.cytometry) lines.push(`      cytometry: hidden HER2+ stem cells ${s.cytometry.hiddenHer2StemCells ? 'YES' : 'no'}`);
   }
   lines.push('', 'Changes:');
   if (r.changes.length === 0) lines.push('  none');
   for (const c of r.changes) lines.push(`  [${c.kind}] ${c.detail}`);
-  lines.push('', `Therapy options for ${r.latestSample} (best evidence first; CIViC levels A-E):`);
+  const c = r.context;
+  lines.push(
+    '',
+    `Judged on: ${c.setting} setting (${c.settingSource})${c.line !== null ? `, line ${c.line}` : ''}; HER2 ${c.her2 ? `${c.her2.category} (${c.her2.sample}, ${c.her2.collected})` : 'unknown'}; HR ${c.hr ? `${c.hr.status} (${c.hr.sample}, ${c.hr.collected})${c.hr.note ? ` - ${c.hr.note}` : ''}` : 'unknown'}`,
+  );
+  for (const n of r.kbNotices) lines.push(`NOTE ${n}`);
+  lines.push('', `Therapy options (ranked: guideline line of therapy, then level; CIViC levels A-E${r.hiddenPreclinical ? `; ${r.hiddenPreclinical} preclinical D/E items hidden, see --include-preclinical` : ''}):`);
   if (r.therapyOptions.length === 0) lines.push('  none from the knowledge base');
   for (const o of r.therapyOptions) {
-    lines.push(`  ${o.level}  ${o.therapy}`);
+    lines.push(`  ${o.level}  ${o.therapy}${o.setting ? `  [${o.setting}]` : ''}${o.context === 'unknown' ? '  (context unknown)' : ''}`);
     for (const reason of o.reasons) lines.push(`       because ${reason}`);
     for (const w of o.warnings) lines.push(`       WARNING ${w}`);
     lines.push(`       cite: ${o.citations.map((c) => c.id).join('; ')}`);
@@ -97,6 +115,14 @@ export function formatText(r: AnalysisResult): string {
   if (r.resistance.length) {
     lines.push('', 'Resistance evidence:');
     for (const w of r.resistance) lines.push(`  ${w.level}  ${w.therapy}: ${w.reason}`);
+  }
+  if (r.contraryEvidence.length) {
+    lines.push('', 'Contrary evidence (negative trials; not options):');
+    for (const w of r.contraryEvidence) lines.push(`  ${w.level}  ${w.therapy}: ${w.reason}`);
+  }
+  if (r.excludedOptions.length) {
+    lines.push('', `Not applicable to this patient (${r.excludedOptions.length}; see --json excludedOptions for the reasons):`);
+    lines.push(`  ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}`);
   }
   lines.push('', r.notice);
   return lines.join('\n') + '\n';

@@ -134,12 +134,14 @@ export function toJson(r: ClassificationResult) {
       category: r.her2.category,
       ishGroup: r.her2.ishGroup,
       ishRatio: r.her2.ishRatio,
+      ishRatioText: r.her2.ishRatioText,
       comments: r.her2.comments,
       rules: r.her2.rules,
     },
     er: { status: r.er.status, percent: r.er.percent, comments: r.er.comments, rules: r.er.rules },
     pr: { status: r.pr.status, percent: r.pr.percent, comments: r.pr.comments, rules: r.pr.rules },
     subtype: r.subtype,
+    notes: r.notes,
     ki67: r.ki67,
   };
 }
@@ -147,7 +149,7 @@ export function toJson(r: ClassificationResult) {
 export function formatText(r: ClassificationResult): string {
   const lines: string[] = [];
   if (r.her2) {
-    const ish = r.her2.ishGroup !== null ? `, ISH group ${r.her2.ishGroup} (ratio ${r.her2.ishRatio})` : '';
+    const ish = r.her2.ishGroup !== null ? `, ISH group ${r.her2.ishGroup} (ratio ${r.her2.ishRatioText})` : '';
     lines.push(`HER2: ${r.her2.status} (${r.her2.category})${ish}`);
     for (const c of r.her2.comments) lines.push(`  note: ${c}`);
   } else {
@@ -158,6 +160,7 @@ export function formatText(r: ClassificationResult): string {
   for (const c of r.er.comments) lines.push(`  note: ${c}`);
   lines.push(`PR: ${r.pr.status}${pct(r.pr.percent)}`);
   lines.push(`Subtype: ${r.subtype ?? 'undetermined'}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   if (r.ki67 !== null) lines.push(`Ki-67: ${r.ki67}%`);
   const rules = [...(r.her2?.rules ?? []), ...r.er.rules, ...r.pr.rules];
   if (rules.length) {

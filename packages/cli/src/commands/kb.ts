@@ -24,6 +24,22 @@ Options:
 ${RESEARCH_USE}`;
 
 const LEVELS = 'ABCDE';
+/** The entry's clinical context in words ("context unknown" for a CIViC item without a curated review). */
+function contextText(e: KbEntry): string {
+  const c = e.context;
+  const parts: string[] = [];
+  if (c.hr) parts.push(`HR-${c.hr}`);
+  if (c.her2) parts.push(`HER2-${c.her2}`);
+  if (c.settings) parts.push(c.settings.join('/'));
+  if (c.line) parts.push(`line ${c.line.min ?? 1}-${c.line.max ?? 'any'}`);
+  if (c.priorAnyOf) parts.push(`after ${c.priorAnyOf.join(' or ')}${c.priorSetting === 'metastatic' ? ' (metastatic setting)' : ''}`);
+  if (c.priorNoneOf) parts.push(`no prior ${c.priorNoneOf.join(', ')}`);
+  if (c.germline) parts.push('germline');
+  const text = c.label ? `${c.label}${parts.length ? ` [${parts.join('; ')}]` : ''}` : parts.join('; ');
+  if (e.origin === 'civic' && !e.review) return `unknown (CIViC item without curated review)${text ? `; ${text}` : ''}`;
+  return text || 'not stated';
+}
+
 const bestLevel = (e: KbEntry) => e.therapies.map((t) => t.level).sort((a, b) => LEVELS.indexOf(a) - LEVELS.indexOf(b))[0] ?? '-';
 
 function header(kb: KnowledgeBase): string {
@@ -80,9 +96,11 @@ export const kbCommand: Command = {
       else {
         const parts = entries.map((e) =>
           [
-            `${e.gene} ${e.alteration.label} [${e.id}] (${e.effect}; ${e.tumorType.name}${Object.keys(e.context).length ? `; requires ${Object.entries(e.context).map(([k, v]) => `${k.toUpperCase()} ${v}`).join(', ')}` : ''})`,
+            `${e.gene} ${e.alteration.label} [${e.id}] (${e.effect}; ${e.tumorType.name}; ${e.origin === 'civic' ? `CIViC ${e.sourceDate ?? 'date unknown'}` : `checked ${e.sourceDate ?? 'date unknown'}`})`,
+            `  context: ${contextText(e)}`,
             `  ${e.summary}`,
-            ...e.therapies.map((t) => `  - ${t.direction === 'resistance' ? 'RESISTANCE: ' : ''}${t.name} (level ${t.level})`),
+            ...e.therapies.map((t) => `  - ${t.direction === 'resistance' ? 'RESISTANCE: ' : t.direction === 'no-benefit' ? 'NO BENEFIT: ' : ''}${t.name} (level ${t.level})`),
+            ...(e.review ? [`  reviewed: ${e.review.reason}${e.review.maxLevel ? ` (capped at level ${e.review.maxLevel})` : ''}`] : []),
             ...e.citations.map((c) => `  cite: ${c.text}${c.url ? ` <${c.url}>` : ''}`),
           ].join('\n'),
         );

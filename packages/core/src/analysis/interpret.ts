@@ -1,20 +1,23 @@
 /**
- * Longitudinal interpretation of one patient's serial samples: classification per sample, KB findings with their
- * origin (pre-existing / acquired / ...), receptor conversions, treatment exposure before each change, and therapy
- * options for the latest sample ranked by evidence level. Pure and deterministic: all data and the KB come in as
- * arguments.
+ * Longitudinal interpretation of one patient's serial samples: classification per sample, findings with their
+ * origin (germline / pre-existing / acquired / ...) and oncogenicity, receptor conversions like with like, treatment
+ * exposure before each change, the patient's clinical state now, and therapy options judged against that state
+ * (therapy.ts). Pure and deterministic: all data and the KB come in as arguments.
  */
 import { classifyPathology } from '../classification/index.ts';
 import { InputError } from '../errors.ts';
-import type { ClassificationResult } from '../classification/types.ts';
+import type { ClassificationResult, Her2Category } from '../classification/types.ts';
 import type { CaseSample, Treatment } from '../case/schema.ts';
-import { contextFit, kbGenes, statusEntries, variantEntries } from '../kb/match.ts';
+import { kbGenes, variantEntries } from '../kb/match.ts';
 import type { KbEntry, KnowledgeBase } from '../kb/schema.ts';
 import type { VariantCall } from '../variants/types.ts';
 import { minDate, wholeMonths } from './dates.ts';
-import { coverageOf, DEFAULT_MIN_DEPTH, originOf, sameVariant } from './origin.ts';
-import { therapyOptionsFor } from './therapy.ts';
+import { drugOntology, type DrugOntology } from './drugs.ts';
+import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, originOf, sameVariant, type CoverageOptions } from './origin.ts';
+import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
+import { therapyOptionsFor, type Basis } from './therapy.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
+import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
 
@@ -30,7 +33,9 @@ export function orderSamples<T extends { sample: CaseSample }>(samples: readonly
   );
 }
 
-export function evidenceRef(entry: KbEntry, classification: ClassificationResult | null): EvidenceRef {
+export function evidenceRef(entry: KbEntry, state: ClinicalState, drugs: DrugOntology): EvidenceRef {
+  let context = judgeContext(entry.context, state, state.her2?.status ?? null, drugs).fit;
+  if (context === 'fits' && entry.origin === 'civic' && !entry.review) context = 'unknown';
   return {
     id: entry.id,
     alteration: entry.alteration.label,
@@ -39,7 +44,9 @@ export function evidenceRef(entry: KbEntry, classification: ClassificationResult
     summary: entry.summary,
     therapies: entry.therapies,
     citations: entry.citations,
-    context: contextFit(entry, classification),
+    context,
+    setting: settingText(entry.context),
+    sourceDate: entry.sourceDate ?? null,
   };
 }
 
@@ -67,13 +74,38 @@ function describeExposure(exposures: TreatmentExposure[]): string {
 export interface InterpretOptions {
   /** Minimum depth for an earlier sample to count as covering a position (default 50). */
   minDepth?: number;
+  /** Alt reads a caller needs to report a variant, for detection power (default 3). */
+  minAltReads?: number;
+  /** Show level D/E (preclinical, inferential) evidence as options (default: hidden, counted). */
+  includePreclinical?: boolean;
+  /** Date of the analysis (YYYY-MM-DD), for the evidence-age banner; default: the latest sample's date. */
+  asOf?: string;
+}
+
+/** Which KB items apply to a finding (see variant-class.ts and therapy.ts rule 3). */
+function applicableEntries(kb: KnowledgeBase, drugs: DrugOntology, v: VariantCall, germline: boolean, oncogenic: boolean, polymorphism: boolean): KbEntry[] {
+  if (polymorphism) return [];
+  const parp = (e: KbEntry) => e.therapies.some((t) => t.drugs.some((d) => drugs.classesOf(d).has('parp-inhibitor')));
+  return variantEntries(kb, v).filter((e) => {
+    const specific = e.alteration.kind === 'protein';
+    if (!specific && !oncogenic) return false;
+    if (germline) return e.context.germline === true || parp(e);
+    return true;
+  });
+}
+
+function entriesForCategory(kb: KnowledgeBase, category: Her2Category): KbEntry[] {
+  return kb.entries.filter((e) => e.alteration.kind === 'her2-category' && e.alteration.categories.includes(category));
 }
 
 export function interpretCase(data: CaseData, kb: KnowledgeBase, options: InterpretOptions = {}): AnalysisResult {
-  const minDepth = options.minDepth ?? data.case.minDepth ?? DEFAULT_MIN_DEPTH;
+  const cov: CoverageOptions = { minDepth: options.minDepth ?? data.case.minDepth ?? DEFAULT_MIN_DEPTH, minAltReads: options.minAltReads ?? DEFAULT_MIN_ALT_READS };
   const treatments = data.case.treatments;
   const ordered = orderSamples(data.samples);
+  const drugs = drugOntology(kb);
   const genes = kbGenes(kb);
+  for (const g of kb.oncogenicity?.genes ?? []) genes.add(g.gene);
+  for (const p of kb.oncogenicity?.polymorphisms ?? []) genes.add(p.gene);
   const changes: Change[] = [];
 
   const classifications = new Map<string, ClassificationResult | null>();
@@ -85,6 +117,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       throw e;
     }
   }
+  const state = clinicalState(ordered, classifications, treatments, data.case.patient.setting, drugs);
 
   const samples: SampleAnalysis[] = ordered.map((s) => {
     const classification = classifications.get(s.sample.id) ?? null;
@@ -96,7 +129,11 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         otherVariants++;
         continue;
       }
-      const origin = originOf(v, earlier, minDepth);
+      const germ = isGermline(v);
+      const cls = classifyVariant(kb, v);
+      const origin = germ.germline ? { origin: 'germline' as const, sample: null, reason: germ.reason } : originOf(v, s, earlier, cov);
+      const polymorphism = cls.oncogenicity === 'polymorphism';
+      const entries = applicableEntries(kb, drugs, v, germ.germline, isOncogenic(cls.oncogenicity), polymorphism);
       findings.push({
         gene: v.gene,
         alteration: variantLabel(v),
@@ -108,16 +145,21 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         alt: v.alt,
         origin: origin.origin,
         originSample: origin.sample?.sample.id ?? null,
+        originReason: origin.reason,
         vaf: v.vaf,
         depth: v.depth,
-        evidence: variantEntries(kb, v).map((e) => evidenceRef(e, classification)),
+        oncogenicity: cls.oncogenicity,
+        oncogenicityReason: cls.reason,
+        vus: cls.oncogenicity === 'vus' && !entries.some((e) => e.alteration.kind === 'protein'),
+        populationAf: v.populationAf ?? null,
+        evidence: entries.map((e) => evidenceRef(e, state, drugs)),
       });
       if (origin.origin === 'acquired' && origin.sample) {
         const from = origin.sample.sample;
         const exposures = exposuresBetween(treatments, from.collected, s.sample.collected);
         changes.push({
           kind: 'acquired-variant',
-          detail: `${v.gene} ${variantLabel(v)} acquired: absent from ${describeSample(from)}, found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}${describeExposure(exposures)}`,
+          detail: `${v.gene} ${variantLabel(v)} acquired: absent from ${describeSample(from)}, found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}${describeExposure(exposures)}; detection power in ${from.id}: ${coverageOf(origin.sample, v, v.vaf, cov, s).reason}`,
           from: 'not detected',
           to: v.vaf !== null ? `VAF ${v.vaf.toFixed(2)}` : 'detected',
           fromSample: from.id,
@@ -135,23 +177,36 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       sequenced: s.variants !== null,
       findings,
       otherVariants,
-      statusEvidence: statusEntries(kb, classification, s.cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, classification)),
+      statusEvidence: statusEvidence(kb, classification, s.cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
       cytometry: s.cytometry,
     };
   });
 
-  changes.push(...lostVariants(ordered, genes, treatments, minDepth));
+  changes.push(...lostVariants(ordered, genes, treatments, cov));
   changes.push(...conversions(ordered, classifications, treatments));
   changes.sort((a, b) => orderIndex(ordered, a.toSample) - orderIndex(ordered, b.toSample) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.detail.localeCompare(b.detail));
 
   const latest = samples[samples.length - 1]!;
-  const { options: therapyOptions, resistance } = therapyOptionsFor(samples);
+  const bases = basesFor(kb, samples, ordered, state);
+  const t = therapyOptionsFor(bases, state, drugs, options.includePreclinical === true);
   return {
     patient: data.case.patient,
     samples,
     changes,
-    therapyOptions,
-    resistance,
+    therapyOptions: t.options,
+    resistance: t.resistance,
+    contraryEvidence: t.contrary,
+    excludedOptions: t.excluded,
+    hiddenPreclinical: t.hiddenPreclinical,
+    context: {
+      setting: state.setting,
+      settingSource: state.settingSource,
+      line: state.line,
+      her2: state.her2,
+      hr: state.hr,
+      priorTherapyClasses: [...state.priorClasses].sort(),
+    },
+    kbNotices: kbNotices(kb, options.asOf ?? latest.collected),
     latestSample: latest.id,
     treatments,
     kbVersion: kb.version,
@@ -159,19 +214,96 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   };
 }
 
+function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemCells: boolean): KbEntry[] {
+  const category = c?.her2?.category;
+  return kb.entries.filter((e) => {
+    if (e.alteration.kind === 'her2-category') return category !== undefined && e.alteration.categories.includes(category);
+    if (e.alteration.kind === 'her2-stem-cells') return stemCells;
+    return false;
+  });
+}
+
+/** The evidence bases of therapy.ts rule 1. */
+function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleData[], state: ClinicalState): Basis[] {
+  const latest = samples[samples.length - 1]!;
+  const bases: Basis[] = [];
+  const her2Now = state.her2?.status ?? null;
+  const sequenced = [...samples].reverse().find((s) => s.sequenced);
+  if (sequenced) {
+    const note = sequenced.id === latest.id ? '' : ` [sequenced in ${sequenced.id}, ${sequenced.collected}; judged on today's receptor status]`;
+    for (const f of sequenced.findings) {
+      if (f.evidence.length === 0) continue;
+      const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id)!).filter(Boolean);
+      const vaf = f.vaf !== null ? `, VAF ${f.vaf.toFixed(2)}` : '';
+      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, entries, her2Status: her2Now, germline: f.origin === 'germline' });
+    }
+  }
+  if (state.her2) {
+    const h = state.her2;
+    const at = h.sample === latest.id ? '' : ` (latest evaluable HER2 result: ${h.sample}, ${h.collected})`;
+    bases.push({ label: `${h.category}${at}`, key: `her2:${h.sample}`, entries: entriesForCategory(kb, h.category), her2Status: h.status, germline: false });
+    if (h.status === 'negative') {
+      const covered = new Set<Her2Category>([h.category]);
+      if (h.category === 'HER2-low') covered.add('HER2-ultralow');
+      for (const cat of ['HER2-low', 'HER2-ultralow'] as const) {
+        if (covered.has(cat)) continue;
+        const prior = state.her2History.find((r) => r.category === cat);
+        if (!prior) continue;
+        covered.add(cat);
+        if (cat === 'HER2-low') covered.add('HER2-ultralow');
+        bases.push({
+          label: `${cat} in ${prior.sample} (${prior.collected})`,
+          key: `her2:${prior.sample}`,
+          entries: entriesForCategory(kb, cat),
+          her2Status: 'negative',
+          germline: false,
+          note: `[eligibility kept from the earlier ${cat} result in ${prior.sample} (${prior.collected}) although the latest result (${h.sample}, ${h.collected}) is ${h.category}: ASCO/CAP 2023 HER2 update: consider all prior and concurrent HER2 results; see also the ESMO HER2-low expert consensus, Tarantino P et al., Ann Oncol 2023;34:645-659]`,
+        });
+      }
+      const positive = state.her2History.find((r) => r.status === 'positive');
+      if (positive) {
+        bases.push({
+          label: `HER2-positive in ${positive.sample} (${positive.collected})`,
+          key: `her2:${positive.sample}`,
+          entries: entriesForCategory(kb, 'HER2-positive'),
+          her2Status: 'positive',
+          germline: false,
+          warning: `HER2 discordance: HER2-positive in ${positive.sample} (${positive.collected}) but ${h.category} in ${h.sample} (${h.collected}); review both results and consider retesting before HER2-directed therapy (ASCO/CAP 2023: consider all prior and concurrent HER2 results)`,
+        });
+      }
+    }
+  }
+  const cytometry = [...samples].reverse().find((s) => s.cytometry !== null);
+  if (cytometry?.cytometry?.hiddenHer2StemCells) {
+    const note = cytometry.id === latest.id ? '' : ` (from ${cytometry.id}, ${cytometry.collected})`;
+    const entries = kb.entries.filter((e) => e.alteration.kind === 'her2-stem-cells');
+    if (entries.length) bases.push({ label: `${entries[0]!.alteration.label}${note}`, key: `cytometry:${cytometry.id}`, entries, her2Status: her2Now, germline: false });
+  }
+  return bases;
+}
+
+const TWO_YEARS_MONTHS = 24;
+
+function kbNotices(kb: KnowledgeBase, asOf: string): string[] {
+  const dates = [...new Set(kb.entries.filter((e) => e.origin === 'civic' && e.sourceDate).map((e) => e.sourceDate!))].sort();
+  const old = dates.filter((d) => wholeMonths(d, asOf) >= TWO_YEARS_MONTHS);
+  if (!old.length) return [];
+  return [`CIViC evidence in this knowledge base dates from ${old.join(', ')}, more than two years old: check for newer evidence and labels before acting on it.`];
+}
+
 const KIND_ORDER: Record<Change['kind'], number> = { 'her2-conversion': 0, 'er-conversion': 1, 'pr-conversion': 2, 'acquired-variant': 3, 'lost-variant': 4 };
 const orderIndex = (ordered: SampleData[], id: string) => ordered.findIndex((s) => s.sample.id === id);
 
-/** Variants that disappear: absent from a later sample that covered the position adequately. */
-function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], minDepth: number): Change[] {
+/** Variants that disappear: absent from a later sample that had the power to detect them (origin.ts). */
+function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], cov: CoverageOptions): Change[] {
   const out: Change[] = [];
   const reported = new Set<string>();
   ordered.forEach((s) => {
     for (const v of s.variants ?? []) {
-      if (!genes.has(v.gene)) continue;
+      if (!genes.has(v.gene) || isGermline(v).germline) continue;
       const later = ordered.filter((o) => o.sample.collected > s.sample.collected && o.variants !== null);
       const stillThere = (o: SampleData) => o.variants!.some((w) => sameVariant(v, w));
-      const lostIn = later.find((o) => !stillThere(o) && coverageOf(o, v, minDepth) === 'adequate');
+      const lostIn = later.find((o) => !stillThere(o) && coverageOf(o, v, v.vaf, cov, s).status === 'adequate');
       if (!lostIn) continue;
       // Report a disappearance once, against the last sample that still had it before it was lost.
       const key = `${v.gene}:${variantLabel(v)}:${lostIn.sample.id}`;
@@ -181,7 +313,7 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
       const exposures = exposuresBetween(treatments, s.sample.collected, lostIn.sample.collected);
       out.push({
         kind: 'lost-variant',
-        detail: `${v.gene} ${variantLabel(v)} lost: found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}, absent from ${describeSample(lostIn.sample)} which covered the position${describeExposure(exposures)}`,
+        detail: `${v.gene} ${variantLabel(v)} lost: found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}, absent from ${describeSample(lostIn.sample)} which covered the position${describeExposure(exposures)}; detection power in ${lostIn.sample.id}: ${coverageOf(lostIn, v, v.vaf, cov, s).reason}`,
         from: v.vaf !== null ? `VAF ${v.vaf.toFixed(2)}` : 'detected',
         to: 'not detected',
         fromSample: s.sample.id,
@@ -193,38 +325,62 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
   return out;
 }
 
-/** HER2 category and ER/PgR status changes between consecutive classified samples. */
+/**
+ * HER2 results that can be compared with each other (like with like). IHC-scored categories compare on the IHC
+ * score (HER2-low = 1+/2+ ISH-negative vs IHC 0); HER2-null and HER2-ultralow also compare on the stained
+ * percentage; "HER2-0" (IHC 0, stained percentage not recorded) does not compare with null/ultralow, and
+ * "HER2-negative" (ISH negative without IHC) compares with nothing but HER2-positive. Any negative vs HER2-positive
+ * compares (status change). ASCO/CAP 2018/2023 (IHC score and ISH are different measurements; the 0 vs ultralow
+ * distinction needs the stained percentage, DESTINY-Breast06).
+ */
+function her2Comparable(a: Her2Category, b: Her2Category): boolean {
+  if (a === b) return true;
+  if (a === 'HER2-positive' || b === 'HER2-positive') return true;
+  if (a === 'HER2-negative' || b === 'HER2-negative') return false;
+  const zeroUnknown = (x: Her2Category) => x === 'HER2-0';
+  const zeroKnown = (x: Her2Category) => x === 'HER2-null' || x === 'HER2-ultralow';
+  if ((zeroUnknown(a) && zeroKnown(b)) || (zeroUnknown(b) && zeroKnown(a))) return false;
+  return true;
+}
+
+/**
+ * Receptor conversions per marker: each evaluable result is compared with the most recent earlier evaluable result
+ * of the same marker that it can be compared with; pending (equivocal) and untested results are never a baseline.
+ */
 function conversions(ordered: SampleData[], classifications: Map<string, ClassificationResult | null>, treatments: readonly Treatment[]): Change[] {
   const out: Change[] = [];
-  let prev: { s: CaseSample; c: ClassificationResult } | null = null;
+  type Reading = { s: CaseSample; value: string; status: string };
+  const history: Record<'her2' | 'er' | 'pr', Reading[]> = { her2: [], er: [], pr: [] };
+  const push = (kind: Change['kind'], what: string, prev: Reading, cur: Reading) => {
+    const exposures = exposuresBetween(treatments, prev.s.collected, cur.s.collected);
+    out.push({
+      kind,
+      detail: `${what} ${prev.value} in ${describeSample(prev.s)} -> ${cur.value} in ${describeSample(cur.s)}${describeExposure(exposures)}`,
+      from: prev.value,
+      to: cur.value,
+      fromSample: prev.s.id,
+      toSample: cur.s.id,
+      afterTreatments: exposures,
+    });
+  };
   for (const { sample } of ordered) {
     const c = classifications.get(sample.id);
     if (!c) continue;
-    if (prev) {
-      const exposures = exposuresBetween(treatments, prev.s.collected, sample.collected);
-      const push = (kind: Change['kind'], what: string, from: string, to: string) =>
-        out.push({
-          kind,
-          detail: `${what} ${from} in ${describeSample(prev!.s)} -> ${to} in ${describeSample(sample)}${describeExposure(exposures)}`,
-          from,
-          to,
-          fromSample: prev!.s.id,
-          toSample: sample.id,
-          afterTreatments: exposures,
-        });
-      const a = prev.c.her2;
-      const b = c.her2;
-      if (a && b && a.category !== 'pending' && b.category !== 'pending' && (a.category !== b.category || a.status !== b.status)) {
-        push('her2-conversion', 'HER2', `${a.category} (${a.status})`, `${b.category} (${b.status})`);
-      }
-      if (prev.c.er.status !== 'not-tested' && c.er.status !== 'not-tested' && prev.c.er.status !== c.er.status) {
-        push('er-conversion', `ER ${gainOrLoss(prev.c.er.status, c.er.status)}:`, prev.c.er.status, c.er.status);
-      }
-      if (prev.c.pr.status !== 'not-tested' && c.pr.status !== 'not-tested' && prev.c.pr.status !== c.pr.status) {
-        push('pr-conversion', `PR ${gainOrLoss(prev.c.pr.status, c.pr.status)}:`, prev.c.pr.status, c.pr.status);
-      }
+    const h = c.her2;
+    if (h && h.status !== 'equivocal' && h.category !== 'pending') {
+      const cur = { s: sample, value: `${h.category} (${h.status})`, status: h.category };
+      const prev = [...history.her2].reverse().find((r) => her2Comparable(r.status as Her2Category, h.category));
+      if (prev && prev.status !== cur.status) push('her2-conversion', 'HER2', prev, cur);
+      history.her2.push(cur);
     }
-    prev = { s: sample, c };
+    for (const marker of ['er', 'pr'] as const) {
+      const st = c[marker].status;
+      if (st === 'not-tested') continue;
+      const cur = { s: sample, value: st, status: st };
+      const prev = history[marker][history[marker].length - 1];
+      if (prev && prev.status !== st) push(marker === 'er' ? 'er-conversion' : 'pr-conversion', `${marker.toUpperCase()} ${gainOrLoss(prev.status, st)}:`, prev, cur);
+      history[marker].push(cur);
+    }
   }
   return out;
 }

@@ -24,7 +24,7 @@ export interface CaseData {
   samples: SampleData[];
 }
 
-export type Origin = 'pre-existing' | 'acquired' | 'not-evaluable-earlier' | 'first-sample';
+export type Origin = 'germline' | 'pre-existing' | 'acquired' | 'not-evaluable-earlier' | 'first-sample';
 
 export interface EvidenceRef {
   id: string;
@@ -36,8 +36,12 @@ export interface EvidenceRef {
   summary: string;
   therapies: Therapy[];
   citations: Citation[];
-  /** Whether the sample meets the entry's clinical context (e.g. HR-positive). */
+  /** Whether the patient's state now (latest evaluable receptor results, setting, line) meets the entry's context. */
   context: 'fits' | 'does-not-fit' | 'unknown';
+  /** Display text of the entry's setting ("1L metastatic", "extended adjuvant"), when it states one. */
+  setting: string | null;
+  /** CIViC release date or curated check date. */
+  sourceDate: string | null;
 }
 
 export interface Finding {
@@ -53,8 +57,18 @@ export interface Finding {
   origin: Origin;
   /** The earlier sample the origin rests on (found in, or covered by), when there is one. */
   originSample: string | null;
+  /** Why this origin: normal reads, the sample found in, or the detection-power judgement. */
+  originReason: string;
   vaf: number | null;
   depth: number | null;
+  /** oncogenic / likely-oncogenic by a cited per-gene rule, polymorphism, or VUS (variant-class.ts). */
+  oncogenicity: 'oncogenic' | 'likely-oncogenic' | 'vus' | 'polymorphism';
+  oncogenicityReason: string;
+  /** True for a VUS: shown without therapy. */
+  vus: boolean;
+  /** Population allele frequency from the annotation, when given. */
+  populationAf: number | null;
+  /** The KB items that apply to this finding (none for a VUS, a polymorphism, or germline without germline items). */
   evidence: EvidenceRef[];
 }
 
@@ -94,14 +108,59 @@ export interface SampleAnalysis {
   cytometry: CytometrySummary | null;
 }
 
+export interface TherapySupport {
+  /** KB entry id. */
+  id: string;
+  level: EvidenceLevel;
+  /** "CIViC 2021-08-01" or "checked 2026-11-23". */
+  source: string;
+  setting: string | null;
+  citations: Citation[];
+}
+
 export interface TherapyOption {
   therapy: string;
+  /** Canonical drug names, in the regimen's fixed order. */
   drugs: string[];
   level: EvidenceLevel;
   reasons: string[];
+  /** Citations of the items that support this regimen (and their curated reviews), never of other regimens. */
   citations: Citation[];
-  /** Resistance evidence for one of the drugs in the same sample. */
+  /** Resistance evidence against one of the drugs, or HER2 discordance; an option with warnings ranks after clean ones. */
   warnings: string[];
+  /** Setting text of the best supporting item ("1L metastatic", "after >=1 anti-HER2 regimen"), when stated. */
+  setting: string | null;
+  /** `fits`: at least one supporting item's context fits the patient; `unknown`: none states enough. */
+  context: 'fits' | 'unknown';
+  /** The supporting KB items, one per entry. */
+  support: TherapySupport[];
+}
+
+/** A negative trial (direction `no-benefit`): shown as contrary evidence, never as an option. */
+export interface ContraryEvidence {
+  therapy: string;
+  drugs: string[];
+  level: EvidenceLevel;
+  reason: string;
+  citations: Citation[];
+}
+
+/** A therapy the KB names for a finding that does not apply to this patient, with the reason. */
+export interface ExcludedOption {
+  therapy: string;
+  level: EvidenceLevel;
+  reason: string;
+}
+
+/** The patient's state the options were judged on (analysis/state.ts). */
+export interface PatientContext {
+  setting: 'early' | 'metastatic';
+  settingSource: string;
+  /** Current metastatic line (1 = first line), null in the early setting. */
+  line: number | null;
+  her2: { status: 'positive' | 'negative'; category: string; sample: string; collected: string } | null;
+  hr: { status: 'positive' | 'negative'; sample: string; collected: string; note: string | null } | null;
+  priorTherapyClasses: string[];
 }
 
 export interface ResistanceWarning {
@@ -116,9 +175,19 @@ export interface AnalysisResult {
   patient: CaseFile['patient'];
   samples: SampleAnalysis[];
   changes: Change[];
-  /** Options for the latest sample, best evidence first. */
+  /** Options for the patient now, ranked (analysis/therapy.ts). */
   therapyOptions: TherapyOption[];
   resistance: ResistanceWarning[];
+  /** Negative trials relevant to the findings (never options). */
+  contraryEvidence: ContraryEvidence[];
+  /** KB therapies that do not apply, with the reason (wrong receptor status, setting, line, not germline...). */
+  excludedOptions: ExcludedOption[];
+  /** Level D/E items left out (shown with `includePreclinical`). */
+  hiddenPreclinical: number;
+  /** The state the options were judged on. */
+  context: PatientContext;
+  /** Warnings about the knowledge base itself (e.g. evidence older than two years). */
+  kbNotices: string[];
   /** Which sample the options are for. */
   latestSample: string;
   treatments: Treatment[];

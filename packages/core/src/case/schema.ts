@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PathologyInputSchema, zodToInputError } from '../classification/input.ts';
 
+export const TREATMENT_SETTINGS = ['early', 'metastatic'] as const;
 export const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'] as const;
 export const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'] as const;
 
@@ -29,6 +30,8 @@ export const CaseSampleSchema = z
     type: z.enum(SAMPLE_TYPES, { error: `must be one of ${SAMPLE_TYPES.join(', ')}` }),
     site: z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` }),
     collected: isoDate,
+    /** Tumour purity (fraction of tumour cells, 0-1), used to purity-adjust detection power for "acquired". */
+    purity: z.number({ error: 'must be a fraction from 0 to 1' }).gt(0, { error: 'must be a fraction > 0 and <= 1' }).max(1, { error: 'must be a fraction > 0 and <= 1' }).optional(),
     pathology: PathologyInputSchema.optional(),
     variants: z
       .object({
@@ -63,6 +66,13 @@ export const TreatmentSchema = z
     start: isoDate,
     end: isoDate.optional(),
     response: z.enum(['complete-response', 'partial-response', 'stable', 'progression', 'unknown'], { error: 'must be one of complete-response, partial-response, stable, progression, unknown' }).optional(),
+    /**
+     * Where the treatment was given: `early` (neoadjuvant / adjuvant / extended adjuvant) or `metastatic`. Default:
+     * metastatic when it started on or after the first metastasis/recurrence sample, else early.
+     */
+    setting: z.enum(TREATMENT_SETTINGS, { error: `must be one of ${TREATMENT_SETTINGS.join(', ')}` }).optional(),
+    /** Metastatic line of therapy (1 = first line). Default: counted from the metastatic treatments' start dates. */
+    line: z.number({ error: 'must be a whole number >= 1' }).int({ error: 'must be a whole number >= 1' }).min(1, { error: 'must be a whole number >= 1' }).optional(),
   })
   .strict()
   .refine((t) => !t.end || t.end >= t.start, { error: 'end is before start', path: ['end'] });
@@ -75,7 +85,12 @@ export const CaseFileSchema = z
         sex: z.enum(['F', 'M', 'X']).optional(),
         birthYear: z.number().int().min(1900).max(2100).optional(),
         synthetic: z.boolean().optional(),
-      }, { error: 'required: { id, sex?, birthYear?, synthetic? }' })
+        /**
+         * Disease setting now: `early` or `metastatic`. Default: metastatic when any sample is a metastasis or a
+         * recurrence, else early.
+         */
+        setting: z.enum(TREATMENT_SETTINGS, { error: `must be one of ${TREATMENT_SETTINGS.join(', ')}` }).optional(),
+      }, { error: 'required: { id, sex?, birthYear?, synthetic?, setting? }' })
       .strict(),
     samples: z.array(CaseSampleSchema, { error: 'required: a list of samples' }).min(1, { error: 'a case needs at least one sample' }),
     treatments: z.array(TreatmentSchema).default([]),

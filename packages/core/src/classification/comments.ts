@@ -39,9 +39,24 @@ export const DEFAULT_COMMENTS = {
   /** ASCO/CAP 2023 best practices. */
   ihcZero:
     'IHC 0: borderline 0/1+ cases should be examined at high power (40x), with a 1+ control; earlier or other samples of the same patient may score 1+ (ASCO/CAP 2023).',
+  /** DESTINY-Breast06 / T-DXd label Jan 2025: HER2-ultralow needs the stained percentage of an IHC 0 result. */
+  ihcZeroStainedPercent:
+    'IHC 0 without the percentage of tumour cells with membrane staining: record whether faint, incomplete membrane staining is present in >0% and <=10% of cells (HER2-ultralow, eligible for trastuzumab deruxtecan in HR-positive disease after endocrine therapy) or absent (HER2-null).',
+  /** ASCO/CAP 2018 Fig. 3: the reported ratio and the ratio computed from the reported means fall on different sides of 2.0. */
+  reportedRatioUsed:
+    "The laboratory's reported HER2/CEP17 ratio and the ratio computed from its reported mean signals per cell fall on different sides of the 2.0 cut-off; the reported ratio is used (ASCO/CAP 2018: values are compared as the laboratory reports them, rounded to two decimals, and 2.00 counts as >=2.0). Review the counts before acting on this result.",
   /** General: IHC and ISH disagree. */
   discordant:
     'IHC and ISH results are discordant; every final call assumes no histopathologic discordance, so review the case (consider retesting).',
+  /** ASCO/CAP 2020: control status must be reported for ER results of 0-10%. */
+  erControls:
+    'ER 0-10%: report the status of the internal (normal epithelium) and external controls; if the internal control is absent or negative, flag the result and follow the laboratory procedure (repeat testing may be needed) (ASCO/CAP 2020).',
+  /** ASCO/CAP 2020 discussion: ER low positive cancers are biologically closer to ER-negative ones. */
+  erLowCountedHrPositive:
+    'HR status: ER low positive (1-10%) is counted as HR-positive (eligible for endocrine therapy, ASCO/CAP 2020), but these cancers often behave like ER-negative disease; consider this when weighing endocrine-based options.',
+  /** ASCO/CAP 2020: ER-negative / PgR-positive is rare. */
+  erNegativePrPositive:
+    'ER negative with PgR positive is rare; many laboratories repeat ER/PgR testing in this situation (ASCO/CAP 2020). Counted as HR-positive (PgR >=1%).',
   /** ASCO/CAP 2020 ER low positive comment (paraphrased). */
   erLowPositive:
     'ER low positive (1-10% of nuclei): data on endocrine therapy benefit at this level are limited but suggest possible benefit, so the patient is considered eligible; these cancers are heterogeneous and their gene expression is often closer to ER-negative cancers.',

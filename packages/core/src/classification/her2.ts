@@ -48,6 +48,20 @@ export function ratioConsistent(her2: number, cep17: number, ratio: number): boo
   return rHi >= qLo - EPS && rLo <= qHi + EPS;
 }
 
+/**
+ * The ratio as printed: two decimals, as labs report it; when rounding to two decimals would carry an unrounded
+ * value across the 2.0 cut-off (1.995 -> "2.00"), three decimals, so that the printed value never contradicts the
+ * group it was called with.
+ */
+export function ratioText(ratio: number): string {
+  const R = HER2_THRESHOLDS.ratio;
+  for (const d of [2, 3, 4]) {
+    const t = ratio.toFixed(d);
+    if (atLeast(Number(t), R) === atLeast(ratio, R)) return t;
+  }
+  return ratio.toFixed(6);
+}
+
 /** ASCO/CAP 2018 Fig. 3: dual-probe group from ratio and mean HER2 copies per cell. */
 export function dualProbeGroup(ratio: number, her2: number): IshGroup {
   const { ratio: R, copiesLow, copiesHigh } = HER2_THRESHOLDS;
@@ -75,7 +89,11 @@ function negativeCategory(ihc: IhcScore | undefined, stainedPercent: number | un
       trail.comments.push(c.her2LowFootnote);
       return 'HER2-low';
     case '0':
-      if (stainedPercent === undefined) return 'HER2-0';
+      if (stainedPercent === undefined) {
+        rule(trail, 'her2.category.ihc0-stained-percent-missing', SOURCES.her2Ultralow);
+        trail.comments.push(c.ihcZeroStainedPercent);
+        return 'HER2-0';
+      }
       if (stainedPercent === 0) {
         rule(trail, 'her2.category.null', SOURCES.her2Ultralow);
         return 'HER2-null';
@@ -98,6 +116,10 @@ function validateIhc(input: Her2Input): void {
   if (ihc === '0' && stainedPercent > limit) {
     throw new InputError('her2.stainedPercent', `IHC 0 means staining in <=${limit}% of tumour cells, but ${stainedPercent}% was given`);
   }
+  if (ihc === '2+' && stainedPercent === 0) {
+    // Fig. 1: every positive IHC score (1+, 2+, 3+) describes staining of tumour cells; 2+ with no stained cell is a contradiction.
+    throw new InputError('her2.stainedPercent', 'IHC 2+ means membrane staining of tumour cells, but 0% was given');
+  }
   if ((ihc === '1+' || ihc === '3+') && stainedPercent <= limit) {
     throw new InputError('her2.stainedPercent', `IHC ${ihc} requires staining in >${limit}% of tumour cells, but ${stainedPercent}% was given`);
   }
@@ -107,6 +129,8 @@ interface IshReading {
   probe: 'dual' | 'single';
   her2: number;
   ratio: number | null;
+  /** The reported and computed ratios straddle the 2.0 cut-off (the reported one is used). */
+  straddles: boolean;
 }
 
 function readIsh(input: Her2Input): IshReading | null {
@@ -122,7 +146,7 @@ function readIsh(input: Her2Input): IshReading | null {
       throw new InputError('her2.ish.probe', 'single-probe ISH has no CEP17 or ratio; use probe "dual" for HER2/CEP17 results');
     }
     if (her2 === undefined) throw new InputError('her2.ish.her2', 'required: mean HER2 signals per cell');
-    return { probe, her2, ratio: null };
+    return { probe, her2, ratio: null, straddles: false };
   }
   if (her2 === undefined) {
     throw new InputError('her2.ish.her2', 'required for dual-probe ISH: the ISH group needs the mean HER2 signals per cell (ASCO/CAP 2018 Fig. 3)');
@@ -135,12 +159,17 @@ function readIsh(input: Her2Input): IshReading | null {
         `${ratio} disagrees with her2/cep17 = ${her2}/${cep17} = ${computed.toFixed(2)} by more than rounding`,
       );
     }
-    return { probe, her2, ratio: computed };
+    if (ratio !== undefined) {
+      // The lab's reported ratio is the result; it differs from the computed one only by rounding (checked above).
+      const straddles = atLeast(ratio, HER2_THRESHOLDS.ratio) !== atLeast(computed, HER2_THRESHOLDS.ratio);
+      return { probe, her2, ratio, straddles };
+    }
+    return { probe, her2, ratio: computed, straddles: false };
   }
   if (ratio === undefined) {
     throw new InputError('her2.ish.cep17', 'required for dual-probe ISH: give cep17 (mean CEP17 signals per cell) or ratio');
   }
-  return { probe, her2, ratio };
+  return { probe, her2, ratio, straddles: false };
 }
 
 function result(status: Her2Status, category: Her2Category, ishGroup: IshGroup | null, ratio: number | null, trail: Trail): Her2Result {
@@ -148,7 +177,8 @@ function result(status: Her2Status, category: Her2Category, ishGroup: IshGroup |
     status,
     category,
     ishGroup,
-    ishRatio: ratio === null ? null : Math.round(ratio * 100) / 100,
+    ishRatio: ratio === null ? null : Number(ratioText(ratio)),
+    ishRatioText: ratio === null ? null : ratioText(ratio),
     comments: trail.comments,
     rules: trail.rules,
   };
@@ -192,6 +222,10 @@ export function classifyHer2(input: Her2Input, comments: CommentTable = DEFAULT_
   const ratio = ish.ratio as number;
   const group = dualProbeGroup(ratio, ish.her2);
   rule(trail, `her2.ish.dual.group${group}`, SOURCES.her2DualIshGroups);
+  if (ish.straddles) {
+    rule(trail, 'her2.ish.reported-ratio-used', SOURCES.her2DualIshGroups);
+    trail.comments.push(c.reportedRatioUsed);
+  }
 
   if (group === 1) {
     if (ihc === '0' || ihc === '1+') trail.comments.push(c.discordant);
@@ -231,6 +265,11 @@ export function classifyHer2(input: Her2Input, comments: CommentTable = DEFAULT_
   }
   rule(trail, `her2.ish.group${group}.ihc0-1+`, workup);
   trail.comments.push(groupComment);
+  if (ihc === '0') {
+    // IHC 0 with ISH group 2-4 is still IHC 0: the 0 vs 1+ best practice applies (ASCO/CAP 2023).
+    rule(trail, 'her2.ihc.0.best-practice', SOURCES.her2Update2023);
+    trail.comments.push(c.ihcZero);
+  }
   return result('negative', negativeCategory(ihc, stainedPercent, trail, c), group, ratio, trail);
 }
 

@@ -129,10 +129,11 @@ export function classifyEr(input: ReceptorInput | undefined, comments: CommentTa
   const out: ReceptorResult<ErStatus> = { status: 'negative', percent: r.percent, comments: [], rules };
   if (r.bands[0] === 'negative') {
     rules.push({ id: 'er.negative', source: `${SOURCES.erPr2020}: <1% of nuclei is ER negative` });
+    out.comments.push(comments.erControls);
   } else if (r.bands[0] === 'low') {
     out.status = 'low-positive';
     rules.push({ id: 'er.low-positive', source: `${SOURCES.erPr2020}: 1-10% of nuclei is ER low positive` });
-    out.comments.push(comments.erLowPositive);
+    out.comments.push(comments.erLowPositive, comments.erControls);
   } else {
     out.status = 'positive';
     rules.push({ id: 'er.positive', source: `${SOURCES.erPr2020}: >10% of nuclei is ER positive` });

@@ -24,6 +24,8 @@ export interface Her2Result {
   ishGroup: IshGroup | null;
   /** HER2/CEP17 ratio used for the call (computed from the means when both are given), 2 decimals; null without dual-probe ISH. */
   ishRatio: number | null;
+  /** The same ratio as text with two decimals ("2.00"), as reports print it; null without dual-probe ISH. */
+  ishRatioText: string | null;
   comments: string[];
   rules: RuleRef[];
 }
@@ -41,5 +43,7 @@ export interface ClassificationResult {
   er: ReceptorResult<ErStatus>;
   pr: ReceptorResult<PrStatus>;
   subtype: Subtype | null;
+  /** Comments on the HR status behind the subtype (ER low positive counted as HR+, ER-/PgR+). */
+  notes: string[];
   ki67: number | null;
 }

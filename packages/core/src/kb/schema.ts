@@ -104,6 +104,11 @@ export const ContextSchema = z
     line: z.object({ min: z.number().int().positive().optional(), max: z.number().int().positive().optional() }).strict().optional(),
     /** Drug classes that must have been given before (any one of them), e.g. endocrine therapy for elacestrant. */
     priorAnyOf: z.array(DrugClassSchema).min(1).optional(),
+    /**
+     * Where `priorAnyOf` therapy must have been given: `any` (default; adjuvant counts) or `metastatic` (labels that say
+     * "in the metastatic setting", e.g. T-DXd after >=1 endocrine therapy in the metastatic setting, DESTINY-Breast06).
+     */
+    priorSetting: z.enum(['any', 'metastatic']).optional(),
     /** Drug classes whose earlier use excludes the option (e.g. no prior anti-HER2 therapy for metastatic disease). */
     priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
     /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */
@@ -130,18 +135,15 @@ export const KbEntrySchema = z
     origin: z.enum(['civic', 'curated']),
     /** When the source said it: CIViC release date (`2021-08-01`) or the date the curated entry was last checked. */
     sourceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /**
+     * Set by the loader on a CIViC item that a curated override (data/civic-overrides.json) reviewed: the reason and
+     * its citations. A CIViC item without it has "context unknown" and is never shown at level A.
+     */
+    review: z.object({ reason: z.string().min(1), citations: z.array(CitationSchema).min(1), maxLevel: z.enum(EVIDENCE_LEVELS).optional() }).strict().optional(),
   })
   .strict();
 export type KbEntry = z.infer<typeof KbEntrySchema>;
 
-export const KnowledgeBaseSchema = z
-  .object({
-    version: z.string().min(1),
-    sources: z.array(z.object({ name: z.string(), version: z.string(), licence: z.string(), citation: z.string() }).strict()).min(1),
-    entries: z.array(KbEntrySchema),
-  })
-  .strict();
-export type KnowledgeBase = z.infer<typeof KnowledgeBaseSchema>;
 
 /**
  * A curated correction of one CIViC evidence item (data/civic-overrides.json): `exclude` drops an item that does not
@@ -197,7 +199,17 @@ export type OncogenicityFile = z.infer<typeof OncogenicityFileSchema>;
 /** The drug-class ontology (data/drug-classes.json): drug name (lower case) -> classes, synonyms, sources. */
 export const DrugClassFileSchema = z
   .object({
-    classes: z.array(z.object({ id: DrugClassSchema, label: z.string().min(1), parent: DrugClassSchema.optional() }).strict()),
+    classes: z.array(
+      z
+        .object({
+          id: DrugClassSchema,
+          label: z.string().min(1),
+          parent: DrugClassSchema.optional(),
+          /** Names sources use for the class as a "drug" (CIViC: "hormone therapy", "aromatase inhibitor"). */
+          synonyms: z.array(z.string().min(1)).default([]),
+        })
+        .strict(),
+    ),
     drugs: z.array(
       z
         .object({
@@ -211,3 +223,16 @@ export const DrugClassFileSchema = z
   })
   .strict();
 export type DrugClassFile = z.infer<typeof DrugClassFileSchema>;
+
+export const KnowledgeBaseSchema = z
+  .object({
+    version: z.string().min(1),
+    sources: z.array(z.object({ name: z.string(), version: z.string(), licence: z.string(), citation: z.string() }).strict()).min(1),
+    entries: z.array(KbEntrySchema),
+    /** Per-gene oncogenicity rules and the common-polymorphism list (data/oncogenicity.json), when bundled. */
+    oncogenicity: OncogenicityFileSchema.optional(),
+    /** The drug-class ontology (data/drug-classes.json), when bundled. */
+    drugClasses: DrugClassFileSchema.optional(),
+  })
+  .strict();
+export type KnowledgeBase = z.infer<typeof KnowledgeBaseSchema>;

@@ -29,6 +29,18 @@ export interface VariantCall {
    * AF` (a spec-allowed `Number=.` AD that does not give one depth per allele). Absent when there is nothing to say.
    */
   notes?: string[];
+  /**
+   * Reads in the matched normal sample, when the file has one (VCF normal column; MAF n_depth / n_alt_count).
+   * Alt support in the normal marks a germline variant (analysis/variant-class.ts). Undefined or null: not known.
+   */
+  normalDepth?: number | null;
+  normalAltCount?: number | null;
+  normalVaf?: number | null;
+  /**
+   * Highest population allele frequency the annotation gives (VEP CSQ gnomAD_AF, gnomADe_AF, gnomADg_AF, MAX_AF,
+   * AF; MAF gnomAD_AF columns), 0-1; undefined or null when the file gives none.
+   */
+  populationAf?: number | null;
 }
 
 /** A sequenced region from a BED file: 0-based, half-open, as BED is. */

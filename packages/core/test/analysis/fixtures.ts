@@ -65,7 +65,9 @@ export function call(gene: string, hgvsp: string, pos: number, vaf: number, extr
 
 export const L755S = (vaf: number) => call('ERBB2', 'p.L755S', 37880220, vaf);
 export const T798I = (vaf: number) => call('ERBB2', 'p.T798I', 37881064, vaf, { ref: 'C', alt: 'T' });
-export const PANEL: CoveredRegion[] = [{ chrom: 'chr17', start: 37880000, end: 37881100, depth: null }];
+export const PANEL: CoveredRegion[] = [{ chrom: 'chr17', start: 37880000, end: 37881100, depth: 500 }];
+/** The same panel from a BED without a depth column. */
+export const PANEL_NO_DEPTH: CoveredRegion[] = [{ chrom: 'chr17', start: 37880000, end: 37881100, depth: null }];
 
 type S = Partial<SampleData['sample']> & { id: string; collected: string };
 export function sample(s: S, variants: VariantCall[] | null, regions: CoveredRegion[] | null = PANEL, meanDepth?: number): SampleData {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { exposuresBetween, interpretCase, InputError, wholeMonths } from '../../src/index.ts';
-import { caseOf, KB, L755S, PANEL, sample, T798I } from './fixtures.ts';
+import { caseOf, KB, L755S, PANEL, PANEL_NO_DEPTH, sample, T798I } from './fixtures.ts';
 
 const letrozole = { drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', response: 'progression' as const };
 
@@ -14,7 +14,8 @@ describe('variant origin', () => {
     const f = r.samples[1]!.findings[0]!;
     assert.deepEqual([f.gene, f.alteration, f.origin, f.originSample, f.vaf], ['ERBB2', 'p.L755S', 'acquired', 'S1', 0.31]);
     const change = r.changes.find((c) => c.kind === 'acquired-variant')!;
-    assert.equal(change.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 0.31 after 33 months of letrozole');
+    assert.equal(change.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 0.31 after 33 months of letrozole; detection power in S1: depth 500: VAF 0.31 gives ~155 reads (P(>=3 reads) = 100%)');
+    assert.equal(f.originReason, 'absent from S1 (depth 500: VAF 0.31 gives ~155 reads (P(>=3 reads) = 100%))');
     assert.deepEqual(change.afterTreatments, [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', months: 33 }]);
   });
 
@@ -43,8 +44,10 @@ describe('variant origin', () => {
       interpretCase(caseOf([sample({ id: 'S1', collected: '2016-03-02' }, [], regions, meanDepth), sample({ id: 'S2', collected: '2019-02-01' }, [L755S(0.31)])]), KB, minDepth ? { minDepth } : {}).samples[1]!.findings[0]!.origin;
     assert.equal(origin(shallow), 'not-evaluable-earlier');
     assert.equal(origin(deep), 'acquired');
-    assert.equal(origin(PANEL, 30), 'not-evaluable-earlier');
-    assert.equal(origin(PANEL, 80), 'acquired');
+    assert.equal(origin(PANEL_NO_DEPTH, 30), 'not-evaluable-earlier');
+    assert.equal(origin(PANEL_NO_DEPTH, 80), 'acquired');
+    // Rule (origin.ts): unknown depth (BED without depth column, no meanDepth) is never adequate.
+    assert.equal(origin(PANEL_NO_DEPTH), 'not-evaluable-earlier');
     assert.equal(origin(deep, undefined, 100), 'not-evaluable-earlier');
   });
 
@@ -139,10 +142,11 @@ describe('therapy options', () => {
       ['neratinib + fulvestrant', 'B'],
     ]);
     const nf = r.therapyOptions[2]!;
-    assert.deepEqual(nf.reasons, ['ERBB2 p.L755S (acquired, VAF 0.31): ERBB2 L755S is activating; neratinib + fulvestrant. (curated:erbb2-l755s, level B)']);
+    assert.deepEqual(nf.reasons, ['ERBB2 p.L755S (acquired, VAF 0.31): ERBB2 L755S is activating; neratinib + fulvestrant. (curated:erbb2-l755s, level B; curated)']);
     assert.deepEqual(nf.citations.map((c) => c.id), ['PMID:29420467']);
     assert.deepEqual(nf.warnings, [], 'fulvestrant resistance from the same finding is what the combination overcomes');
-    assert.deepEqual(r.resistance.map((w) => w.therapy), ['fulvestrant']);
+    // The fulvestrant resistance item is level D: hidden by default (therapy.ts rule 7), shown with includePreclinical.
+    assert.deepEqual(r.resistance.map((w) => w.therapy), []);
     assert.equal(r.kbVersion, 'test-1');
     assert.equal(r.notice, 'For research use; not a medical device.');
   });
@@ -150,7 +154,7 @@ describe('therapy options', () => {
   test('an option whose drug meets resistance evidence from another finding is warned and ranked last in its level', () => {
     const r = interpretCase(caseOf([sample({ id: 'S1', collected: '2016-03-02' }, [L755S(0.3), T798I(0.1)])]), KB);
     const nf = r.therapyOptions.find((o) => o.therapy === 'neratinib + fulvestrant')!;
-    assert.deepEqual(nf.warnings, ['neratinib: ERBB2 p.T798I (first-sample, VAF 0.10): resistance (curated:erbb2-t798i, level C)']);
+    assert.deepEqual(nf.warnings, ['neratinib: ERBB2 p.T798I (first-sample, VAF 0.10): resistance to neratinib (curated:erbb2-t798i, level C; curated)']);
   });
 
   test('context that does not fit drops the option (ESR1 in an HR-negative sample)', () => {
@@ -159,9 +163,10 @@ describe('therapy options', () => {
     assert.equal(r.samples[0]!.findings[0]!.evidence[0]!.context, 'does-not-fit');
   });
 
-  test('unknown context keeps the option with a caveat', () => {
+  test('unknown context keeps the option with a caveat and ranks it as context unknown (therapy.ts rule 5c)', () => {
     const r = interpretCase(caseOf([sample({ id: 'S1', collected: '2016-03-02' }, [{ ...L755S(0.2), gene: 'ESR1', hgvsp: 'p.Y537S' }])]), KB);
-    assert.match(r.therapyOptions[0]!.reasons[0]!, /\[receptor context not determined for this sample\]$/);
+    assert.match(r.therapyOptions[0]!.reasons[0]!, /\[needs HR-positive; HR status unknown; needs HER2-negative; no evaluable HER2 result\]$/);
+    assert.equal(r.therapyOptions[0]!.context, 'unknown');
   });
 });
 

@@ -18,7 +18,7 @@ const GROUP_COUNTS: Record<number, { her2: number; cep17: number }> = {
 };
 
 type Expect = [status: Her2Result['status'], category: Her2Result['category'], comments: string[]];
-const { group2: A, group3: B, group4: C, blindedRecount: R, discordant: D, concurrentIhcRequired: IHC_NEEDED, her2LowFootnote: LOW, ihcZero: ZERO } = DEFAULT_COMMENTS;
+const { group2: A, group3: B, group4: C, blindedRecount: R, discordant: D, concurrentIhcRequired: IHC_NEEDED, her2LowFootnote: LOW, ihcZero: ZERO, ihcZeroStainedPercent: PROMPT } = DEFAULT_COMMENTS;
 
 // Every IHC x ISH-group cell of ASCO/CAP 2018 Figs. 3-6 (IHC 0 here without a stained percent: category HER2-0).
 const TABLE: Record<string, Record<number, Expect>> = {
@@ -31,10 +31,11 @@ const TABLE: Record<string, Record<number, Expect>> = {
   },
   '0': {
     1: ['positive', 'HER2-positive', [D]],
-    2: ['negative', 'HER2-0', [A]],
-    3: ['negative', 'HER2-0', [B]],
-    4: ['negative', 'HER2-0', [C]],
-    5: ['negative', 'HER2-0', [ZERO]],
+    // IHC 0 in groups 2-4 keeps the IHC 0 best-practice comment, and the ultralow prompt asks for the stained % (2023 update; DB-06).
+    2: ['negative', 'HER2-0', [A, ZERO, PROMPT]],
+    3: ['negative', 'HER2-0', [B, ZERO, PROMPT]],
+    4: ['negative', 'HER2-0', [C, ZERO, PROMPT]],
+    5: ['negative', 'HER2-0', [ZERO, PROMPT]],
   },
   '1+': {
     1: ['positive', 'HER2-positive', [D]],
@@ -204,4 +205,30 @@ test('ratio consistency tolerates rounding only', () => {
 test('lab wording can replace a guideline comment', () => {
   const r = classifyPathology({ her2: { ihc: '2+' } }, { comments: { reflexIsh: 'Reflex ISH ordered.' } });
   assert.deepEqual(r.her2?.comments, ['Reflex ISH ordered.']);
+});
+
+describe('issue 14: reported vs computed ratio, two decimals, refused inputs', () => {
+  test('lab ratio 2.00 vs computed 4.19/2.1 = 1.995: the reported 2.00 is used (group 1) and flagged (ASCO/CAP 2018 Fig. 3: values as the lab reports them, 2.00 counts as >=2.0)', () => {
+    const r = her2Of({ her2: { ihc: '2+', ish: { her2: 4.19, cep17: 2.1, ratio: 2.0 } } });
+    assert.deepEqual([r.status, r.category, r.ishGroup, r.ishRatio, r.ishRatioText], ['positive', 'HER2-positive', 1, 2, '2.00']);
+    assert.ok(r.comments.includes(DEFAULT_COMMENTS.reportedRatioUsed));
+    assert.ok(r.rules.some((x) => x.id === 'her2.ish.reported-ratio-used'));
+  });
+  test('without a reported ratio the computed 1.9952 is used unrounded (group 4) and printed with 3 decimals so it never reads "2.00"', () => {
+    const r = her2Of({ her2: { ihc: '2+', ish: { her2: 4.19, cep17: 2.1 } } });
+    assert.deepEqual([r.status, r.ishGroup, r.ishRatio, r.ishRatioText], ['negative', 4, 1.995, '1.995']);
+    assert.ok(!r.comments.includes(DEFAULT_COMMENTS.reportedRatioUsed));
+  });
+  test('reported and computed on the same side: no flag', () => {
+    const r = her2Of({ her2: { ihc: '1+', ish: { her2: 4.6, cep17: 2.6, ratio: 1.77 } } });
+    assert.deepEqual([r.ishGroup, r.ishRatioText, r.comments.includes(DEFAULT_COMMENTS.reportedRatioUsed)], [4, '1.77', false]);
+  });
+  test('IHC 2+ with 0% stained cells is refused (Fig. 1: 2+ describes stained tumour cells)', () => {
+    assert.throws(() => her2Of({ her2: { ihc: '2+', stainedPercent: 0 } }), (e: unknown) => e instanceof InputError && e.field === 'her2.stainedPercent' && /IHC 2\+ means membrane staining/.test(e.message));
+  });
+  test('IHC 0 without a stained % asks for it (ultralow prompt); with 0% or 5% it does not', () => {
+    assert.ok(her2Of({ her2: { ihc: '0' } }).comments.includes(DEFAULT_COMMENTS.ihcZeroStainedPercent));
+    assert.ok(!her2Of({ her2: { ihc: '0', stainedPercent: 0 } }).comments.includes(DEFAULT_COMMENTS.ihcZeroStainedPercent));
+    assert.equal(her2Of({ her2: { ihc: '0', stainedPercent: 5 } }).category, 'HER2-ultralow');
+  });
 });

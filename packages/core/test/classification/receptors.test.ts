@@ -20,8 +20,13 @@ describe('ER (ASCO/CAP 2020)', () => {
     test(`${percent}% -> ${status}`, () => assert.equal(classify({ er: { percent } }).er.status, status));
   }
   test('low positive carries the guideline comment', () => {
-    assert.deepEqual(classify({ er: { percent: 5 } }).er.comments, [DEFAULT_COMMENTS.erLowPositive]);
+    assert.deepEqual(classify({ er: { percent: 5 } }).er.comments, [DEFAULT_COMMENTS.erLowPositive, DEFAULT_COMMENTS.erControls]);
     assert.deepEqual(classify({ er: { percent: 50 } }).er.comments, []);
+  });
+  test('ER 0-10% carries the internal/external control note (ASCO/CAP 2020: control status required for 0-10%)', () => {
+    assert.deepEqual(classify({ er: { percent: 0 } }).er.comments, [DEFAULT_COMMENTS.erControls]);
+    assert.deepEqual(classify({ er: { percent: 10 } }).er.comments, [DEFAULT_COMMENTS.erLowPositive, DEFAULT_COMMENTS.erControls]);
+    assert.deepEqual(classify({ er: { percent: 11 } }).er.comments, []);
   });
   test('not tested', () => assert.equal(classify({ her2: { ihc: '1+' } }).er.status, 'not-tested'));
 });
@@ -93,6 +98,17 @@ describe('surrogate subtype', () => {
     assert.equal(subtype({ her2: { ihc: '2+' }, er: { percent: 90 } }), null); // equivocal
     assert.equal(subtype({ er: { percent: 90 } }), null);
     assert.equal(subtype({ her2: { ihc: '3+' } }), null);
+  });
+  test('HR-negative needs ER tested and <1%: ER not tested + PgR 0 is HR unknown (ASCO/CAP 2020)', () => {
+    assert.equal(subtype({ her2: { ihc: '3+' }, pr: { percent: 0 } }), null);
+    assert.equal(subtype({ her2: { ihc: '3+' }, pr: { percent: 5 } }), 'HR+/HER2+'); // PgR >=1% is HR+ even without ER
+    assert.equal(subtype({ her2: { ihc: '3+' }, er: { percent: 0 } }), 'HR-/HER2+'); // ER <1%, PgR not tested
+  });
+  test('notes: ER low counted as HR+ is flagged; ER-/PgR+ is flagged (ASCO/CAP 2020)', () => {
+    assert.deepEqual(classify({ her2: { ihc: '1+' }, er: { percent: 5 }, pr: { percent: 0 } }).notes, [DEFAULT_COMMENTS.erLowCountedHrPositive]);
+    assert.deepEqual(classify({ her2: { ihc: '1+' }, er: { percent: 5 }, pr: { percent: 30 } }).notes, []);
+    assert.deepEqual(classify({ her2: { ihc: '1+' }, er: { percent: 0 }, pr: { percent: 30 } }).notes, [DEFAULT_COMMENTS.erNegativePrPositive]);
+    assert.deepEqual(classify({ her2: { ihc: '1+' }, er: { percent: 80 }, pr: { percent: 30 } }).notes, []);
   });
   test('ki67 is passed through', () => assert.equal(classify({ er: { percent: 1 }, ki67: 25 }).ki67, 25));
 });

@@ -243,6 +243,17 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
     const protein = this.get(f, 'HGVSp_Short') || this.get(f, 'HGVSp') || this.get(f, 'Protein_Change');
     const hgvscRaw = this.get(f, 'HGVSc');
     const hgvsc = MISSING.has(hgvscRaw) ? null : hgvscRaw.slice(hgvscRaw.search(/[cngmr]\./) >= 0 ? hgvscRaw.search(/[cngmr]\./) : 0);
-    return { gene, hgvsp: shortProteinChange(protein), hgvsc, consequence, chrom, pos, ref, alt, vaf, depth, altCount, filter, sample };
+    // Matched-normal reads (GDC MAF n_alt_count / n_ref_count / n_depth) and population frequency (vcf2maf
+    // gnomAD_AF / gnomADe_AF / gnomADg_AF / MAX_AF columns), when present.
+    const nAlt = this.count(f, 'n_alt_count');
+    const nRef = this.count(f, 'n_ref_count');
+    const nDepth = this.count(f, 'n_depth') ?? (nAlt !== null && nRef !== null ? nAlt + nRef : null);
+    const normal = nAlt !== null ? { normalAltCount: nAlt, normalDepth: nDepth, normalVaf: nDepth ? Math.round((nAlt / nDepth) * 1e6) / 1e6 : null } : {};
+    let popAf: number | null = null;
+    for (const col of ['gnomAD_AF', 'gnomADe_AF', 'gnomADg_AF', 'MAX_AF']) {
+      const x = Number(this.get(f, col));
+      if (this.get(f, col) !== '' && Number.isFinite(x) && x >= 0 && x <= 1 && (popAf === null || x > popAf)) popAf = x;
+    }
+    return { gene, hgvsp: shortProteinChange(protein), hgvsc, consequence, chrom, pos, ref, alt, vaf, depth, altCount, filter, sample, ...normal, ...(popAf !== null ? { populationAf: popAf } : {}) };
   }
 }

@@ -22,7 +22,10 @@ export interface Annotation {
   consequence: string;
   hgvsp: string | null;
   hgvsc: string | null;
+  /** Highest population allele frequency among the layout's frequency fields ("&"-separated values: the highest). */
+  populationAf: number | null;
 }
+
 
 /** Thrown for a malformed annotation; the reader adds file and line. */
 export class AnnotationError extends Error {
@@ -192,14 +195,28 @@ export function pickAnnotation(value: string, l: AnnotationLayout, a: AlleleKey,
     s = e + 1;
   }
   if (best < 0) return null;
-  const n = locate(value, best, bestEnd, Math.max(upto, l.hgvsc, l.hgvsp));
+  const n = locate(value, best, bestEnd, Math.max(upto, l.hgvsc, l.hgvsp, ...l.populationAf));
   const gene = geneOf(value, n, l);
   return {
     gene,
     consequence: mostSevereTerm(bestCsq, bestImpact),
     hgvsp: shortProteinChange(fld(value, n, l.hgvsp)),
     hgvsc: hgvscOf(fld(value, n, l.hgvsc)),
+    populationAf: populationAfOf(value, n, l),
   };
+}
+
+/** Highest population allele frequency among the layout's frequency fields ("&"-separated values: the highest). */
+function populationAfOf(v: string, n: number, l: AnnotationLayout): number | null {
+  let best: number | null = null;
+  for (const k of l.populationAf) {
+    for (const x of fld(v, n, k).split('&')) {
+      if (x === '' || x === '.') continue;
+      const f = Number(x);
+      if (Number.isFinite(f) && f >= 0 && f <= 1 && (best === null || f > best)) best = f;
+    }
+  }
+  return best;
 }
 
 function geneOf(v: string, n: number, l: AnnotationLayout): string {

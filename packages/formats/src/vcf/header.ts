@@ -28,6 +28,8 @@ export interface AnnotationLayout {
   biotype: number;
   /** Highest index among the sub-fields needed to rank an entry (allele, flags, biotype, consequence, gene). */
   rankUpto: number;
+  /** Population allele-frequency fields (VEP: gnomAD_AF, gnomADe_AF, gnomADg_AF, MAX_AF, AF), for polymorphism checks. */
+  populationAf: number[];
 }
 
 export interface VcfHeader {
@@ -156,6 +158,9 @@ export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   };
 }
 
+/** VEP CSQ fields that carry a population allele frequency (Ensembl VEP documentation, "Frequency data"). */
+export const POPULATION_AF_FIELDS = ['gnomAD_AF', 'gnomADe_AF', 'gnomADg_AF', 'MAX_AF', 'AF'];
+
 function layout(kind: AnnotationKind, key: 'CSQ' | 'ANN', fields: string[], name: string): AnnotationLayout {
   const find = (...names: string[]) => {
     for (const n of names) {
@@ -181,6 +186,8 @@ function layout(kind: AnnotationKind, key: 'CSQ' | 'ANN', fields: string[], name
     alleleNum: kind === 'vep' ? find('ALLELE_NUM') : -1,
     biotype: kind === 'vep' ? find('BIOTYPE') : find('Transcript_BioType'),
     rankUpto: 0,
+    // VEP --af_gnomade / --af_gnomadg / --af_gnomad (older releases) / --max_af / --af (1000 Genomes global).
+    populationAf: kind === 'vep' ? POPULATION_AF_FIELDS.map((n) => fields.indexOf(n)).filter((i) => i >= 0) : [],
   };
   l.rankUpto = Math.max(l.allele, l.consequence, l.impact, l.symbol, l.gene, l.canonical, l.mane, l.pick, l.alleleNum, l.biotype);
   const tag = `${name}: ##INFO=<ID=${key}>`;

@@ -135,6 +135,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
       annotation: header.annotation,
       tumorIndex: samples.tumorIndex,
       tumor: samples.tumor,
+      normalIndex: samples.normalIndex,
       genes: opts.genes && opts.genes.length ? new Set(opts.genes) : null,
       allFilters: Boolean(opts.allFilters),
       region: opts.region ?? null,

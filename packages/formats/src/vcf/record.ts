@@ -31,6 +31,8 @@ export interface RecordContext {
   annotation: AnnotationLayout;
   tumorIndex: number;
   tumor: string | null;
+  /** Matched normal column (-1: none); its reads mark germline variants. */
+  normalIndex?: number;
   /** Requested gene symbols (exact, case-sensitive), or null for all. */
   genes: ReadonlySet<string> | null;
   allFilters: boolean;
@@ -149,6 +151,7 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
 
   const vep = ctx.annotation.kind === 'vep' && alts.length > 1 ? vepAlleles(ref, alts) : alts;
   let sample: FormatView | null = null;
+  let normalSample: FormatView | null = null;
   if (ctx.tumorIndex >= 0) {
     const idx = formatIndex(cols[8]!);
     const col = cols[9 + ctx.tumorIndex]!;
@@ -157,6 +160,11 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       throw new RecordError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${cols[8]!.split(':').length} keys`);
     }
     sample = new FormatView(idx, values);
+    const ni = ctx.normalIndex ?? -1;
+    if (ni >= 0 && ni !== ctx.tumorIndex) {
+      const ncol = cols[9 + ni]!;
+      normalSample = new FormatView(idx, ncol === '.' || ncol === '' ? [] : ncol.split(':'));
+    }
   }
   const nAlts = alts.length;
   for (let k = 1; k <= nAlts; k++) {
@@ -185,6 +193,15 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       if (reads.gt && !reads.gt.includes(k) && !(reads.altCount !== null && reads.altCount > 0)) continue;
     }
     if (!wanted) continue;
+    let normal: TumourReads | null = null;
+    if (normalSample) {
+      try {
+        normal = tumourReadsOf(normalSample, k, ref, alts, ctx.adNumber);
+      } catch (e) {
+        if (e instanceof SampleError) throw new RecordError(`normal ${e.field}`, e.message);
+        throw e;
+      }
+    }
     const call: VariantCall = {
       gene: picked?.gene ?? '',
       hgvsp: picked?.hgvsp ?? null,
@@ -199,6 +216,8 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
       altCount: reads.altCount,
       filter,
       sample: ctx.tumor ?? '',
+      ...(normal ? { normalDepth: normal.depth, normalAltCount: normal.altCount, normalVaf: normal.vaf } : {}),
+      ...(picked && picked.populationAf !== null ? { populationAf: picked.populationAf } : {}),
     };
     if (reads.notes.length) call.notes = reads.notes;
     out.calls.push(call);

@@ -37,6 +37,10 @@ test('VEP tumour/normal VCF: every PASS call of the tumour, with the transcript 
     altCount: 30,
     filter: 'PASS',
     sample: 'TUMOUR_S1',
+    // The matched normal's reads (issue 14: alt support in the normal marks a germline variant).
+    normalDepth: 90,
+    normalAltCount: 0,
+    normalVaf: 0,
   });
   // ESR1: the MANE/canonical missense wins over a more severe stop_gained on another transcript.
   // TP53: VEP's PICK flag wins over the canonical transcript. PGAP3/ERBB2 overlap: the MANE Select transcript
@@ -307,4 +311,17 @@ test('InputError is what every failure above throws', async () => {
     assert.ok(e instanceof InputError);
     assert.equal(e.field, 'tn.vcf:29: FORMAT/AD');
   }
+});
+
+test('issue 14: population AF from VEP gnomAD fields (highest of gnomADe_AF/gnomADg_AF/MAX_AF, "&" lists)', async () => {
+  const csq = 'Allele|Consequence|IMPACT|SYMBOL|Gene|HGVSc|HGVSp|gnomADe_AF|gnomADg_AF|MAX_AF';
+  const vcf = [
+    '##fileformat=VCFv4.2',
+    `##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: ${csq}">`,
+    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
+    'chr17\t39711955\t.\tA\tG\t.\tPASS\tCSQ=G|missense_variant|MODERATE|ERBB2|ENSG1|c.1963A>G|p.Ile655Val|0.2&0.25|0.19|0.3',
+    'chr17\t39723967\t.\tT\tC\t.\tPASS\tCSQ=C|missense_variant|MODERATE|ERBB2|ENSG1|c.2264T>C|p.Leu755Ser|||',
+  ].join('\n') + '\n';
+  const { calls } = await readBuffer(Buffer.from(vcf), 'af.vcf');
+  assert.deepEqual(calls.map((c) => [c.hgvsp, c.populationAf ?? null]), [['p.I655V', 0.3], ['p.L755S', null]]);
 });

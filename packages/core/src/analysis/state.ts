@@ -1,0 +1,172 @@
+/**
+ * The patient's clinical state now, derived from the whole case (never from one sample alone):
+ * - receptor status: HER2 from the latest *evaluable* HER2 result (pending/equivocal and untested results are
+ *   skipped), with the earlier evaluable results kept as history; HR from the latest sample whose ER/PgR results
+ *   decide it (ASCO/CAP 2020: HR-positive = ER >= 1% or PgR >= 1%; HR-negative needs ER tested and < 1%, with
+ *   PgR negative or not tested: ER IHC is the predictive assay for endocrine therapy, Allison KH et al., J Clin
+ *   Oncol 2020;38:1346-1366);
+ * - setting: the case's `patient.setting`, else metastatic when any sample is a metastasis or recurrence;
+ * - metastatic line: the highest `line` given on a treatment, else the number of distinct start dates of metastatic
+ *   treatments (drugs started the same day are one regimen); the current line is that + 1;
+ * - prior therapy: the drug classes (with parents) of every treatment, and of the metastatic ones.
+ */
+import type { ClassificationResult, Her2Category } from '../classification/types.ts';
+import type { Treatment } from '../case/schema.ts';
+import type { Context, DrugClass, Setting } from '../kb/schema.ts';
+import type { DrugOntology } from './drugs.ts';
+import type { SampleData } from './types.ts';
+
+export interface Her2Reading {
+  status: 'positive' | 'negative';
+  category: Her2Category;
+  sample: string;
+  collected: string;
+}
+
+export interface ClinicalState {
+  her2: Her2Reading | null;
+  /** Earlier evaluable HER2 results, newest first. */
+  her2History: Her2Reading[];
+  hr: { status: 'positive' | 'negative'; sample: string; collected: string; note: string | null } | null;
+  setting: Setting;
+  settingSource: string;
+  /** Current metastatic line (1 = first line); null in the early setting. */
+  line: number | null;
+  priorClasses: Set<DrugClass>;
+  metastaticPriorClasses: Set<DrugClass>;
+  /** Canonical names of every drug given. */
+  priorDrugs: Set<string>;
+  /** Treatments judged metastatic (for display). */
+  metastaticTreatments: Treatment[];
+}
+
+/** HR status of one sample's ER/PgR results, or null when they do not decide it. */
+export function hrOf(c: ClassificationResult | null): { status: 'positive' | 'negative'; note: string | null } | null {
+  if (!c) return null;
+  const er = c.er.status;
+  const pr = c.pr.status;
+  if (er === 'positive' || pr === 'positive') return { status: 'positive', note: er === 'negative' ? 'ER-negative/PgR-positive (rare; consider retesting)' : null };
+  if (er === 'low-positive') return { status: 'positive', note: 'ER low positive (1-10%) counted as HR-positive; biology often closer to ER-negative disease (ASCO/CAP 2020)' };
+  if (er === 'negative') return { status: 'negative', note: pr === 'not-tested' ? 'PgR not tested' : null };
+  return null; // ER not tested and PgR negative or not tested: HR status unknown
+}
+
+export function clinicalState(
+  ordered: SampleData[],
+  classifications: Map<string, ClassificationResult | null>,
+  treatments: readonly Treatment[],
+  patientSetting: Setting | undefined,
+  drugs: DrugOntology,
+): ClinicalState {
+  const readings: Her2Reading[] = [];
+  let hr: ClinicalState['hr'] = null;
+  for (const s of ordered) {
+    const c = classifications.get(s.sample.id) ?? null;
+    const h = c?.her2;
+    if (h && (h.status === 'positive' || h.status === 'negative')) readings.push({ status: h.status, category: h.category, sample: s.sample.id, collected: s.sample.collected });
+    const r = hrOf(c);
+    if (r) hr = { ...r, sample: s.sample.id, collected: s.sample.collected };
+  }
+  const her2 = readings.length ? readings[readings.length - 1]! : null;
+  const her2History = readings.slice(0, -1).reverse();
+  const advanced = ordered.filter((s) => s.sample.type === 'metastasis' || s.sample.type === 'recurrence');
+  const setting: Setting = patientSetting ?? (advanced.length ? 'metastatic' : 'early');
+  const settingSource = patientSetting ? 'patient.setting in the case file' : advanced.length ? `${advanced[0]!.sample.type} sample ${advanced[0]!.sample.id}` : 'no metastasis or recurrence sample';
+  const metastaticSince = advanced.length ? advanced[0]!.sample.collected : null;
+  const isMetastatic = (t: Treatment) => (t.setting ? t.setting === 'metastatic' : t.line !== undefined || (setting === 'metastatic' && metastaticSince !== null && t.start >= metastaticSince));
+  const metastaticTreatments = treatments.filter(isMetastatic);
+  const explicit = Math.max(0, ...metastaticTreatments.map((t) => t.line ?? 0));
+  const counted = new Set(metastaticTreatments.map((t) => t.start)).size;
+  const line = setting === 'metastatic' ? Math.max(explicit, counted) + 1 : null;
+  const classesOf = (ts: readonly Treatment[]) => {
+    const out = new Set<DrugClass>();
+    for (const t of ts) for (const c of drugs.classesOf(t.drug)) out.add(c);
+    return out;
+  };
+  return {
+    her2,
+    her2History,
+    hr,
+    setting,
+    settingSource,
+    line,
+    priorClasses: classesOf(treatments),
+    metastaticPriorClasses: classesOf(metastaticTreatments),
+    priorDrugs: new Set(treatments.map((t) => drugs.canonical(t.drug))),
+    metastaticTreatments,
+  };
+}
+
+export type Fit = 'fits' | 'does-not-fit' | 'unknown';
+
+export interface ContextJudgement {
+  fit: Fit;
+  /** Why it does not fit / what is unknown. */
+  notes: string[];
+  /** The entry places the option in a line or setting that fits the patient (guideline placement). */
+  placed: boolean;
+}
+
+/**
+ * Judge an entry's context against the patient's state. `her2Status` is the HER2 status the evidence is judged on
+ * (the latest evaluable one, or a history result for history-based options). A field the entry leaves out is not
+ * stated: it neither fits nor excludes, and the judgement is at best "unknown" when the entry states nothing at all.
+ */
+export function judgeContext(want: Context, state: ClinicalState, her2Status: 'positive' | 'negative' | null, drugs: DrugOntology): ContextJudgement {
+  const notes: string[] = [];
+  let fit: Fit = 'fits';
+  const no = (why: string) => {
+    fit = 'does-not-fit';
+    notes.push(why);
+  };
+  const unknown = (why: string) => {
+    if (fit === 'fits') fit = 'unknown';
+    notes.push(why);
+  };
+  if (want.hr) {
+    if (!state.hr) unknown(`needs HR-${want.hr}; HR status unknown`);
+    else if (state.hr.status !== want.hr) no(`needs HR-${want.hr}; latest HR status is ${state.hr.status} (${state.hr.sample}, ${state.hr.collected})`);
+  }
+  if (want.her2) {
+    if (!her2Status) unknown(`needs HER2-${want.her2}; no evaluable HER2 result`);
+    else if (her2Status !== want.her2) no(`needs HER2-${want.her2}; HER2 is ${her2Status}`);
+  }
+  let placed = false;
+  if (want.settings) {
+    if (!want.settings.includes(state.setting)) no(`for ${want.settings.join('/')} disease; the patient's setting is ${state.setting} (${state.settingSource})`);
+    else placed = true;
+  }
+  if (want.line) {
+    if (state.line === null) {
+      if (!want.settings) no(`a metastatic line-of-therapy option; the patient's setting is ${state.setting}`);
+    } else if ((want.line.min !== undefined && state.line < want.line.min) || (want.line.max !== undefined && state.line > want.line.max)) {
+      no(`for line ${lineText(want.line)}; the patient is at line ${state.line}`);
+    } else placed = true;
+  }
+  if (want.priorAnyOf) {
+    const metastaticOnly = want.priorSetting === 'metastatic';
+    const prior = metastaticOnly ? state.metastaticPriorClasses : state.priorClasses;
+    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}${metastaticOnly ? ' in the metastatic setting' : ''}; none in the treatments`);
+  }
+  if (want.priorNoneOf) {
+    const prior = state.setting === 'metastatic' ? state.metastaticPriorClasses : state.priorClasses;
+    const hit = want.priorNoneOf.filter((c) => prior.has(c));
+    if (hit.length) no(`only without prior ${hit.map(drugs.label).join(', ')}${state.setting === 'metastatic' ? ' for metastatic disease' : ''}`);
+  }
+  return { fit, notes, placed };
+}
+
+export function lineText(l: { min?: number | undefined; max?: number | undefined }): string {
+  if (l.min !== undefined && l.max !== undefined) return l.min === l.max ? `${l.min}` : `${l.min}-${l.max}`;
+  if (l.min !== undefined) return `>=${l.min}`;
+  return `<=${l.max}`;
+}
+
+/** Display text of an entry's setting: its label, else built from settings and line. */
+export function settingText(want: Context): string | null {
+  if (want.label) return want.label;
+  const parts: string[] = [];
+  if (want.settings) parts.push(want.settings.join(' or '));
+  if (want.line) parts.push(`line ${lineText(want.line)}`);
+  return parts.length ? parts.join(', ') : null;
+}

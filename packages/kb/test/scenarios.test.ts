@@ -1,0 +1,99 @@
+/**
+ * Issue 14 scenarios on the BUNDLED knowledge base (data/*.json): the situations of the issue, read as a tumour
+ * board would, with real drugs and the curated context of each item. Synthetic patients; no files are read except
+ * the KB. Each test names the rule (core/src/analysis/therapy.ts, state.ts, variant-class.ts, origin.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { interpretCase, type AnalysisResult, type CaseData, type SampleData, type VariantCall } from '@her2scope/core';
+import { loadKnowledgeBase } from '../src/index.ts';
+
+const kb = loadKnowledgeBase();
+const PANEL = [{ chrom: 'chr17', start: 0, end: 200_000_000, depth: 500 }];
+let pos = 100;
+function v(gene: string, hgvsp: string, vaf: number, extra: Partial<VariantCall> = {}): VariantCall {
+  return { gene, hgvsp, hgvsc: null, consequence: 'missense_variant', chrom: 'chr17', pos: pos++, ref: 'A', alt: 'G', vaf, depth: 400, altCount: Math.round(400 * vaf), filter: 'PASS', sample: 'T', ...extra };
+}
+function s(id: string, collected: string, pathology: object | undefined, variants: VariantCall[] | null = null, type: 'primary' | 'metastasis' = 'metastasis'): SampleData {
+  return { sample: { id, type, site: type === 'primary' ? 'breast' : 'liver', collected, ...(pathology ? { pathology } : {}), ...(variants ? { variants: { file: `${id}.vcf` } } : {}) } as SampleData['sample'], variants, regions: variants ? PANEL : null, cytometry: null };
+}
+function run(samples: SampleData[], treatments: CaseData['case']['treatments'] = [], options = {}): AnalysisResult {
+  return interpretCase({ case: { patient: { id: 'SYN-KB', synthetic: true }, samples: samples.map((x) => x.sample), treatments }, samples }, kb, options);
+}
+const P = (ihc: string, er?: number, pr?: number, stainedPercent?: number) => ({ her2: { ihc, ...(stainedPercent !== undefined ? { stainedPercent } : {}) }, ...(er !== undefined ? { er: { percent: er } } : {}), ...(pr !== undefined ? { pr: { percent: pr } } : {}) });
+const options = (r: AnalysisResult) => r.therapyOptions.map((o) => `${o.level} ${o.therapy}`);
+const hasDrug = (r: AnalysisResult, drug: string) => r.therapyOptions.filter((o) => o.drugs.includes(drug)).map((o) => o.therapy);
+const ET_MET = [{ drug: 'letrozole', start: '2021-01-01', end: '2022-12-01', setting: 'metastatic' as const }, { drug: 'palbociclib', start: '2021-01-01', end: '2022-12-01', setting: 'metastatic' as const }];
+
+describe('issue 14 on the bundled KB', () => {
+  test('ER 0 / PR 0 latest biopsy, ESR1 Y537S from an older ER+ sample: no oral SERD / PROTAC option (state.ts: latest evaluable HR)', () => {
+    const r = run([s('M1', '2023-01-01', P('1+', 90, 50), [v('ESR1', 'p.Y537S', 0.2)]), s('M2', '2024-01-01', P('1+', 0, 0))], ET_MET);
+    for (const d of ['elacestrant', 'imlunestrant', 'vepdegestrant', 'fulvestrant']) assert.deepEqual(hasDrug(r, d), [], d);
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'elacestrant' && x.reason.includes('latest HR status is negative (M2, 2024-01-01)')));
+  });
+
+  test('HER2 3+ ER-/PR- with PIK3CA H1047R: no alpelisib/capivasertib/inavolisib + fulvestrant; HER2 first-line options lead', () => {
+    const r = run([s('M1', '2024-01-01', P('3+', 0, 0), [v('PIK3CA', 'p.H1047R', 0.3, { chrom: 'chr3' })])]);
+    assert.deepEqual(hasDrug(r, 'fulvestrant'), []);
+    assert.deepEqual(hasDrug(r, 'alpelisib'), []);
+    // PIK3CA-associated trastuzumab resistance (CIViC B/C) warns the trastuzumab regimens, which rank after the clean
+    // level-A first-line option but stay above lower-level options (therapy.ts rule 5).
+    assert.deepEqual(options(r).slice(0, 3), ['A trastuzumab deruxtecan + pertuzumab', 'A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab']);
+    assert.ok(r.therapyOptions[1]!.warnings.some((w) => w.startsWith('trastuzumab: PIK3CA p.H1047R')));
+  });
+
+  test('PIK3CA I391M, ERBB2 I655V and normal-carried BRCA1 P871L: no therapy from any of them', () => {
+    const r = run([s('M1', '2024-01-01', P('0', 0, 0, 0), [v('PIK3CA', 'p.I391M', 0.5), v('ERBB2', 'p.I655V', 0.5), v('BRCA1', 'p.P871L', 0.5, { normalAltCount: 40, normalDepth: 80 })])]);
+    assert.deepEqual(options(r), []);
+    assert.deepEqual(r.samples[0]!.findings.map((f) => [f.gene, f.oncogenicity, f.origin, f.evidence.length]), [
+      ['PIK3CA', 'vus', 'first-sample', 0],
+      ['ERBB2', 'polymorphism', 'first-sample', 0],
+      ['BRCA1', 'polymorphism', 'germline', 0],
+    ]);
+  });
+
+  test('ERBB2 T798I acquired on neratinib: every neratinib option carries the T798I warning and ranks after every clean option', () => {
+    const r = run(
+      [s('M1', '2021-01-01', P('1+', 90, 50), [v('ERBB2', 'p.L755S', 0.3, { pos: 5 })]), s('M2', '2023-06-01', P('1+', 90, 50), [v('ERBB2', 'p.L755S', 0.3, { pos: 5 }), v('ERBB2', 'p.T798I', 0.1, { pos: 6 })])],
+      [{ drug: 'neratinib', start: '2021-02-01', end: '2023-05-20' }, { drug: 'fulvestrant', start: '2021-02-01', end: '2023-05-20' }],
+    );
+    assert.deepEqual(options(r), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant']);
+    for (const o of r.therapyOptions.filter((x) => x.drugs.includes('neratinib'))) assert.ok(o.warnings.some((w) => w.startsWith('neratinib: ERBB2 p.T798I (acquired, VAF 0.10): resistance to neratinib (curated:erbb2-t798i')), o.therapy);
+    assert.deepEqual(r.changes.map((c) => [c.kind, c.toSample, c.afterTreatments.map((t) => `${t.months} months ${t.drug}`).join(', ')]), [['acquired-variant', 'M2', '27 months fulvestrant, 27 months neratinib']]);
+  });
+
+  test('first-line HER2+ metastatic: pertuzumab + trastuzumab + docetaxel and T-DXd + pertuzumab above trastuzumab alone; neratinib never level A', () => {
+    const r = run([s('M1', '2024-01-01', P('3+', 0, 0))]);
+    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(r.therapyOptions.map((o) => o.context), ['fits', 'fits', 'fits', 'fits', 'fits']);
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'neratinib' && x.reason.includes('curated:her2pos-neratinib-extended-adjuvant: for early disease')));
+  });
+
+  test('HER2-low primary then HER2-0 (null) metastasis after endocrine therapy: T-DXd kept, reason names the primary', () => {
+    const r = run([s('P', '2018-01-01', P('1+', 90, 50), null, 'primary'), s('M', '2023-01-01', P('0', 90, 50, 0))], ET_MET);
+    assert.deepEqual(options(r), ['A trastuzumab deruxtecan']);
+    assert.ok(r.therapyOptions[0]!.reasons.every((x) => x.startsWith('HER2-low in P (2018-01-01): ') && x.includes('eligibility kept from the earlier HER2-low result in P (2018-01-01)')));
+  });
+
+  test('germline BRCA1 truncating variant: olaparib and talazoparib; the same variant somatic: no PARP inhibitor', () => {
+    const brca = (normalAltCount: number) => v('BRCA1', 'p.E23Vfs*17', 0.5, { consequence: 'frameshift_variant', normalAltCount, normalDepth: 60 });
+    const chemo = [{ drug: 'paclitaxel', start: '2023-01-01', end: '2023-06-01', setting: 'metastatic' as const }];
+    const g = run([s('M', '2024-01-01', P('0', 0, 0, 0), [brca(30)])], chemo);
+    assert.deepEqual(options(g).slice(0, 2), ['A olaparib', 'A talazoparib']);
+    const sm = run([s('M', '2024-01-01', P('0', 0, 0, 0), [brca(0)])], chemo);
+    assert.deepEqual([hasDrug(sm, 'olaparib'), hasDrug(sm, 'talazoparib')], [[], []]);
+  });
+
+  test('every CIViC item in the bundled KB carries its release date, and the notice says it is old', () => {
+    assert.ok(kb.entries.filter((e) => e.origin === 'civic').every((e) => e.sourceDate === '2021-08-01'));
+    assert.deepEqual(run([s('M1', '2024-01-01', P('3+', 0, 0))], [], { asOf: '2026-12-01' }).kbNotices, [
+      'CIViC evidence in this knowledge base dates from 2021-08-01, more than two years old: check for newer evidence and labels before acting on it.',
+    ]);
+  });
+
+  test('camizestrant and gedatolisib are never presented as approved options (kb-2026-update.md)', () => {
+    const drugs = new Set(kb.entries.flatMap((e) => e.therapies.filter((t) => t.direction === 'sensitivity' && (t.level === 'A')).flatMap((t) => t.drugs)));
+    assert.equal(drugs.has('camizestrant'), false);
+    assert.equal(drugs.has('gedatolisib'), false);
+  });
+});
