@@ -62,7 +62,7 @@ test('input errors from the compiled build are one line, exit 2 (InputError from
   assert.equal(oneLineError(compiled(['classify', '--ihc', '4+'])), 'her2scope classify: --ihc: must be one of "0", "1+", "2+", "3+"');
   // Thrown by formats (its own import of core), caught by the CLI (core/errors): the same class in dist.
   const path = join(repoRoot, 'packages', 'cli', 'test', 'fixtures', 'pathology-bad-ihc.yaml');
-  assert.equal(oneLineError(compiled(['analyze', path, '--json'])), `her2scope analyze: ${path}: patient: required: { id, sex?, birthYear?, synthetic? }`);
+  assert.equal(oneLineError(compiled(['analyze', path, '--json'])), `her2scope analyze: ${path}: patient: required: { id, sex?, birthYear?, synthetic?, setting? }`);
 });
 
 test('compiled serve: API and OpenAPI (zod schemas) work; no web build means the API only, said on stderr', async () => {

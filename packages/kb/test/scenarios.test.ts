@@ -52,13 +52,15 @@ describe('issue 14 on the bundled KB', () => {
     ]);
   });
 
-  test('ERBB2 T798I acquired on neratinib: every neratinib option carries the T798I warning and ranks after every clean option', () => {
+  test('ERBB2 T798I acquired on neratinib: no neratinib option; each is excluded with the T798I resistance (therapy.ts rule 5: no option its own warning contradicts)', () => {
     const r = run(
       [s('M1', '2021-01-01', P('1+', 90, 50), [v('ERBB2', 'p.L755S', 0.3, { pos: 5 })]), s('M2', '2023-06-01', P('1+', 90, 50), [v('ERBB2', 'p.L755S', 0.3, { pos: 5 }), v('ERBB2', 'p.T798I', 0.1, { pos: 6 })])],
       [{ drug: 'neratinib', start: '2021-02-01', end: '2023-05-20' }, { drug: 'fulvestrant', start: '2021-02-01', end: '2023-05-20' }],
     );
-    assert.deepEqual(options(r), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant']);
-    for (const o of r.therapyOptions.filter((x) => x.drugs.includes('neratinib'))) assert.ok(o.warnings.some((w) => w.startsWith('neratinib: ERBB2 p.T798I (acquired, VAF 0.10): resistance to neratinib (curated:erbb2-t798i')), o.therapy);
+    assert.deepEqual(options(r), ['A trastuzumab deruxtecan']);
+    for (const name of ['neratinib', 'neratinib + fulvestrant']) {
+      assert.ok(r.excludedOptions.some((x) => x.therapy === name && x.reason.startsWith('contradicted by resistance evidence in this patient: ') && x.reason.includes('neratinib: ERBB2 p.T798I (acquired, VAF 0.10): resistance to neratinib (curated:erbb2-t798i')), name);
+    }
     assert.deepEqual(r.changes.map((c) => [c.kind, c.toSample, c.afterTreatments.map((t) => `${t.months} months ${t.drug}`).join(', ')]), [['acquired-variant', 'M2', '27 months fulvestrant, 27 months neratinib']]);
   });
 
@@ -95,5 +97,44 @@ describe('issue 14 on the bundled KB', () => {
     const drugs = new Set(kb.entries.flatMap((e) => e.therapies.filter((t) => t.direction === 'sensitivity' && (t.level === 'A')).flatMap((t) => t.drugs)));
     assert.equal(drugs.has('camizestrant'), false);
     assert.equal(drugs.has('gedatolisib'), false);
+  });
+  test('adjuvant letrozole finished 5 years before a PIK3CA H1047R relapse: no capivasertib/inavolisib/T-DXd (DB-06) options; labels need metastatic ET or recurrence within 12 months (state.ts priorEarlyWithinMonths)', () => {
+    const r = run([s('P', '2014-01-01', P('1+', 90, 50), null, 'primary'), s('M', '2025-06-01', P('1+', 90, 50), [v('PIK3CA', 'p.H1047R', 0.3, { chrom: 'chr3' })])], [
+      { drug: 'letrozole', start: '2015-01-01', end: '2020-02-01', setting: 'early' as const, response: 'complete-response' as const },
+    ]);
+    assert.deepEqual(options(r), ['A alpelisib + fulvestrant']);
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'capivasertib + fulvestrant' && x.reason.includes('in the metastatic setting or (neo)adjuvant with recurrence during or within 12 months of its end')));
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'trastuzumab deruxtecan' && x.reason.includes('curated:her2low-tdxd-db06')));
+  });
+
+  test('the same relapse 6 months after the adjuvant AI: capivasertib + fulvestrant and inavolisib fit (Truqap, Itovebi labels)', () => {
+    const r = run([s('P', '2014-01-01', P('1+', 90, 50), null, 'primary'), s('M', '2020-08-01', P('1+', 90, 50), [v('PIK3CA', 'p.H1047R', 0.3, { chrom: 'chr3' })])], [
+      { drug: 'letrozole', start: '2015-01-01', end: '2020-02-01', setting: 'early' as const },
+    ]);
+    assert.deepEqual(hasDrug(r, 'capivasertib'), ['capivasertib + fulvestrant']);
+    assert.deepEqual(hasDrug(r, 'inavolisib'), ['inavolisib + palbociclib + fulvestrant']);
+  });
+
+  test('HER2+ relapse 4 years after adjuvant trastuzumab: no T-DXd (DESTINY-Breast03) or curated T-DM1 in line 1 (6-month window of both labels)', () => {
+    const r = run([s('M', '2024-03-01', P('3+', 0, 0))], [
+      { drug: 'trastuzumab', start: '2019-01-01', end: '2020-02-01', setting: 'early' as const },
+      { drug: 'docetaxel', start: '2019-01-01', end: '2019-05-01', setting: 'early' as const },
+    ]);
+    assert.deepEqual(hasDrug(r, 'trastuzumab deruxtecan'), ['trastuzumab deruxtecan + pertuzumab']);
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'trastuzumab deruxtecan' && x.reason.includes('curated:her2pos-tdxd:') && x.reason.includes('within 6 months')));
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'trastuzumab emtansine' && x.reason.includes('curated:her2pos-tdm1:')));
+  });
+
+  test('HER2+ after progression on T-DXd in the metastatic setting: T-DXd is not offered again (therapy.ts: progressed regimen)', () => {
+    const r = run([s('M', '2022-01-10', P('3+', 0, 0))], [
+      { drug: 'pertuzumab', start: '2019-01-01', end: '2020-06-01', setting: 'metastatic' as const, response: 'progression' as const },
+      { drug: 'trastuzumab', start: '2019-01-01', end: '2020-06-01', setting: 'metastatic' as const, response: 'progression' as const },
+      { drug: 'docetaxel', start: '2019-01-01', end: '2019-06-01', setting: 'metastatic' as const },
+      { drug: 'trastuzumab deruxtecan', start: '2020-07-01', end: '2021-12-01', setting: 'metastatic' as const, response: 'progression' as const },
+    ]);
+    assert.deepEqual(hasDrug(r, 'trastuzumab deruxtecan'), []);
+    assert.deepEqual(r.therapyOptions.filter((o) => o.therapy === 'trastuzumab'), []);
+    assert.ok(r.excludedOptions.some((x) => x.therapy === 'trastuzumab deruxtecan' && x.reason.endsWith('the disease progressed on trastuzumab deruxtecan in the metastatic setting')));
+    assert.ok(hasDrug(r, 'tucatinib').length === 1);
   });
 });

@@ -15,6 +15,7 @@ import type { Treatment } from '../case/schema.ts';
 import type { Context, DrugClass, Setting } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
 import type { SampleData } from './types.ts';
+import { wholeMonths } from './dates.ts';
 
 export interface Her2Reading {
   status: 'positive' | 'negative';
@@ -38,6 +39,15 @@ export interface ClinicalState {
   priorDrugs: Set<string>;
   /** Treatments judged metastatic (for display). */
   metastaticTreatments: Treatment[];
+  /** Early-setting (neo/adjuvant) treatments. */
+  earlyTreatments: Treatment[];
+  /** Collection date of the first metastasis/recurrence sample (the recurrence date), when there is one. */
+  metastaticSince: string | null;
+  /**
+   * Canonical drugs of metastatic treatments that ended in progression: an option made only of these drugs is a
+   * regimen the disease has already progressed on, never offered again (therapy.ts).
+   */
+  progressedDrugs: Set<string>;
 }
 
 /** HR status of one sample's ER/PgR results, or null when they do not decide it. */
@@ -94,7 +104,26 @@ export function clinicalState(
     metastaticPriorClasses: classesOf(metastaticTreatments),
     priorDrugs: new Set(treatments.map((t) => drugs.canonical(t.drug))),
     metastaticTreatments,
+    earlyTreatments: treatments.filter((t) => !isMetastatic(t)),
+    metastaticSince,
+    progressedDrugs: new Set(metastaticTreatments.filter((t) => t.response === 'progression').map((t) => drugs.canonical(t.drug))),
   };
+}
+
+/**
+ * Classes of early-setting treatments that were ongoing at the recurrence or ended within `months` before it
+ * ("recurrence during or within N months of completing (neo)adjuvant therapy", as the labels word it).
+ */
+function earlyClassesWithin(state: ClinicalState, months: number, drugs: DrugOntology): Set<DrugClass> {
+  const out = new Set<DrugClass>();
+  const since = state.metastaticSince;
+  if (since === null) return out;
+  for (const t of state.earlyTreatments) {
+    if (t.start > since) continue;
+    if (t.end && t.end < since && wholeMonths(t.end, since) > months) continue;
+    for (const c of drugs.classesOf(t.drug)) out.add(c);
+  }
+  return out;
 }
 
 export type Fit = 'fits' | 'does-not-fit' | 'unknown';
@@ -145,8 +174,10 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
   }
   if (want.priorAnyOf) {
     const metastaticOnly = want.priorSetting === 'metastatic';
-    const prior = metastaticOnly ? state.metastaticPriorClasses : state.priorClasses;
-    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}${metastaticOnly ? ' in the metastatic setting' : ''}; none in the treatments`);
+    const within = metastaticOnly ? want.priorEarlyWithinMonths : undefined;
+    const prior = metastaticOnly ? new Set([...state.metastaticPriorClasses, ...(within !== undefined ? earlyClassesWithin(state, within, drugs) : [])]) : state.priorClasses;
+    const where = metastaticOnly ? ` in the metastatic setting${within !== undefined ? ` or (neo)adjuvant with recurrence during or within ${within} months of its end` : ''}` : '';
+    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}${where}; none in the treatments`);
   }
   if (want.priorNoneOf) {
     const prior = state.setting === 'metastatic' ? state.metastaticPriorClasses : state.priorClasses;

@@ -24,9 +24,10 @@
  *    `no-benefit` items (negative trials) are contrary evidence, never options.
  * 5. Ranking, in tiers: (0) options that a level-A item places in the patient's current metastatic line (the
  *    guideline/label line of therapy, e.g. first-line pertuzumab + trastuzumab + docetaxel); (1) other options whose
- *    context fits; (2) context unknown; (3) options contradicted by severe resistance: resistance evidence at least
+ *    context fits; (2) context unknown. An option contradicted by severe resistance - resistance evidence at least
  *    as strong as the option's own level, or against a drug the patient has already received (e.g. ERBB2 T798I
- *    after neratinib). Within a tier: level, then clean before warned (an option with any warning - weaker
+ *    after neratinib) - is not an option: it is listed in `excludedOptions` with the warning. A regimen whose every
+ *    drug the disease progressed on in the metastatic setting is excluded too. Within a tier: level, then clean before warned (an option with any warning - weaker
  *    resistance, HER2 discordance - is never ranked as if clean), then placement (line stated > setting stated >
  *    neither), then the name (never the number of items, which rewards drugs that CIViC happens to list often). One option per regimen: drug names
  *    are canonical (drugs.ts) and the combination order is fixed.
@@ -153,6 +154,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
           exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`);
           continue;
         }
+        // A regimen whose every drug the disease already progressed on in the metastatic setting is not an option
+        // again (treatment `response: progression`); continuing one drug with a new partner stays possible.
+        if (canon.every((d) => state.progressedDrugs.has(d))) {
+          exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`);
+          continue;
+        }
         candidates.push(c);
       }
     }
@@ -235,7 +242,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const fitting = cands.filter((c) => c.fit === 'fits');
     const placement = fitting.some((c) => c.placed && c.entry.context.line) ? 0 : fitting.some((c) => c.placed) ? 1 : 2;
     const guideline = fitting.some((c) => c.placed && c.entry.context.line && c.level === 'A');
-    const tier = severe ? 3 : fitting.length === 0 ? 2 : guideline ? 0 : 1;
+    if (severe) {
+      // Rule 5 (3): no option that its own warning contradicts (README "Therapy interpretation").
+      exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`);
+      continue;
+    }
+    const tier = fitting.length === 0 ? 2 : guideline ? 0 : 1;
     ranked.push({ o, tier, placement, warned: clean ? 0 : 1 });
   }
   ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.warned - b.warned || a.placement - b.placement || a.o.therapy.localeCompare(b.o.therapy));

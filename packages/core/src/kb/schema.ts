@@ -109,6 +109,12 @@ export const ContextSchema = z
      * "in the metastatic setting", e.g. T-DXd after >=1 endocrine therapy in the metastatic setting, DESTINY-Breast06).
      */
     priorSetting: z.enum(['any', 'metastatic']).optional(),
+    /**
+     * With `priorSetting: 'metastatic'`: an early-setting (neo/adjuvant) treatment of a `priorAnyOf` class counts too
+     * when the metastatic recurrence came during it or within this many months of its end, as the labels word it
+     * (e.g. Enhertu DESTINY-Breast03 and Kadcyla: 6 months; Truqap: 12 months).
+     */
+    priorEarlyWithinMonths: z.number().int().positive().optional(),
     /** Drug classes whose earlier use excludes the option (e.g. no prior anti-HER2 therapy for metastatic disease). */
     priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
     /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */

@@ -258,7 +258,7 @@ describe('4. actionable variants only (variant-class.ts)', () => {
 });
 
 describe('5. resistance (therapy.ts rule 4)', () => {
-  test('ERBB2 T798I acquired after 28 months of neratinib: resistance warning, no clean neratinib', () => {
+  test('ERBB2 T798I acquired after 28 months of neratinib: neratinib excluded with the resistance, never an option', () => {
     const l755s = () => v('ERBB2', 'p.L755S', 0.3, { pos: 500 });
     const r = interpretCase(
       caseOf(
@@ -269,13 +269,14 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     );
     const acquired = r.changes.find((c) => c.kind === 'acquired-variant')!;
     assert.deepEqual([acquired.fromSample, acquired.toSample, acquired.afterTreatments.map((t) => `${t.months} months ${t.drug}`)], ['M1', 'M2', ['27 months neratinib']]);
-    const n = option(r, 'neratinib')!;
-    assert.deepEqual(n.warnings, ['neratinib: ERBB2 p.T798I (acquired, VAF 0.12): resistance to neratinib (curated:erbb2-t798i, level C; checked 2026-12-01)']);
-    assert.deepEqual(n.support.map((x) => x.id), ['curated:erbb2-l755s', 'civic:EID5338'], 'the L755S finding supports neratinib; T798I\'s own generic item does not');
+    // No option its own warning contradicts: neratinib is excluded with the T798I resistance (therapy.ts rule 5).
+    assert.equal(option(r, 'neratinib'), undefined);
+    assert.deepEqual(excluded(r, 'neratinib').filter((x) => x.startsWith('contradicted')), [
+      'contradicted by resistance evidence in this patient: neratinib: ERBB2 p.T798I (acquired, VAF 0.12): resistance to neratinib (curated:erbb2-t798i, level C; checked 2026-12-01)',
+    ]);
     // T798I is not on the ERBB2 activating list, so the generic "ERBB2 mutation" item never applied to it.
     assert.deepEqual(r.samples[1]!.findings.find((f) => f.alteration === 'p.T798I')!.evidence.map((e) => e.id), ['curated:erbb2-t798i']);
-    // Every neratinib-containing option carries the warning; none is ranked as clean (after T-DXd).
-    assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'B neratinib']);
+    assert.deepEqual(names(r), ['A trastuzumab deruxtecan']);
     // ER 0 / PR 0: the fulvestrant combination is not an option at all (endocrine regimens need HR+).
     assert.match(excluded(r, 'neratinib + fulvestrant')[0]!, /needs HR-positive; latest HR status is negative \(M2, 2023-06-01\)/);
   });
@@ -304,9 +305,10 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
     // Level C resistance against a level A option, fulvestrant never given: demoted within level A, not below B.
     assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
-    // Once the patient has had fulvestrant, the same warning is severe: below every clean option.
+    // Once the patient has had fulvestrant, the same warning is severe: the option is excluded with the warning.
     const after = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
-    assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant', 'A alpelisib + fulvestrant']);
+    assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant']);
+    assert.match(excluded(after, 'alpelisib + fulvestrant').join('\n'), /contradicted by resistance evidence in this patient: fulvestrant: ERBB2 p.L755S/);
   });
 
   test('no-benefit items (NSABP B-47) are contrary evidence, never options', () => {
