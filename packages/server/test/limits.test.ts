@@ -15,7 +15,7 @@ for (const backend of backends()) {
   describe(`limits and concurrency on ${backend.name}`, () => {
     let s: TestServer;
     before(async () => {
-      s = await startServer(backend, { analysisQuotaPerUser: 20, analysisQueueLimit: 40, loginRateLimit: { max: 1000, windowMs: 60_000 } });
+      s = await startServer(backend, { analysisQuotaPerUser: 25, analysisQueueLimit: 50, loginRateLimit: { max: 1000, windowMs: 60_000 } });
     });
     after(async () => s?.close());
 
