@@ -4,12 +4,15 @@
 #   bcftools  — `bcftools query`, `bcftools view`, `bcftools +split-vep` (the plugin ships in the Debian package),
 #               `bcftools index --csi` (BCF fixtures made in the tests)
 #   tabix     — `bgzip` and `tabix` (htslib's command-line tools)
+#   samtools  — the read-level look-back's fixtures (scripts/make-read-fixtures.mjs) and its reference counts
+#               (`samtools mpileup`, packages/formats/test/reads, bench/reads.bench.ts)
 #   time      — /usr/bin/time, for peak RSS in the bench
 # Idempotent: does nothing when all are present. Needs root (or passwordless sudo) when something is missing.
 set -euo pipefail
 missing=()
 command -v bcftools >/dev/null 2>&1 || missing+=(bcftools)
 { command -v tabix >/dev/null 2>&1 && command -v bgzip >/dev/null 2>&1; } || missing+=(tabix)
+command -v samtools >/dev/null 2>&1 || missing+=(samtools)
 [ -x /usr/bin/time ] || missing+=(time)
 [ ${#missing[@]} -eq 0 ] && exit 0
 SUDO=""
