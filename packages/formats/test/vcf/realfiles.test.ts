@@ -102,6 +102,10 @@ test('pVACtools multi-sample VCF (AD Number=.): the record the issue names, and 
     filter: '.',
     sample: 'H_NJ-HCC1395-HCC1395',
     notes: ['AD has 2 values for 3 alleles; VAF from FA'],
+    // The second column is taken as the normal (two samples, no ##normal_sample=); it is '.' here: no reads known.
+    normalDepth: null,
+    normalAltCount: null,
+    normalVaf: null,
   });
   // A single AD value for two alleles (Strelka indel columns): the TIR/TAR tier-1 counts, with a note.
   const ins = calls.find((v) => v.pos === 217498305)!;
