@@ -47,6 +47,6 @@ if (!env.DATABASE_URL && env.HER2SCOPE_NO_PG !== '1') {
   env.DATABASE_URL = pg.stdout.trim();
   startedPg = true;
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...selected], { stdio: 'inherit', env });
+const r = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', ...selected], { stdio: 'inherit', env });
 if (startedPg) spawnSync('bash', ['scripts/pg.sh', 'stop'], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
