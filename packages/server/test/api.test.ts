@@ -1,5 +1,5 @@
 /**
- * The HTTP API against a real database: SQLite in a temp dir, and PostgreSQL too when DATABASE_URL is set.
+ * The HTTP API against a real database: SQLite in a temp dir and PostgreSQL (npm test starts it; never skipped in CI).
  * Authentication (401 on every protected route), CSRF, roles (a viewer cannot write anything), the login rate
  * limit, the clinical workflow up to an analysis with an acquired ERBB2 mutation and its reports, versioned
  * analyses, upload limits and checks, and an audit log without patient data.

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PostgresAdapter, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import { AUDIT_GENESIS, auditHash } from './audit-hash.ts';
+import { AUDIT_GENESIS, auditHash, type AuditHashFields } from './audit-hash.ts';
 import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
 
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
@@ -173,17 +173,8 @@ const now = () => new Date().toISOString();
 /** Key of the PostgreSQL advisory lock that orders audit-log writers (any constant; "h2sa"). */
 const AUDIT_LOCK_KEY = 0x68327361;
 
-interface AuditRow {
-  at: string;
-  user_id: string | null;
-  username: string | null;
-  action: string;
-  entity_type: string | null;
-  entity_id: string | null;
-  outcome: string;
-  ip: string | null;
-  count: number;
-}
+/** An audit line as written: the hashed fields (audit-hash.ts), with the coalesced count as a number. */
+type AuditRow = AuditHashFields & { count: number };
 
 const auditRow = (actor: Actor, entry: AuditInput, at: string, count = 1): AuditRow => ({
   at,
