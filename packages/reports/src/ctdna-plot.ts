@@ -67,7 +67,7 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
   const labels = input.series.map((s) => s.label);
   const style = { fontSize: '12px', background: 'white', color: '#222' };
   const top = Plot.plot({
-    document: document as unknown as PlotDocument,
+    document: document,
     className: 'h2s-ctdna',
     width,
     height: 300,
@@ -104,7 +104,7 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
   }));
   const bottomHeight = 40 + Math.max(1, drugs.length) * 30;
   const bottom = Plot.plot({
-    document: document as unknown as PlotDocument,
+    document: document,
     className: 'h2s-ctdna-treatments',
     width,
     height: bottomHeight,

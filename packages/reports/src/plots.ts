@@ -81,7 +81,7 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
     label: t.end ? '' : 'ongoing →',
   }));
   const svg = Plot.plot({
-    document: document as unknown as PlotDocument,
+    document: document,
     className: 'h2s-timeline',
     width,
     height: 70 + rows.length * 44 + 40,
@@ -130,7 +130,7 @@ export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): str
     marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4 }));
   }
   const svg = Plot.plot({
-    document: document as unknown as PlotDocument,
+    document: document,
     className: 'h2s-cytometry',
     width,
     height: 60 + data.length * 34 + 40,

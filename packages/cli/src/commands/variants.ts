@@ -73,7 +73,7 @@ export const variantsCommand: Command = {
     const genes = values.genes !== undefined ? parseGeneList(values.genes) : null;
     const region = values.region !== undefined ? parseRegion(values.region) : null;
     for (const flag of ['tumor', 'normal'] as const) {
-      if (values[flag] !== undefined && values[flag]!.trim() === '') throw new UsageError(`--${flag}: give a sample name`);
+      if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag}: give a sample name`);
     }
 
     const progress = makeProgress(io);

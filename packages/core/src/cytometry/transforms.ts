@@ -87,7 +87,7 @@ function finite(spec: Record<string, unknown>, name: string): void {
 
 /** Build a transform; throws RangeError naming the bad parameter. */
 export function createTransform(spec: TransformSpec): ScaleTransform {
-  finite(spec as unknown as Record<string, unknown>, spec.kind);
+  finite(spec, spec.kind);
   switch (spec.kind) {
     case 'flin': {
       check(spec.T + spec.A !== 0, 'flin: T + A must not be 0');

@@ -97,7 +97,7 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
         ...(c.sample !== undefined ? { sample: c.sample } : {}),
         ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
       }),
-    )) as CytometrySummary;
+    ));
   }
   return { sample, variants, regions, cytometry };
 }

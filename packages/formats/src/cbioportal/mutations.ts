@@ -121,7 +121,7 @@ export async function* readStudyMutations(path: string, file: string, options: M
       width = names.length;
       col = {};
       names.forEach((name, i) => {
-        if (col![name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col![name]! + 1})`);
+        if (col![name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col![name] + 1})`);
         col![name] = i;
       });
       for (const req of MAF_REQUIRED_COLUMNS) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing (the header is the first line not starting with #)`);

@@ -35,7 +35,7 @@ export async function* readTimeline(
       while (names.length && names[names.length - 1] === '') names.pop();
       col = {};
       names.forEach((name, i) => {
-        if (col[name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col[name]! + 1})`);
+        if (col[name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col[name] + 1})`);
         col[name] = i;
       });
       for (const req of ['PATIENT_ID', 'START_DATE', 'EVENT_TYPE']) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing`);

@@ -325,7 +325,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const calls: Partial<Record<PanelMarker, Uint8Array>> = {};
   if (panel.calls) {
     if (sample.kind === 'fcs') throw new InputError(panelName, 'calls: call columns apply to per-cell tables, not FCS files');
-    for (const m of MARKERS) if (panel.calls[m] !== undefined) calls[m] = sample.table.calls.get(panel.calls[m]!)!;
+    for (const m of MARKERS) if (panel.calls[m] !== undefined) calls[m] = sample.table.calls.get(panel.calls[m])!;
   }
   const gate = gateMask(gates, panel.gate, panelName);
 
@@ -373,7 +373,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
       markers[m] = { channel, values: v, threshold };
     }
     if (m === 'viability' || m === 'lineage') {
-      const mk = markers[m]!;
+      const mk = markers[m];
       const want = m === 'viability' ? 0 : 1;
       const vals = mk.values;
       const t = mk.threshold?.value ?? 0;

@@ -692,7 +692,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
     analysis,
     parameters,
     eventCount,
-    dataType: dataType as FcsDataType,
+    dataType: dataType,
     byteOrder,
     dataStart: chosen.start,
     dataEnd: chosen.start + dataLength - 1,

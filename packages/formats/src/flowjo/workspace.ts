@@ -108,7 +108,7 @@ function kids(node: XNode | undefined): XNode[] {
 }
 
 function attrsOf(node: XNode | undefined): Record<string, string> {
-  return ((node?.[':@'] as Record<string, string> | undefined) ?? {}) as Record<string, string>;
+  return ((node?.[':@'] as Record<string, string> | undefined) ?? {});
 }
 
 function child(node: XNode | undefined, tag: string): XNode | undefined {

@@ -172,7 +172,7 @@ export class SiteCounter {
       const m = this.mates.get(name) ?? NO_ENTRY;
       if (m !== NO_ENTRY) {
         // htslib tweak_overlap_quality(a = this later read, b = the earlier mate)
-        const qa = this.quals[i]!;
+        const qa = this.quals[i];
         const qb = this.quals[m]!;
         if (this.bases[m] === this.bases[i]) {
           this.quals[i] = Math.min(200, qa + qb);

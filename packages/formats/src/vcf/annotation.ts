@@ -102,7 +102,7 @@ function locate(v: string, s: number, e: number, upto: number): number {
 
 /** Field i of the located entry ('' when absent or not in the layout). */
 function fld(v: string, n: number, i: number): string {
-  return i >= 0 && i < n ? v.slice(B[2 * i]!, B[2 * i + 1]!) : '';
+  return i >= 0 && i < n ? v.slice(B[2 * i], B[2 * i + 1]) : '';
 }
 
 function isField(v: string, n: number, i: number, want: string): boolean {

@@ -64,9 +64,9 @@ export class BatchInserter<T extends keyof Database & string> {
     this.size = Math.max(1, Math.floor(MAX_PARAMS / columns));
     if (sink && 'prepare' in sink) this.sqlite = sink;
     else if (sink) {
-      this.sqlite = (sink as BulkSink).sqlite;
-      this.pg = (sink as BulkSink).pg;
-      this.openCopies = (sink as BulkSink).openCopies;
+      this.sqlite = (sink).sqlite;
+      this.pg = (sink).pg;
+      this.openCopies = (sink).openCopies;
     }
   }
 

@@ -177,8 +177,8 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     const client = await storage.pgPool.connect();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const borrowed = { query: (...args: unknown[]) => (client.query as any)(...args), release: () => {} };
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const single = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => borrowed as any, end: async () => {} } }) });
+     
+    const single = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => borrowed, end: async () => {} } }) });
     let failed: Error | undefined;
     try {
       await run(single, { pg: client, openCopies: new Set() });
