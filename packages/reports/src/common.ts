@@ -5,7 +5,8 @@ import type { AnalysisResult, Citation, SampleAnalysis } from '@her2scope/core';
 
 /** HTML/XML text and attribute escaping: every value that comes from data goes through here. */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  const text: unknown = value ?? '';
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Only http(s) links leave the report; anything else (javascript:, data:, relative) is dropped. */
@@ -95,7 +96,7 @@ export function cytometryView(c: SampleAnalysis['cytometry']): CytometryView | n
       .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
       .map((p) => {
         const ci = Array.isArray(p.ci95) && p.ci95.length === 2 && num(p.ci95[0]) !== null && num(p.ci95[1]) !== null ? ([p.ci95[0], p.ci95[1]] as [number, number]) : null;
-        return { name: String(p.name ?? ''), count: num(p.count) ?? 0, fraction: num(p.fraction), ci95: ci, parent: String(p.parent ?? '') };
+        return { name: typeof p.name === 'string' ? p.name : '', count: num(p.count) ?? 0, fraction: num(p.fraction), ci95: ci, parent: typeof p.parent === 'string' ? p.parent : '' };
       }),
     notes: Array.isArray(c.notes) ? c.notes.map(String) : [],
     bulkHer2: typeof c.bulkHer2 === 'string' ? c.bulkHer2 : null,

@@ -9,6 +9,7 @@ import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseF
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface LoadCaseOptions {
   /** Called with a short message before each referenced file is read. */
@@ -21,7 +22,7 @@ export function parseCaseText(text: string, path: string) {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    throw new InputError(`${path}${line ? `:${line}` : ''}`, `not valid YAML/JSON: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    throw new InputError(`${path}${line ? `:${line}` : ''}`, `not valid YAML/JSON: ${(err.message.split('\n')[0] ?? missingValue('err.message.split(\'\\n\')[0]')).replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   try {
     return parseCaseFile(doc.toJS({ maxAliasCount: 100 }));
@@ -95,7 +96,7 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
         ...(c.workspace ? { workspacePath: resolve(base, c.workspace) } : {}),
         ...(c.group !== undefined ? { group: c.group } : {}),
         ...(c.sample !== undefined ? { sample: c.sample } : {}),
-        ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
+        ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample) ?? missingValue('bulkHer2(sample)') } : {}),
       }),
     ));
   }
