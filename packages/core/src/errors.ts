@@ -38,3 +38,12 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
 export function missingValue(what: string): never {
   throw new Error(`missing value: ${what}`);
 }
+
+/**
+ * `value` itself unless it is undefined (null passes through): checked access for a `T | null` slot that the code
+ * expects to be set, e.g. `defined(counts[i], 'counts[i]')` where a null count means "not reported".
+ */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) return missingValue(what);
+  return value;
+}

@@ -134,12 +134,12 @@ export function geneCopyNumber(segments: readonly CnSegment[], locus: GeneLocus,
   const mean = (f: (s: CnSegment) => number) => hits.reduce((a, h) => a + f(h.s) * h.w, 0) / total;
   const allCn = hits.every((h) => typeof h.s.copyNumber === 'number' && Number.isFinite(h.s.copyNumber));
   const allLog2 = hits.every((h) => typeof h.s.log2 === 'number' && Number.isFinite(h.s.log2));
-  const log2 = allLog2 ? mean((s) => s.log2 ?? missingValue('s.log2')) : null;
+  const log2 = allLog2 ? mean((s) => (s.log2 ?? missingValue('s.log2'))) : null;
   let cn: number;
   let method: GeneCopyNumber['method'];
   const sources: string[] = [locus.source, CN_RULE_SOURCES.categories];
   if (allCn) {
-    cn = mean((s) => s.copyNumber ?? missingValue('s.copyNumber'));
+    cn = mean((s) => (s.copyNumber ?? missingValue('s.copyNumber')));
     method = 'stated';
   } else if (log2 !== null && purity !== null) {
     cn = absoluteCopyNumber(log2, { purity, ploidy });

@@ -18,7 +18,7 @@
 import { compensate, compensationMatrix, type CompensationCache, type SpilloverMatrix } from './compensation.ts';
 import { invertMatrix } from './linalg.ts';
 import { createTransform, fratio, type ScaleTransform, type ThresholdBracketing, type TransformSpec } from './transforms.ts';
-import { missingValue } from '../errors.ts';
+import { defined, missingValue } from '../errors.ts';
 
 /** `uncompensated`, `FCS`, or the id of a spectrum matrix. */
 export type CompensationRef = string;
@@ -498,7 +498,7 @@ class DimensionResolver {
   }
 
   private matrix(ref: string, gateId: string) {
-    if (this.matrices.has(ref)) return this.matrices.get(ref) ?? missingValue('this.matrices.get(ref)');
+    if (this.matrices.has(ref)) return defined(this.matrices.get(ref), 'this.matrices.get(ref)');
     const spill = ref === 'FCS' ? this.source.spillover : this.strategy.matrices[ref] ?? missingValue('this.strategy.matrices[ref]');
     if (!spill) {
       this.matrices.set(ref, null);
@@ -541,7 +541,7 @@ class DimensionResolver {
       }
       if (!out && j >= 0) {
         const jj = j;
-        const compute = () => compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj] ?? missingValue('compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [j...');
+        const compute = () => (compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj] ?? missingValue('compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [j...'));
         out = this.source.compensation ? this.source.compensation.column(m.spill, jj, compute) : compute();
       }
     } else {

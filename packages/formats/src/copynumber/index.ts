@@ -91,16 +91,16 @@ function parseTable(lines: string[], name: string, opts: CopyNumberReadOptions):
     }
     const chrom = (f[cChrom] ?? missingValue('f[cChrom]')).trim();
     if (!chrom) throw new InputError(where, 'chromosome: is empty');
-    let start = num(f[cStart], where, header[cStart] ?? missingValue('header[cStart]'), { int: true }) ?? missingValue('num(f[cStart], where, header[cStart], { int: true })');
-    const end = num(f[cEnd], where, header[cEnd] ?? missingValue('header[cEnd]'), { int: true }) ?? missingValue('num(f[cEnd], where, header[cEnd], { int: true })');
+    let start = (num(f[cStart], where, header[cStart] ?? missingValue('header[cStart]'), { int: true }) ?? missingValue('num(f[cStart], where, header[cStart], { int: true })'));
+    const end = (num(f[cEnd], where, header[cEnd] ?? missingValue('header[cEnd]'), { int: true }) ?? missingValue('num(f[cEnd], where, header[cEnd], { int: true })'));
     if (format === 'cnvkit') start += 1;
     checkRange(where, start, end);
     const seg: CnSegment = { chrom, start, end };
     if (cLog2 >= 0) seg.log2 = num(f[cLog2], where, header[cLog2] ?? missingValue('header[cLog2]'), { allowNa: true });
     if (cCn >= 0) seg.copyNumber = num(f[cCn], where, 'cn', { allowNa: true });
     if (format === 'pcgr') {
-      const maj = num(f[cMaj], where, 'nMajor', { int: true }) ?? missingValue('num(f[cMaj], where, \'nMajor\', { int: true })');
-      const min = num(f[cMin], where, 'nMinor', { int: true }) ?? missingValue('num(f[cMin], where, \'nMinor\', { int: true })');
+      const maj = (num(f[cMaj], where, 'nMajor', { int: true }) ?? missingValue('num(f[cMaj], where, \'nMajor\', { int: true })'));
+      const min = (num(f[cMin], where, 'nMinor', { int: true }) ?? missingValue('num(f[cMin], where, \'nMinor\', { int: true })'));
       if (maj < 0 || min < 0) throw new InputError(where, `nMajor/nMinor: copy numbers cannot be negative (${maj}, ${min})`);
       seg.copyNumber = maj + min;
     }
@@ -137,9 +137,9 @@ function parseVcf(lines: string[], name: string, opts: CopyNumberReadOptions): C
     if (!alts.some((a) => SV_ALTS.has(a.toUpperCase()))) continue;
     if (f[6] !== 'PASS' && f[6] !== '.') continue;
     const info = new Map((f[7] ?? missingValue('f[7]')).split(';').map((kv) => { const j = kv.indexOf('='); return j < 0 ? [kv, ''] : [kv.slice(0, j), kv.slice(j + 1)]; }));
-    const pos = num(f[1], where, 'POS', { int: true }) ?? missingValue('num(f[1], where, \'POS\', { int: true })');
+    const pos = (num(f[1], where, 'POS', { int: true }) ?? missingValue('num(f[1], where, \'POS\', { int: true })'));
     if (!info.has('END')) throw new InputError(where, `INFO/END: missing for the symbolic allele ${f[4]}`);
-    const end = num(info.get('END'), where, 'INFO/END', { int: true }) ?? missingValue('num(info.get(\'END\'), where, \'INFO/END\', { int: true })');
+    const end = (num(info.get('END'), where, 'INFO/END', { int: true }) ?? missingValue('num(info.get(\'END\'), where, \'INFO/END\', { int: true })'));
     // The symbolic allele's span starts after the padding base at POS (VCF 4.3 §5.3).
     const start = pos + 1;
     checkRange(where, start, end);

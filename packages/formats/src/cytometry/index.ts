@@ -215,7 +215,7 @@ function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, str
       out[m] = cache.column(s, j, () => {
         k ??= compensationMatrix(s);
         detectorCols ??= s.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
-        return compensate(detectorCols, k, [j])[j] ?? missingValue('compensate(detectorCols, k, [j])[j]');
+        return (compensate(detectorCols, k, [j])[j] ?? missingValue('compensate(detectorCols, k, [j])[j]'));
       });
     } else out[m] = file.scaledColumn(idx);
   }

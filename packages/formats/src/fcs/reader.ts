@@ -538,7 +538,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
   const dataType = dtRaw.trim().toUpperCase();
   if (dataType !== 'I' && dataType !== 'F' && dataType !== 'D' && dataType !== 'A') fail(name, `$DATATYPE: '${dtRaw}' is not one of I, F, D, A`);
 
-  const par = intKeyword('$PAR', true, 1) ?? missingValue('intKeyword(\'$PAR\', true, 1)');
+  const par = (intKeyword('$PAR', true, 1) ?? missingValue('intKeyword(\'$PAR\', true, 1)'));
   if (par > MAX_PARAMETERS) fail(name, `$PAR: ${par} parameters is more than the ${MAX_PARAMETERS} supported`);
 
   const byteOrder = (kw('$BYTEORD') ?? (dataType === 'A' ? '1' : '')).trim();
@@ -654,7 +654,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
     eventCount = dataLength / bytesPerEvent;
   } else {
     eventCount = tot;
-    const need = expected ?? missingValue('expected');
+    const need = (expected ?? missingValue('expected'));
     if (dataLength < need) {
       fail(name, `byte ${chosen.start}: DATA segment has ${dataLength} bytes but $TOT ${tot} × ${bytesPerEvent} bytes per event needs ${need}`);
     }

@@ -256,7 +256,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *scan(): AsyncGenerator<VariantCall[]> {
-    const rest = this.rest ?? missingValue('this.rest');
+    const rest = (this.rest ?? missingValue('this.rest'));
     const st: ScanState = {
       patterns: this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null,
       firstData: this.header.lineCount + 1,
@@ -312,7 +312,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     }
     // Gene filter: parse only the lines that contain a requested symbol.
     let cursor = from;
-    for (const s of hitStarts(buf, from, patterns ?? missingValue('patterns'))) {
+    for (const s of hitStarts(buf, from, (patterns ?? missingValue('patterns')))) {
       for (let j = buf.indexOf(10, cursor); j !== -1 && j < s; j = buf.indexOf(10, cursor)) {
         cursor = j + 1;
         st.lineNo++;
@@ -333,8 +333,8 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *indexed(): AsyncGenerator<VariantCall[]> {
-    const region = this.ctx.region ?? missingValue('this.ctx.region');
-    const index = await readTabixIndex(this.index ?? missingValue('this.index'), this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
+    const region = (this.ctx.region ?? missingValue('this.ctx.region'));
+    const index = await readTabixIndex((this.index ?? missingValue('this.index')), this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
     if (!index.refNames.includes(region.chrom)) {
       const alt = region.chrom.startsWith('chr') ? region.chrom.slice(3) : `chr${region.chrom}`;
       if (index.refNames.includes(alt)) regionContigError(region.chrom, index.refNames, this.src.name);

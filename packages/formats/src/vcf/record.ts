@@ -174,7 +174,7 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
     let picked: Annotation | null = null;
     if (out.annotated) {
       try {
-        picked = pickAnnotation(annValue ?? missingValue('annValue'), ctx.annotation, { k, alt, vepAllele: vep[k - 1] ?? missingValue('vep[k - 1]'), nAlts }, ctx.genes, validateAll);
+        picked = pickAnnotation((annValue ?? missingValue('annValue')), ctx.annotation, { k, alt, vepAllele: vep[k - 1] ?? missingValue('vep[k - 1]'), nAlts }, ctx.genes, validateAll);
       } catch (e) {
         if (e instanceof AnnotationError) throw new RecordError(e.field, e.message);
         throw e;
