@@ -201,7 +201,7 @@ export function summarizeStemCells(input: {
     hidden = cat === 'negative-or-low' && above;
     if (hidden) {
       notes.push(
-        `Bulk HER2 is ${bulk} (negative/low), yet ${formatRarePercent(nBoth / analysed)} of analysed cells are HER2+CD44+CD24-low, above the ${formatRarePercent((limit ?? missingValue('limit')))} detection limit: a HER2+ stem-cell population that bulk testing misses (Duru 2012, PMID 23091114; Ithimakin 2013, PMID 23442322).`,
+        `Bulk HER2 is ${bulk} (negative/low), yet ${formatRarePercent(nBoth / analysed)} of analysed cells are HER2+CD44+CD24-low, above the ${formatRarePercent(limit ?? missingValue('limit'))} detection limit: a HER2+ stem-cell population that bulk testing misses (Duru 2012, PMID 23091114; Ithimakin 2013, PMID 23442322).`,
       );
     } else if (cat === 'negative-or-low') {
       notes.push(`Bulk HER2 is ${bulk} (negative/low); no HER2+CD44+CD24-low population above the detection limit.`);
