@@ -112,7 +112,7 @@ export function pnhyper(dist: ConditionalDistribution, q: number, ncp: number, u
   let s = 0;
   for (let i = 0; i < d.length; i++) {
     const v = dist.support[i] ?? missingValue('dist.support[i]');
-    if (upper ? v >= q : v <= q) s += (d[i] ?? missingValue('d[i]'));
+    if (upper ? v >= q : v <= q) s += d[i] ?? missingValue('d[i]');
   }
   return s;
 }
