@@ -126,6 +126,8 @@ interface Ctx {
   genes: Map<string, number | null>;
   /** Profiles whose denominators are precomputed by group. */
   countedProfiles: number[];
+  /** Mutation profiles, whose grouped numerators per gene are precomputed too. */
+  mutationProfiles: number[];
 }
 
 interface SampleInfo {
@@ -224,7 +226,7 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   const { sampleRefs, patientRefs } = await importClinical(trx, studyId, manifest, summary, progress);
   const sampleSet = new Set(sampleRefs.keys());
   const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
-  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [] };
+  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [], mutationProfiles: [] };
   await importGenePanels(trx, ctx);
 
   const maf = manifest.files.find((f) => f.kind === 'mutations');
@@ -243,7 +245,9 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   }
   await storeGenes(trx, ctx);
   progress('counting denominators by group');
-  await precomputeGroupCounts(trx, ctx);
+  const groupings = await precomputeGroupCounts(trx, ctx);
+  progress('counting altered samples by gene and group');
+  for (const profileId of ctx.mutationProfiles) await precomputeGeneCounts(trx, ctx, profileId, groupings);
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
 }
@@ -489,6 +493,7 @@ async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   const profiledBy = `case list ${sequenced.stableId}${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
   const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
   ctx.countedProfiles.push(profileId);
+  ctx.mutationProfiles.push(profileId);
   const filter = parseVariantFilter(f.meta.fields.get('variant_classification_filter'), f.meta.file, f.meta.lineOf.get('variant_classification_filter') ?? null);
   const stats = emptyMutationStats();
   const b = new BatchInserter(trx, 'cohort_mutation', 17, fastOf.get(trx));
@@ -608,14 +613,15 @@ const MAX_PRECOMPUTED_VALUES = 200;
  * Samples per (profile, panel, group value) for the mutation and copy-number profiles: the grouped denominator of a
  * gene is then the sum over "no panel" and the panels that cover the gene, read from a small table.
  */
-async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<void> {
-  if (!ctx.countedProfiles.length) return;
+async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<Groupings> {
+  const groupings: Groupings = { sample: [], patient: [] };
+  if (!ctx.countedProfiles.length) return groupings;
   const distinct = async (table: 'cohort_sample_attribute' | 'cohort_patient_attribute') =>
     (
       await sql<{ attr_id: string; c: number | string }>`SELECT attr_id, COUNT(DISTINCT value) AS c FROM ${sql.table(table)} WHERE study_id = ${ctx.studyId} GROUP BY attr_id`.execute(trx)
     ).rows.filter((r) => Number(r.c) <= MAX_PRECOMPUTED_VALUES).map((r) => r.attr_id);
-  const sampleAttrs = await distinct('cohort_sample_attribute');
-  const patientAttrs = await distinct('cohort_patient_attribute');
+  const sampleAttrs = (groupings.sample = await distinct('cohort_sample_attribute'));
+  const patientAttrs = (groupings.patient = await distinct('cohort_patient_attribute'));
   for (const profileId of ctx.countedProfiles) {
     const head = sql`INSERT INTO cohort_profile_group_count (profile_id, panel_key, grouping, value, n)`;
     await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), '', NULL, COUNT(*) FROM cohort_profile_sample ps WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0)`.execute(trx);
@@ -627,6 +633,125 @@ async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<void> {
       await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`PATIENT:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref LEFT JOIN cohort_patient_attribute ga ON ga.patient_ref = s.patient_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
     }
   }
+  return groupings;
+}
+
+/** The clinical attributes whose group sizes were precomputed (few enough values). */
+interface Groupings {
+  sample: string[];
+  patient: string[];
+}
+
+/** cohort_profile_group_count row marking a mutation profile whose per-gene grouped numerators were counted. */
+export const GENE_COUNTS_GROUPING = '#gene_counts';
+
+/** Rows of (gene, sample) pairs read per page while counting the grouped numerators. */
+const PAIR_PAGE = 20_000;
+
+/**
+ * Grouped numerators of a mutation profile (migration 0006): for each gene and each grouping of the denominators
+ * ('' overall, 'her2', the precomputed sample and patient attributes), the number of distinct samples with a mutation
+ * of the gene that are profiled for it (no panel, or a panel listing the gene or its Entrez ID, as `cohort query`
+ * decides it). One pass over the (gene, sample) pairs of the covering index, in pages (keyset on gene, sample), with
+ * every sample's group values held as small integer codes; memory stays a few MB for 100,000 samples.
+ */
+async function precomputeGeneCounts(trx: Trx, ctx: Ctx, profileId: number, groupings: Groupings): Promise<void> {
+  const members = await trx.selectFrom('cohort_profile_sample').select(['sample_ref', 'panel_id']).where('profile_id', '=', profileId).execute();
+  const index = new Map<number, number>();
+  const panelOfSample = new Int32Array(members.length);
+  members.forEach((m, i) => {
+    index.set(Number(m.sample_ref), i);
+    panelOfSample[i] = m.panel_id ?? 0;
+  });
+  // Group codes: one column of codes per grouping; codes number the (grouping, value) pairs across all groupings.
+  const keys: Array<{ grouping: string; value: string | null }> = [];
+  const columns: Int32Array[] = [];
+  const addGrouping = (grouping: string, rows: Array<{ ref: number | string; value: string | null }>) => {
+    const codeOf = new Map<string | null, number>();
+    const code = (value: string | null) => {
+      let c = codeOf.get(value);
+      if (c === undefined) {
+        c = keys.length;
+        keys.push({ grouping, value });
+        codeOf.set(value, c);
+      }
+      return c;
+    };
+    const col = new Int32Array(members.length).fill(-1);
+    for (const r of rows) {
+      const i = index.get(Number(r.ref));
+      if (i !== undefined) col[i] = code(r.value);
+    }
+    // Samples without a value form the null group, as in the LEFT JOIN of the live count.
+    col.forEach((c, i) => {
+      if (c < 0) col[i] = code(null);
+    });
+    columns.push(col);
+  };
+  addGrouping('', []);
+  addGrouping('her2', await trx.selectFrom('cohort_sample').select(['id as ref', 'her2_category as value']).where('study_id', '=', ctx.studyId).execute());
+  for (const a of groupings.sample) {
+    addGrouping(`SAMPLE:${a}`, await trx.selectFrom('cohort_sample_attribute').select(['sample_ref as ref', 'value']).where('study_id', '=', ctx.studyId).where('attr_id', '=', a).execute());
+  }
+  for (const a of groupings.patient) {
+    const rows = await trx
+      .selectFrom('cohort_patient_attribute as pa')
+      .innerJoin('cohort_sample as s', 's.patient_ref', 'pa.patient_ref')
+      .select(['s.id as ref', 'pa.value'])
+      .where('pa.study_id', '=', ctx.studyId)
+      .where('pa.attr_id', '=', a)
+      .execute();
+    addGrouping(`PATIENT:${a}`, rows);
+  }
+  // Panels covering a gene: the gene's symbol (upper-cased) or its Entrez ID in the panel's list.
+  const coveringOf = (gene: string): Set<number> => {
+    const entrez = ctx.genes.get(gene);
+    const out = new Set<number>([0]);
+    for (const p of ctx.panels.values()) if (p.genes.has(gene.toUpperCase()) || (entrez !== null && entrez !== undefined && p.genes.has(String(entrez)))) out.add(p.id);
+    return out;
+  };
+  const counts = new Int32Array(keys.length);
+  const out: Array<Insertable<Database['cohort_gene_group_count']>> = [];
+  const flush = (gene: string) => {
+    counts.forEach((k, c) => {
+      const key = keys[c];
+      if (k > 0 && key) out.push({ profile_id: profileId, gene, grouping: key.grouping, value: key.value, k });
+    });
+    counts.fill(0);
+  };
+  let current: string | null = null;
+  let covering = new Set<number>();
+  let after: [string, number] | null = null;
+  for (;;) {
+    let q = trx.selectFrom('cohort_mutation').select(['gene', 'sample_ref']).distinct().where('profile_id', '=', profileId);
+    // A row-value comparison, which both SQLite and PostgreSQL turn into a range of the (profile, gene, sample) index.
+    if (after) {
+      const [g, s] = after;
+      q = q.where((eb) => eb(eb.refTuple('gene', 'sample_ref'), '>', eb.tuple(g, s)));
+    }
+    const page = await q.orderBy('gene').orderBy('sample_ref').limit(PAIR_PAGE).execute();
+    for (const r of page) {
+      if (r.gene !== current) {
+        if (current !== null) flush(current);
+        current = r.gene;
+        covering = coveringOf(r.gene);
+      }
+      const i = index.get(Number(r.sample_ref));
+      if (i === undefined || !covering.has(panelOfSample[i] ?? 0)) continue;
+      for (const col of columns) {
+        const c = col[i];
+        if (c !== undefined) counts[c] = (counts[c] ?? 0) + 1;
+      }
+    }
+    const last = page[page.length - 1];
+    if (page.length < PAIR_PAGE || !last) break;
+    after = [last.gene, Number(last.sample_ref)];
+  }
+  if (current !== null) flush(current);
+  const b = new BatchInserter(trx, 'cohort_gene_group_count', 5, fastOf.get(trx));
+  for (const r of out) await b.add(r);
+  await b.flush();
+  await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: GENE_COUNTS_GROUPING, value: null, n: out.length }).execute();
 }
 
 async function importTimeline(
