@@ -132,9 +132,10 @@ interface Ctx {
   mutationProfiles: number[];
 }
 
+/** A clinical row kept until its ids are known: the file's values in column order (null = missing). */
 interface SampleInfo {
   patientId: string;
-  attrs: Map<string, string>;
+  values: ReadonlyArray<string | null>;
 }
 
 export interface ImportOptions {
@@ -269,7 +270,10 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
 }
 
 async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void) {
-  const patientAttrs = new Map<string, Map<string, string>>();
+  // Values are kept as the reader's arrays (no Map per row): 100,000 Maps were tens of MB of the import's peak.
+  const patientAttrs = new Map<string, ReadonlyArray<string | null>>();
+  const none: ReadonlyArray<string | null> = [];
+  let patientColumns: string[] = [];
   const attributeRows: Database['cohort_attribute'][] = [];
   const defs = (level: 'PATIENT' | 'SAMPLE', attrs: ClinicalAttribute[]) => {
     for (const a of attrs) attributeRows.push({ study_id: studyId, level, attr_id: a.id, display_name: a.displayName, description: a.description, datatype: a.datatype, priority: a.priority });
@@ -280,23 +284,19 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     const cf = await openClinicalFile(patientFile.dataPath, patientFile.dataFile, 'PATIENT');
     defs('PATIENT', cf.attributes);
     summary.attributes.patient = cf.attributes.length;
-    for await (const row of cf.rows) {
-      const m = new Map<string, string>();
-      row.values.forEach((v, i) => v !== null && m.set(cf.attributes[i]!.id, v));
-      patientAttrs.set(row.patientId, m);
-    }
+    patientColumns = cf.attributes.map((a) => a.id);
+    for await (const row of cf.rows) patientAttrs.set(row.patientId, row.values);
   }
   const sampleFile = manifest.files.find((f) => f.kind === 'clinical-sample')!;
   progress(`reading ${sampleFile.dataFile}`);
   const cs = await openClinicalFile(sampleFile.dataPath, sampleFile.dataFile, 'SAMPLE');
   defs('SAMPLE', cs.attributes);
   summary.attributes.sample = cs.attributes.length;
+  const sampleColumns = cs.attributes.map((a) => a.id);
   const samples = new Map<string, SampleInfo>();
   for await (const row of cs.rows) {
-    const m = new Map<string, string>();
-    row.values.forEach((v, i) => v !== null && m.set(cs.attributes[i]!.id, v));
-    samples.set(row.sampleId!, { patientId: row.patientId, attrs: m });
-    if (!patientAttrs.has(row.patientId)) patientAttrs.set(row.patientId, new Map());
+    samples.set(row.sampleId!, { patientId: row.patientId, values: row.values });
+    if (!patientAttrs.has(row.patientId)) patientAttrs.set(row.patientId, none);
   }
   if (samples.size === 0) throw new StudyFileError(sampleFile.dataFile, null, null, 'has no samples');
 
@@ -307,22 +307,31 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   }
   const patientRefs = await insertReturningIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id');
   const pa = new BatchInserter(trx, 'cohort_patient_attribute', 4, fastOf.get(trx));
-  for (const [pid, attrs] of patientAttrs) for (const [attr_id, value] of attrs) await pa.add({ study_id: studyId, patient_ref: patientRefs.get(pid)!, attr_id, value });
+  for (const [pid, values] of patientAttrs) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const attr_id = patientColumns[i];
+      if (value !== null && value !== undefined && attr_id !== undefined) await pa.add({ study_id: studyId, patient_ref: patientRefs.get(pid)!, attr_id, value });
+    }
+  }
   await pa.flush();
 
   // HER2 category from the merged patient + sample attributes (sample values win), only when HER2 columns exist.
   const her2Columns: readonly string[] = HER2_COLUMNS;
   const hasHer2 = attributeRows.some((a) => her2Columns.includes(a.attr_id));
+  // Each HER2 column's index in the sample and patient files (-1: not there).
+  const her2Index = her2Columns.map((k) => [k, sampleColumns.indexOf(k), patientColumns.indexOf(k)] as const);
   const report = summary.her2Report;
   const sampleRows: Insertable<Database['cohort_sample']>[] = [];
   for (const [sample_id, s] of samples) {
     let her2: string | null = null;
     if (hasHer2) {
       const merged: Record<string, string> = {};
-      for (const k of her2Columns) {
-        const v = s.attrs.get(k) ?? patientAttrs.get(s.patientId)!.get(k);
-        if (v !== undefined) merged[k] = v;
-      }
+      const patient = patientAttrs.get(s.patientId) ?? none;
+      her2Index.forEach(([k, si, pi]) => {
+        const v = (si >= 0 ? s.values[si] : null) ?? (pi >= 0 ? patient[pi] : null) ?? null;
+        if (v !== null) merged[k] = v;
+      });
       const r = her2CategoryFromAttributes(merged);
       her2 = r.category;
       if (r.rule !== null || r.category !== null || r.reason !== 'no HER2 data') {
@@ -347,7 +356,13 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   }
   const sampleRefs = await insertReturningIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id');
   const sa = new BatchInserter(trx, 'cohort_sample_attribute', 4, fastOf.get(trx));
-  for (const [sid, s] of samples) for (const [attr_id, value] of s.attrs) await sa.add({ study_id: studyId, sample_ref: sampleRefs.get(sid)!, attr_id, value });
+  for (const [sid, s] of samples) {
+    for (let i = 0; i < s.values.length; i++) {
+      const value = s.values[i];
+      const attr_id = sampleColumns[i];
+      if (value !== null && value !== undefined && attr_id !== undefined) await sa.add({ study_id: studyId, sample_ref: sampleRefs.get(sid)!, attr_id, value });
+    }
+  }
   await sa.flush();
   summary.patients = patientRefs.size;
   summary.samples = sampleRefs.size;
