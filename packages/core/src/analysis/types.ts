@@ -2,6 +2,7 @@ import type { ClassificationResult } from '../classification/types.ts';
 import type { CaseFile, CaseSample, Treatment } from '../case/schema.ts';
 import type { Citation, EvidenceLevel, Therapy } from '../kb/schema.ts';
 import type { CoveredRegion, VariantCall } from '../variants/types.ts';
+import type { CtdnaSummary, FindingReadEvidence, PlasmaCall, SampleCopyNumber, SampleCopyNumberInput, SampleReads } from './longitudinal.ts';
 
 /** The minimum a cytometry result must say for the interpretation; the full result is passed through. */
 export interface CytometrySummary {
@@ -17,6 +18,10 @@ export interface SampleData {
   /** Sequenced regions; null when no BED was given (coverage unknown). */
   regions: CoveredRegion[] | null;
   cytometry: CytometrySummary | null;
+  /** Reads counted at every variant position of the case (read-level look-back); absent / null without reads. */
+  reads?: SampleReads | null;
+  /** Copy-number segments from sequencing; absent / null without. */
+  copyNumber?: SampleCopyNumberInput | null;
 }
 
 export interface CaseData {
@@ -24,7 +29,8 @@ export interface CaseData {
   samples: SampleData[];
 }
 
-export type Origin = 'germline' | 'pre-existing' | 'acquired' | 'not-evaluable-earlier' | 'first-sample';
+/** `clonal-haematopoiesis`: a plasma variant the matched white cells carry (CHIP), not the tumour's. */
+export type Origin = 'germline' | 'pre-existing' | 'acquired' | 'not-evaluable-earlier' | 'first-sample' | 'clonal-haematopoiesis';
 
 export interface EvidenceRef {
   id: string;
@@ -70,6 +76,10 @@ export interface Finding {
   populationAf: number | null;
   /** The KB items that apply to this finding (none for a VUS, a polymorphism, or germline without germline items). */
   evidence: EvidenceRef[];
+  /** Read-level look-back: the reads at this position in every other sample with reads (longitudinal.ts). */
+  readEvidence?: FindingReadEvidence[];
+  /** Plasma findings: tumour / presumed tumour / possible CHIP / CHIP / germline, with the white-cell reads. */
+  plasma?: PlasmaCall | null;
 }
 
 export interface TreatmentExposure {
@@ -80,7 +90,8 @@ export interface TreatmentExposure {
   months: number;
 }
 
-export type ChangeKind = 'acquired-variant' | 'lost-variant' | 'her2-conversion' | 'er-conversion' | 'pr-conversion';
+/** `cn-change`: a gene's copy-number status by sequencing changed; `emerging-variant`: first seen in plasma during a therapy. */
+export type ChangeKind = 'acquired-variant' | 'lost-variant' | 'her2-conversion' | 'er-conversion' | 'pr-conversion' | 'cn-change' | 'emerging-variant';
 
 export interface Change {
   kind: ChangeKind;
@@ -91,12 +102,15 @@ export interface Change {
   fromSample: string;
   toSample: string;
   afterTreatments: TreatmentExposure[];
+  /** emerging-variant: date of the first plasma detection and the trajectory's trend. */
+  firstDetected?: string;
+  trend?: string;
 }
 
 export interface SampleAnalysis {
   id: string;
   type: CaseSample['type'];
-  site: CaseSample['site'];
+  site: NonNullable<CaseSample['site']>;
   collected: string;
   classification: ClassificationResult | null;
   sequenced: boolean;
@@ -106,6 +120,10 @@ export interface SampleAnalysis {
   /** KB entries matched by HER2 status or cytometry. */
   statusEvidence: EvidenceRef[];
   cytometry: CytometrySummary | null;
+  /** Plasma draws: the circulating tumour DNA fraction given in the case. */
+  tumorFraction?: number | null;
+  /** Gene-level copy number by sequencing and ERBB2 against IHC/ISH; null without copy-number data. */
+  copyNumber?: SampleCopyNumber | null;
 }
 
 export interface TherapySupport {
@@ -193,4 +211,6 @@ export interface AnalysisResult {
   treatments: Treatment[];
   kbVersion: string;
   notice: string;
+  /** Serial plasma ctDNA: draws, detection limits, trajectories (null without plasma draws). */
+  ctdna?: CtdnaSummary | null;
 }

@@ -5,9 +5,10 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
+import { classifyPathology, genomicKey, parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
+import type { AlleleQuery } from '../reads/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
 
 export interface LoadCaseOptions {
@@ -49,7 +50,51 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
 export async function loadCaseFile(caseFile: CaseFile, options: LoadCaseOptions & { base: string; name: string }): Promise<CaseData> {
   const samples: SampleData[] = [];
   for (const [i, sample] of caseFile.samples.entries()) samples.push(await loadSample(sample, i, options.base, options.name, options));
+  await countCaseReads(caseFile, samples, options);
   return { case: caseFile, samples };
+}
+
+/**
+ * Read-level look-back (issue 16): every sample with `reads` is counted at the position of every variant called in
+ * any sample of the case (SNVs and left-aligned indels; MAPQ >= 20, base quality >= 20, no duplicate / secondary /
+ * supplementary / QC-fail reads: formats/reads).
+ */
+async function countCaseReads(caseFile: CaseFile, samples: SampleData[], options: LoadCaseOptions & { base: string; name: string }): Promise<void> {
+  const withReads = caseFile.samples.map((s, i) => ({ s, i })).filter(({ s }) => s.reads);
+  if (withReads.length === 0) return;
+  const queries: AlleleQuery[] = [];
+  const seen = new Set<string>();
+  for (const d of samples) {
+    for (const v of d.variants ?? []) {
+      const key = genomicKey(v);
+      if (seen.has(key) || !/^[ACGTN]+$/i.test(v.ref) || !/^[ACGTN]+$/i.test(v.alt)) continue;
+      seen.add(key);
+      queries.push({ chrom: v.chrom, pos: v.pos, ref: v.ref, alt: v.alt });
+    }
+  }
+  const { openReads } = await import('../reads/index.ts');
+  for (const { s, i } of withReads) {
+    const r = s.reads;
+    const data = samples[i];
+    if (!r || !data) continue;
+    const at = `${options.name}: samples[${i}].reads`;
+    const abs = (p: string) => resolve(options.base, p);
+    for (const [field, p] of [['file', r.file], ['index', r.index], ['reference', r.reference]] as const) {
+      if (p === undefined) continue;
+      try {
+        await access(abs(p));
+      } catch {
+        throw new InputError(`${at}.${field}`, `file not found: ${abs(p)}`);
+      }
+    }
+    options.onProgress?.(`sample ${s.id}: counting reads at ${queries.length} position${queries.length === 1 ? '' : 's'} in ${r.file}`);
+    const file = await openReads({ file: abs(r.file), ...(r.index ? { index: abs(r.index) } : {}), ...(r.reference ? { reference: abs(r.reference) } : {}) });
+    try {
+      data.reads = { file: r.file, counts: await file.count(queries) };
+    } finally {
+      await file.close();
+    }
+  }
 }
 
 /** The sample's bulk HER2 category, for the cytometry hidden-population flag (pending counts as equivocal). */
@@ -99,5 +144,12 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
       }),
     )) as CytometrySummary;
   }
-  return { sample, variants, regions, cytometry };
+  let copyNumber: SampleData['copyNumber'] = null;
+  if (sample.copyNumber) {
+    const c = sample.copyNumber;
+    const { readCopyNumber } = await import('../copynumber/index.ts');
+    const data = await within('copyNumber.file', c.file, (abs) => readCopyNumber(abs, c.sample !== undefined ? { sample: c.sample } : {}));
+    copyNumber = { file: c.file, format: data.format, segments: data.segments, purity: c.purity ?? null, ploidy: c.ploidy ?? null };
+  }
+  return { sample, variants, regions, cytometry, copyNumber };
 }
