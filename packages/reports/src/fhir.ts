@@ -290,6 +290,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
     ...r.changes.map((c) => c.detail),
+    ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
+    ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
     r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${r.therapyOptions[0]!.level}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
     r.notice,
   ].join('\n');
@@ -342,6 +344,8 @@ function variantObservation(s: SampleAnalysis, f: Finding, base: Pick<Observatio
     note: [
       { text: `${f.gene} ${f.alteration} at ${f.chrom}:${f.pos} ${f.ref}>${f.alt}${f.depth !== null ? `, depth ${f.depth}` : ''} in sample ${s.id}.` },
       { text: `Origin: ${origin}.` },
+      ...(f.plasma ? [{ text: `Plasma: ${f.plasma.text}.` }] : []),
+      ...(f.readEvidence ?? []).map((e) => ({ text: `Reads in ${e.sample} (${e.collected}): ${e.text}.` })),
       ...f.evidence.map((e) => ({ text: `${e.id}: ${e.alteration}, ${e.effect}. ${e.summary}` })),
     ],
   };
