@@ -211,7 +211,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
     changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures });
   }
   for (const e of ctdna?.emerging ?? []) {
-    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, e.firstDetected, e.firstDetected), firstDetected: e.firstDetected, trend: e.trend });
+    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend });
   }
 
   changes.push(...lostVariants(ordered, genes, treatments, cov));

@@ -127,7 +127,9 @@ export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, sample
     const purity = o.sample.purity;
     const vafOfInterest = when === 'earlier' && v.vaf !== null ? vafThere(v.vaf, o, self) : undefined;
     const e = assessReadEvidence({ sample: o.sample.id, altReads: c.altReads, depth: c.depth, ...(purity !== undefined ? { purityModel: { purity } } : {}), ...(vafOfInterest !== undefined && vafOfInterest > 0 ? { vafOfInterest } : {}) });
-    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, text: e.text });
+    // "pre-existing" only of an earlier sample; a later or same-day sample's alt reads say "present"
+    const text = when === 'earlier' ? e.text : e.text.replace(/^pre-existing, /, 'present, ');
+    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, text });
   }
   return out;
 }
