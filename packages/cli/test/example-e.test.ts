@@ -3,12 +3,12 @@
 // cells) and a liver metastasis ERBB2-amplified by NGS but IHC 1+. Each is checked with exact values in the JSON,
 // the clinician HTML and the FHIR bundle (the patient summary too).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertGolden } from '../../../scripts/golden.ts';
-import { her2scope, repoRoot } from './helpers.ts';
+import { her2scope, oneLineError, repoRoot } from './helpers.ts';
 
 const CASE = join('examples', 'cases', 'e-ctdna', 'e-ctdna.yaml');
 const out = mkdtempSync(join(tmpdir(), 'her2scope-e-'));
@@ -129,5 +129,27 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     assert.ok(patient.includes('A change in the ESR1 gene was first found in your blood on 2021-03-02, while you were taking letrozole. Since then, the amount has gone up.'));
     assert.ok(patient.includes('A change in the DNMT3A gene in your blood comes from blood cells, not from the cancer.'));
     assert.ok(patient.includes('The gene test of the sample from 2022-04-12 and the HER2 protein test do not agree.'));
+  });
+});
+
+describe('example e: errors in the new case fields are one line naming the file and field', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'her2scope-e-err-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const run = (yaml: string) => {
+    const path = join(tmp, 'case.yaml');
+    writeFileSync(path, yaml);
+    return { path, line: oneLineError(her2scope(['analyze', path, '--json'])) };
+  };
+  const head = 'patient: { id: SYN-ERR, synthetic: true }\nsamples:\n';
+  test('a missing BAM, a CRAM without its reference, a missing copy-number file, a plasma field on tissue', () => {
+    const dir = join(repoRoot, 'examples', 'cases', 'e-ctdna');
+    let r = run(`${head}  - { id: P, type: primary, site: breast, collected: 2020-01-01, variants: { file: ${join(dir, 'e-primary.vcf')} }, reads: { file: nope.bam } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].reads.file: file not found: ${join(tmp, 'nope.bam')}`);
+    r = run(`${head}  - { id: P, type: primary, site: breast, collected: 2020-01-01, variants: { file: ${join(dir, 'e-primary.vcf')} }, reads: { file: ${join(dir, 'e-primary.bam')}, reference: missing.fa } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].reads.reference: file not found: ${join(tmp, 'missing.fa')}`);
+    r = run(`${head}  - { id: L, type: metastasis, site: liver, collected: 2020-01-01, copyNumber: { file: gone.cns } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].copyNumber.file: file not found: ${join(tmp, 'gone.cns')}`);
+    r = run(`${head}  - { id: L, type: metastasis, collected: 2020-01-01 }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].site: required for a metastasis sample (one of breast, bone, liver, lung, brain, lymph node, skin, blood, other)`);
   });
 });
