@@ -123,6 +123,17 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     assert.ok(conclusion.includes(' ERBB2 vs IHC/ISH: NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity.'));
     assert.ok(conclusion.includes('ctDNA ESR1 p.D538G: tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02).'));
     assert.ok(conclusion.includes('ctDNA DNMT3A p.R882H: CHIP: also in the white-cell sample'));
+    // the copy-number observation, and every NGS-only HER2 option as a therapeutic implication derived from it
+    const full = JSON.parse(fhir) as { entry: Array<{ fullUrl: string; resource: { resourceType: string; code?: { text?: string }; derivedFrom?: Array<{ reference: string }>; component?: Array<{ valueCodeableConcept?: { text?: string }; valueQuantity?: { value: number } }>; note?: Array<{ text: string }> } }> };
+    const cnObs = full.entry.find((e) => e.resource.code?.text === 'Gene copy number by sequencing (purity/ploidy-adjusted)');
+    assert.equal(cnObs?.resource.component?.[0]?.valueQuantity?.value, 13.3);
+    const implications = full.entry.filter((e) => e.resource.derivedFrom?.some((d) => d.reference === cnObs?.fullUrl));
+    const warned = json.therapyOptions.filter((o) => o.warnings.some((w) => w.startsWith('HER2 by NGS only')));
+    assert.deepEqual(
+      implications.map((e) => e.resource.component?.find((c) => c.valueCodeableConcept?.text?.startsWith('Sensitivity / response: '))?.valueCodeableConcept?.text).sort(),
+      warned.map((o) => `Sensitivity / response: ${o.therapy}`).sort(),
+    );
+    for (const e of implications) assert.ok(e.resource.note?.some((n) => n.text.startsWith('Warning: HER2 by NGS only: NGS amplified but IHC 1+')));
   });
 
   test('the patient summary says it in plain words', () => {

@@ -6,4 +6,5 @@ export * from './dates.ts';
 export * from './drugs.ts';
 export * from './state.ts';
 export * from './variant-class.ts';
+export * from './schema.ts';
 export * from './longitudinal.ts';
