@@ -147,7 +147,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         meta: { profile: [`${IG}/specimen`], ...security },
         identifier: [{ system: SAMPLE_ID_SYSTEM, value: s.id }],
         status: 'available',
-        type: textOnly(`Tumour tissue (${s.type})`),
+        type: textOnly(s.type === 'plasma' ? 'Plasma (cell-free DNA)' : `Tumour tissue (${s.type})`),
         subject,
         collection: { collectedDateTime: s.collected, bodySite: textOnly(s.site) },
         note: [{ text: `Sample ${s.id}: ${s.type}, ${s.site}, collected ${s.collected}.` }],
@@ -159,6 +159,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const her2Obs = new Map<string, Reference<Observation>>();
   const cytoObs = new Map<string, Reference<Observation>>();
   const variantObs = new Map<string, Reference<Observation>>();
+  const cnObs = new Map<string, Reference<Observation>>();
   const base = (s: SampleAnalysis): Pick<Observation, 'status' | 'subject' | 'specimen' | 'effectiveDateTime'> => ({ status: 'final', subject, specimen: specimenRefs.get(s.id)!, effectiveDateTime: s.collected });
 
   for (const s of r.samples) {
@@ -214,6 +215,22 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         note: [...(cyto.detectionLimit !== null ? [{ text: `Detection limit (95%): ${cyto.detectionLimit}` }] : []), ...cyto.notes.map((text) => ({ text }))],
       });
       cytoObs.set(s.id, ref);
+      results.push(ref);
+    }
+    const cn = s.copyNumber;
+    if (cn && cn.genes.length > 0) {
+      // Copy number by sequencing (issue 16): one observation per sample, a component per gene; the id the core's
+      // `basis` uses for it is `<sample>:copy-number`.
+      const ref = add<Observation>(`copy-number:${s.id}`, {
+        resourceType: 'Observation',
+        meta: { ...security },
+        ...base(s),
+        category: CATEGORIES.map((c) => structuredClone(c)),
+        code: textOnly('Gene copy number by sequencing (purity/ploidy-adjusted)'),
+        component: cn.genes.map((g): ObservationComponent => ({ code: textOnly(`${g.gene} copy number`), valueQuantity: { value: g.copyNumber, unit: 'copies', system: UCUM, code: '{copies}' }, interpretation: [textOnly(g.status)] })),
+        note: [...cn.genes.map((g) => ({ text: g.text })), ...(cn.erbb2 ? [{ text: `ERBB2 vs IHC/ISH: ${cn.erbb2.text} (${cn.erbb2.source})` }] : [])],
+      });
+      cnObs.set(`${s.id}:copy-number`, ref);
       results.push(ref);
     }
     s.findings.forEach((f, i) => {
@@ -272,7 +289,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     );
   };
   r.therapyOptions.forEach((o, i) =>
-    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, supports.get(o.therapy.toLowerCase()) ?? []),
+    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, [...(supports.get(o.therapy.toLowerCase()) ?? []), ...o.basis.map((id) => cnObs.get(id)).filter((x): x is Reference<Observation> => x !== undefined)]),
   );
   r.resistance.forEach((w, i) => {
     // A resistance warning rests on the finding its reason names (`GENE alteration (...): resistance ...`).
@@ -290,6 +307,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
     ...r.changes.map((c) => c.detail),
+    ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
+    ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
     r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${r.therapyOptions[0]!.level}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
     r.notice,
   ].join('\n');
@@ -342,6 +361,8 @@ function variantObservation(s: SampleAnalysis, f: Finding, base: Pick<Observatio
     note: [
       { text: `${f.gene} ${f.alteration} at ${f.chrom}:${f.pos} ${f.ref}>${f.alt}${f.depth !== null ? `, depth ${f.depth}` : ''} in sample ${s.id}.` },
       { text: `Origin: ${origin}.` },
+      ...(f.plasma ? [{ text: `Plasma: ${f.plasma.text}.` }] : []),
+      ...(f.readEvidence ?? []).map((e) => ({ text: `Reads in ${e.sample} (${e.collected}): ${e.text}.` })),
       ...f.evidence.map((e) => ({ text: `${e.id}: ${e.alteration}, ${e.effect}. ${e.summary}` })),
     ],
   };
