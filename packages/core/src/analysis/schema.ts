@@ -262,6 +262,9 @@ export const PatientContextSchema = z
   })
   .strict();
 
+/** A treatment as the result repeats it (the case file's fields; dates already ISO text, no input conversion). */
+export const TreatmentOutputSchema = z.object({ ...TreatmentSchema.shape, start: date, end: date.optional() }).strict();
+
 export const AnalysisResultSchema = z
   .object({
     patient: CaseFileSchema.shape.patient,
@@ -282,7 +285,7 @@ export const AnalysisResultSchema = z
     kbNotices: z.array(z.string()),
     /** Which sample the options are for. */
     latestSample: z.string(),
-    treatments: z.array(TreatmentSchema),
+    treatments: z.array(TreatmentOutputSchema),
     kbVersion: z.string(),
     notice: z.literal(RESEARCH_USE_NOTICE),
   })
