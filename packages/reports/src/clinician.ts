@@ -163,7 +163,7 @@ function therapySection(r: AnalysisResult): string {
     ? `<table><thead><tr><th>Level</th><th>Therapy</th><th>Why (finding: evidence)</th><th style="width:32%">Citations</th></tr></thead><tbody>${r.therapyOptions
         .map(
           (o) =>
-            `<tr class="keep"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
+            `<tr class="keep" data-option="${esc(o.id)}"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
@@ -177,10 +177,16 @@ function therapySection(r: AnalysisResult): string {
         .map((w) => `<tr><td>${esc(w.level)}</td><td>${esc(w.therapy)}</td><td class="small">${esc(w.reason)}</td><td>${citationsList(w.citations)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
+  // Excluded by the interpretation (wrong receptor status, setting, line, prior therapy, resistance): shown as such.
+  const excluded = r.excludedOptions.length
+    ? `<h3>Not applicable to this patient (excluded; not options)</h3><table><thead><tr><th>Level</th><th>Therapy</th><th>Why not</th></tr></thead><tbody>${r.excludedOptions
+        .map((x) => `<tr data-excluded="${esc(x.therapy)}"><td>${esc(x.level)}</td><td>${esc(x.therapy)}</td><td class="small">${esc(x.reason)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
   const levels = `<p class="small muted">Evidence levels (CIViC scale; Griffith M et al., Nat Genet 2017;49:170-174, <a href="https://pubmed.ncbi.nlm.nih.gov/28138153/">PMID 28138153</a>): ${Object.entries(LEVEL_MEANING)
     .map(([k, v]) => `<b>${k}</b> ${esc(v)}`)
     .join('; ')}.</p>`;
-  return `${opts}${levels}${res}${contrary}`;
+  return `${opts}${levels}${res}${contrary}${excluded}`;
 }
 
 function treatmentsTable(r: AnalysisResult): string {

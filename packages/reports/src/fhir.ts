@@ -6,7 +6,8 @@
  * - `Observation` per sample for HER2, ER and PR, and one per cytometry result.
  * - `Observation` (Variant profile) per finding: gene studied (HGNC), c.HGVS, p.HGVS, allele frequency, position.
  * - `Observation` (Therapeutic Implication profile) per therapy option and per resistance warning, `derivedFrom`
- *   the variant / HER2 / cytometry observations it rests on, with the citations as related artifacts.
+ *   the variant / HER2 / cytometry observations of its `basis` (the ids the core's interpretation set; nothing is
+ *   re-derived here), with the citations as related artifacts.
  * - `DiagnosticReport` (Genomics Report profile) grouping the results, with the research-use notice in `conclusion`.
  *
  * Every code below was checked against its source (nothing is coded from memory):
@@ -30,7 +31,7 @@
  * ids), evidence levels (LOINC LL5356-2 answers), the cytometry observation.
  */
 import { createHash } from 'node:crypto';
-import type { AnalysisResult, Citation, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
+import { copyNumberResultId, cytometryResultId, her2ResultId, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
 import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, Extension, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
 import { citationUrl, latestSample, LEVEL_MEANING } from './common.ts';
 
@@ -230,7 +231,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         component: cn.genes.map((g): ObservationComponent => ({ code: textOnly(`${g.gene} copy number`), valueQuantity: { value: g.copyNumber, unit: 'copies', system: UCUM, code: '{copies}' }, interpretation: [textOnly(g.status)] })),
         note: [...cn.genes.map((g) => ({ text: g.text })), ...(cn.erbb2 ? [{ text: `ERBB2 vs IHC/ISH: ${cn.erbb2.text} (${cn.erbb2.source})` }] : [])],
       });
-      cnObs.set(`${s.id}:copy-number`, ref);
+      cnObs.set(copyNumberResultId(s.id), ref);
       results.push(ref);
     }
     s.findings.forEach((f, i) => {
@@ -240,34 +241,33 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     });
   }
 
-  // Which observations each option rests on: the same basis as the core's ranking (latest sequenced sample's
-  // findings, latest classified sample's status evidence).
-  const supports = new Map<string, Reference<Observation>[]>();
-  const addSupport = (therapy: string, ref: Reference<Observation> | undefined) => {
-    if (!ref) return;
-    const key = therapy.toLowerCase();
-    const list = supports.get(key) ?? [];
-    if (!list.some((x) => x.reference === ref.reference)) list.push(ref);
-    supports.set(key, list);
-  };
-  const sequenced = [...r.samples].reverse().find((s) => s.sequenced);
-  sequenced?.findings.forEach((f, i) => {
-    for (const ev of f.evidence) if (ev.context !== 'does-not-fit') for (const t of ev.therapies) addSupport(t.name, variantObs.get(`${sequenced.id}#${i}`));
-  });
-  const statusSample = [...r.samples].reverse().find((s) => s.classification !== null || s.cytometry !== null);
-  if (statusSample) {
-    const category = statusSample.classification?.her2?.category;
-    for (const ev of statusSample.statusEvidence) {
-      if (ev.context === 'does-not-fit') continue;
-      const fromHer2 = category !== undefined && ev.alteration.startsWith(category);
-      const ref = fromHer2 ? her2Obs.get(statusSample.id) : (cytoObs.get(statusSample.id) ?? her2Obs.get(statusSample.id));
-      for (const t of ev.therapies) addSupport(t.name, ref);
-    }
+  // The observation of each finding / HER2 result / cytometry result, by its id in the analysis (core schema.ts):
+  // implications point at the observations of the ids in their `basis`, as the core decided them.
+  const byId = new Map<string, Reference<Observation>>();
+  for (const s of r.samples) {
+    const her2 = her2Obs.get(s.id);
+    if (her2) byId.set(her2ResultId(s.id), her2);
+    const cyto = cytoObs.get(s.id);
+    if (cyto) byId.set(cytometryResultId(s.id), cyto);
+    s.findings.forEach((f, i) => {
+      const ref = variantObs.get(`${s.id}#${i}`);
+      if (ref) byId.set(f.id, ref);
+    });
+    const cn = cnObs.get(copyNumberResultId(s.id));
+    if (cn) byId.set(copyNumberResultId(s.id), cn);
   }
+  const derivedFrom = (what: string, basis: readonly string[]): Reference<Observation>[] =>
+    basis.map((id) => {
+      const ref = byId.get(id);
+      // The contract's schema checks that every basis id names a result; an unknown one is a bug, never dropped.
+      if (!ref) throw new Error(`FHIR: ${what} rests on '${id}', which has no observation in this bundle`);
+      return ref;
+    });
 
   const latest = latestSample(r);
   const implication = (key: string, therapy: string, drugs: string[], level: string, direction: 'sensitivity' | 'resistance', notes: string[], citations: readonly Citation[], derivedFrom: Reference<Observation>[]) => {
-    if (derivedFrom.length === 0) return; // the profile requires derivedFrom 1..*: nothing to point at, no implication
+    // The profile requires derivedFrom 1..*; every item of the contract has a non-empty basis.
+    if (derivedFrom.length === 0) throw new Error(`FHIR: ${key} rests on nothing`);
     results.push(
       add<Observation>(key, {
         resourceType: 'Observation',
@@ -289,20 +289,9 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     );
   };
   r.therapyOptions.forEach((o, i) =>
-    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, [...(supports.get(o.therapy.toLowerCase()) ?? []), ...o.basis.map((id) => cnObs.get(id)).filter((x): x is Reference<Observation> => x !== undefined)]),
+    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, derivedFrom(`option ${o.id}`, o.basis)),
   );
-  r.resistance.forEach((w, i) => {
-    // A resistance warning rests on the finding its reason names (`GENE alteration (...): resistance ...`).
-    const from: Reference<Observation>[] = [];
-    for (const s of r.samples) {
-      s.findings.forEach((f, j) => {
-        const ref = variantObs.get(`${s.id}#${j}`);
-        if (ref && w.reason.startsWith(`${f.gene} ${f.alteration} `) && f.evidence.some((ev) => ev.therapies.some((t) => t.direction === 'resistance' && t.name === w.therapy))) from.push(ref);
-      });
-    }
-    // Only the latest such observation: the basis sample the core used.
-    implication(`resistance:${i}:${w.therapy}`, w.therapy, w.drugs, w.level, 'resistance', [w.reason], w.citations, from.slice(-1));
-  });
+  r.resistance.forEach((w, i) => implication(`resistance:${i}:${w.therapy}`, w.therapy, w.drugs, w.level, 'resistance', [w.reason], w.citations, derivedFrom(`resistance to ${w.therapy}`, w.basis)));
 
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
@@ -310,6 +299,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
     ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
     r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${r.therapyOptions[0]!.level}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
+    ...(r.excludedOptions.length ? [`Not applicable to this patient (excluded, not options): ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}.`] : []),
     r.notice,
   ].join('\n');
   add<DiagnosticReport>('report', {

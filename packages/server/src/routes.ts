@@ -7,7 +7,8 @@ import { readFile, rm, writeFile, rename } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, SAMPLE_TYPES, SITES, TreatmentSchema, type ClassificationResult } from '@her2scope/core';
+import { AnalysisQueuedSchema, AnalysisResponseSchema, PatientDetailSchema, type AnalysisResponse, type PatientDetail } from '@her2scope/core/api';
+import { AnalysisResultSchema, CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, SAMPLE_TYPES, SITES, TreatmentSchema, type ClassificationResult } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
 import { FILE_KINDS, ROLES, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
@@ -105,6 +106,12 @@ function classify(data: unknown): { classification: ClassificationResult | null;
     throw e;
   }
 }
+
+/**
+ * JSON already serialized, sent as it is: Fastify does not re-serialize a string sent with a JSON content type, so a
+ * route's response schema documents it without checking it (the type only satisfies the route's declared shape).
+ */
+const jsonText = <T>(text: string): T => text as unknown as T;
 
 export interface RouteOptions {
   loginRateLimit: { max: number; windowMs: number };
@@ -287,11 +294,12 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return s;
   };
 
-  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
+  // Response: PatientDetailSchema (core api/), sent as cached JSON text (not re-serialized).
+  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams, response: { 200: PatientDetailSchema } }, config: { permission: 'read' } }, async (req, reply) => {
     const cached = pageCache.get(req.params.id);
     if (cached !== null) {
       ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: req.params.id });
-      return reply.type('application/json; charset=utf-8').send(cached);
+      return reply.type('application/json; charset=utf-8').send(jsonText<PatientDetail>(cached));
     }
     const gen = pageCache.gen;
     const patient = await requirePatient(req.params.id);
@@ -322,7 +330,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     };
     const json = JSON.stringify(page);
     pageCache.set(patient.id, json, [...samples.map((x) => x.id), ...analyses.map((a) => a.id)], gen);
-    return reply.type('application/json; charset=utf-8').send(json);
+    return reply.type('application/json; charset=utf-8').send(jsonText<PatientDetail>(json));
   });
 
   app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
@@ -420,7 +428,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   });
 
   // ---- analyses -----------------------------------------------------------------------------------------------
-  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept. 429 beyond the per-user quota or when the queue is full.', tags: ['analyses'], security: secWrite, params: IdParams }, config: { permission: 'analysis.run' } }, async (req, reply) => {
+  app.post('/api/patients/:id/analyses', { schema: { summary: 'Run the analysis (queued; runs in a worker thread). A new versioned run every time; history is kept. 429 beyond the per-user quota or when the queue is full.', tags: ['analyses'], security: secWrite, params: IdParams, response: { 202: AnalysisQueuedSchema } }, config: { permission: 'analysis.run' } }, async (req, reply) => {
     const owner = req.auth!.user.id;
     let slot: { release(): void };
     try {
@@ -441,11 +449,16 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     }
   });
 
-  app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result and report formats once done', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
+  app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result (the analysis contract, `her2scope schema analysis`) and report formats once done', tags: ['analyses'], security: sec, params: IdParams, response: { 200: AnalysisResponseSchema } }, config: { permission: 'read' } }, async (req, reply) => {
     const a = await store.getAnalysis(req.params.id);
     if (!a) throw notFound('analysis');
     if (a.status !== 'done') return { analysis: a, result: null, reports: [] };
-    return { analysis: a, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
+    const reports = [...(await store.listReportFormats(a.id)), 'pdf'];
+    const stored = await store.getAnalysisResult(a.id);
+    const result = AnalysisResultSchema.safeParse(stored);
+    // A result stored before the contract (issue 13) is served as it was stored, not re-shaped.
+    if (!result.success) return reply.type('application/json; charset=utf-8').send(jsonText<AnalysisResponse>(JSON.stringify({ analysis: a, result: stored, reports })));
+    return { analysis: a, result: result.data, reports };
   });
 
   app.get('/api/analyses/:id/input', { schema: { summary: 'The stored input snapshot of a run (samples, pathology version, file checksums, treatments)', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { AnalysisResultSchema } from '@her2scope/core';
+import { PatientDetailSchema } from '@her2scope/core/api';
 import { backends, Client, examplesDir, loggedIn, PASSWORD, startServer, uniq, type TestServer } from './helpers.ts';
 
 type OpenApi = { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -37,6 +39,13 @@ for (const backend of backends()) {
       for (const p of ['/api/patients', '/api/patients/{id}', '/api/samples/{id}/files', '/api/analyses/{id}/reports/{format}', '/api/audit', '/api/auth/login']) assert.ok(doc.paths[p], p);
       // Request bodies come from the zod schemas.
       assert.deepEqual(doc.paths['/api/patients'].post.requestBody.content['application/json'].schema.required, ['label']);
+      // Responses of the patient, analysis and result routes come from the contract (core analysis/schema.ts, api/).
+      const json200 = (path: string, method: string, code: string) => doc.paths[path][method].responses[code].content['application/json'].schema;
+      assert.deepEqual(json200('/api/patients/{id}', 'get', '200').required, ['patient', 'samples', 'treatments', 'comments', 'analyses', 'latest', 'notice']);
+      const result = json200('/api/analyses/{id}', 'get', '200').properties.result;
+      const options = (result.anyOf ?? [result]).find((x: { properties?: unknown }) => x.properties).properties.therapyOptions.items;
+      assert.deepEqual(options.required, ['id', 'therapy', 'drugs', 'level', 'reasons', 'citations', 'warnings', 'setting', 'context', 'support', 'basis']);
+      assert.deepEqual(json200('/api/patients/{id}/analyses', 'post', '202').required, ['analysis']);
       assert.equal(routes.length, 26);
     });
 
@@ -298,6 +307,8 @@ for (const backend of backends()) {
       assert.equal(livS.findings.find((f: { gene: string }) => f.gene === 'PIK3CA').origin, 'pre-existing');
       assert.ok(done.result.changes.some((c: { kind: string; detail: string }) => c.kind === 'acquired-variant' && /L755S/.test(c.detail) && /letrozole/.test(c.detail)));
       assert.equal(done.result.patient.id, label);
+      assert.deepEqual(AnalysisResultSchema.parse(done.result), done.result);
+      assert.ok(done.result.therapyOptions.every((o: { basis: string[] }) => o.basis.length > 0));
 
       const input = (await mol.get(`/api/analyses/${a1.id}/input`)).json().input;
       assert.equal(input.samples.length, 2);
@@ -331,6 +342,7 @@ for (const backend of backends()) {
       assert.equal(second.result.samples.find((x: { id: string }) => x.id === 'LIV').classification.her2.category, 'HER2-positive');
       assert.equal(first.result.samples.find((x: { id: string }) => x.id === 'LIV').classification.her2.category, 'HER2-low');
       const detail = (await mol.get(`/api/patients/${p.id}`)).json();
+      assert.doesNotThrow(() => PatientDetailSchema.parse(detail));
       assert.deepEqual(detail.analyses.map((a: { version: number }) => a.version), [2, 1]);
       assert.equal(detail.latest.analysis.id, a2.id);
 

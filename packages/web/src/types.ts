@@ -1,7 +1,11 @@
-/** Shapes of the API's JSON, as the web app uses them (the server's zod schemas and OpenAPI are the reference). */
+/**
+ * Shapes of the API's JSON. The analysis result and the patient / analysis responses are the contract's types
+ * (`@her2scope/core` analysis/schema.ts and api/, the schemas the server's routes declare); the rest are declared here.
+ */
 import type { AnalysisResult, ClassificationResult } from '@her2scope/core';
+import type { AnalysisRecord, AnalysisStatus, CommentInfo, PathologyInfo, PatientDetail, PatientInfo, SampleInfo, StoredFileInfo, TreatmentInfo } from '@her2scope/core/api';
 
-export type { AnalysisResult, ClassificationResult };
+export type { AnalysisResult, ClassificationResult, AnalysisRecord, AnalysisStatus, CommentInfo, PathologyInfo, PatientDetail, PatientInfo, SampleInfo, StoredFileInfo, TreatmentInfo };
 
 export type Permission = 'read' | 'patient.write' | 'pathology.write' | 'file.upload' | 'treatment.write' | 'comment' | 'analysis.run' | 'admin';
 
@@ -11,93 +15,9 @@ export interface SessionInfo {
   notice: string;
 }
 
-export interface PatientInfo {
-  id: string;
-  label: string;
-  sex: 'F' | 'M' | 'X' | null;
-  birthYear: number | null;
-  synthetic: boolean;
-  createdAt: string;
-}
-
-export type AnalysisStatus = 'queued' | 'running' | 'done' | 'failed';
-
 export interface PatientListItem extends PatientInfo {
   samples: number;
   lastAnalysis: { id: string; version: number; status: AnalysisStatus } | null;
-}
-
-export interface PathologyInfo {
-  id: string;
-  version: number;
-  data: Record<string, unknown>;
-  enteredBy: string | null;
-  enteredAt: string;
-  signedBy: string | null;
-  signedAt: string | null;
-}
-
-export interface StoredFileInfo {
-  id: string;
-  sampleId: string;
-  kind: string;
-  originalName: string;
-  size: number;
-  sha256: string;
-  options: Record<string, unknown>;
-  uploadedAt: string;
-}
-
-export interface SampleInfo {
-  id: string;
-  label: string;
-  type: string;
-  site: string;
-  collected: string;
-  pathology: PathologyInfo | null;
-  pathologyVersions: number;
-  classification: ClassificationResult | null;
-  classificationError: string | null;
-  files: StoredFileInfo[];
-}
-
-export interface TreatmentInfo {
-  id: string;
-  drug: string;
-  start: string;
-  end: string | null;
-  response: string | null;
-}
-
-export interface CommentInfo {
-  id: string;
-  author: string | null;
-  body: string;
-  createdAt: string;
-}
-
-export interface AnalysisRecord {
-  id: string;
-  patientId: string;
-  version: number;
-  status: AnalysisStatus;
-  progress: number;
-  message: string | null;
-  kbVersion: string;
-  codeVersion: string;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-export interface PatientDetail {
-  patient: PatientInfo;
-  samples: SampleInfo[];
-  treatments: TreatmentInfo[];
-  comments: CommentInfo[];
-  analyses: AnalysisRecord[];
-  latest: { analysis: AnalysisRecord; result: AnalysisResult; reports: string[] } | null;
-  notice: string;
 }
 
 export interface UserInfo {

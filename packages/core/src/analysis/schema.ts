@@ -278,6 +278,9 @@ export const PatientContextSchema = z
   })
   .strict();
 
+/** A treatment as the result repeats it (the case file's fields; dates already ISO text, no input conversion). */
+export const TreatmentOutputSchema = z.object({ ...TreatmentSchema.shape, start: date, end: date.optional() }).strict();
+
 export const AnalysisResultSchema = z
   .object({
     patient: CaseFileSchema.shape.patient,
@@ -298,7 +301,7 @@ export const AnalysisResultSchema = z
     kbNotices: z.array(z.string()),
     /** Which sample the options are for. */
     latestSample: z.string(),
-    treatments: z.array(TreatmentSchema),
+    treatments: z.array(TreatmentOutputSchema),
     kbVersion: z.string(),
     notice: z.literal(RESEARCH_USE_NOTICE),
     /** Serial plasma ctDNA: draws, detection limits, trajectories (null without plasma draws). */
