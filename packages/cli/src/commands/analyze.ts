@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
-import { interpretCase, type AnalysisResult } from '@her2scope/core';
-import { loadCase } from '@her2scope/formats/case';
+import { dirname, resolve } from 'node:path';
+import type { AnalysisResult } from '@her2scope/core';
+import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -57,9 +57,10 @@ export const analyzeCommand: Command = {
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : values.out !== undefined ? (m: string) => io.stderr(`analyze: ${m} (${elapsed()})\n`) : undefined;
     progress?.('reading the case');
-    const data = await loadCase(resolve(io.cwd, positionals[0]!), { onProgress: progress });
-    progress?.('interpreting with the knowledge base');
-    const result = interpretCase(data, loadKnowledgeBase(), {
+    const casePath = resolve(io.cwd, positionals[0]!);
+    const result = await analyzeCase(await readCaseFile(casePath), directoryResolver(dirname(casePath), casePath), {
+      kb: loadKnowledgeBase(),
+      ...(progress ? { onProgress: progress } : {}),
       ...(minDepth ? { minDepth } : {}),
       ...(minAltReads ? { minAltReads } : {}),
       includePreclinical: values['include-preclinical'] === true,
