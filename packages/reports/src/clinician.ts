@@ -145,8 +145,7 @@ function summaryCard(r: AnalysisResult, o: RenderOptions): string {
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
   const versions = [
-    o.analysisVersion ? `Analysis ${esc(o.analysisVersion)}` : 'Analysis',
-    o.generatedAt ? `of ${esc(humanDate(o.generatedAt.toISOString()))}` : null,
+    `Analysis${o.analysisVersion ? ` ${esc(o.analysisVersion)}` : ''}${o.generatedAt ? ` of ${esc(humanDate(o.generatedAt.toISOString()))}` : ''}`,
     `knowledge base ${esc(r.kbVersion)}`,
     o.codeVersion ? `code ${esc(o.codeVersion)}` : null,
   ].filter(Boolean);
