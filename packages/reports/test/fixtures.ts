@@ -125,7 +125,6 @@ export function caseHeavy(): CaseData {
   const H1047R = (vaf: number) => call('PIK3CA', 'p.H1047R', '3', 178952085, 'A', 'G', vaf, { hgvsc: 'c.3140A>G', depth: 450 });
   const D538G = (vaf: number) => call('ESR1', 'p.D538G', '6', 152419926, 'A', 'G', vaf, { hgvsc: 'c.1613A>G' });
   const E17K = (vaf: number) => call('AKT1', 'p.E17K', '14', 105246551, 'C', 'T', vaf, { hgvsc: 'c.49G>A' });
-  const V777L = (vaf: number) => call('ERBB2', 'p.V777L', '17', 37881000, 'G', 'T', vaf, { hgvsc: 'c.2329G>T' });
   return caseOf(
     { id: 'SYN-HEAVY', sex: 'F', birthYear: 1960, synthetic: true },
     [

@@ -159,7 +159,7 @@ test('a single sample without pathology and an ongoing treatment still renders e
 test('clinician summary card (issue 17): receptors with IHC/ISH values and conversions, findings with VAF and exposure, top three options', () => {
   const heavy = dom(renderClinicianHtml(analyse(caseHeavy())));
   const card = heavy.querySelector('#summary')!;
-  const cells = (table: Element) => [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
+  const cells = (table: { querySelectorAll(s: string): Iterable<{ querySelectorAll(s: string): Iterable<{ textContent: string }> }> }) => [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
   const [receptors, findings, options] = [...card.querySelectorAll('table')];
   assert.deepEqual(cells(receptors!), [
     ['2 Mar 2015', 'H-PRIMARY primary, breast', 'HER2-low (IHC 1+)', 'positive (95%)', 'positive (40%)', '—'],

@@ -95,6 +95,8 @@ export interface ServerOptions {
   analysisQuotaPerUser?: number;
   /** Analyses queued or running in all (default 100; more answer 429). */
   analysisQueueLimit?: number;
+  /** Print the clinician PDF when an analysis finishes, so its download is immediate (default true; needs chromium, else printed on the first download). */
+  prerenderPdf?: boolean;
   /** Largest cohort study upload (all its files together) in bytes (default: uploadLimitBytes). */
   cohortUploadLimitBytes?: number;
   /** Most files in one cohort study upload (default 500). */
@@ -156,6 +158,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     timeoutMs: options.analysisTimeoutMs ?? 30 * 60 * 1000,
     perUserLimit: options.analysisQuotaPerUser ?? 5,
     queueLimit: options.analysisQueueLimit ?? 100,
+    prerenderPdf: options.prerenderPdf ?? true,
+    codeVersion,
   });
   const ctx: ServerContext = {
     store,

@@ -4,6 +4,9 @@
  * analysis that says when it is stale and then withholds its result.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends, loggedIn, startServer, uniq, type TestServer } from './helpers.ts';
 
@@ -196,6 +199,15 @@ for (const backend of backends()) {
       assert.deepEqual([page.analysisStale, page.staleChanges, page.latest.stale, page.latest.supersededBy], [false, [], false, null]);
       assert.equal(page.latest.result.samples[0].classification.her2.category, 'HER2-low', 'a current run shows its result (IHC 1+)');
       assert.ok(page.latest.reports.includes('pdf'));
+      // The PDF was printed by the job (issue 17): it is on disk before anyone asks, and the download serves it.
+      const printed = join(s.dataDir, 'reports', `${a1.id}.pdf`);
+      assert.ok(existsSync(printed), 'PDF printed when the analysis finished');
+      const dl = await admin.get(`/api/analyses/${a1.id}/reports/pdf`);
+      assert.equal(dl.statusCode, 200);
+      assert.deepEqual(dl.rawPayload, readFileSync(printed));
+      const text = execFileSync('pdftotext', [printed, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      assert.match(text, /Analysis run 1 of \d+ \w{3} \d{4}, knowledge base [\d.]+, code her2scope/);
+      assert.match(text, /version 1, not signed/);
 
       // The metastasis re-entered as IHC 3+ (a new pathology version): the old HER2-low options must not look current.
       assert.equal((await admin.put(`/api/samples/${m1.id}/pathology`, { her2: { ihc: '3+' }, er: { percent: 90 }, pr: { percent: 10 } })).statusCode, 201);
@@ -213,6 +225,7 @@ for (const backend of backends()) {
       page = (await admin.get(`/api/patients/${p.id}`)).json();
       assert.deepEqual(page.staleChanges.map((c: { entity: string; change: string }) => `${c.entity}:${c.change}`), ['sample:edited', 'pathology:new-version', 'treatment:added']);
 
+      assert.equal((await admin.post(`/api/samples/${m1.id}/pathology/sign`)).statusCode, 200);
       // A new run: queued -> supersededBy; done -> current again, and the old one is superseded by it.
       const a2 = (await admin.post(`/api/patients/${p.id}/analyses`)).json().analysis;
       await s.app.her2scope.runner.whenIdle();
@@ -224,6 +237,9 @@ for (const backend of backends()) {
       const superseded = (await admin.get(`/api/analyses/${a1.id}`)).json();
       assert.deepEqual([superseded.current, superseded.supersededBy], [false, a2.id]);
       assert.equal((await admin.get(`/api/analyses/${a2.id}`)).json().current, true);
+      const text2 = execFileSync('pdftotext', [join(s.dataDir, 'reports', `${a2.id}.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      assert.match(text2, new RegExp(`signed by ${s.users.admin} on \\d+ \\w{3} \\d{4}`));
+      assert.match(text2, /Analysis run 2 of/);
     });
   });
 }

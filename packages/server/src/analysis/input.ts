@@ -27,6 +27,8 @@ export interface SnapshotSample {
   collected: string;
   pathology?: unknown;
   pathologyVersion?: number;
+  /** Sign-off of that pathology version (user name, when), printed on the clinician report; absent when not signed. */
+  pathologySigned?: { by: string | null; at: string };
   variants?: { file: FileRef; tumor?: string; normal?: string; regions?: FileRef; meanDepth?: number };
   cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef };
 }
@@ -91,6 +93,7 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
     if (p) {
       snap.pathology = p.data;
       snap.pathologyVersion = p.version;
+      if (p.signedAt) snap.pathologySigned = { by: p.signedBy, at: p.signedAt };
     }
     const v = latestFile(s.id, 'variants');
     if (v) {
