@@ -7,13 +7,20 @@ const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https',
 
 export default tseslint.config(
   { ignores: ['.scratch-*/**', '**/node_modules/**', '**/dist/**', 'packages/web/dist/**', 'bench-data/**', '**/*.d.ts'] },
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    // Type information for every linted file: the project service finds each file's nearest tsconfig.json (the root one
+    // covers sources, tests, benches and the .mjs scripts through allowJs; packages/web has its own).
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
   {
     plugins: { import: importPlugin },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      // node:test's test()/describe() return promises that the runner itself awaits and reports.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] }],
       'import/no-restricted-paths': [
         'error',
         {
@@ -23,6 +30,44 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Plain JavaScript (scripts, the bin and worker entries) has no type annotations, so its parameters are `any`.
+    files: ['**/*.{js,mjs,cjs}'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Tests read untyped output (JSON.parse of CLI output, inject().json(), linkedom's DOM) and check its shape with assert.
+    files: ['packages/*/test/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Fastify plugins, hooks and route handlers are async functions (or take a done callback) whatever their body.
+    files: ['packages/server/src/**/*.ts', 'packages/server/test/**/*.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    // React ignores what an event handler returns; the async handlers catch and show their own errors.
+    files: ['packages/web/src/**/*.tsx'],
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
+  },
+  {
+    // The core and the readers check what can be absent instead of asserting it away (`x ?? missingValue('x')` or an
+    // InputError). Their tests and benches may keep `x!`: an absent value there throws and fails the test, as it should.
+    files: ['packages/core/src/**/*.ts', 'packages/formats/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   {
     files: ['packages/core/src/**/*.ts'],

@@ -20,7 +20,7 @@ export interface Command {
   summary: string;
   /** Full `--help` text. */
   help: string;
-  run(args: string[], io: Io): Promise<number>;
+  run(args: string[], io: Io): Promise<number> | number;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;

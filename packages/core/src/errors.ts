@@ -28,3 +28,22 @@ export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): strin
   }
   return out;
 }
+
+/**
+ * Checked access for a value the code expects to be present (an index inside a range just checked, a key set just
+ * before): `xs[i] ?? missingValue('xs[i]')` instead of the unchecked `xs[i]!`. If the expectation is wrong it throws
+ * an Error naming the expression, instead of letting `undefined` travel on. Input that may lack a value is checked
+ * where it is read and gets an InputError naming the file, line and field.
+ */
+export function missingValue(what: string): never {
+  throw new Error(`missing value: ${what}`);
+}
+
+/**
+ * `value` itself unless it is undefined (null passes through): checked access for a `T | null` slot that the code
+ * expects to be set, e.g. `defined(counts[i], 'counts[i]')` where a null count means "not reported".
+ */
+export function defined<T>(value: T | undefined, what: string): T {
+  if (value === undefined) return missingValue(what);
+  return value;
+}

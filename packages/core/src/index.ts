@@ -1,4 +1,4 @@
-export { InputError, formatPath } from './errors.ts';
+export { InputError, defined, formatPath, missingValue } from './errors.ts';
 export { RESEARCH_USE_NOTICE } from './notice.ts';
 export * from './classification/index.ts';
 export * from './stats/index.ts';

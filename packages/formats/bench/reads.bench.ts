@@ -127,7 +127,7 @@ async function main() {
     ours.push(timed(process.execPath, ['--import', 'tsx', runner, sitesTsv, ...bams]));
     theirs.push(timed('samtools', samArgs));
   }
-  const inProcMs = median(ours.map((t) => JSON.parse(t.stdout).ms as number));
+  const inProcMs = median(ours.map((t) => (JSON.parse(t.stdout) as { ms: number }).ms));
   const startRuns = [0, 1, 2].map(() => timed(process.execPath, ['--import', 'tsx', '-e', '0']));
   const start = median(startRuns.map((t) => t.seconds));
   const startCpu = median(startRuns.map((t) => t.cpu));
@@ -139,7 +139,7 @@ async function main() {
   const sites = readFileSync(sitesTsv, 'utf8').trim().split('\n').map((l) => l.split('\t'));
   const alts = new Map(sites.map((f) => [Number(f[1]), f[3]!]));
   const ref2 = samtoolsAlt(theirs[0]!.stdout, alts, bams.length);
-  const counts = JSON.parse(ours[0]!.stdout).counts as number[][][];
+  const counts = (JSON.parse(ours[0]!.stdout) as { counts: number[][][] }).counts;
   let agree = 0;
   sites.forEach((f, i) => {
     const st = ref2.get(Number(f[1])) ?? [0, 0, 0];

@@ -99,7 +99,7 @@ test('import-civic errors name the file and line', () => {
 
 test('cross-check against MOAlmanac (GPL-2.0, read from ../shared only): FDA-approved breast biomarker drugs agree', { skip: !existsSync(join(shared, 'data/kb/moalmanac/current/molecular-oncology-almanac.json')) && 'needs ../shared' }, () => {
   const moa = JSON.parse(readFileSync(join(shared, 'data/kb/moalmanac/current/molecular-oncology-almanac.json'), 'utf8')) as Array<Record<string, unknown>>;
-  const breast = moa.filter((r) => /breast/i.test(String(r.disease ?? '')) && r.predictive_implication === 'FDA-Approved');
+  const breast = moa.filter((r) => typeof r.disease === 'string' && /breast/i.test(r.disease) && r.predictive_implication === 'FDA-Approved');
   const moaDrugs = (gene: string) => new Set(breast.filter((r) => r.gene === gene || r.gene1 === gene).map((r) => String(r.therapy_name).toLowerCase()));
   const ours = loadKnowledgeBase();
   const ourA = (gene: string) => ours.entries.filter((e) => e.gene === gene).flatMap((e) => e.therapies.filter((t) => t.level === 'A' && t.direction === 'sensitivity').flatMap((t) => t.drugs));

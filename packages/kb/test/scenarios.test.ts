@@ -15,7 +15,7 @@ function v(gene: string, hgvsp: string, vaf: number, extra: Partial<VariantCall>
   return { gene, hgvsp, hgvsc: null, consequence: 'missense_variant', chrom: 'chr17', pos: pos++, ref: 'A', alt: 'G', vaf, depth: 400, altCount: Math.round(400 * vaf), filter: 'PASS', sample: 'T', ...extra };
 }
 function s(id: string, collected: string, pathology: object | undefined, variants: VariantCall[] | null = null, type: 'primary' | 'metastasis' = 'metastasis'): SampleData {
-  return { sample: { id, type, site: type === 'primary' ? 'breast' : 'liver', collected, ...(pathology ? { pathology } : {}), ...(variants ? { variants: { file: `${id}.vcf` } } : {}) } as SampleData['sample'], variants, regions: variants ? PANEL : null, cytometry: null };
+  return { sample: { id, type, site: type === 'primary' ? 'breast' : 'liver', collected, ...(pathology ? { pathology } : {}), ...(variants ? { variants: { file: `${id}.vcf` } } : {}) }, variants, regions: variants ? PANEL : null, cytometry: null };
 }
 function run(samples: SampleData[], treatments: CaseData['case']['treatments'] = [], options = {}): AnalysisResult {
   return interpretCase({ case: { patient: { id: 'SYN-KB', synthetic: true }, samples: samples.map((x) => x.sample), treatments }, samples }, kb, options);

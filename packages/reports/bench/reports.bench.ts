@@ -75,7 +75,7 @@ function largeCase(): CaseData {
   };
 }
 
-async function median(fn: () => unknown | Promise<unknown>, runs = 5): Promise<number> {
+async function median(fn: () => unknown, runs = 5): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

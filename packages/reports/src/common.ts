@@ -5,7 +5,8 @@ import type { AnalysisResult, Citation, SampleAnalysis } from '@her2scope/core';
 
 /** HTML/XML text and attribute escaping: every value that comes from data goes through here. */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  const text: unknown = value ?? '';
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Only http(s) links leave the report; anything else (javascript:, data:, relative) is dropped. */

@@ -10,9 +10,8 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 
-type PlotDocument = NonNullable<Plot.PlotOptions['document']>;
-
-const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
+// linkedom's and Plot's types name DOM classes this package's lib (no DOM) lacks: the document is typed unknown here.
+const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>') as unknown as { document: unknown };
 
 const DAY = 86_400_000;
 
@@ -66,8 +65,8 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
   const yDomain: [number, number] = ys.length ? [Math.min(...ys) / 2, Math.min(1, Math.max(...ys) * 2)] : [0.0005, 1];
   const labels = input.series.map((s) => s.label);
   const style = { fontSize: '12px', background: 'white', color: '#222' };
-  const top = Plot.plot({
-    document: document as unknown as PlotDocument,
+  const top: unknown = Plot.plot({
+    document,
     className: 'h2s-ctdna',
     width,
     height: 300,
@@ -103,8 +102,8 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
     title: `${t.drug}: ${t.start} to ${t.end ?? 'ongoing'}`,
   }));
   const bottomHeight = 40 + Math.max(1, drugs.length) * 30;
-  const bottom = Plot.plot({
-    document: document as unknown as PlotDocument,
+  const bottom: unknown = Plot.plot({
+    document,
     className: 'h2s-ctdna-treatments',
     width,
     height: bottomHeight,

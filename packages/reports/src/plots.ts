@@ -13,9 +13,8 @@ import { parseHTML } from 'linkedom';
 import type { AnalysisResult, SampleAnalysis } from '@her2scope/core';
 import { utcDate } from './common.ts';
 
-type PlotDocument = NonNullable<Plot.PlotOptions['document']>;
-
-const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>');
+// linkedom's and Plot's types name DOM classes this package's lib (no DOM) lacks: the document is typed unknown here.
+const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>') as unknown as { document: unknown };
 
 export const HER2_COLOURS: Record<string, string> = {
   'HER2-positive': '#b2182b',
@@ -80,8 +79,8 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
     title: `${t.drug}: ${t.start} to ${t.end ?? 'ongoing'}${t.response ? ` (${t.response})` : ''}`,
     label: t.end ? '' : 'ongoing →',
   }));
-  const svg = Plot.plot({
-    document: document as unknown as PlotDocument,
+  const svg: unknown = Plot.plot({
+    document,
     className: 'h2s-timeline',
     width,
     height: 70 + rows.length * 44 + 40,
@@ -129,8 +128,8 @@ export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): str
     marks.push(Plot.ruleX([c.detectionLimit * 100], { stroke: '#d62728', strokeDasharray: '5,3' }));
     marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4 }));
   }
-  const svg = Plot.plot({
-    document: document as unknown as PlotDocument,
+  const svg: unknown = Plot.plot({
+    document,
     className: 'h2s-cytometry',
     width,
     height: 60 + data.length * 34 + 40,

@@ -39,8 +39,8 @@ function validateBundle(b: Bundle): void {
   for (const e of b.entry!) {
     assert.match(e.fullUrl!, /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(e.fullUrl, `urn:uuid:${e.resource!.id}`);
-    assert.ok(!urls.has(e.fullUrl!), `duplicate ${e.fullUrl}`);
-    urls.set(e.fullUrl!, e.resource!);
+    assert.ok(!urls.has(e.fullUrl), `duplicate ${e.fullUrl}`);
+    urls.set(e.fullUrl, e.resource!);
     validateResource(e.resource!); // R4 base definitions: throws an OperationOutcome error on a bad element
   }
   const refs = references(b);

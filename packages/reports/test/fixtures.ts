@@ -26,7 +26,7 @@ export const Y537S = (vaf: number) => call('ESR1', 'p.Y537S', '6', 152419923, 'A
 type Sample = SampleData['sample'];
 
 function sample(s: Partial<Sample> & Pick<Sample, 'id' | 'type' | 'site' | 'collected'>, variants: VariantCall[] | null, cytometry: SampleData['cytometry'] = null): SampleData {
-  return { sample: { ...s, ...(variants ? { variants: { file: `${s.id}.vcf`, regions: 'panel.bed' } } : {}) } as Sample, variants, regions: variants ? PANEL : null, cytometry };
+  return { sample: { ...s, ...(variants ? { variants: { file: `${s.id}.vcf`, regions: 'panel.bed' } } : {}) }, variants, regions: variants ? PANEL : null, cytometry };
 }
 
 function caseOf(patient: CaseFile['patient'], samples: SampleData[], treatments: CaseFile['treatments'] = []): CaseData {
@@ -38,8 +38,8 @@ export function caseA(patientId = 'SYN-A'): CaseData {
   return caseOf(
     { id: patientId, sex: 'F', birthYear: 1961, synthetic: true },
     [
-      sample({ id: 'A-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', pathology: { her2: { ihc: '1+' }, er: { percent: 90 }, pr: { percent: 5 }, ki67: 30 } } as Sample, [E545K(0.265), L755S(0.31)]),
-      sample({ id: 'A-PRIMARY', type: 'primary', site: 'breast', collected: '2016-03-02', pathology: { her2: { ihc: '1+' }, er: { percent: 95 }, pr: { percent: 40 }, ki67: 20 } } as Sample, [E545K(0.233)]),
+      sample({ id: 'A-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', pathology: { her2: { ihc: '1+' }, er: { percent: 90 }, pr: { percent: 5 }, ki67: 30 } }, [E545K(0.265), L755S(0.31)]),
+      sample({ id: 'A-PRIMARY', type: 'primary', site: 'breast', collected: '2016-03-02', pathology: { her2: { ihc: '1+' }, er: { percent: 95 }, pr: { percent: 40 }, ki67: 20 } }, [E545K(0.233)]),
     ],
     [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', response: 'progression' }],
   );
@@ -50,8 +50,8 @@ export function caseB(): CaseData {
   return caseOf(
     { id: 'SYN-B', sex: 'F', birthYear: 1958, synthetic: true },
     [
-      sample({ id: 'B-PRIMARY', type: 'primary', site: 'breast', collected: '2015-06-15', pathology: { her2: { ihc: '0', stainedPercent: 0 }, er: { percent: 80 }, pr: { percent: 20 }, ki67: 15 } } as Sample, null),
-      sample({ id: 'B-BONE', type: 'metastasis', site: 'bone', collected: '2020-09-03', pathology: { her2: { ihc: '3+', stainedPercent: 60 }, er: { percent: 70 }, pr: { percent: 0 } } } as Sample, null),
+      sample({ id: 'B-PRIMARY', type: 'primary', site: 'breast', collected: '2015-06-15', pathology: { her2: { ihc: '0', stainedPercent: 0 }, er: { percent: 80 }, pr: { percent: 20 }, ki67: 15 } }, null),
+      sample({ id: 'B-BONE', type: 'metastasis', site: 'bone', collected: '2020-09-03', pathology: { her2: { ihc: '3+', stainedPercent: 60 }, er: { percent: 70 }, pr: { percent: 0 } } }, null),
     ],
     [{ drug: 'anastrozole', start: '2015-08-01', end: '2020-08-15', response: 'progression' }],
   );
@@ -79,8 +79,8 @@ export function caseC(): CaseData {
   return caseOf(
     { id: 'SYN-C', sex: 'F', birthYear: 1970, synthetic: true },
     [
-      sample({ id: 'C-PRIMARY', type: 'primary', site: 'breast', collected: '2017-05-11', pathology: { her2: { ihc: '0', stainedPercent: 5 }, er: { percent: 70 }, pr: { percent: 30 }, ki67: 25 } } as Sample, null, CYTOMETRY),
-      sample({ id: 'C-RECURRENCE', type: 'recurrence', site: 'lymph node', collected: '2021-02-19', pathology: { her2: { ihc: '1+' }, er: { percent: 60 }, pr: { percent: 0 } } } as Sample, null),
+      sample({ id: 'C-PRIMARY', type: 'primary', site: 'breast', collected: '2017-05-11', pathology: { her2: { ihc: '0', stainedPercent: 5 }, er: { percent: 70 }, pr: { percent: 30 }, ki67: 25 } }, null, CYTOMETRY),
+      sample({ id: 'C-RECURRENCE', type: 'recurrence', site: 'lymph node', collected: '2021-02-19', pathology: { her2: { ihc: '1+' }, er: { percent: 60 }, pr: { percent: 0 } } }, null),
     ],
     [{ drug: 'tamoxifen', start: '2017-07-01', end: '2020-12-01', response: 'progression' }],
   );
@@ -91,8 +91,8 @@ export function caseD(): CaseData {
   return caseOf(
     { id: 'SYN-D', sex: 'F', birthYear: 1955, synthetic: true },
     [
-      sample({ id: 'D-PRIMARY', type: 'primary', site: 'breast', collected: '2014-01-20', pathology: { her2: { ihc: '0' }, er: { percent: 100 }, pr: { percent: 60 } } } as Sample, []),
-      sample({ id: 'D-LUNG', type: 'metastasis', site: 'lung', collected: '2018-10-05', pathology: { her2: { ihc: '0' }, er: { percent: 85 }, pr: { percent: 10 } } } as Sample, [Y537S(0.18)]),
+      sample({ id: 'D-PRIMARY', type: 'primary', site: 'breast', collected: '2014-01-20', pathology: { her2: { ihc: '0' }, er: { percent: 100 }, pr: { percent: 60 } } }, []),
+      sample({ id: 'D-LUNG', type: 'metastasis', site: 'lung', collected: '2018-10-05', pathology: { her2: { ihc: '0' }, er: { percent: 85 }, pr: { percent: 10 } } }, [Y537S(0.18)]),
     ],
     [{ drug: 'anastrozole', start: '2014-03-01', end: '2018-09-01', response: 'progression' }],
   );

@@ -70,7 +70,7 @@ test('writeReports writes all five files; the acquired ERBB2 variant has the sam
   assert.match(bundle.timestamp!, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'writeReports stamps the bundle');
 });
 
-test('PDF: paginated, with the report text (timeline, findings, notice, page footer)', async () => {
+test('PDF: paginated, with the report text (timeline, findings, notice, page footer)', () => {
   const file = join(tmp, 'a', 'nested', 'report.pdf');
   assert.equal(readFileSync(file).subarray(0, 5).toString(), '%PDF-');
   const pages = pdfPages(file);

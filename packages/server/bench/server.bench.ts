@@ -32,7 +32,7 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   const times: number[] = [];
   let non2xx = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }, (err, res) => (err ? reject(err) : resolve(res)));
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }, (err, res) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)));
     instance.on('response', (_client, status, _bytes, ms) => {
       times.push(ms);
       if (status < 200 || status >= 300) non2xx++;

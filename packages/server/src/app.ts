@@ -201,7 +201,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // 'public'); `ready()` fails when one does not, and a route without one is refused at request time as well.
   const declared: Array<{ method: string | string[]; url: string; config?: { permission?: RoutePermission } }> = [];
   app.addHook('onRoute', (route) => {
-    declared.push(route as (typeof declared)[number]);
+    declared.push(route);
   });
   app.addHook('onReady', async () => {
     const missing = declared.filter((r) => !isRoutePermission(r.config?.permission)).map((r) => `${[r.method].flat().join(',')} ${r.url}`);

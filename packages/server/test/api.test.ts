@@ -23,7 +23,7 @@ for (const backend of backends()) {
 
     before(async () => {
       s = await startServer(backend, { loginRateLimit: { max: 1000, windowMs: 60_000 } });
-      const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as OpenApi;
+      const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<OpenApi>();
       routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([m]) => m !== 'head').map(([method, op]) => ({ method: method.toUpperCase(), path, secured: Array.isArray(op.security) && op.security.length > 0 })));
     });
     after(async () => s?.close());

@@ -116,10 +116,10 @@ describe('analysis quota and queue bound', () => {
       await admin.put(`/api/samples/${sm.id}/pathology`, { her2: { ihc: '1+' } });
       const url = `/api/patients/${p.id}/analyses`;
       const [a1, a2, a3, m1, o1] = await Promise.all([admin.post(url), admin.post(url), admin.post(url), mol.post(url), onc.post(url)]);
-      assert.deepEqual([a1, a2, a3, m1, o1].map((r) => r!.statusCode), [202, 202, 429, 202, 429]);
-      assert.equal(a3!.json().error, 'analysis-quota');
-      assert.equal(a3!.json().message, 'you have 2 analyses queued or running; wait for one to finish');
-      assert.equal(o1!.json().error, 'analysis-queue-full');
+      assert.deepEqual([a1, a2, a3, m1, o1].map((r) => r.statusCode), [202, 202, 429, 202, 429]);
+      assert.equal(a3.json().error, 'analysis-quota');
+      assert.equal(a3.json().message, 'you have 2 analyses queued or running; wait for one to finish');
+      assert.equal(o1.json().error, 'analysis-queue-full');
       await s.app.her2scope.runner.whenIdle();
       assert.equal((await admin.post(url)).statusCode, 202, 'slots are freed when runs finish');
       await s.app.her2scope.runner.whenIdle();

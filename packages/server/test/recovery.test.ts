@@ -28,7 +28,7 @@ function serve(dir: string): Promise<Running> {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 60_000);
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = /serving at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
       if (m) {
@@ -36,7 +36,7 @@ function serve(dir: string): Promise<Running> {
         resolve({ child, url: m[1]! });
       }
     });
-    child.stderr!.on('data', (d) => (err += d));
+    child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
   });
 }

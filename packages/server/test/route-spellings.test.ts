@@ -82,7 +82,7 @@ for (const backend of backends()) {
       s = await startServer(backend, { loginRateLimit: { max: 10_000, windowMs: 60_000 } });
       await s.app.listen({ host: '127.0.0.1', port: 0 });
       port = (s.app.server.address() as { port: number }).port;
-      const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as OpenApi;
+      const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<OpenApi>();
       routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
           .filter(([m, op]) => m !== 'head' && Array.isArray(op.security) && op.security.length > 0)

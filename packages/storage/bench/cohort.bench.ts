@@ -68,7 +68,7 @@ function report(label: string, r: RunResult, refS: number | null) {
 }
 
 const tGen = performance.now();
-const study = await generateStudy(root, SAMPLES, MUTATIONS);
+const study = generateStudy(root, SAMPLES, MUTATIONS);
 const maf = join(study.dir, 'data_mutations.txt');
 console.log(`study ${study.dir}: generated/checked in ${((performance.now() - tGen) / 1000).toFixed(1)} s; MAF ${(statSync(maf).size / 2 ** 20).toFixed(0)} MiB, 120 columns`);
 

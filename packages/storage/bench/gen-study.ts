@@ -58,7 +58,7 @@ const uuid = (a: number, b: number) => `${hex(a, 8)}-${hex(b, 4)}-4${hex(a >>> 3
 
 export const BENCH_STUDY_ID = 'bench_synthetic';
 
-export async function generateStudy(root: string, samples = 100_000, mutations = 1_000_000): Promise<GeneratedStudy> {
+export function generateStudy(root: string, samples = 100_000, mutations = 1_000_000): GeneratedStudy {
   const dir = join(root, `cohort-v2-${samples}-${mutations}`);
   const marker = join(dir, '.complete');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === `${samples} ${mutations}`) return { dir, samples, mutations };

@@ -71,7 +71,8 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
-    const msg = error instanceof Error ? error.message : String(error);
+    const detail: unknown = error;
+    const msg = error instanceof Error ? error.message : String(detail);
     throw new InputError('db', `cannot prepare ${location}: ${msg}`);
   }
   return { db, dialect: target.dialect, location, sqlite: sqliteHandle, pgPool, close: () => db.destroy() };

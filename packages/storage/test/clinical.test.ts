@@ -26,7 +26,7 @@ for (const backend of backends()) {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'her2scope-clinical-'));
       const created = await backend.create(dir);
-      drop = created.drop;
+      drop = () => created.drop();
       storage = await openDatabase(created.url);
       store = new ClinicalStore(storage.db);
       userId = (await store.createUser({ username: 'path1', role: 'pathologist', passwordHash: 'x' }, actor('setup'))).id;

@@ -51,7 +51,7 @@ export async function createPgDatabase(adminUrl: string): Promise<{ url: string;
 
 /** SQLite always; PostgreSQL too (required unless HER2SCOPE_NO_PG=1 outside CI). */
 export function backends(): Backend[] {
-  const list: Backend[] = [{ name: 'sqlite', create: async (dir) => ({ url: `sqlite:${join(dir, 'her2scope.db')}`, drop: async () => undefined }) }];
+  const list: Backend[] = [{ name: 'sqlite', create: (dir) => Promise.resolve({ url: `sqlite:${join(dir, 'her2scope.db')}`, drop: () => Promise.resolve() }) }];
   const admin = pgAdminUrl();
   if (admin) list.push({ name: 'postgres', create: () => createPgDatabase(admin) });
   return list;

@@ -56,7 +56,10 @@ export function pathologyToForm(p: Record<string, unknown> | null | undefined): 
   if (!p) return v;
   const her2 = (p.her2 ?? {}) as Record<string, unknown>;
   const ish = (her2.ish ?? {}) as Record<string, unknown>;
-  const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
+  const s = (x: unknown): string => {
+    const text: unknown = x ?? '';
+    return String(text);
+  };
   v.ihc = s(her2.ihc);
   v.stainedPercent = s(her2.stainedPercent);
   v.ishProbe = s(ish.probe);

@@ -76,7 +76,7 @@ const sig = significant;
 
 /** JSON-safe: Infinity and NaN become null. */
 function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
 function parseCount(flag: string, value: string | undefined): { k: number; n: number } {

@@ -50,7 +50,7 @@ export const kbCommand: Command = {
   name: 'kb',
   summary: 'list, show or rebuild the knowledge base',
   help,
-  async run(args: string[], io: Io): Promise<number> {
+  run(args: string[], io: Io): number {
     const { values, positionals } = parseFlags('kb', args, { json: { type: 'boolean' }, oncotree: { type: 'string' }, release: { type: 'string' }, out: { type: 'string' } }, true);
     const [sub, arg, extra] = positionals;
     if (values.help || sub === undefined) {

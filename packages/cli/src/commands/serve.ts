@@ -149,8 +149,8 @@ export const serveCommand: Command = {
         // on Node 20); everything is closed by now, so make sure the process ends.
         setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     });
   },
 };

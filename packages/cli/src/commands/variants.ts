@@ -73,7 +73,7 @@ export const variantsCommand: Command = {
     const genes = values.genes !== undefined ? parseGeneList(values.genes) : null;
     const region = values.region !== undefined ? parseRegion(values.region) : null;
     for (const flag of ['tumor', 'normal'] as const) {
-      if (values[flag] !== undefined && values[flag]!.trim() === '') throw new UsageError(`--${flag}: give a sample name`);
+      if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag}: give a sample name`);
     }
 
     const progress = makeProgress(io);
@@ -91,7 +91,7 @@ export const variantsCommand: Command = {
     // Output is gathered into ~64 KiB writes (one write per variant costs more than parsing it), and each write
     // waits for stdout to drain: the reader is pulled only as fast as the consumer reads, so memory stays flat
     // however slow the pipe (issue 15).
-    const write = io.stdoutAsync ?? (async (t: string) => io.stdout(t));
+    const write = io.stdoutAsync ?? ((t: string) => Promise.resolve(io.stdout(t)));
     let pending = '';
     try {
       // Nothing is printed before the first variant (or the end), so a file that fails part-way through its

@@ -23,6 +23,7 @@ import type { CytometryResult } from '../cytometry/types.ts';
 import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
+import { missingValue } from '../errors.ts';
 
 const TYPE_RANK: Record<CaseSample['type'], number> = { primary: 0, recurrence: 1, metastasis: 2 };
 
@@ -195,7 +196,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   changes.push(...conversions(ordered, classifications, treatments));
   changes.sort((a, b) => orderIndex(ordered, a.toSample) - orderIndex(ordered, b.toSample) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.detail.localeCompare(b.detail));
 
-  const latest = samples[samples.length - 1]!;
+  const latest = samples[samples.length - 1] ?? missingValue('samples[samples.length - 1]');
   const bases = basesFor(kb, samples, ordered, state);
   const t = therapyOptionsFor(bases, state, drugs, options.includePreclinical === true);
   return {
@@ -244,7 +245,7 @@ function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemC
 
 /** The evidence bases of therapy.ts rule 1. */
 function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleData[], state: ClinicalState): Basis[] {
-  const latest = samples[samples.length - 1]!;
+  const latest = samples[samples.length - 1] ?? missingValue('samples[samples.length - 1]');
   const bases: Basis[] = [];
   const her2Now = state.her2?.status ?? null;
   const sequenced = [...samples].reverse().find((s) => s.sequenced);
@@ -252,7 +253,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
     const note = sequenced.id === latest.id ? '' : ` [sequenced in ${sequenced.id}, ${sequenced.collected}; judged on today's receptor status]`;
     for (const f of sequenced.findings) {
       if (f.evidence.length === 0) continue;
-      const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id)!).filter(Boolean);
+      const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)')).filter(Boolean);
       const vaf = f.vaf !== null ? `, VAF ${f.vaf.toFixed(2)}` : '';
       bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline' });
     }
@@ -298,7 +299,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
   if (cytometry?.cytometry?.hiddenHer2StemCells) {
     const note = cytometry.id === latest.id ? '' : ` (from ${cytometry.id}, ${cytometry.collected})`;
     const entries = kb.entries.filter((e) => e.alteration.kind === 'her2-stem-cells');
-    if (entries.length) bases.push({ label: `${entries[0]!.alteration.label}${note}`, key: `cytometry:${cytometry.id}`, ids: [cytometryResultId(cytometry.id)], entries, her2Status: her2Now, germline: false });
+    if (entries.length) bases.push({ label: `${(entries[0] ?? missingValue('entries[0]')).alteration.label}${note}`, key: `cytometry:${cytometry.id}`, ids: [cytometryResultId(cytometry.id)], entries, her2Status: her2Now, germline: false });
   }
   return bases;
 }
@@ -306,7 +307,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
 const TWO_YEARS_MONTHS = 24;
 
 function kbNotices(kb: KnowledgeBase, asOf: string): string[] {
-  const dates = [...new Set(kb.entries.filter((e) => e.origin === 'civic' && e.sourceDate).map((e) => e.sourceDate!))].sort();
+  const dates = [...new Set(kb.entries.filter((e) => e.origin === 'civic' && e.sourceDate).map((e) => e.sourceDate ?? missingValue('e.sourceDate')))].sort();
   const old = dates.filter((d) => wholeMonths(d, asOf) >= TWO_YEARS_MONTHS);
   if (!old.length) return [];
   return [`CIViC evidence in this knowledge base dates from ${old.join(', ')}, more than two years old: check for newer evidence and labels before acting on it.`];
@@ -323,12 +324,12 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
     for (const v of s.variants ?? []) {
       if (!genes.has(v.gene) || isGermline(v).germline) continue;
       const later = ordered.filter((o) => o.sample.collected > s.sample.collected && o.variants !== null);
-      const stillThere = (o: SampleData) => o.variants!.some((w) => sameVariant(v, w));
+      const stillThere = (o: SampleData) => (o.variants ?? missingValue('o.variants')).some((w) => sameVariant(v, w));
       const lostIn = later.find((o) => !stillThere(o) && coverageOf(o, v, v.vaf, cov, s).status === 'adequate');
       if (!lostIn) continue;
       // Report a disappearance once, against the last sample that still had it before it was lost.
       const key = `${v.gene}:${variantLabel(v)}:${lostIn.sample.id}`;
-      const lastWith = [s, ...later.filter((o) => o.sample.collected < lostIn.sample.collected && stillThere(o))].pop()!;
+      const lastWith = [s, ...later.filter((o) => o.sample.collected < lostIn.sample.collected && stillThere(o))].pop() ?? missingValue('[s, ...later.filter((o) => o.sample.collected < lostIn.sample.colle...');
       if (lastWith !== s || reported.has(key)) continue;
       reported.add(key);
       const exposures = exposuresBetween(treatments, s.sample.collected, lostIn.sample.collected);

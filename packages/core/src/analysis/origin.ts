@@ -19,6 +19,7 @@
  */
 import type { CoveredRegion, VariantCall } from '../variants/types.ts';
 import type { SampleData } from './types.ts';
+import { missingValue } from '../errors.ts';
 
 export const DEFAULT_MIN_DEPTH = 50;
 export const DEFAULT_MIN_ALT_READS = 3;
@@ -40,8 +41,8 @@ export function sameVariant(a: VariantCall, b: VariantCall): boolean {
 /** log(n!) by summation with a cache (depths are at most a few thousand). */
 const LOG_FACT: number[] = [0];
 function logFact(n: number): number {
-  for (let i = LOG_FACT.length; i <= n; i++) LOG_FACT[i] = LOG_FACT[i - 1]! + Math.log(i);
-  return LOG_FACT[n]!;
+  for (let i = LOG_FACT.length; i <= n; i++) LOG_FACT[i] = (LOG_FACT[i - 1] ?? missingValue('LOG_FACT[i - 1]')) + Math.log(i);
+  return LOG_FACT[n] ?? missingValue('LOG_FACT[n]');
 }
 
 /** P(X >= k) for X ~ Binomial(n, p). */
@@ -115,7 +116,7 @@ export interface OriginCall {
 export function originOf(v: VariantCall, self: SampleData | null, earlier: SampleData[], opts: CoverageOptions): OriginCall {
   const sequenced = earlier.filter((s) => s.variants !== null);
   if (sequenced.length === 0) return { origin: 'first-sample', sample: null, reason: 'no earlier sequenced sample' };
-  const foundIn = sequenced.find((s) => s.variants!.some((w) => sameVariant(v, w)));
+  const foundIn = sequenced.find((s) => (s.variants ?? missingValue('s.variants')).some((w) => sameVariant(v, w)));
   if (foundIn) return { origin: 'pre-existing', sample: foundIn, reason: `found in ${foundIn.sample.id}` };
   const judged = [...sequenced].reverse().map((s) => ({ s, c: coverageOf(s, v, v.vaf, opts, self) }));
   const covering = judged.find((j) => j.c.status === 'adequate');

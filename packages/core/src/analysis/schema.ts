@@ -314,7 +314,7 @@ export type AnalysisResult = z.infer<typeof AnalysisResultSchema>;
 
 /** The JSON Schema (draft 2020-12) of the analysis result, as `her2scope schema analysis` prints it. */
 export function analysisJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(AnalysisResultSchema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+  return z.toJSONSchema(AnalysisResultSchema, { target: 'draft-2020-12', io: 'output' });
 }
 
 // ---- compile-time checks: the hand-written engine types equal the contract's ------------------------------------

@@ -16,6 +16,7 @@ import type { Context, DrugClass, Setting } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
 import type { SampleData } from './types.ts';
 import { wholeMonths } from './dates.ts';
+import { missingValue } from '../errors.ts';
 
 export interface Her2Reading {
   status: 'positive' | 'negative';
@@ -77,12 +78,12 @@ export function clinicalState(
     const r = hrOf(c);
     if (r) hr = { ...r, sample: s.sample.id, collected: s.sample.collected };
   }
-  const her2 = readings.length ? readings[readings.length - 1]! : null;
+  const her2 = readings.length ? readings[readings.length - 1] ?? missingValue('readings[readings.length - 1]') : null;
   const her2History = readings.slice(0, -1).reverse();
   const advanced = ordered.filter((s) => s.sample.type === 'metastasis' || s.sample.type === 'recurrence');
   const setting: Setting = patientSetting ?? (advanced.length ? 'metastatic' : 'early');
-  const settingSource = patientSetting ? 'patient.setting in the case file' : advanced.length ? `${advanced[0]!.sample.type} sample ${advanced[0]!.sample.id}` : 'no metastasis or recurrence sample';
-  const metastaticSince = advanced.length ? advanced[0]!.sample.collected : null;
+  const settingSource = patientSetting ? 'patient.setting in the case file' : advanced.length ? `${(advanced[0] ?? missingValue('advanced[0]')).sample.type} sample ${(advanced[0] ?? missingValue('advanced[0]')).sample.id}` : 'no metastasis or recurrence sample';
+  const metastaticSince = advanced.length ? (advanced[0] ?? missingValue('advanced[0]')).sample.collected : null;
   const isMetastatic = (t: Treatment) => (t.setting ? t.setting === 'metastatic' : t.line !== undefined || (setting === 'metastatic' && metastaticSince !== null && t.start >= metastaticSince));
   const metastaticTreatments = treatments.filter(isMetastatic);
   const explicit = Math.max(0, ...metastaticTreatments.map((t) => t.line ?? 0));
@@ -177,12 +178,12 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     const within = metastaticOnly ? want.priorEarlyWithinMonths : undefined;
     const prior = metastaticOnly ? new Set([...state.metastaticPriorClasses, ...(within !== undefined ? earlyClassesWithin(state, within, drugs) : [])]) : state.priorClasses;
     const where = metastaticOnly ? ` in the metastatic setting${within !== undefined ? ` or (neo)adjuvant with recurrence during or within ${within} months of its end` : ''}` : '';
-    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map(drugs.label).join(' or ')}${where}; none in the treatments`);
+    if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')}${where}; none in the treatments`);
   }
   if (want.priorNoneOf) {
     const prior = state.setting === 'metastatic' ? state.metastaticPriorClasses : state.priorClasses;
     const hit = want.priorNoneOf.filter((c) => prior.has(c));
-    if (hit.length) no(`only without prior ${hit.map(drugs.label).join(', ')}${state.setting === 'metastatic' ? ' for metastatic disease' : ''}`);
+    if (hit.length) no(`only without prior ${hit.map((c) => drugs.label(c)).join(', ')}${state.setting === 'metastatic' ? ' for metastatic disease' : ''}`);
   }
   return { fit, notes, placed };
 }

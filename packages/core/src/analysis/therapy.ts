@@ -40,6 +40,7 @@ import type { DrugOntology } from './drugs.ts';
 import { judgeContext, settingText, type ClinicalState, type Fit } from './state.ts';
 import { optionId } from './schema.ts';
 import type { ContraryEvidence, ExcludedOption, ResistanceWarning, TherapyOption, TherapySupport } from './types.ts';
+import { missingValue } from '../errors.ts';
 
 export const LEVEL_ORDER: Record<EvidenceLevel, number> = { A: 0, B: 1, C: 2, D: 3, E: 4 };
 const PRECLINICAL: ReadonlySet<EvidenceLevel> = new Set(['D', 'E']);
@@ -201,14 +202,14 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
   const ranked: Array<{ o: TherapyOption; tier: number; placement: number; warned: number }> = [];
   for (const { o, cands } of options.values()) {
     cands.sort((a, b) => Number(b.entry.origin === 'curated') - Number(a.entry.origin === 'curated') || fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.entry.id.localeCompare(b.entry.id));
-    const lead = cands[0]!;
+    const lead = cands[0] ?? missingValue('cands[0]');
     const fixed = lead.entry.origin === 'curated' ? [...new Set(lead.drugs)] : [...new Set(lead.drugs)].sort((a, b) => drugs.orderKey(a) - drugs.orderKey(b) || a.localeCompare(b));
     o.drugs = fixed;
     o.therapy = fixed.join(' + ');
     o.id = optionId(fixed);
     // The basis: every finding / result whose items support this regimen, in the order of the bases.
     o.basis = union([], ...bases.filter((b) => cands.some((c) => c.basis === b)).map((b) => b.ids));
-    const best = [...cands].sort((a, b) => fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level])[0]!;
+    const best = [...cands].sort((a, b) => fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level])[0] ?? missingValue('the best candidate');
     o.level = cands.reduce<EvidenceLevel>((l, c) => (LEVEL_ORDER[c.level] < LEVEL_ORDER[l] ? c.level : l), 'E');
     o.context = cands.some((c) => c.fit === 'fits') ? 'fits' : 'unknown';
     o.setting = settingText(best.entry.context);

@@ -100,7 +100,7 @@ export type PathologyInput = z.infer<typeof PathologyInputSchema>;
 export function zodToInputError(error: z.ZodError, prefix = ''): InputError {
   const issue = error.issues[0];
   if (!issue) return new InputError(prefix, 'invalid input');
-  let path = issue.path as PropertyKey[];
+  let path = issue.path;
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     path = [...path, issue.keys[0] ?? ''];

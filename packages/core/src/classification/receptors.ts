@@ -9,6 +9,7 @@ import { DEFAULT_COMMENTS, type CommentTable } from './comments.ts';
 import type { ReceptorInput } from './input.ts';
 import { SOURCES } from './sources.ts';
 import type { ErStatus, PrStatus, ReceptorResult, RuleRef } from './types.ts';
+import { missingValue } from '../errors.ts';
 
 /** ASCO/CAP 2020: <1% negative; 1-10% ER low positive (10% included); >10% positive. PgR: >=1% positive. */
 export const RECEPTOR_THRESHOLDS = { positive: 1, erLowUpper: 10 } as const;
@@ -96,7 +97,7 @@ function read(input: ReceptorInput, field: string): Reading | null {
     };
   }
 
-  const h = input.hScore!;
+  const h = input.hScore ?? missingValue('input.hScore');
   const rules: RuleRef[] = [{ id: 'hscore.conversion', source: SOURCES.hScore }];
   if (typeof h !== 'number') {
     const total = h.weak + h.moderate + h.strong;

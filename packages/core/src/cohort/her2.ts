@@ -18,6 +18,7 @@ import { classifyHer2 } from '../classification/her2.ts';
 import { Her2InputSchema, type Her2Input, type IhcScore } from '../classification/input.ts';
 import type { Her2Category } from '../classification/types.ts';
 import { InputError } from '../errors.ts';
+import { missingValue } from '../errors.ts';
 
 /** Column names read, by meaning; where several are given, the first one listed wins (a disagreement is reported). */
 export const HER2_ATTRIBUTES = {
@@ -70,8 +71,8 @@ const present = (attrs: Attrs, key: string): string | undefined => {
 
 class Unreadable extends Error {}
 
-function firstOf(attrs: Attrs, keys: readonly string[], parse: (v: string, k: string) => unknown, contradictions: string[]): { key: string; raw: string } | undefined {
-  let first: { key: string; raw: string; value: unknown } | undefined;
+function firstOf(attrs: Attrs, keys: readonly string[], parse: (v: string, k: string) => string | number | undefined, contradictions: string[]): { key: string; raw: string } | undefined {
+  let first: { key: string; raw: string; value: string | number } | undefined;
   for (const k of keys) {
     const raw = present(attrs, k);
     if (raw === undefined) continue;
@@ -106,7 +107,7 @@ function word(raw: string | undefined, key: string): Word | undefined {
 function engine(input: Her2Input): { category: Her2Category | null; reason: string | null; group: number | null } {
   const parsed = Her2InputSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0] ?? missingValue('parsed.error.issues[0]');
     return { category: null, reason: `${issue.path.join('.')}: ${issue.message}`, group: null };
   }
   try {
@@ -139,7 +140,7 @@ function decide(attrs: Attrs, contradictions: string[]): Her2FromAttributes {
     return raw !== undefined && (k !== HER2_ATTRIBUTES.ihcStatus || ihcScore(raw) !== undefined);
   });
   for (const k of scoreSources) {
-    if (ihcScore(present(attrs, k)!) === undefined) throw new Unreadable(`IHC score '${present(attrs, k)}' in ${k} is not 0, 1+, 2+ or 3+`);
+    if (ihcScore(present(attrs, k) ?? missingValue('present(attrs, k)')) === undefined) throw new Unreadable(`IHC score '${present(attrs, k)}' in ${k} is not 0, 1+, 2+ or 3+`);
   }
   const ihcPick = firstOf(attrs, scoreSources, (v) => ihcScore(v), contradictions);
   const ihc = ihcPick ? ihcScore(ihcPick.raw) : undefined;

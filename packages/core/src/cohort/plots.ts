@@ -5,9 +5,10 @@
 import type { CnaState, MutationClass } from './alteration.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE_NOTE } from '../notice.ts';
+import { missingValue } from '../errors.ts';
 
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? missingValue('({ \'&\': \'&amp;\', \'<\': \'&lt;\', \'>\': \'&gt;\', \'"\': \'&quot;\', "\'": \'&ap...'));
 }
 
 const fmt = (x: number) => (Math.round(x * 100) / 100).toString();
@@ -77,10 +78,10 @@ export function oncoprintLayout(input: OncoprintInput): OncoprintLayout {
         key += '2';
         continue;
       }
-      profiled[g]!++;
+      profiled[g] = (profiled[g] ?? missingValue('profiled[g]')) + 1;
       const hit = isAltered(input.cells.get(k));
       if (hit) {
-        altered[g]!++;
+        altered[g] = (altered[g] ?? missingValue('altered[g]')) + 1;
         any = true;
       }
       key += hit ? '0' : '1';
@@ -88,7 +89,7 @@ export function oncoprintLayout(input: OncoprintInput): OncoprintLayout {
     if (any) anyAltered++;
     keyOf.set(s, key);
   }
-  const order = [...input.samples].sort((a, b) => keyOf.get(a)!.localeCompare(keyOf.get(b)!) || a.localeCompare(b));
+  const order = [...input.samples].sort((a, b) => (keyOf.get(a) ?? missingValue('keyOf.get(a)')).localeCompare(keyOf.get(b) ?? missingValue('keyOf.get(b)')) || a.localeCompare(b));
   return { order, altered, profiled, anyAltered };
 }
 
@@ -129,8 +130,8 @@ export function renderOncoprint(input: OncoprintInput): string {
   if (input.denominator) parts.push(`<text x="10" y="54" fill="#555">${escapeXml(input.denominator)}</text>`);
   input.genes.forEach((g, gi) => {
     const y = top + gi * (cellH + gap);
-    const p = layout.profiled[g]!;
-    const pct = p ? `${((100 * layout.altered[g]!) / p).toFixed(1)}% of ${p}` : 'not profiled';
+    const p = layout.profiled[g] ?? missingValue('layout.profiled[g]');
+    const pct = p ? `${((100 * (layout.altered[g] ?? missingValue('layout.altered[g]'))) / p).toFixed(1)}% of ${p}` : 'not profiled';
     parts.push(`<text x="10" y="${y + cellH * 0.7}">${escapeXml(g)}</text>`);
     parts.push(`<text x="${labelW - 8}" y="${y + cellH * 0.7}" text-anchor="end" fill="#555">${escapeXml(pct)}</text>`);
     drawn.forEach((s, si) => {
@@ -146,7 +147,7 @@ export function renderOncoprint(input: OncoprintInput): string {
       if (!c) return;
       if (c.cna && ONCOPRINT_CNA_STATES.includes(c.cna)) parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${cellH}" fill="${CNA_COLOURS[c.cna]}"><title>${escapeXml(`${s} ${g} ${c.cna === 'amp' ? 'amplification' : 'deep deletion'}`)}</title></rect>`);
       if (c.mutations.length) {
-        const cls = c.mutations[0]!;
+        const cls = c.mutations[0] ?? missingValue('c.mutations[0]');
         parts.push(`<rect x="${x}" y="${fmt(y + cellH / 3)}" width="${w}" height="${fmt(cellH / 3)}" fill="${MUTATION_COLOURS[cls]}"><title>${escapeXml(`${s} ${g} ${c.mutations.join(', ')}`)}</title></rect>`);
       }
     });
@@ -225,7 +226,7 @@ export function renderLollipop(input: LollipopInput): string {
     const h = 10 + (t.count / maxCount) * (stemMax - 10);
     const cx = fmt(x(t.pos));
     const top = fmt(baseY - 10 - h);
-    const main = [...t.list].sort((a, b) => b.count - a.count)[0]!;
+    const main = [...t.list].sort((a, b) => b.count - a.count)[0] ?? missingValue('[...t.list].sort((a, b) => b.count - a.count)[0]');
     const label = t.list.map((m) => `${m.proteinChange} (${m.count})`).join(', ');
     parts.push(`<line x1="${cx}" y1="${baseY - 10}" x2="${cx}" y2="${top}" stroke="#888"/>`);
     parts.push(`<circle cx="${cx}" cy="${top}" r="5" fill="${MUTATION_COLOURS[main.mutationClass]}"><title>${escapeXml(`${input.gene} ${label}`)}</title></circle>`);

@@ -15,6 +15,7 @@
  */
 import { InputError } from '../errors.ts';
 import { referenceOf, zScore, type Reference } from '../stats/zscore.ts';
+import { missingValue } from '../errors.ts';
 
 export const RESISTANCE_SIGNATURE = {
   up: ['IGF2', 'IGF1R', 'IRS1'],
@@ -75,7 +76,7 @@ export function resistanceSignature(input: SignatureInput): SignatureResult {
     const missing: string[] = [];
     let sum = 0;
     for (const gene of SIGNATURE_GENES) {
-      const v = zScore(transform(input.expression.get(gene)!.get(sampleId), log2, gene, sampleId), reference[gene]!);
+      const v = zScore(transform((input.expression.get(gene) ?? missingValue('input.expression.get(gene)')).get(sampleId), log2, gene, sampleId), reference[gene] ?? missingValue('reference[gene]'));
       z[gene] = v;
       if (v === null) missing.push(gene);
       else sum += (RESISTANCE_SIGNATURE.down as readonly string[]).includes(gene) ? -v : v;

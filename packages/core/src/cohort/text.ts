@@ -1,17 +1,19 @@
 /** Text helpers for cohort output: gene-name suggestions and ratio intervals that keep their side of 1. */
 
 /** Levenshtein distance (insertions, deletions, substitutions), case-sensitive. */
+import { missingValue } from '../errors.ts';
+
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur[j] = Math.min((prev[j] ?? missingValue('prev[j]')) + 1, (cur[j - 1] ?? missingValue('cur[j - 1]')) + 1, (prev[j - 1] ?? missingValue('prev[j - 1]')) + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     prev = cur;
   }
-  return prev[b.length]!;
+  return prev[b.length] ?? missingValue('prev[b.length]');
 }
 
 /**

@@ -16,6 +16,8 @@
  * - Gene coordinates: GRCh38, Ensembl gene spans (see GENES below).
  */
 
+import { missingValue } from '../errors.ts';
+
 export type CnStatus = 'amplification' | 'gain' | 'neutral' | 'loss' | 'deep-deletion';
 
 export interface GeneLocus {
@@ -84,7 +86,7 @@ export function absoluteCopyNumber(log2: number, pp: PurityPloidy = {}): number 
 
 /** CNVkit's threshold call for a diploid autosome: integer copies. */
 export function cnvkitThresholdCall(log2: number, thresholds: readonly number[] = CNVKIT_THRESHOLDS): number {
-  for (let i = 0; i < thresholds.length; i++) if (log2 <= thresholds[i]!) return i;
+  for (let i = 0; i < thresholds.length; i++) if (log2 <= (thresholds[i] ?? missingValue('thresholds[i]'))) return i;
   return Math.ceil(2 * 2 ** log2);
 }
 
@@ -132,12 +134,12 @@ export function geneCopyNumber(segments: readonly CnSegment[], locus: GeneLocus,
   const mean = (f: (s: CnSegment) => number) => hits.reduce((a, h) => a + f(h.s) * h.w, 0) / total;
   const allCn = hits.every((h) => typeof h.s.copyNumber === 'number' && Number.isFinite(h.s.copyNumber));
   const allLog2 = hits.every((h) => typeof h.s.log2 === 'number' && Number.isFinite(h.s.log2));
-  const log2 = allLog2 ? mean((s) => s.log2!) : null;
+  const log2 = allLog2 ? mean((s) => (s.log2 ?? missingValue('s.log2'))) : null;
   let cn: number;
   let method: GeneCopyNumber['method'];
   const sources: string[] = [locus.source, CN_RULE_SOURCES.categories];
   if (allCn) {
-    cn = mean((s) => s.copyNumber!);
+    cn = mean((s) => (s.copyNumber ?? missingValue('s.copyNumber')));
     method = 'stated';
   } else if (log2 !== null && purity !== null) {
     cn = absoluteCopyNumber(log2, { purity, ploidy });

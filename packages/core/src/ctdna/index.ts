@@ -5,6 +5,7 @@
 import { fisherExactTest } from '../stats/fisher.ts';
 import { wilsonInterval } from '../stats/proportion.ts';
 import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, detectableVaf, formatP, formatPercent, minSignificantAltReads } from '../reads/index.ts';
+import { missingValue } from '../errors.ts';
 
 // ---------------------------------------------------------------- detection limit
 
@@ -170,7 +171,7 @@ function changed(a: Draw, b: Draw, alpha: number, fold: number): -1 | 0 | 1 {
     if (p >= alpha) return 0;
     return b.altReads / b.depth > a.altReads / a.depth ? 1 : -1;
   }
-  const r = b.vaf! / a.vaf!;
+  const r = (b.vaf ?? missingValue('b.vaf')) / (a.vaf ?? missingValue('a.vaf'));
   return r >= fold ? 1 : r <= 1 / fold ? -1 : 0;
 }
 
@@ -190,14 +191,14 @@ export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: numbe
   }
   const points = [...draws].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const seen = points.filter(detected);
-  const fmt = (d: Draw) => (detected(d) ? formatPercent(d.vaf!) : 'not detected');
+  const fmt = (d: Draw) => (detected(d) ? formatPercent((d.vaf ?? missingValue('d.vaf'))) : 'not detected');
   const series = points.map(fmt).join(' → ');
   if (seen.length === 0) return { trend: 'not-detected', firstDetected: null, points, text: `not detected in ${points.length} draw${points.length === 1 ? '' : 's'}` };
-  const first = seen[0]!;
-  const last = points[points.length - 1]!;
+  const first = seen[0] ?? missingValue('seen[0]');
+  const last = points[points.length - 1] ?? missingValue('points[points.length - 1]');
   let trend: Trend;
   if (!detected(last)) trend = 'cleared';
-  else if (!detected(points[0]!)) trend = 'emerging';
+  else if (!detected(points[0] ?? missingValue('points[0]'))) trend = 'emerging';
   else {
     const c = seen.length < 2 ? 0 : changed(first, last, alpha, fold);
     trend = c > 0 ? 'rising' : c < 0 ? 'falling' : 'steady';

@@ -16,6 +16,7 @@ import { parseBulkHer2 } from './panel.ts';
 import { fitLogicle } from './transforms.ts';
 import type { GateResult } from './gates.ts';
 import type { CytometryPopulation, CytometryResult, MarkerThreshold, PanelMarker, ThresholdSource } from './types.ts';
+import { missingValue } from '../errors.ts';
 
 /** Rare-event heuristic: fewer events than this in a population gives a note (bcsc-and-resistance.md). */
 export const SMALL_POPULATION_EVENTS = 100;
@@ -48,14 +49,14 @@ export interface StemCellInput {
 function positiveOf(m: MarkerInput, marker: PanelMarker): (i: number) => number {
   if (m.calls) {
     const c = m.calls;
-    return (i) => c[i]!;
+    return (i) => c[i] ?? missingValue('c[i]');
   }
   if (!m.values) throw new RangeError(`marker ${marker}: neither values nor calls`);
   if (!m.threshold || !Number.isFinite(m.threshold.value)) throw new RangeError(`marker ${marker}: no threshold`);
   const v = m.values;
   const t = m.threshold.value;
   return (i) => {
-    const x = v[i]!;
+    const x = v[i] ?? missingValue('v[i]');
     return Number.isNaN(x) ? CALL_MISSING : x >= t ? 1 : 0;
   };
 }
@@ -147,18 +148,18 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
   for (const key of ['HER2', 'CD44', 'CD24', 'viability', 'lineage'] as const) {
     const mk = m[key];
     if (!mk) continue;
-    thresholds[key] = mk.calls ? { channel: mk.channel, value: null, source: 'calls' } : { channel: mk.channel, value: mk.threshold!.value, source: mk.threshold!.source };
-    if (!mk.calls && mk.threshold!.source === 'automatic') {
-      notes.push(`${key} threshold ${fmt(mk.threshold!.value)} was set automatically (minimum-error split of the logicle-scaled values, Kittler & Illingworth 1986); confirm it with an FMO/isotype control or give it in the panel.`);
+    thresholds[key] = mk.calls ? { channel: mk.channel, value: null, source: 'calls' } : { channel: mk.channel, value: (mk.threshold ?? missingValue('mk.threshold')).value, source: (mk.threshold ?? missingValue('mk.threshold')).source };
+    if (!mk.calls && (mk.threshold ?? missingValue('mk.threshold')).source === 'automatic') {
+      notes.push(`${key} threshold ${fmt((mk.threshold ?? missingValue('mk.threshold')).value)} was set automatically (minimum-error split of the logicle-scaled values, Kittler & Illingworth 1986); confirm it with an FMO/isotype control or give it in the panel.`);
     }
   }
 
   const parts: string[] = [];
   if (input.gate) parts.push(`inside gate '${input.gate.name}'`);
-  if (m.viability) parts.push(`live (${m.viability.channel} ${m.viability.calls ? 'call negative' : `below ${fmt(m.viability.threshold!.value)}`})`);
-  if (m.lineage) parts.push(`lineage-positive (${m.lineage.channel} ${m.lineage.calls ? 'call positive' : `at or above ${fmt(m.lineage.threshold!.value)}`})`);
+  if (m.viability) parts.push(`live (${m.viability.channel} ${m.viability.calls ? 'call negative' : `below ${fmt((m.viability.threshold ?? missingValue('m.viability.threshold')).value)}`})`);
+  if (m.lineage) parts.push(`lineage-positive (${m.lineage.channel} ${m.lineage.calls ? 'call positive' : `at or above ${fmt((m.lineage.threshold ?? missingValue('m.lineage.threshold')).value)}`})`);
   const analysedText = parts.length ? `events ${parts.join(', ')}` : 'all events';
-  if (outsideGate) notes.push(`${outsideGate.toLocaleString('en-US')} events outside gate '${input.gate!.name}' were not analysed.`);
+  if (outsideGate) notes.push(`${outsideGate.toLocaleString('en-US')} events outside gate '${(input.gate ?? missingValue('input.gate')).name}' were not analysed.`);
   if (dead) notes.push(`${dead.toLocaleString('en-US')} viability-positive (dead) events were excluded.`);
   if (lineageNegative) notes.push(`${lineageNegative.toLocaleString('en-US')} lineage-negative events were excluded.`);
   if (missing) notes.push(`${missing.toLocaleString('en-US')} events with a missing marker value were excluded.`);
@@ -268,13 +269,13 @@ export function percentileThreshold(values: Float64Array, p: number, mask?: Uint
   const picked: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] === 0) continue;
-    const v = values[i]!;
+    const v = values[i] ?? missingValue('values[i]');
     if (Number.isFinite(v)) picked.push(v);
   }
   if (picked.length === 0) return null;
   const sorted = Float64Array.from(picked).sort();
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1]!;
+  return sorted[rank - 1] ?? missingValue('sorted[rank - 1]');
 }
 
 /**
@@ -293,7 +294,7 @@ export function autoThreshold(values: Float64Array, mask?: Uint8Array | null): n
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] === 0) continue;
-    const v = values[i]!;
+    const v = values[i] ?? missingValue('values[i]');
     if (!Number.isFinite(v)) continue;
     const s = t.apply(v);
     scaled.push(s);
@@ -305,27 +306,30 @@ export function autoThreshold(values: Float64Array, mask?: Uint8Array | null): n
   const bins = 256;
   const width = (hi - lo) / bins;
   const hist = new Float64Array(bins);
-  for (const s of scaled) hist[Math.min(bins - 1, Math.floor((s - lo) / width))]! += 1;
+  for (const s of scaled) {
+    const b = Math.min(bins - 1, Math.floor((s - lo) / width));
+    hist[b] = (hist[b] ?? missingValue('hist[b]')) + 1;
+  }
   // prefix sums of n, n·b, n·b²
   const c0 = new Float64Array(bins + 1);
   const c1 = new Float64Array(bins + 1);
   const c2 = new Float64Array(bins + 1);
   for (let b = 0; b < bins; b++) {
-    c0[b + 1] = c0[b]! + hist[b]!;
-    c1[b + 1] = c1[b]! + b * hist[b]!;
-    c2[b + 1] = c2[b]! + b * b * hist[b]!;
+    c0[b + 1] = (c0[b] ?? missingValue('c0[b]')) + (hist[b] ?? missingValue('hist[b]'));
+    c1[b + 1] = (c1[b] ?? missingValue('c1[b]')) + b * (hist[b] ?? missingValue('hist[b]'));
+    c2[b + 1] = (c2[b] ?? missingValue('c2[b]')) + b * b * (hist[b] ?? missingValue('hist[b]'));
   }
   const minCount = Math.max(10, 0.002 * count);
   let best = Infinity;
   let bestBin = -1;
   for (let b = 0; b < bins - 1; b++) {
-    const n1 = c0[b + 1]!;
+    const n1 = c0[b + 1] ?? missingValue('c0[b + 1]');
     const n2 = count - n1;
     if (n1 < minCount || n2 < minCount) continue;
-    const m1 = c1[b + 1]! / n1;
-    const m2 = (c1[bins]! - c1[b + 1]!) / n2;
-    const v1 = Math.max(0.25, c2[b + 1]! / n1 - m1 * m1);
-    const v2 = Math.max(0.25, (c2[bins]! - c2[b + 1]!) / n2 - m2 * m2);
+    const m1 = (c1[b + 1] ?? missingValue('c1[b + 1]')) / n1;
+    const m2 = ((c1[bins] ?? missingValue('c1[bins]')) - (c1[b + 1] ?? missingValue('c1[b + 1]'))) / n2;
+    const v1 = Math.max(0.25, (c2[b + 1] ?? missingValue('c2[b + 1]')) / n1 - m1 * m1);
+    const v2 = Math.max(0.25, ((c2[bins] ?? missingValue('c2[bins]')) - (c2[b + 1] ?? missingValue('c2[b + 1]'))) / n2 - m2 * m2);
     const p1 = n1 / count;
     const p2 = n2 / count;
     const j = p1 * Math.log(v1) + p2 * Math.log(v2) - 2 * (p1 * Math.log(p1) + p2 * Math.log(p2));
@@ -337,9 +341,9 @@ export function autoThreshold(values: Float64Array, mask?: Uint8Array | null): n
   if (bestBin < 0) return null;
   // Refine to the density valley between the two class means: the middle of the longest run of empty bins, else
   // the minimum of the histogram smoothed with a Gaussian kernel (SD 2 bins).
-  const n1 = c0[bestBin + 1]!;
-  const from = Math.ceil(c1[bestBin + 1]! / n1);
-  const to = Math.floor((c1[bins]! - c1[bestBin + 1]!) / (count - n1));
+  const n1 = c0[bestBin + 1] ?? missingValue('c0[bestBin + 1]');
+  const from = Math.ceil((c1[bestBin + 1] ?? missingValue('c1[bestBin + 1]')) / n1);
+  const to = Math.floor(((c1[bins] ?? missingValue('c1[bins]')) - (c1[bestBin + 1] ?? missingValue('c1[bestBin + 1]'))) / (count - n1));
   let cut = bestBin + 1; // the edge after which class 2 starts
   let runStart = -1;
   let bestRun = 0;
@@ -360,7 +364,7 @@ export function autoThreshold(values: Float64Array, mask?: Uint8Array | null): n
       let sm = 0;
       for (let k = -6; k <= 6; k++) {
         const j = b + k;
-        if (j >= 0 && j < bins) sm += hist[j]! * Math.exp(-(k * k) / 8);
+        if (j >= 0 && j < bins) sm += (hist[j] ?? missingValue('hist[j]')) * Math.exp(-(k * k) / 8);
       }
       if (sm < min) {
         min = sm;

@@ -9,6 +9,7 @@
  */
 import { InputError } from '../errors.ts';
 import { invertMatrix, multiply, transpose, type Matrix } from './linalg.ts';
+import { missingValue } from '../errors.ts';
 
 export interface SpilloverMatrix {
   /** Detector (channel) names, one per column: `$PnN` values. */
@@ -43,7 +44,7 @@ export function parseSpilloverKeyword(text: string, keyword: string): SpilloverM
   for (let i = 0; i < n; i++) {
     const row: number[] = [];
     for (let j = 0; j < n; j++) {
-      const raw = parts[1 + n + i * n + j]!;
+      const raw = parts[1 + n + i * n + j] ?? missingValue('parts[1 + n + i * n + j]');
       const v = Number(raw);
       if (raw === '' || !Number.isFinite(v)) throw new InputError(keyword, `value [${i + 1},${j + 1}] '${raw}' is not a number`);
       row.push(v);
@@ -96,16 +97,16 @@ export function compensate(detectorColumns: ReadonlyArray<Float64Array>, k: Matr
   const n = detectorColumns[0]?.length ?? 0;
   for (const c of detectorColumns) if (c.length !== n) throw new RangeError(`compensate: detector columns differ in length (${c.length} and ${n})`);
   const wanted = only ?? Array.from({ length: nf }, (_, j) => j);
-  const out: Array<Float64Array | null> = new Array(nf).fill(null);
+  const out: Array<Float64Array | null> = new Array<Float64Array | null>(nf).fill(null);
   const tasks: Array<{ col: Float64Array; xs: Float64Array[]; cs: number[] }> = [];
   for (const j of wanted) {
     if (out[j]) continue;
     const xs: Float64Array[] = [];
     const cs: number[] = [];
     for (let i = 0; i < nd; i++) {
-      const c = k[i]![j]!;
+      const c = (k[i] ?? missingValue('k[i]'))[j] ?? missingValue('k[i][j]');
       if (c !== 0) {
-        xs.push(detectorColumns[i]!);
+        xs.push(detectorColumns[i] ?? missingValue('detectorColumns[i]'));
         cs.push(c);
       }
     }
@@ -119,12 +120,12 @@ export function compensate(detectorColumns: ReadonlyArray<Float64Array>, k: Matr
     for (const { col, xs, cs } of tasks) {
       const m = xs.length;
       let t = 0;
-      for (; t + 4 <= m; t += 4) sum4(col, t === 0, e0, e1, xs[t]!, cs[t]!, xs[t + 1]!, cs[t + 1]!, xs[t + 2]!, cs[t + 2]!, xs[t + 3]!, cs[t + 3]!);
+      for (; t + 4 <= m; t += 4) sum4(col, t === 0, e0, e1, xs[t] ?? missingValue('xs[t]'), cs[t] ?? missingValue('cs[t]'), xs[t + 1] ?? missingValue('xs[t + 1]'), cs[t + 1] ?? missingValue('cs[t + 1]'), xs[t + 2] ?? missingValue('xs[t + 2]'), cs[t + 2] ?? missingValue('cs[t + 2]'), xs[t + 3] ?? missingValue('xs[t + 3]'), cs[t + 3] ?? missingValue('cs[t + 3]'));
       if (t + 2 <= m) {
-        sum2(col, t === 0, e0, e1, xs[t]!, cs[t]!, xs[t + 1]!, cs[t + 1]!);
+        sum2(col, t === 0, e0, e1, xs[t] ?? missingValue('xs[t]'), cs[t] ?? missingValue('cs[t]'), xs[t + 1] ?? missingValue('xs[t + 1]'), cs[t + 1] ?? missingValue('cs[t + 1]'));
         t += 2;
       }
-      if (t < m) sum1(col, t === 0, e0, e1, xs[t]!, cs[t]!);
+      if (t < m) sum1(col, t === 0, e0, e1, xs[t] ?? missingValue('xs[t]'), cs[t] ?? missingValue('cs[t]'));
     }
   }
   return out;
@@ -132,18 +133,18 @@ export function compensate(detectorColumns: ReadonlyArray<Float64Array>, k: Matr
 
 // out[e] (or 0 for the first pass) + c0·x0[e] + c1·x1[e] + …, evaluated left to right.
 function sum4(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number, x1: Float64Array, c1: number, x2: Float64Array, c2: number, x3: Float64Array, c3: number): void {
-  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
-  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]! + c1 * x1[e]! + c2 * x2[e]! + c3 * x3[e]!;
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * (x0[e] ?? missingValue('x0[e]')) + c1 * (x1[e] ?? missingValue('x1[e]')) + c2 * (x2[e] ?? missingValue('x2[e]')) + c3 * (x3[e] ?? missingValue('x3[e]'));
+  else for (let e = e0; e < e1; e++) out[e] = (out[e] ?? missingValue('out[e]')) + c0 * (x0[e] ?? missingValue('x0[e]')) + c1 * (x1[e] ?? missingValue('x1[e]')) + c2 * (x2[e] ?? missingValue('x2[e]')) + c3 * (x3[e] ?? missingValue('x3[e]'));
 }
 
 function sum2(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number, x1: Float64Array, c1: number): void {
-  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]! + c1 * x1[e]!;
-  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]! + c1 * x1[e]!;
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * (x0[e] ?? missingValue('x0[e]')) + c1 * (x1[e] ?? missingValue('x1[e]'));
+  else for (let e = e0; e < e1; e++) out[e] = (out[e] ?? missingValue('out[e]')) + c0 * (x0[e] ?? missingValue('x0[e]')) + c1 * (x1[e] ?? missingValue('x1[e]'));
 }
 
 function sum1(out: Float64Array, first: boolean, e0: number, e1: number, x0: Float64Array, c0: number): void {
-  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * x0[e]!;
-  else for (let e = e0; e < e1; e++) out[e] = out[e]! + c0 * x0[e]!;
+  if (first) for (let e = e0; e < e1; e++) out[e] = 0 + c0 * (x0[e] ?? missingValue('x0[e]'));
+  else for (let e = e0; e < e1; e++) out[e] = (out[e] ?? missingValue('out[e]')) + c0 * (x0[e] ?? missingValue('x0[e]'));
 }
 
 /**

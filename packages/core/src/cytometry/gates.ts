@@ -18,6 +18,7 @@
 import { compensate, compensationMatrix, type CompensationCache, type SpilloverMatrix } from './compensation.ts';
 import { invertMatrix } from './linalg.ts';
 import { createTransform, fratio, type ScaleTransform, type ThresholdBracketing, type TransformSpec } from './transforms.ts';
+import { defined, missingValue } from '../errors.ts';
 
 /** `uncompensated`, `FCS`, or the id of a spectrum matrix. */
 export type CompensationRef = string;
@@ -255,7 +256,7 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
     const parent = g.parentId !== null ? membershipOf(g.parentId) : null;
     const parentCount = parent ? count(parent) : n;
     const finish = (id: string, m: Uint8Array, type: Gate['type']) => {
-      if (parent) for (let i = 0; i < n; i++) m[i] = m[i]! & parent[i]!;
+      if (parent) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) & (parent[i] ?? missingValue('parent[i]'));
       results.set(id, { id, parent: g.parentId, type, count: count(m), parentCount, membership: m });
     };
     switch (g.type) {
@@ -281,7 +282,7 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
         for (const q of g.quadrants) {
           const m = parent ? parent.slice() : new Uint8Array(n).fill(1);
           for (const p of q.positions) {
-            const div = columns.get(p.divider)!;
+            const div = columns.get(p.divider) ?? missingValue('columns.get(p.divider)');
             let lo: number | null = null;
             let hi: number | null = null;
             for (const v of div.values) {
@@ -301,20 +302,20 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
         const refs = g.references.map((r) => ({ m: membershipOf(r.ref), c: r.complement ? 1 : 0 }));
         const m = new Uint8Array(n);
         if (g.operation === 'not') {
-          const { m: a, c } = refs[0]!;
-          for (let i = 0; i < n; i++) m[i] = (a[i]! ^ c) ^ 1;
+          const { m: a, c } = refs[0] ?? missingValue('refs[0]');
+          for (let i = 0; i < n; i++) m[i] = ((a[i] ?? missingValue('a[i]')) ^ c) ^ 1;
         } else if (g.operation === 'and') {
           m.fill(1);
-          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = m[i]! & (a[i]! ^ c);
+          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) & ((a[i] ?? missingValue('a[i]')) ^ c);
         } else {
-          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = m[i]! | (a[i]! ^ c);
+          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) | ((a[i] ?? missingValue('a[i]')) ^ c);
         }
         finish(g.id, m, g.type);
         break;
       }
     }
   }
-  return gateIds(strategy).map((id) => results.get(id)!);
+  return gateIds(strategy).map((id) => results.get(id) ?? missingValue('results.get(id)'));
 }
 
 /** Values of a dimension for range tests: the column itself, or the untransformed column and a bracketing transform. */
@@ -331,7 +332,7 @@ function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi:
   if ('x' in dim) {
     const x = dim.x;
     for (let i = 0; i < n; i++) {
-      const v = x[i]!;
+      const v = x[i] ?? missingValue('x[i]');
       if ((lo !== null && !(v >= lo)) || (hi !== null && !(v < hi))) m[i] = 0;
     }
     return;
@@ -352,7 +353,7 @@ function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi:
   const [hi1, hi2] = bh;
   for (let i = 0; i < n; i++) {
     if (m[i] === 0) continue;
-    const r = raw[i]!;
+    const r = raw[i] ?? missingValue('raw[i]');
     if (r > lo2 && r < hi1) continue; // above lo and below hi for sure
     if (r < lo1 || r > hi2) {
       m[i] = 0; // below lo or above hi for sure
@@ -364,13 +365,13 @@ function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi:
 }
 
 function invert(m: Uint8Array): Uint8Array {
-  for (let i = 0; i < m.length; i++) m[i] = m[i]! ^ 1;
+  for (let i = 0; i < m.length; i++) m[i] = (m[i] ?? missingValue('m[i]')) ^ 1;
   return m;
 }
 
 function count(m: Uint8Array): number {
   let c = 0;
-  for (let i = 0; i < m.length; i++) c += m[i]!;
+  for (let i = 0; i < m.length; i++) c += (m[i] ?? missingValue('m[i]'));
   return c;
 }
 
@@ -386,24 +387,24 @@ export function polygonMembership(x: Float64Array, y: Float64Array, vertices: Re
   let minY = Infinity;
   let maxY = -Infinity;
   for (let k = 0; k < nv; k++) {
-    vx[k] = vertices[k]![0];
-    vy[k] = vertices[k]![1];
-    minX = Math.min(minX, vx[k]!);
-    maxX = Math.max(maxX, vx[k]!);
-    minY = Math.min(minY, vy[k]!);
-    maxY = Math.max(maxY, vy[k]!);
+    vx[k] = (vertices[k] ?? missingValue('vertices[k]'))[0];
+    vy[k] = (vertices[k] ?? missingValue('vertices[k]'))[1];
+    minX = Math.min(minX, vx[k] ?? missingValue('vx[k]'));
+    maxX = Math.max(maxX, vx[k] ?? missingValue('vx[k]'));
+    minY = Math.min(minY, vy[k] ?? missingValue('vy[k]'));
+    maxY = Math.max(maxY, vy[k] ?? missingValue('vy[k]'));
   }
   for (let i = 0; i < n; i++) {
-    const px = x[i]!;
-    const py = y[i]!;
+    const px = x[i] ?? missingValue('x[i]');
+    const py = y[i] ?? missingValue('y[i]');
     if (!(px >= minX && px <= maxX && py >= minY && py <= maxY)) continue;
     let wind = 0;
     for (let k = 0; k < nv; k++) {
-      const ax = vx[k]!;
-      const ay = vy[k]!;
+      const ax = vx[k] ?? missingValue('vx[k]');
+      const ay = vy[k] ?? missingValue('vy[k]');
       const k2 = k + 1 === nv ? 0 : k + 1;
-      const bx = vx[k2]!;
-      const by = vy[k2]!;
+      const bx = vx[k2] ?? missingValue('vx[k2]');
+      const by = vy[k2] ?? missingValue('vy[k2]');
       if (ay <= py) {
         if (py < by && (bx - ax) * (py - ay) - (px - ax) * (by - ay) > 0) wind++;
       } else if (by <= py && (bx - ax) * (py - ay) - (px - ax) * (by - ay) < 0) {
@@ -427,13 +428,13 @@ function ellipsoidMembership(g: EllipsoidGate, columns: Float64Array[]): Uint8Ar
   const m = new Uint8Array(n);
   const diff = new Float64Array(dims);
   for (let i = 0; i < n; i++) {
-    for (let a = 0; a < dims; a++) diff[a] = columns[a]![i]! - g.mean[a]!;
+    for (let a = 0; a < dims; a++) diff[a] = ((columns[a] ?? missingValue('columns[a]'))[i] ?? missingValue('columns[a][i]')) - (g.mean[a] ?? missingValue('g.mean[a]'));
     // (x − μ) · Σ⁻¹, then · (x − μ): the same summation order as a row-vector product.
     let total = 0;
     for (let b = 0; b < dims; b++) {
       let s = 0;
-      for (let a = 0; a < dims; a++) s += diff[a]! * inv[a]![b]!;
-      total += s * diff[b]!;
+      for (let a = 0; a < dims; a++) s += (diff[a] ?? missingValue('diff[a]')) * ((inv[a] ?? missingValue('inv[a]'))[b] ?? missingValue('inv[a][b]'));
+      total += s * (diff[b] ?? missingValue('diff[b]'));
     }
     if (total <= g.distanceSquare) m[i] = 1;
   }
@@ -458,11 +459,11 @@ class DimensionResolver {
     let raw: Float64Array;
     if (d.kind === 'fcs') raw = this.channel(d.name, d.compensation, gateId);
     else {
-      const r = this.strategy.ratios[d.ratio]!;
+      const r = this.strategy.ratios[d.ratio] ?? missingValue('this.strategy.ratios[d.ratio]');
       const num = this.channel(r.numerator, d.compensation, gateId);
       const den = this.channel(r.denominator, d.compensation, gateId);
       raw = new Float64Array(num.length);
-      for (let i = 0; i < num.length; i++) raw[i] = fratio(num[i]!, den[i]!, r.A, r.B, r.C);
+      for (let i = 0; i < num.length; i++) raw[i] = fratio(num[i] ?? missingValue('num[i]'), den[i] ?? missingValue('den[i]'), r.A, r.B, r.C);
     }
     const out = d.transform !== null ? this.transform(d.transform, gateId).applyArray(raw) : raw;
     this.cache.set(key, out);
@@ -487,7 +488,7 @@ class DimensionResolver {
     let t = this.transforms.get(id);
     if (!t) {
       try {
-        t = createTransform(this.strategy.transforms[id]!);
+        t = createTransform(this.strategy.transforms[id] ?? missingValue('this.strategy.transforms[id]'));
       } catch (e) {
         throw new GatingError(`gate '${gateId}': transformation '${id}': ${(e as Error).message}`);
       }
@@ -497,8 +498,8 @@ class DimensionResolver {
   }
 
   private matrix(ref: string, gateId: string) {
-    if (this.matrices.has(ref)) return this.matrices.get(ref)!;
-    const spill = ref === 'FCS' ? this.source.spillover : this.strategy.matrices[ref]!;
+    if (this.matrices.has(ref)) return defined(this.matrices.get(ref), 'this.matrices.get(ref)');
+    const spill = ref === 'FCS' ? this.source.spillover : this.strategy.matrices[ref] ?? missingValue('this.strategy.matrices[ref]');
     if (!spill) {
       this.matrices.set(ref, null);
       return null;
@@ -540,7 +541,7 @@ class DimensionResolver {
       }
       if (!out && j >= 0) {
         const jj = j;
-        const compute = () => compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj]!;
+        const compute = () => (compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj] ?? missingValue('compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [j...'));
         out = this.source.compensation ? this.source.compensation.column(m.spill, jj, compute) : compute();
       }
     } else {

@@ -4,6 +4,8 @@
  * enough and needs no dependency.
  */
 
+import { missingValue } from '../errors.ts';
+
 export type Matrix = number[][];
 
 /** Throws a RangeError naming `what` when the matrix is not square, has a non-finite entry or is singular. */
@@ -21,18 +23,18 @@ export function invertMatrix(m: Matrix, what = 'matrix'): Matrix {
   for (const row of m) for (const v of row) scale = Math.max(scale, Math.abs(v));
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
-    const pv = a[pivot]![col]!;
+    for (let r = col + 1; r < n; r++) if (Math.abs((a[r] ?? missingValue('a[r]'))[col] ?? missingValue('a[r][col]')) > Math.abs((a[pivot] ?? missingValue('a[pivot]'))[col] ?? missingValue('a[pivot][col]'))) pivot = r;
+    const pv = (a[pivot] ?? missingValue('a[pivot]'))[col] ?? missingValue('a[pivot][col]');
     if (Math.abs(pv) <= scale * n * 1e-14 || pv === 0) throw new RangeError(`${what} is singular (cannot be inverted)`);
-    if (pivot !== col) [a[pivot], a[col]] = [a[col]!, a[pivot]!];
-    const prow = a[col]!;
-    for (let j = 0; j < 2 * n; j++) prow[j]! /= pv;
+    if (pivot !== col) [a[pivot], a[col]] = [a[col] ?? missingValue('a[col]'), a[pivot] ?? missingValue('a[pivot]')];
+    const prow = a[col] ?? missingValue('a[col]');
+    for (let j = 0; j < 2 * n; j++) prow[j] = (prow[j] ?? missingValue('prow[j]')) / pv;
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
-      const row = a[r]!;
-      const f = row[col]!;
+      const row = a[r] ?? missingValue('a[r]');
+      const f = row[col] ?? missingValue('row[col]');
       if (f === 0) continue;
-      for (let j = 0; j < 2 * n; j++) row[j]! -= f * prow[j]!;
+      for (let j = 0; j < 2 * n; j++) row[j] = (row[j] ?? missingValue('row[j]')) - f * (prow[j] ?? missingValue('prow[j]'));
     }
   }
   return a.map((row) => row.slice(n));
@@ -41,7 +43,7 @@ export function invertMatrix(m: Matrix, what = 'matrix'): Matrix {
 export function transpose(m: Matrix): Matrix {
   const rows = m.length;
   const cols = m[0]?.length ?? 0;
-  return Array.from({ length: cols }, (_, j) => Array.from({ length: rows }, (_, i) => m[i]![j]!));
+  return Array.from({ length: cols }, (_, j) => Array.from({ length: rows }, (_, i) => (m[i] ?? missingValue('m[i]'))[j] ?? missingValue('m[i][j]')));
 }
 
 export function multiply(a: Matrix, b: Matrix): Matrix {
@@ -51,10 +53,10 @@ export function multiply(a: Matrix, b: Matrix): Matrix {
   return Array.from({ length: n }, (_, i) => {
     const out = new Array<number>(m).fill(0);
     for (let p = 0; p < k; p++) {
-      const av = a[i]![p]!;
+      const av = (a[i] ?? missingValue('a[i]'))[p] ?? missingValue('a[i][p]');
       if (av === 0) continue;
-      const brow = b[p]!;
-      for (let j = 0; j < m; j++) out[j]! += av * brow[j]!;
+      const brow = b[p] ?? missingValue('b[p]');
+      for (let j = 0; j < m; j++) out[j] = (out[j] ?? missingValue('out[j]')) + av * (brow[j] ?? missingValue('brow[j]'));
     }
     return out;
   });

@@ -73,7 +73,7 @@ export type CytometryPanel = {
 export function parsePanel(raw: unknown, prefix = ''): CytometryPanel {
   const r = CytometryPanelSchema.safeParse(raw ?? {});
   if (!r.success) throw zodToInputError(r.error, prefix);
-  return r.data as CytometryPanel;
+  return r.data;
 }
 
 /** Bulk HER2 categories relevant to the hidden-stem-cell flag. */

@@ -16,6 +16,8 @@
  * Every transform is monotonic increasing, so a threshold can be moved between scales with `inverse`.
  */
 
+import { missingValue } from '../errors.ts';
+
 const LN10 = Math.log(10);
 const EPS = Number.EPSILON;
 const TAYLOR_LENGTH = 16;
@@ -87,7 +89,7 @@ function finite(spec: Record<string, unknown>, name: string): void {
 
 /** Build a transform; throws RangeError naming the bad parameter. */
 export function createTransform(spec: TransformSpec): ScaleTransform {
-  finite(spec as unknown as Record<string, unknown>, spec.kind);
+  finite(spec, spec.kind);
   switch (spec.kind) {
     case 'flin': {
       check(spec.T + spec.A !== 0, 'flin: T + A must not be 0');
@@ -143,7 +145,7 @@ function simple(spec: TransformSpec, f: (x: number) => number, inv: (y: number) 
     inverse: inv,
     applyArray(values) {
       const out = new Float64Array(values.length);
-      for (let i = 0; i < values.length; i++) out[i] = f(values[i]!);
+      for (let i = 0; i < values.length; i++) out[i] = f(values[i] ?? missingValue('values[i]'));
       return out;
     },
   };
@@ -244,9 +246,9 @@ export class Logicle implements ScaleTransform {
   private series(scale: number): number {
     const x = scale - this.x1;
     const t = this.taylor;
-    let sum = t[TAYLOR_LENGTH - 1]! * x;
-    for (let i = TAYLOR_LENGTH - 2; i >= 2; i--) sum = (sum + t[i]!) * x;
-    return (sum * x + t[0]!) * x;
+    let sum = (t[TAYLOR_LENGTH - 1] ?? missingValue('t[TAYLOR_LENGTH - 1]')) * x;
+    for (let i = TAYLOR_LENGTH - 2; i >= 2; i--) sum = (sum + (t[i] ?? missingValue('t[i]'))) * x;
+    return (sum * x + (t[0] ?? missingValue('t[0]'))) * x;
   }
 
   apply(value: number): number {
@@ -255,7 +257,7 @@ export class Logicle implements ScaleTransform {
     const negative = value < 0;
     if (negative) value = -value;
     const { a, b, c, d, f } = this;
-    let x = value < f ? this.x1 + value / this.taylor[0]! : Math.log(value / a) / b;
+    let x = value < f ? this.x1 + value / (this.taylor[0] ?? missingValue('this.taylor[0]')) : Math.log(value / a) / b;
     const tolerance = x > 1 ? 3 * x * EPS : 3 * EPS;
     for (let i = 0; i < 50; i++) {
       const ae2bx = a * Math.exp(b * x);
@@ -288,9 +290,9 @@ export class Logicle implements ScaleTransform {
   readonly bracketing: ThresholdBracketing = {
     bracket: (y) => bracketOf(this, y),
     applyAt: (values, i) => {
-      if (values.length < GRID_MIN_LENGTH || !LITTLE_ENDIAN) return this.apply(values[i]!);
+      if (values.length < GRID_MIN_LENGTH || !LITTLE_ENDIAN) return this.apply(values[i] ?? missingValue('values[i]'));
       this.gridRange(values, i, i + 1, this.one);
-      return this.one[0]!;
+      return this.one[0] ?? missingValue('this.one[0]');
     },
   };
 
@@ -304,7 +306,7 @@ export class Logicle implements ScaleTransform {
   applyArray(values: ArrayLike<number>): Float64Array {
     const out = new Float64Array(values.length);
     if (values.length < GRID_MIN_LENGTH || !LITTLE_ENDIAN) {
-      for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+      for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i] ?? missingValue('values[i]'));
       return out;
     }
     this.gridRange(values, 0, values.length, out);
@@ -340,7 +342,7 @@ export class Logicle implements ScaleTransform {
     let worst = 0;
     for (let k = 0; k < cells; k++) {
       for (const f of [0.25, 0.5, 0.75]) {
-        const v = x[k]! + f * (x[k + 1]! - x[k]!);
+        const v = (x[k] ?? missingValue('x[k]')) + f * ((x[k + 1] ?? missingValue('x[k + 1]')) - (x[k] ?? missingValue('x[k]')));
         worst = Math.max(worst, Math.abs(hermiteAt(table, k, v) - this.apply(v)));
       }
     }
@@ -367,23 +369,23 @@ export class Logicle implements ScaleTransform {
     const h = this.hermite ?? this.buildHermite();
     const { keyMin, keyMax, x, y, dy } = h;
     const x1 = this.x1;
-    const top = x[x.length - 1]!;
+    const top = x[x.length - 1] ?? missingValue('x[x.length - 1]');
     for (let i = 0; i < values.length; i++) {
-      const raw = values[i]!;
+      const raw = values[i] ?? missingValue('values[i]');
       const v = raw < 0 ? -raw : raw;
       if (!(v >= 1 && v < top)) {
         out[i] = this.apply(raw);
         continue;
       }
       KEY_F64[0] = v;
-      let k = (KEY_U32[1]! >>> 12) - keyMin;
+      let k = ((KEY_U32[1] ?? missingValue('KEY_U32[1]')) >>> 12) - keyMin;
       if (k >= keyMax - keyMin) k = keyMax - keyMin - 1;
-      const x0 = x[k]!;
-      const hw = x[k + 1]! - x0;
+      const x0 = x[k] ?? missingValue('x[k]');
+      const hw = (x[k + 1] ?? missingValue('x[k + 1]')) - x0;
       const t = (v - x0) / hw;
       const t2 = t * t;
       const t3 = t2 * t;
-      const r = (2 * t3 - 3 * t2 + 1) * y[k]! + (t3 - 2 * t2 + t) * hw * dy[k]! + (-2 * t3 + 3 * t2) * y[k + 1]! + (t3 - t2) * hw * dy[k + 1]!;
+      const r = (2 * t3 - 3 * t2 + 1) * (y[k] ?? missingValue('y[k]')) + (t3 - 2 * t2 + t) * hw * (dy[k] ?? missingValue('dy[k]')) + (-2 * t3 + 3 * t2) * (y[k + 1] ?? missingValue('y[k + 1]')) + (t3 - t2) * hw * (dy[k + 1] ?? missingValue('dy[k + 1]'));
       out[i] = raw < 0 ? 2 * x1 - r : r;
     }
     return out;
@@ -396,16 +398,16 @@ export class Logicle implements ScaleTransform {
     const b = new Float64Array(steps + 1);
     for (let k = 0; k <= steps; k++) b[k] = this.inverse(x0 + k * step);
     b[0] = 0;
-    const keyMin = keyOf(b[1]!);
-    const keyMax = keyOf(b[steps]!);
+    const keyMin = keyOf(b[1] ?? missingValue('b[1]'));
+    const keyMax = keyOf(b[steps] ?? missingValue('b[steps]'));
     const start = new Int32Array(keyMax - keyMin + 1);
     let k = 0;
     for (let key = keyMin; key <= keyMax; key++) {
       const v = valueOfKey(key);
-      while (k < steps - 1 && b[k + 1]! <= v) k++;
+      while (k < steps - 1 && (b[k + 1] ?? missingValue('b[k + 1]')) <= v) k++;
       start[key - keyMin] = k;
     }
-    this.grid = { x0, step, b, keyMin, start, top: b[steps]! };
+    this.grid = { x0, step, b, keyMin, start, top: b[steps] ?? missingValue('b[steps]') };
     return this.grid;
   }
 
@@ -416,7 +418,7 @@ export class Logicle implements ScaleTransform {
     const { a, b, c, d, f, x1, xTaylor } = this;
     const last = start.length - 1;
     for (let i = from; i < to; i++) {
-      let value = values[i]!;
+      let value = values[i] ?? missingValue('values[i]');
       if (value === 0) {
         out[i - from] = x1;
         continue;
@@ -424,15 +426,15 @@ export class Logicle implements ScaleTransform {
       const negative = value < 0;
       if (negative) value = -value;
       if (!(value < top)) {
-        out[i - from] = this.apply(values[i]!);
+        out[i - from] = this.apply(values[i] ?? missingValue('values[i]'));
         continue;
       }
       let key = keyOf(value) - keyMin;
       key = key < 0 ? 0 : key > last ? last : key;
-      let lo = start[key]!;
-      while (lo < steps - 1 && table[lo + 1]! <= value) lo++;
-      const b0 = table[lo]!;
-      let x = x0 + (lo + (value - b0) / (table[lo + 1]! - b0)) * step;
+      let lo = start[key] ?? missingValue('start[key]');
+      while (lo < steps - 1 && (table[lo + 1] ?? missingValue('table[lo + 1]')) <= value) lo++;
+      const b0 = table[lo] ?? missingValue('table[lo]');
+      let x = x0 + (lo + (value - b0) / ((table[lo + 1] ?? missingValue('table[lo + 1]')) - b0)) * step;
       const tolerance = x > 1 ? 3 * x * EPS : 3 * EPS;
       for (let it = 0; it < 50; it++) {
         const ae2bx = a * Math.exp(b * x);
@@ -452,12 +454,12 @@ export class Logicle implements ScaleTransform {
 }
 
 function hermiteAt(h: { x: Float64Array; y: Float64Array; dy: Float64Array }, k: number, v: number): number {
-  const x0 = h.x[k]!;
-  const hw = h.x[k + 1]! - x0;
+  const x0 = h.x[k] ?? missingValue('h.x[k]');
+  const hw = (h.x[k + 1] ?? missingValue('h.x[k + 1]')) - x0;
   const t = (v - x0) / hw;
   const t2 = t * t;
   const t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * h.y[k]! + (t3 - 2 * t2 + t) * hw * h.dy[k]! + (-2 * t3 + 3 * t2) * h.y[k + 1]! + (t3 - t2) * hw * h.dy[k + 1]!;
+  return (2 * t3 - 3 * t2 + 1) * (h.y[k] ?? missingValue('h.y[k]')) + (t3 - 2 * t2 + t) * hw * (h.dy[k] ?? missingValue('h.dy[k]')) + (-2 * t3 + 3 * t2) * (h.y[k + 1] ?? missingValue('h.y[k + 1]')) + (t3 - t2) * hw * (h.dy[k + 1] ?? missingValue('h.dy[k + 1]'));
 }
 
 /** Columns shorter than this are transformed value by value with apply() (the table is not worth building). */
@@ -470,14 +472,14 @@ const KEY_U32 = new Uint32Array(KEY_F64.buffer);
 /** Monotonic key of a positive double: its exponent and top 8 mantissa bits (1/256-octave buckets). */
 function keyOf(v: number): number {
   KEY_F64[0] = v;
-  return KEY_U32[1]! >>> 12;
+  return (KEY_U32[1] ?? missingValue('KEY_U32[1]')) >>> 12;
 }
 
 /** The smallest positive double with this key. */
 function valueOfKey(key: number): number {
   KEY_U32[1] = key << 12;
   KEY_U32[0] = 0;
-  return KEY_F64[0]!;
+  return KEY_F64[0] ?? missingValue('KEY_F64[0]');
 }
 
 /** Hyperlog display transform (Bagwell 2005) with the Gating-ML 2.0 parameters. */
@@ -519,7 +521,7 @@ export class Hyperlog implements ScaleTransform {
       coef *= b / (i + 1);
       taylor[i] = coef;
     }
-    taylor[0]! += this.c;
+    taylor[0] = (taylor[0] ?? missingValue('taylor[0]')) + this.c;
     this.taylor = taylor;
     this.linearTop = Math.abs(this.inverse(x0));
   }
@@ -527,8 +529,8 @@ export class Hyperlog implements ScaleTransform {
   private series(scale: number): number {
     const x = scale - this.x1;
     const t = this.taylor;
-    let sum = t[TAYLOR_LENGTH - 1]! * x;
-    for (let i = TAYLOR_LENGTH - 2; i >= 0; i--) sum = (sum + t[i]!) * x;
+    let sum = (t[TAYLOR_LENGTH - 1] ?? missingValue('t[TAYLOR_LENGTH - 1]')) * x;
+    for (let i = TAYLOR_LENGTH - 2; i >= 0; i--) sum = (sum + (t[i] ?? missingValue('t[i]'))) * x;
     return sum;
   }
 
@@ -563,13 +565,13 @@ export class Hyperlog implements ScaleTransform {
 
   applyArray(values: ArrayLike<number>): Float64Array {
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i] ?? missingValue('values[i]'));
     return out;
   }
 
   readonly bracketing: ThresholdBracketing = {
     bracket: (y) => bracketOf(this, y),
-    applyAt: (values, i) => this.apply(values[i]!),
+    applyAt: (values, i) => this.apply(values[i] ?? missingValue('values[i]')),
   };
 }
 
@@ -588,7 +590,7 @@ export function fitLogicle(values: ArrayLike<number>, mask?: ArrayLike<number> |
   const negatives: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] === 0) continue;
-    const v = values[i]!;
+    const v = values[i] ?? missingValue('values[i]');
     if (!Number.isFinite(v)) continue;
     if (v > max) max = v;
     if (v < 0) negatives.push(v);
@@ -597,7 +599,7 @@ export function fitLogicle(values: ArrayLike<number>, mask?: ArrayLike<number> |
   let W = 0.5;
   if (negatives.length > 0) {
     negatives.sort((a, b) => a - b);
-    const r = Math.abs(negatives[Math.floor(0.05 * (negatives.length - 1))]!);
+    const r = Math.abs(negatives[Math.floor(0.05 * (negatives.length - 1))] ?? missingValue('negatives[Math.floor(0.05 * (negatives.length - 1))]'));
     if (r > 0) W = Math.min(M / 2, Math.max(0, (M - Math.log10(max / r)) / 2));
   }
   return new Logicle(max, W, M, 0);
@@ -692,11 +694,11 @@ export class FlowJoBiex implements ScaleTransform {
       negative[k] = Math.exp((k / nPoints) * -negativeRange);
     }
     const s = Math.exp((positiveRange + negativeRange) * (w + extra / decades));
-    for (let k = 0; k < nPoints; k++) negative[k]! *= s;
-    const s2 = positive[zeroPoint]! - negative[zeroPoint]!;
-    for (let k = zeroPoint; k < nPoints; k++) positive[k] = minimum * (positive[k]! - negative[k]! - s2);
-    for (let k = 0; k < zeroPoint; k++) positive[k] = -positive[2 * zeroPoint - k]!;
-    for (let k = 1; k < nPoints; k++) check(positive[k]! > positive[k - 1]!, 'flowjo-biex: the lookup table is not increasing for these parameters');
+    for (let k = 0; k < nPoints; k++) negative[k] = (negative[k] ?? missingValue('negative[k]')) * s;
+    const s2 = (positive[zeroPoint] ?? missingValue('positive[zeroPoint]')) - (negative[zeroPoint] ?? missingValue('negative[zeroPoint]'));
+    for (let k = zeroPoint; k < nPoints; k++) positive[k] = minimum * ((positive[k] ?? missingValue('positive[k]')) - (negative[k] ?? missingValue('negative[k]')) - s2);
+    for (let k = 0; k < zeroPoint; k++) positive[k] = -(positive[2 * zeroPoint - k] ?? missingValue('positive[2 * zeroPoint - k]'));
+    for (let k = 1; k < nPoints; k++) check((positive[k] ?? missingValue('positive[k]')) > (positive[k - 1] ?? missingValue('positive[k - 1]')), 'flowjo-biex: the lookup table is not increasing for these parameters');
     this.table = positive;
   }
 
@@ -704,19 +706,19 @@ export class FlowJoBiex implements ScaleTransform {
     const t = this.table;
     const last = t.length - 1;
     if (Number.isNaN(x)) return Number.NaN;
-    if (x < t[0]!) return 0;
-    if (x > t[last]!) return last;
+    if (x < (t[0] ?? missingValue('t[0]'))) return 0;
+    if (x > (t[last] ?? missingValue('t[last]'))) return last;
     // First index with t[i] >= x (numpy searchsorted, side 'left'), clipped to 1…last.
     let lo = 0;
     let hi = last;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (t[mid]! < x) lo = mid + 1;
+      if ((t[mid] ?? missingValue('t[mid]')) < x) lo = mid + 1;
       else hi = mid;
     }
     const i = lo < 1 ? 1 : lo;
-    const xLo = t[i - 1]!;
-    const slope = (i - (i - 1)) / (t[i]! - xLo);
+    const xLo = t[i - 1] ?? missingValue('t[i - 1]');
+    const slope = (i - (i - 1)) / ((t[i] ?? missingValue('t[i]')) - xLo);
     return slope * (x - xLo) + (i - 1);
   }
 
@@ -724,17 +726,17 @@ export class FlowJoBiex implements ScaleTransform {
     const t = this.table;
     const last = t.length - 1;
     if (Number.isNaN(y)) return Number.NaN;
-    if (y < 0) return t[0]!;
-    if (y > last) return t[last]!;
+    if (y < 0) return t[0] ?? missingValue('t[0]');
+    if (y > last) return t[last] ?? missingValue('t[last]');
     let i = Math.ceil(y);
     if (i < 1) i = 1;
-    const slope = (t[i]! - t[i - 1]!) / 1;
-    return slope * (y - (i - 1)) + t[i - 1]!;
+    const slope = ((t[i] ?? missingValue('t[i]')) - (t[i - 1] ?? missingValue('t[i - 1]'))) / 1;
+    return slope * (y - (i - 1)) + (t[i - 1] ?? missingValue('t[i - 1]'));
   }
 
   applyArray(values: ArrayLike<number>): Float64Array {
     const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i]!);
+    for (let i = 0; i < values.length; i++) out[i] = this.apply(values[i] ?? missingValue('values[i]'));
     return out;
   }
 
@@ -745,6 +747,6 @@ export class FlowJoBiex implements ScaleTransform {
       const m = BRACKET_MARGIN * Math.max(1, Math.abs(y));
       return y - m > 0 && y + m < this.table.length - 1 ? bracketOf(this, y) : null;
     },
-    applyAt: (values, i) => this.apply(values[i]!),
+    applyAt: (values, i) => this.apply(values[i] ?? missingValue('values[i]')),
   };
 }

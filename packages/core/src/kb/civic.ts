@@ -5,6 +5,7 @@
  * evidence_direction, evidence_level, clinical_significance, citation_id, source_type, citation, evidence_id, ...
  */
 import type { Alteration, Citation, KbEntry, Therapy } from './schema.ts';
+import { missingValue } from '../errors.ts';
 
 /**
  * CIViC disease names (Disease Ontology terms) that are breast cancer, mapped to OncoTree codes (OncoTree, MSKCC,
@@ -51,7 +52,7 @@ export function civicAlteration(gene: string, variant: string): Alteration | str
   let m = /^([A-Z])(\d+)([A-Z*])$/.exec(v);
   if (m) return { kind: 'protein', hgvsp: `p.${m[1]}${m[2]}${m[3]}`, label: v };
   m = /^([A-Z])(\d+)_([A-Z])(\d+)(del|dup)$/i.exec(v);
-  if (m) return { kind: 'protein', hgvsp: `p.${m[1]}${m[2]}_${m[3]}${m[4]}${m[5]!.toLowerCase()}`, label: v };
+  if (m) return { kind: 'protein', hgvsp: `p.${m[1]}${m[2]}_${m[3]}${m[4]}${(m[5] ?? missingValue('m[5]')).toLowerCase()}`, label: v };
   m = /^([A-Z])(\d+)INS$/i.exec(v);
   if (m) return { kind: 'range', label: v, start: Number(m[2]), end: Number(m[2]), consequences: ['inframe_insertion'] };
   const upper = v.toUpperCase();

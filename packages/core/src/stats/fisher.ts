@@ -6,6 +6,7 @@
  */
 import { conditionalDistribution, conditionalMleOddsRatio, dnhyper, exactOddsRatioInterval, type Table2x2 } from './odds-ratio.ts';
 import { proportion, type Proportion } from './proportion.ts';
+import { missingValue } from '../errors.ts';
 
 /** R's relative tolerance for "no more probable than the observed table". */
 export const FISHER_REL_ERR = 1 + 1e-7;
@@ -22,7 +23,7 @@ export interface FisherResult {
 export function fisherExactTest(table: Table2x2): FisherResult {
   const dist = conditionalDistribution(table);
   const d = dnhyper(dist, 1);
-  const observed = d[dist.x - dist.lo]!;
+  const observed = d[dist.x - dist.lo] ?? missingValue('d[dist.x - dist.lo]');
   let p = 0;
   for (const v of d) if (v <= observed * FISHER_REL_ERR) p += v;
   return {

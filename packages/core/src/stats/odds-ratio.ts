@@ -14,6 +14,7 @@
  * The odds ratio is (odds of "yes" in A) / (odds of "yes" in B); the sample odds ratio would be ad/bc.
  */
 import { uniroot } from './roots.ts';
+import { missingValue } from '../errors.ts';
 
 export type Table2x2 = readonly [readonly [number, number], readonly [number, number]];
 
@@ -51,7 +52,7 @@ export function conditionalDistribution(table: Table2x2): ConditionalDistributio
   // log n! for n = 0..m+n, summed once: exact to ~1e-13 relative for the table sizes of a cohort, and it keeps
   // the core free of a large dependency tree (@stdlib's binomcoefln cost ~100 ms at every CLI start).
   const logFact = logFactorials(m + n);
-  const logChoose = (N: number, r: number) => logFact[N]! - logFact[r]! - logFact[N - r]!;
+  const logChoose = (N: number, r: number) => (logFact[N] ?? missingValue('logFact[N]')) - (logFact[r] ?? missingValue('logFact[r]')) - (logFact[N - r] ?? missingValue('logFact[N - r]'));
   const logTotal = logChoose(m + n, k);
   for (let i = lo; i <= hi; i++) {
     support.push(i);
@@ -63,7 +64,7 @@ export function conditionalDistribution(table: Table2x2): ConditionalDistributio
 /** log(i!) for i = 0..n. */
 function logFactorials(n: number): Float64Array {
   const out = new Float64Array(n + 1);
-  for (let i = 2; i <= n; i++) out[i] = out[i - 1]! + Math.log(i);
+  for (let i = 2; i <= n; i++) out[i] = (out[i - 1] ?? missingValue('out[i - 1]')) + Math.log(i);
   return out;
 }
 
@@ -79,17 +80,17 @@ export function dnhyper(dist: ConditionalDistribution, ncp: number): Float64Arra
   const d = new Float64Array(len);
   let max = -Infinity;
   for (let i = 0; i < len; i++) {
-    const v = logdc[i]! + logNcp * support[i]!;
+    const v = (logdc[i] ?? missingValue('logdc[i]')) + logNcp * (support[i] ?? missingValue('support[i]'));
     d[i] = v;
     if (v > max) max = v;
   }
   let sum = 0;
   for (let i = 0; i < len; i++) {
-    const e = Math.exp(d[i]! - max);
+    const e = Math.exp((d[i] ?? missingValue('d[i]')) - max);
     d[i] = e;
     sum += e;
   }
-  for (let i = 0; i < len; i++) d[i] = d[i]! / sum;
+  for (let i = 0; i < len; i++) d[i] = (d[i] ?? missingValue('d[i]')) / sum;
   return d;
 }
 
@@ -99,7 +100,7 @@ function mnhyper(dist: ConditionalDistribution, ncp: number): number {
   if (ncp === Infinity) return dist.hi;
   const d = dnhyper(dist, ncp);
   let s = 0;
-  for (let i = 0; i < d.length; i++) s += dist.support[i]! * d[i]!;
+  for (let i = 0; i < d.length; i++) s += (dist.support[i] ?? missingValue('dist.support[i]')) * (d[i] ?? missingValue('d[i]'));
   return s;
 }
 
@@ -110,8 +111,8 @@ export function pnhyper(dist: ConditionalDistribution, q: number, ncp: number, u
   const d = dnhyper(dist, ncp);
   let s = 0;
   for (let i = 0; i < d.length; i++) {
-    const v = dist.support[i]!;
-    if (upper ? v >= q : v <= q) s += d[i]!;
+    const v = dist.support[i] ?? missingValue('dist.support[i]');
+    if (upper ? v >= q : v <= q) s += (d[i] ?? missingValue('d[i]'));
   }
   return s;
 }

@@ -72,7 +72,7 @@ export const PANEL_NO_DEPTH: CoveredRegion[] = [{ chrom: 'chr17', start: 3788000
 type S = Partial<SampleData['sample']> & { id: string; collected: string };
 export function sample(s: S, variants: VariantCall[] | null, regions: CoveredRegion[] | null = PANEL, meanDepth?: number): SampleData {
   return {
-    sample: { type: 'metastasis', site: 'liver', ...s, ...(variants ? { variants: { file: `${s.id}.vcf`, ...(meanDepth ? { meanDepth } : {}) } } : {}) } as SampleData['sample'],
+    sample: { type: 'metastasis', site: 'liver', ...s, ...(variants ? { variants: { file: `${s.id}.vcf`, ...(meanDepth ? { meanDepth } : {}) } } : {}) },
     variants,
     regions,
     cytometry: null,

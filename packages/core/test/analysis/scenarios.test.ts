@@ -349,7 +349,7 @@ describe('6. one option per regimen, citations per regimen, preclinical hidden (
 
 describe('7. detection power for "acquired" (origin.ts)', () => {
   const twoSamples = (earlier: Partial<SampleData['sample']>, regions: CoveredRegion[] | null, later: VariantCall, meanDepth?: number, laterPurity?: number) =>
-    interpretCase(caseOf([s({ id: 'E', collected: '2020-01-01', ...earlier } as Opt, [], regions, meanDepth), s({ id: 'L', collected: '2022-01-01', ...(laterPurity ? { purity: laterPurity } : {}) } as Opt, [later])]), KB);
+    interpretCase(caseOf([s({ id: 'E', collected: '2020-01-01', ...earlier }, [], regions, meanDepth), s({ id: 'L', collected: '2022-01-01', ...(laterPurity ? { purity: laterPurity } : {}) }, [later])]), KB);
 
   test('VAF 0.03 after a 60x panel: not-evaluable-earlier, "depth 60: VAF 0.03 gives ~1.8 reads"', () => {
     const r = twoSamples({}, [{ chrom: 'chr17', start: 0, end: 100_000_000, depth: 60 }], v('ERBB2', 'p.L755S', 0.03));

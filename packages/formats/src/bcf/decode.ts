@@ -21,6 +21,7 @@
  * Floats are written as htslib does (`%g`: 6 significant digits), so the text equals `bcftools view` output.
  */
 import { InputError } from '@her2scope/core';
+import { missingValue } from '@her2scope/core/errors';
 
 export const BCF_MAGIC = Buffer.from('BCF\x02', 'latin1');
 
@@ -39,9 +40,9 @@ export function bcfDictionaries(headerLines: readonly string[]): BcfDictionaries
   for (const line of headerLines) {
     const m = /^##(FILTER|INFO|FORMAT|contig)=<(.*)>\s*$/.exec(line);
     if (!m) continue;
-    const id = /(?:^|,)ID=([^,>]+)/.exec(m[2]!)?.[1];
+    const id = /(?:^|,)ID=([^,>]+)/.exec(m[2] ?? missingValue('m[2]'))?.[1];
     if (!id) continue;
-    const idx = /(?:^|,)IDX=(\d+)/.exec(m[2]!)?.[1];
+    const idx = /(?:^|,)IDX=(\d+)/.exec(m[2] ?? missingValue('m[2]'))?.[1];
     if (m[1] === 'contig') {
       if (idx !== undefined) contigs[Number(idx)] = id;
       else contigs.push(id);
@@ -96,7 +97,7 @@ class Reader {
   }
   u8(): number {
     this.need(1);
-    return this.b[this.p++]!;
+    return this.b[this.p++] ?? missingValue('this.b[this.p++]');
   }
   i32(): number {
     this.need(4);
@@ -182,7 +183,7 @@ class Reader {
         const v = this.int(type);
         const [eov, miss] = type === 1 ? [EOV8, MISS8] : type === 2 ? [EOV16, MISS16] : [EOV32, MISS32];
         if (v === eov) {
-          this.p += SIZE[type]! * (count - i - 1);
+          this.p += (SIZE[type] ?? missingValue('SIZE[type]')) * (count - i - 1);
           this.need(0);
           break;
         }
@@ -201,7 +202,7 @@ class Reader {
       const v = this.int(type);
       const eov = type === 1 ? EOV8 : type === 2 ? EOV16 : EOV32;
       if (v === eov) {
-        this.p += SIZE[type]! * (count - i - 1);
+        this.p += (SIZE[type] ?? missingValue('SIZE[type]')) * (count - i - 1);
         this.need(0);
         break;
       }
@@ -264,7 +265,7 @@ export function bcfRecordToVcf(b: Buffer, start: number, lShared: number, lIndiv
       info.push(key);
     } else info.push(`${key}=${r.values(t, n)}`);
   }
-  const cols = [chrom, String(pos), id, alleles[0]!, alleles.length > 1 ? alleles.slice(1).join(',') : '.', qual, filters.length ? filters.join(';') : '.', info.length ? info.join(';') : '.'];
+  const cols = [chrom, String(pos), id, alleles[0] ?? missingValue('alleles[0]'), alleles.length > 1 ? alleles.slice(1).join(',') : '.', qual, filters.length ? filters.join(';') : '.', info.length ? info.join(';') : '.'];
   if (nSamplesHeader > 0) {
     const s = new Reader(b, start + lShared, start + lShared + lIndiv);
     const keys: string[] = [];
@@ -275,7 +276,7 @@ export function bcfRecordToVcf(b: Buffer, start: number, lShared: number, lIndiv
       if (key === undefined) throw new BcfError(`FORMAT key index ${k} is not in the header's dictionary`);
       keys.push(key);
       [t, n] = s.desc();
-      for (let j = 0; j < nSample; j++) perSample[j]!.push(key === 'GT' && t !== 7 ? s.gt(t, n) : s.values(t, n));
+      for (let j = 0; j < nSample; j++) (perSample[j] ?? missingValue('perSample[j]')).push(key === 'GT' && t !== 7 ? s.gt(t, n) : s.values(t, n));
     }
     cols.push(keys.length ? keys.join(':') : '.');
     for (const vals of perSample) cols.push(vals.length ? vals.join(':') : '.');
@@ -337,7 +338,7 @@ export async function* bcfToVcfText(pieces: AsyncIterable<Buffer>, name: string)
       if (e instanceof BcfError || e instanceof RangeError) throw new InputError(`${name}: record ${recordNo}`, `${e.message} (corrupt BCF record at decompressed byte ${consumed + off})`);
       throw e;
     }
-    outLen += out[out.length - 1]!.length;
+    outLen += (out[out.length - 1] ?? missingValue('out[out.length - 1]')).length;
     off += 8 + lShared + lIndiv;
     if (outLen > 1 << 20) {
       yield Buffer.from(out.join('\n') + '\n', 'utf8');

@@ -1,6 +1,7 @@
 /** Case lists (`case_lists/*.txt`, File-Formats "Case Lists"). */
 import { StudyFileError } from './errors.ts';
 import { readMetaFile, requireField } from './meta.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface CaseList {
   file: string;
@@ -22,11 +23,11 @@ export const CASE_LIST_CATEGORIES: ReadonlySet<string> = new Set([
 export async function readCaseList(path: string, file: string, studyId: string, samples?: ReadonlySet<string>): Promise<CaseList> {
   const meta = await readMetaFile(path, file);
   const sid = requireField(meta, 'cancer_study_identifier');
-  if (sid !== studyId) throw new StudyFileError(file, meta.lineOf.get('cancer_study_identifier')!, 'cancer_study_identifier', `'${sid}' differs from meta_study.txt ('${studyId}')`);
+  if (sid !== studyId) throw new StudyFileError(file, meta.lineOf.get('cancer_study_identifier') ?? missingValue('meta.lineOf.get(\'cancer_study_identifier\')'), 'cancer_study_identifier', `'${sid}' differs from meta_study.txt ('${studyId}')`);
   const stableId = requireField(meta, 'stable_id');
-  if (!stableId.startsWith(`${studyId}_`)) throw new StudyFileError(file, meta.lineOf.get('stable_id')!, 'stable_id', `'${stableId}' must start with the study identifier and an underscore ('${studyId}_')`);
+  if (!stableId.startsWith(`${studyId}_`)) throw new StudyFileError(file, meta.lineOf.get('stable_id') ?? missingValue('meta.lineOf.get(\'stable_id\')'), 'stable_id', `'${stableId}' must start with the study identifier and an underscore ('${studyId}_')`);
   const category = meta.fields.get('case_list_category') || null;
-  if (category !== null && !CASE_LIST_CATEGORIES.has(category)) throw new StudyFileError(file, meta.lineOf.get('case_list_category')!, 'case_list_category', `'${category}' is not a case list category`);
+  if (category !== null && !CASE_LIST_CATEGORIES.has(category)) throw new StudyFileError(file, meta.lineOf.get('case_list_category') ?? missingValue('meta.lineOf.get(\'case_list_category\')'), 'case_list_category', `'${category}' is not a case list category`);
   const idsLine = meta.lineOf.get('case_list_ids') ?? null;
   const sampleIds = requireField(meta, 'case_list_ids').split('\t').map((s) => s.trim()).filter(Boolean);
   const seen = new Set<string>();

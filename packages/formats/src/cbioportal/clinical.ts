@@ -6,6 +6,7 @@
 import { StudyFileError, columnLabel } from './errors.ts';
 import { readLines, type Line } from './lines.ts';
 import { MAX_SAMPLE_ID_LENGTH, idProblem, isMissing, parseInteger, parseNumber } from './values.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export type ClinicalLevel = 'PATIENT' | 'SAMPLE';
 export type ClinicalDatatype = 'STRING' | 'NUMBER' | 'BOOLEAN';
@@ -43,27 +44,27 @@ export async function openClinicalFile(path: string, file: string, level: Clinic
   const header: Line[] = [];
   while (header.length < 5) {
     const r = await lines.next();
-    if (r.done) throw new StudyFileError(file, header.length ? header[header.length - 1]!.n : null, null, 'the file ends inside the 5-line header (4 rows starting with # and the column row)');
+    if (r.done) throw new StudyFileError(file, header.length ? (header[header.length - 1] ?? missingValue('header[header.length - 1]')).n : null, null, 'the file ends inside the 5-line header (4 rows starting with # and the column row)');
     header.push(r.value);
   }
   for (let i = 0; i < 4; i++) {
-    if (!header[i]!.text.startsWith('#')) {
+    if (!(header[i] ?? missingValue('header[i]')).text.startsWith('#')) {
       throw new StudyFileError(file, i + 1, null, `header row ${i + 1} of 5 must start with '#' (display names, descriptions, datatypes, priorities, then the column row)`);
     }
   }
-  if (header[4]!.text.startsWith('#')) throw new StudyFileError(file, 5, null, 'expected the column row (PATIENT_ID ...) after 4 # header rows, found a fifth # row');
+  if ((header[4] ?? missingValue('header[4]')).text.startsWith('#')) throw new StudyFileError(file, 5, null, 'expected the column row (PATIENT_ID ...) after 4 # header rows, found a fifth # row');
   const rows = header.map((l, i) => (i < 4 ? l.text.slice(1) : l.text).split('\t'));
-  const ids = rows[4]!.map((s) => s.trim());
+  const ids = (rows[4] ?? missingValue('rows[4]')).map((s) => s.trim());
   while (ids.length && ids[ids.length - 1] === '') ids.pop();
   for (let i = 0; i < 4; i++) {
-    const r = rows[i]!;
-    while (r.length > ids.length && r[r.length - 1]!.trim() === '') r.pop();
+    const r = rows[i] ?? missingValue('rows[i]');
+    while (r.length > ids.length && (r[r.length - 1] ?? missingValue('r[r.length - 1]')).trim() === '') r.pop();
     if (r.length !== ids.length) throw new StudyFileError(file, i + 1, null, `has ${r.length} columns but the column row (line 5) has ${ids.length}`);
   }
   const seen = new Map<string, number>();
   ids.forEach((id, i) => {
     if (id === '') throw new StudyFileError(file, 5, columnLabel(i, undefined), 'empty attribute name');
-    if (seen.has(id)) throw new StudyFileError(file, 5, columnLabel(i, id), `duplicate column (also column ${seen.get(id)! + 1})`);
+    if (seen.has(id)) throw new StudyFileError(file, 5, columnLabel(i, id), `duplicate column (also column ${(seen.get(id) ?? missingValue('seen.get(id)')) + 1})`);
     if (BANNED_CLINICAL_COLUMNS.has(id)) throw new StudyFileError(file, 5, columnLabel(i, id), `${id} is computed by cBioPortal and must not be in a clinical file`);
     seen.set(id, i);
   });
@@ -76,13 +77,13 @@ export async function openClinicalFile(path: string, file: string, level: Clinic
   const attrCols: number[] = [];
   const attributes: ClinicalAttribute[] = [];
   ids.forEach((id, i) => {
-    const datatype = rows[2]![i]!.trim().toUpperCase();
-    if (!DATATYPES.has(datatype)) throw new StudyFileError(file, 3, columnLabel(i, id), `datatype '${rows[2]![i]!.trim()}' is not STRING, NUMBER or BOOLEAN`);
-    const priority = parseInteger(rows[3]![i]!);
-    if (priority === null) throw new StudyFileError(file, 4, columnLabel(i, id), `priority '${rows[3]![i]!.trim()}' is not a whole number`);
+    const datatype = ((rows[2] ?? missingValue('rows[2]'))[i] ?? missingValue('rows[2][i]')).trim().toUpperCase();
+    if (!DATATYPES.has(datatype)) throw new StudyFileError(file, 3, columnLabel(i, id), `datatype '${((rows[2] ?? missingValue('rows[2]'))[i] ?? missingValue('rows[2][i]')).trim()}' is not STRING, NUMBER or BOOLEAN`);
+    const priority = parseInteger((rows[3] ?? missingValue('rows[3]'))[i] ?? missingValue('rows[3][i]'));
+    if (priority === null) throw new StudyFileError(file, 4, columnLabel(i, id), `priority '${((rows[3] ?? missingValue('rows[3]'))[i] ?? missingValue('rows[3][i]')).trim()}' is not a whole number`);
     if (i === patientCol || i === sampleCol) return;
     attrCols.push(i);
-    attributes.push({ id, displayName: rows[0]![i]!.trim(), description: rows[1]![i]!.trim(), datatype: datatype as ClinicalDatatype, priority });
+    attributes.push({ id, displayName: ((rows[0] ?? missingValue('rows[0]'))[i] ?? missingValue('rows[0][i]')).trim(), description: ((rows[1] ?? missingValue('rows[1]'))[i] ?? missingValue('rows[1][i]')).trim(), datatype: datatype as ClinicalDatatype, priority });
   });
 
   const seenKeys = new Map<string, number>();
@@ -91,27 +92,27 @@ export async function openClinicalFile(path: string, file: string, level: Clinic
       if (text.trim() === '') continue;
       if (text.startsWith('#')) throw new StudyFileError(file, n, null, "a '#' row after the header");
       const f = text.split('\t');
-      while (f.length > ids.length && f[f.length - 1]!.trim() === '') f.pop();
+      while (f.length > ids.length && (f[f.length - 1] ?? missingValue('f[f.length - 1]')).trim() === '') f.pop();
       if (f.length !== ids.length) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${ids.length}`);
-      const patientId = f[patientCol!]!.trim();
+      const patientId = (f[patientCol ?? missingValue('patientCol')] ?? missingValue('f[patientCol]')).trim();
       const pp = idProblem(patientId);
-      if (pp) throw new StudyFileError(file, n, columnLabel(patientCol!, 'PATIENT_ID'), pp);
+      if (pp) throw new StudyFileError(file, n, columnLabel(patientCol ?? missingValue('patientCol'), 'PATIENT_ID'), pp);
       let sampleId: string | null = null;
       if (sampleCol !== undefined) {
-        sampleId = f[sampleCol]!.trim();
+        sampleId = (f[sampleCol] ?? missingValue('f[sampleCol]')).trim();
         const sp = idProblem(sampleId);
         if (sp) throw new StudyFileError(file, n, columnLabel(sampleCol, 'SAMPLE_ID'), sp);
         if (sampleId.length > MAX_SAMPLE_ID_LENGTH) throw new StudyFileError(file, n, columnLabel(sampleCol, 'SAMPLE_ID'), `is longer than ${MAX_SAMPLE_ID_LENGTH} characters`);
       }
       const key = sampleId ?? patientId;
       const prev = seenKeys.get(key);
-      if (prev !== undefined) throw new StudyFileError(file, n, columnLabel(sampleCol ?? patientCol!, sampleId === null ? 'PATIENT_ID' : 'SAMPLE_ID'), `'${key}' is defined twice (first on line ${prev})`);
+      if (prev !== undefined) throw new StudyFileError(file, n, columnLabel(sampleCol ?? (patientCol ?? missingValue('patientCol')), sampleId === null ? 'PATIENT_ID' : 'SAMPLE_ID'), `'${key}' is defined twice (first on line ${prev})`);
       seenKeys.set(key, n);
-      const values: (string | null)[] = new Array(attrCols.length);
+      const values: (string | null)[] = new Array<string | null>(attrCols.length);
       for (let j = 0; j < attrCols.length; j++) {
-        const col = attrCols[j]!;
-        const raw = f[col]!.trim();
-        const attr = attributes[j]!;
+        const col = attrCols[j] ?? missingValue('attrCols[j]');
+        const raw = (f[col] ?? missingValue('f[col]')).trim();
+        const attr = attributes[j] ?? missingValue('attributes[j]');
         if (isMissing(raw)) {
           values[j] = null;
           continue;

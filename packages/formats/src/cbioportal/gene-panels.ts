@@ -13,6 +13,7 @@
 import { StudyFileError, columnLabel } from './errors.ts';
 import { readLines } from './lines.ts';
 import { readMetaFile, requireField } from './meta.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface GenePanel {
   file: string;
@@ -30,7 +31,7 @@ export const NO_PANEL_VALUES: ReadonlySet<string> = new Set(['NA', 'WGS', 'WXS',
 export async function readGenePanel(path: string, file: string): Promise<GenePanel> {
   const meta = await readMetaFile(path, file);
   const stableId = requireField(meta, 'stable_id');
-  const line = meta.lineOf.get('gene_list')!;
+  const line = meta.lineOf.get('gene_list') ?? missingValue('meta.lineOf.get(\'gene_list\')');
   const genes = requireField(meta, 'gene_list').split('\t').map((g) => g.trim()).filter(Boolean);
   const numeric = genes.filter((g) => /^\d+$/.test(g)).length;
   if (numeric !== 0 && numeric !== genes.length) throw new StudyFileError(file, line, 'gene_list', 'mixes gene symbols and Entrez IDs (use all symbols or all Entrez IDs)');
@@ -78,7 +79,7 @@ export async function readGenePanelMatrix(
     const f = text.split('\t').map((s) => s.trim());
     while (f.length > header.length && f[f.length - 1] === '') f.pop();
     if (f.length !== header.length) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${header.length}`);
-    const sample = f[0]!;
+    const sample = f[0] ?? missingValue('f[0]');
     if (sample === '') throw new StudyFileError(file, n, columnLabel(0, 'SAMPLE_ID'), 'empty sample ID');
     if (options.samples && !options.samples.has(sample)) throw new StudyFileError(file, n, columnLabel(0, 'SAMPLE_ID'), `sample '${sample}' is not in the clinical sample file`);
     const prev = lineOf.get(sample);
@@ -87,7 +88,7 @@ export async function readGenePanelMatrix(
     const row = f.slice(1).map((v, i) => {
       if (v === '' || NO_PANEL_VALUES.has(v)) return null;
       if (options.panels && !options.panels.has(v)) {
-        throw new StudyFileError(file, n, columnLabel(i + 1, header![i + 1]), `gene panel '${v}' is not defined (no data_gene_panel_*.txt file in the study folder names it, and no earlier import stored it)`);
+        throw new StudyFileError(file, n, columnLabel(i + 1, (header ?? missingValue('header'))[i + 1]), `gene panel '${v}' is not defined (no data_gene_panel_*.txt file in the study folder names it, and no earlier import stored it)`);
       }
       return v;
     });

@@ -6,6 +6,7 @@
 import { StudyFileError, columnLabel } from './errors.ts';
 import { readLines } from './lines.ts';
 import { isMissing, parseInteger, parseNumber } from './values.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 const GENE_COLUMNS: ReadonlySet<string> = new Set(['Hugo_Symbol', 'Entrez_Gene_Id', 'Cytoband']);
 
@@ -51,7 +52,7 @@ async function* readMatrix<V>(path: string, file: string, options: MatrixOptions
       if (text.startsWith('#')) continue;
       names = text.split('\t').map((s) => s.trim());
       while (names.length && names[names.length - 1] === '') names.pop();
-      while (first < names.length && GENE_COLUMNS.has(names[first]!)) {
+      while (first < names.length && GENE_COLUMNS.has(names[first] ?? missingValue('names[first]'))) {
         if (names[first] === 'Hugo_Symbol') hugo = first;
         if (names[first] === 'Entrez_Gene_Id') entrez = first;
         first++;
@@ -59,10 +60,10 @@ async function* readMatrix<V>(path: string, file: string, options: MatrixOptions
       if (hugo < 0 && entrez < 0) throw new StudyFileError(file, n, columnLabel(0, names[0]), 'the first column must be Hugo_Symbol or Entrez_Gene_Id');
       const seen = new Map<string, number>();
       for (let i = first; i < names.length; i++) {
-        const s = names[i]!;
+        const s = names[i] ?? missingValue('names[i]');
         if (GENE_COLUMNS.has(s)) throw new StudyFileError(file, n, columnLabel(i, s), 'gene columns must come before the sample columns');
         if (s === '') throw new StudyFileError(file, n, columnLabel(i, undefined), 'empty sample ID in the header');
-        if (seen.has(s)) throw new StudyFileError(file, n, columnLabel(i, s), `sample is listed twice (also column ${seen.get(s)! + 1})`);
+        if (seen.has(s)) throw new StudyFileError(file, n, columnLabel(i, s), `sample is listed twice (also column ${(seen.get(s) ?? missingValue('seen.get(s)')) + 1})`);
         if (options.samples && !options.samples.has(s)) throw new StudyFileError(file, n, columnLabel(i, s), `sample '${s}' is not in the clinical sample file`);
         seen.set(s, i);
       }
@@ -71,14 +72,14 @@ async function* readMatrix<V>(path: string, file: string, options: MatrixOptions
     }
     if (text.trim() === '') continue;
     const f = text.split('\t');
-    while (f.length > names.length && f[f.length - 1]!.trim() === '') f.pop();
+    while (f.length > names.length && (f[f.length - 1] ?? missingValue('f[f.length - 1]')).trim() === '') f.pop();
     if (f.length !== names.length) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${names.length}`);
     stats.rows++;
-    const gene = hugo >= 0 && !isMissing(f[hugo]!) ? f[hugo]!.trim() : null;
+    const gene = hugo >= 0 && !isMissing(f[hugo] ?? missingValue('f[hugo]')) ? (f[hugo] ?? missingValue('f[hugo]')).trim() : null;
     let entrezGeneId: number | null = null;
-    if (entrez >= 0 && !isMissing(f[entrez]!)) {
-      entrezGeneId = parseInteger(f[entrez]!);
-      if (entrezGeneId === null) throw new StudyFileError(file, n, columnLabel(entrez, 'Entrez_Gene_Id'), `'${f[entrez]!.trim()}' is not an Entrez gene ID (a whole number)`);
+    if (entrez >= 0 && !isMissing(f[entrez] ?? missingValue('f[entrez]'))) {
+      entrezGeneId = parseInteger(f[entrez] ?? missingValue('f[entrez]'));
+      if (entrezGeneId === null) throw new StudyFileError(file, n, columnLabel(entrez, 'Entrez_Gene_Id'), `'${(f[entrez] ?? missingValue('f[entrez]')).trim()}' is not an Entrez gene ID (a whole number)`);
     }
     if (gene === null && entrezGeneId === null) throw new StudyFileError(file, n, columnLabel(hugo >= 0 ? hugo : entrez, hugo >= 0 ? 'Hugo_Symbol' : 'Entrez_Gene_Id'), 'no gene symbol and no Entrez gene ID');
     const key = gene ?? `#${entrezGeneId}`;
@@ -119,9 +120,9 @@ export function readDiscreteCnaWide(
     parseRow(cells, first, n, names) {
       const calls: CnaCall[] = [];
       for (let i = first; i < cells.length; i++) {
-        const x = parseDiscrete(cells[i]!);
-        if (x === undefined) throw new StudyFileError(file, n, columnLabel(i, names[i]), `'${cells[i]!.trim()}' ${DISCRETE_MESSAGE}`);
-        if (x) calls.push({ sampleId: names[i]!, value: x as CnaCall['value'] });
+        const x = parseDiscrete(cells[i] ?? missingValue('cells[i]'));
+        if (x === undefined) throw new StudyFileError(file, n, columnLabel(i, names[i]), `'${(cells[i] ?? missingValue('cells[i]')).trim()}' ${DISCRETE_MESSAGE}`);
+        if (x) calls.push({ sampleId: names[i] ?? missingValue('names[i]'), value: x as CnaCall['value'] });
       }
       return calls;
     },
@@ -139,7 +140,7 @@ export function readContinuousMatrix(
     parseRow(cells, first, n, names) {
       const out = new Float64Array(cells.length - first);
       for (let i = first; i < cells.length; i++) {
-        const raw = cells[i]!.trim();
+        const raw = (cells[i] ?? missingValue('cells[i]')).trim();
         if (isMissing(raw)) {
           out[i - first] = Number.NaN;
           continue;
@@ -173,7 +174,7 @@ export async function* readDiscreteCnaLong(path: string, file: string, options: 
       const names = text.split('\t').map((s) => s.trim());
       col = {};
       names.forEach((name, i) => {
-        if (name !== '' && col![name] === undefined) col![name] = i;
+        if (name !== '' && (col ?? missingValue('col'))[name] === undefined) (col ?? missingValue('col'))[name] = i;
       });
       width = names.length;
       if (col.Hugo_Symbol === undefined && col.Entrez_Gene_Id === undefined) throw new StudyFileError(file, n, null, 'needs a Hugo_Symbol or Entrez_Gene_Id column');
@@ -182,20 +183,20 @@ export async function* readDiscreteCnaLong(path: string, file: string, options: 
     }
     if (text.trim() === '') continue;
     const f = text.split('\t');
-    const sampleCol = col.Sample_Id!;
-    const valueCol = col.Value!;
+    const sampleCol = col.Sample_Id ?? missingValue('col.Sample_Id');
+    const valueCol = col.Value ?? missingValue('col.Value');
     if (f.length < Math.max(sampleCol, valueCol) + 1) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${width}`);
-    const gene = col.Hugo_Symbol !== undefined && !isMissing(f[col.Hugo_Symbol] ?? '') ? f[col.Hugo_Symbol]!.trim() : null;
+    const gene = col.Hugo_Symbol !== undefined && !isMissing(f[col.Hugo_Symbol] ?? '') ? (f[col.Hugo_Symbol] ?? missingValue('f[col.Hugo_Symbol]')).trim() : null;
     let entrezGeneId: number | null = null;
     if (col.Entrez_Gene_Id !== undefined && !isMissing(f[col.Entrez_Gene_Id] ?? '')) {
-      entrezGeneId = parseInteger(f[col.Entrez_Gene_Id]!);
-      if (entrezGeneId === null) throw new StudyFileError(file, n, columnLabel(col.Entrez_Gene_Id, 'Entrez_Gene_Id'), `'${f[col.Entrez_Gene_Id]!.trim()}' is not an Entrez gene ID (a whole number)`);
+      entrezGeneId = parseInteger(f[col.Entrez_Gene_Id] ?? missingValue('f[col.Entrez_Gene_Id]'));
+      if (entrezGeneId === null) throw new StudyFileError(file, n, columnLabel(col.Entrez_Gene_Id, 'Entrez_Gene_Id'), `'${(f[col.Entrez_Gene_Id] ?? missingValue('f[col.Entrez_Gene_Id]')).trim()}' is not an Entrez gene ID (a whole number)`);
     }
     if (gene === null && entrezGeneId === null) throw new StudyFileError(file, n, null, 'no gene symbol and no Entrez gene ID');
-    const sampleId = f[sampleCol]!.trim();
+    const sampleId = (f[sampleCol] ?? missingValue('f[sampleCol]')).trim();
     if (sampleId === '') throw new StudyFileError(file, n, columnLabel(sampleCol, 'Sample_Id'), 'empty sample ID');
     if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, columnLabel(sampleCol, 'Sample_Id'), `sample '${sampleId}' is not in the clinical sample file`);
-    const raw = f[valueCol]!;
+    const raw = f[valueCol] ?? missingValue('f[valueCol]');
     const value = parseDiscrete(raw);
     if (value === undefined) throw new StudyFileError(file, n, columnLabel(valueCol, 'Value'), `'${raw.trim()}' ${DISCRETE_MESSAGE}`);
     if (value === null) continue;

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { StudyFileError } from './errors.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface MetaFile {
   /** File name relative to the study folder. */
@@ -25,7 +26,7 @@ export async function readMetaFile(path: string, file: string): Promise<MetaFile
   const lineOf = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i] ?? missingValue('lines[i]');
     if (line.trim() === '') continue;
     const colon = line.indexOf(':');
     if (colon <= 0) throw new StudyFileError(file, i + 1, null, `expected 'key: value', got '${line.slice(0, 60)}'`);

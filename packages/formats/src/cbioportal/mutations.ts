@@ -9,6 +9,7 @@
 import { StudyFileError, columnLabel } from './errors.ts';
 import { readLines } from './lines.ts';
 import { isMissing, parseInteger } from './values.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 /** Columns marked "Required" in File-Formats, "cBioPortal mutation data file format". */
 export const MAF_REQUIRED_COLUMNS = ['Hugo_Symbol', 'NCBI_Build', 'Variant_Classification', 'Reference_Allele', 'Tumor_Seq_Allele2', 'Tumor_Sample_Barcode', 'HGVSp_Short'] as const;
@@ -119,50 +120,51 @@ export async function* readStudyMutations(path: string, file: string, options: M
       names = text.split('\t').map((s) => s.trim());
       while (names.length && names[names.length - 1] === '') names.pop();
       width = names.length;
-      col = {};
+      const cols: Record<string, number> = {};
+      col = cols;
       names.forEach((name, i) => {
-        if (col![name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col![name]! + 1})`);
-        col![name] = i;
+        if (cols[name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${cols[name] + 1})`);
+        cols[name] = i;
       });
       for (const req of MAF_REQUIRED_COLUMNS) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing (the header is the first line not starting with #)`);
       // A fixed-shape index object: per-row lookups stay fast for a million rows.
-      I = Object.fromEntries(USED_COLUMNS.map((k) => [k, col![k]])) as Record<(typeof USED_COLUMNS)[number], number | undefined>;
+      I = Object.fromEntries(USED_COLUMNS.map((k) => [k, (col ?? missingValue('col'))[k]])) as Record<(typeof USED_COLUMNS)[number], number | undefined>;
       const c = col;
-      cellOf = (name: string) => columnLabel(c[name]!, name);
+      cellOf = (name: string) => columnLabel(c[name] ?? missingValue('c[name]'), name);
       continue;
     }
     if (text === '' || text.trim() === '') continue;
     const f = text.split('\t');
     if (f.length < width) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${width}`);
     stats.rows++;
-    const ix = I!;
-    const gene = f[ix.Hugo_Symbol!]!.trim();
+    const ix = (I ?? missingValue('I'));
+    const gene = (f[ix.Hugo_Symbol ?? missingValue('ix.Hugo_Symbol')] ?? missingValue('f[ix.Hugo_Symbol]')).trim();
     let entrezGeneId: number | null = null;
     if (ix.Entrez_Gene_Id !== undefined) {
-      const entrezRaw = f[ix.Entrez_Gene_Id]!.trim();
+      const entrezRaw = (f[ix.Entrez_Gene_Id] ?? missingValue('f[ix.Entrez_Gene_Id]')).trim();
       if (!isMissing(entrezRaw)) {
         entrezGeneId = parseInteger(entrezRaw);
         if (entrezGeneId === null || entrezGeneId < 0) throw new StudyFileError(file, n, cellOf('Entrez_Gene_Id'), `'${entrezRaw}' is not an Entrez gene ID (a whole number)`);
       }
     }
     if (gene === '' && entrezGeneId === null) throw new StudyFileError(file, n, cellOf('Hugo_Symbol'), 'empty gene symbol and no Entrez_Gene_Id');
-    const sampleId = f[ix.Tumor_Sample_Barcode!]!.trim();
+    const sampleId = (f[ix.Tumor_Sample_Barcode ?? missingValue('ix.Tumor_Sample_Barcode')] ?? missingValue('f[ix.Tumor_Sample_Barcode]')).trim();
     if (sampleId === '') throw new StudyFileError(file, n, cellOf('Tumor_Sample_Barcode'), 'empty sample ID');
     if (options.samples && !options.samples.has(sampleId)) throw new StudyFileError(file, n, cellOf('Tumor_Sample_Barcode'), `sample '${sampleId}' is not in the clinical sample file`);
-    const vc = f[ix.Variant_Classification!]!.trim();
+    const vc = (f[ix.Variant_Classification ?? missingValue('ix.Variant_Classification')] ?? missingValue('f[ix.Variant_Classification]')).trim();
     if (vc === '') throw new StudyFileError(file, n, cellOf('Variant_Classification'), 'empty');
     const unknownClass = !VARIANT_CLASSIFICATIONS.has(vc) && vc !== FUSION_CLASSIFICATION;
-    const ncbiBuild = f[ix.NCBI_Build!]!.trim();
+    const ncbiBuild = (f[ix.NCBI_Build ?? missingValue('ix.NCBI_Build')] ?? missingValue('f[ix.NCBI_Build]')).trim();
     if (ncbiBuild === '') throw new StudyFileError(file, n, cellOf('NCBI_Build'), 'empty; expected GRCh37 or GRCh38');
-    const ref = f[ix.Reference_Allele!]!.trim();
+    const ref = (f[ix.Reference_Allele ?? missingValue('ix.Reference_Allele')] ?? missingValue('f[ix.Reference_Allele]')).trim();
     if (ref === '') throw new StudyFileError(file, n, cellOf('Reference_Allele'), 'empty');
-    const a2 = f[ix.Tumor_Seq_Allele2!]!.trim();
-    const a1 = ix.Tumor_Seq_Allele1 === undefined ? null : f[ix.Tumor_Seq_Allele1]!.trim();
+    const a2 = (f[ix.Tumor_Seq_Allele2 ?? missingValue('ix.Tumor_Seq_Allele2')] ?? missingValue('f[ix.Tumor_Seq_Allele2]')).trim();
+    const a1 = ix.Tumor_Seq_Allele1 === undefined ? null : (f[ix.Tumor_Seq_Allele1] ?? missingValue('f[ix.Tumor_Seq_Allele1]')).trim();
     if (a2 === '' && (a1 === null || a1 === '')) throw new StudyFileError(file, n, cellOf('Tumor_Seq_Allele2'), 'empty (no tumour allele)');
     const count = (name: IntColumn): number | null => {
       const i = ix[name];
       if (i === undefined) return null;
-      const v = f[i]!.trim();
+      const v = (f[i] ?? missingValue('f[i]')).trim();
       if (isMissing(v)) return null;
       const x = parseInteger(v);
       if (x === null || x < 0) throw new StudyFileError(file, n, cellOf(name), `'${v}' is not a whole number >= 0`);
@@ -175,13 +177,13 @@ export async function* readStudyMutations(path: string, file: string, options: M
     if (startPosition !== null && endPosition !== null && endPosition < startPosition) {
       throw new StudyFileError(file, n, cellOf('End_Position'), `${endPosition} is before Start_Position ${startPosition}`);
     }
-    const status = ix.Mutation_Status === undefined ? null : f[ix.Mutation_Status]!.trim();
+    const status = ix.Mutation_Status === undefined ? null : (f[ix.Mutation_Status] ?? missingValue('f[ix.Mutation_Status]')).trim();
     if (status !== null && NOT_LOADED_STATUS.has(status.toLowerCase())) {
       stats.notLoadedStatus++;
       continue;
     }
     // MutationFilter.java: a Validation_Status starting with "Redacted" (case-insensitive) is not loaded.
-    const validation = ix.Validation_Status === undefined ? null : f[ix.Validation_Status]!.trim();
+    const validation = ix.Validation_Status === undefined ? null : (f[ix.Validation_Status] ?? missingValue('f[ix.Validation_Status]')).trim();
     if (validation !== null && validation.toLowerCase().startsWith('redacted')) {
       stats.redacted++;
       continue;
@@ -199,9 +201,9 @@ export async function* readStudyMutations(path: string, file: string, options: M
     }
     // Tumor seq allele ambiguity: prefer Allele1 when it is a valid nucleotide string that differs from the reference.
     const tumorAllele = a1 !== null && NUCLEOTIDES.test(a1) && a1 !== ref ? a1 : a2 !== '' ? a2 : (a1 as string);
-    const hgvsp = f[ix.HGVSp_Short!]!.trim();
+    const hgvsp = (f[ix.HGVSp_Short ?? missingValue('ix.HGVSp_Short')] ?? missingValue('f[ix.HGVSp_Short]')).trim();
     const proteinChange = isMissing(hgvsp) ? null : hgvsp.startsWith('p.') ? hgvsp.slice(2) : hgvsp;
-    const chromosome = ix.Chromosome === undefined ? null : f[ix.Chromosome]!.trim();
+    const chromosome = ix.Chromosome === undefined ? null : (f[ix.Chromosome] ?? missingValue('f[ix.Chromosome]')).trim();
     stats.kept++;
     yield {
       line: n,
@@ -213,7 +215,7 @@ export async function* readStudyMutations(path: string, file: string, options: M
       startPosition,
       endPosition,
       variantClassification: vc,
-      variantType: (ix.Variant_Type === undefined ? '' : f[ix.Variant_Type]!.trim()) || null,
+      variantType: (ix.Variant_Type === undefined ? '' : (f[ix.Variant_Type] ?? missingValue('f[ix.Variant_Type]')).trim()) || null,
       referenceAllele: ref,
       tumorAllele,
       proteinChange: proteinChange === '' ? null : proteinChange,

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, normalize, isAbsolute, sep } from 'node:path';
 import { StudyFileError } from './errors.ts';
 import { readMetaFile, requireField, type MetaFile } from './meta.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export type StudyFileKind = 'clinical-patient' | 'clinical-sample' | 'timeline' | 'mutations' | 'cna-discrete' | 'cna-discrete-long' | 'expression' | 'gene-panel-matrix';
 
@@ -97,11 +98,11 @@ export async function scanStudy(dir: string): Promise<StudyManifest> {
   if (!names.includes('meta_study.txt')) throw new StudyFileError(dir, null, null, 'no meta_study.txt: not a cBioPortal study folder');
   const sm = await readMetaFile(join(dir, 'meta_study.txt'), 'meta_study.txt');
   const identifier = requireField(sm, 'cancer_study_identifier');
-  if (!STUDY_ID.test(identifier)) throw new StudyFileError('meta_study.txt', sm.lineOf.get('cancer_study_identifier')!, 'cancer_study_identifier', `'${identifier}' may contain only lower-case letters, digits and underscores`);
+  if (!STUDY_ID.test(identifier)) throw new StudyFileError('meta_study.txt', sm.lineOf.get('cancer_study_identifier') ?? missingValue('sm.lineOf.get(\'cancer_study_identifier\')'), 'cancer_study_identifier', `'${identifier}' may contain only lower-case letters, digits and underscores`);
   const pmid = sm.fields.get('pmid') || null;
   const citation = sm.fields.get('citation') || null;
-  if (pmid !== null && citation === null) throw new StudyFileError('meta_study.txt', sm.lineOf.get('pmid')!, 'pmid', "needs the 'citation' field as well");
-  if (pmid !== null && !/^\d+(,\d+)*$/.test(pmid)) throw new StudyFileError('meta_study.txt', sm.lineOf.get('pmid')!, 'pmid', `'${pmid}' must be PubMed IDs separated by commas without spaces`);
+  if (pmid !== null && citation === null) throw new StudyFileError('meta_study.txt', sm.lineOf.get('pmid') ?? missingValue('sm.lineOf.get(\'pmid\')'), 'pmid', "needs the 'citation' field as well");
+  if (pmid !== null && !/^\d+(,\d+)*$/.test(pmid)) throw new StudyFileError('meta_study.txt', sm.lineOf.get('pmid') ?? missingValue('sm.lineOf.get(\'pmid\')'), 'pmid', `'${pmid}' must be PubMed IDs separated by commas without spaces`);
   const study: StudyMeta = {
     identifier,
     typeOfCancer: requireField(sm, 'type_of_cancer'),
@@ -136,29 +137,29 @@ export async function scanStudy(dir: string): Promise<StudyManifest> {
       continue;
     }
     const sid = requireField(meta, 'cancer_study_identifier');
-    if (sid !== identifier) throw new StudyFileError(name, meta.lineOf.get('cancer_study_identifier')!, 'cancer_study_identifier', `'${sid}' differs from meta_study.txt ('${identifier}')`);
+    if (sid !== identifier) throw new StudyFileError(name, meta.lineOf.get('cancer_study_identifier') ?? missingValue('meta.lineOf.get(\'cancer_study_identifier\')'), 'cancer_study_identifier', `'${sid}' differs from meta_study.txt ('${identifier}')`);
     const dataFile = requireField(meta, 'data_filename');
     const norm = normalize(dataFile);
     if (isAbsolute(dataFile) || norm.startsWith('..') || norm.includes(`${sep}..${sep}`)) {
-      throw new StudyFileError(name, meta.lineOf.get('data_filename')!, 'data_filename', `'${dataFile}' must be a file inside the study folder`);
+      throw new StudyFileError(name, meta.lineOf.get('data_filename') ?? missingValue('meta.lineOf.get(\'data_filename\')'), 'data_filename', `'${dataFile}' must be a file inside the study folder`);
     }
     const dataPath = join(dir, norm);
-    if (!(await isFile(dataPath))) throw new StudyFileError(name, meta.lineOf.get('data_filename')!, 'data_filename', `'${dataFile}' does not exist in the study folder`);
+    if (!(await isFile(dataPath))) throw new StudyFileError(name, meta.lineOf.get('data_filename') ?? missingValue('meta.lineOf.get(\'data_filename\')'), 'data_filename', `'${dataFile}' does not exist in the study folder`);
     const stableId = kind.startsWith('clinical') || kind === 'timeline' || kind === 'gene-panel-matrix' ? null : requireField(meta, 'stable_id');
     files.push({ kind, meta, dataFile: norm, dataPath, geneticAlterationType: type, datatype, stableId, profileName: meta.fields.get('profile_name') || null, genePanel: meta.fields.get('gene_panel') || null });
   }
   for (const kind of ['clinical-sample', 'clinical-patient'] as const) {
     const of = files.filter((f) => f.kind === kind);
-    if (of.length > 1) throw new StudyFileError(of[1]!.meta.file, null, null, `a second ${kind === 'clinical-sample' ? 'SAMPLE' : 'PATIENT'}_ATTRIBUTES file (${of[0]!.meta.file} is the first); her2scope imports one of each`);
+    if (of.length > 1) throw new StudyFileError((of[1] ?? missingValue('of[1]')).meta.file, null, null, `a second ${kind === 'clinical-sample' ? 'SAMPLE' : 'PATIENT'}_ATTRIBUTES file (${(of[0] ?? missingValue('of[0]')).meta.file} is the first); her2scope imports one of each`);
   }
   const matrices = files.filter((f) => f.kind === 'gene-panel-matrix');
-  if (matrices.length > 1) throw new StudyFileError(matrices[1]!.meta.file, null, null, `a second GENE_PANEL_MATRIX file (${matrices[0]!.meta.file} is the first)`);
+  if (matrices.length > 1) throw new StudyFileError((matrices[1] ?? missingValue('matrices[1]')).meta.file, null, null, `a second GENE_PANEL_MATRIX file (${(matrices[0] ?? missingValue('matrices[0]')).meta.file} is the first)`);
   if (!files.some((f) => f.kind === 'clinical-sample')) throw new StudyFileError(dir, null, null, 'no meta file with datatype SAMPLE_ATTRIBUTES: the clinical sample file is required');
   const profileIds = new Map<string, string>();
   for (const f of files) {
     if (f.stableId === null) continue;
     const prev = profileIds.get(f.stableId);
-    if (prev) throw new StudyFileError(f.meta.file, f.meta.lineOf.get('stable_id')!, 'stable_id', `'${f.stableId}' is already used by ${prev}`);
+    if (prev) throw new StudyFileError(f.meta.file, f.meta.lineOf.get('stable_id') ?? missingValue('f.meta.lineOf.get(\'stable_id\')'), 'stable_id', `'${f.stableId}' is already used by ${prev}`);
     profileIds.set(f.stableId, f.meta.file);
   }
   let caseListFiles: string[] = [];

@@ -8,6 +8,7 @@
 import { StudyFileError, columnLabel } from './errors.ts';
 import { readLines } from './lines.ts';
 import { isMissing, parseInteger } from './values.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface TimelineEvent {
   line: number;
@@ -35,7 +36,7 @@ export async function* readTimeline(
       while (names.length && names[names.length - 1] === '') names.pop();
       col = {};
       names.forEach((name, i) => {
-        if (col[name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col[name]! + 1})`);
+        if (col[name] !== undefined) throw new StudyFileError(file, n, columnLabel(i, name), `duplicate column (also column ${col[name] + 1})`);
         col[name] = i;
       });
       for (const req of ['PATIENT_ID', 'START_DATE', 'EVENT_TYPE']) if (col[req] === undefined) throw new StudyFileError(file, n, null, `required column ${req} is missing`);
@@ -43,21 +44,21 @@ export async function* readTimeline(
     }
     if (text.trim() === '') continue;
     const f = text.split('\t');
-    while (f.length > names.length && f[f.length - 1]!.trim() === '') f.pop();
+    while (f.length > names.length && (f[f.length - 1] ?? missingValue('f[f.length - 1]')).trim() === '') f.pop();
     if (f.length > names.length) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${names.length}`);
-    const cell = (name: string) => (f[col[name]!] ?? '').trim();
+    const cell = (name: string) => (f[col[name] ?? missingValue('col[name]')] ?? '').trim();
     const patientId = cell('PATIENT_ID');
-    if (patientId === '') throw new StudyFileError(file, n, columnLabel(col.PATIENT_ID!, 'PATIENT_ID'), 'empty patient ID');
-    if (options.patients && !options.patients.has(patientId)) throw new StudyFileError(file, n, columnLabel(col.PATIENT_ID!, 'PATIENT_ID'), `patient '${patientId}' is not in the clinical files`);
+    if (patientId === '') throw new StudyFileError(file, n, columnLabel(col.PATIENT_ID ?? missingValue('col.PATIENT_ID'), 'PATIENT_ID'), 'empty patient ID');
+    if (options.patients && !options.patients.has(patientId)) throw new StudyFileError(file, n, columnLabel(col.PATIENT_ID ?? missingValue('col.PATIENT_ID'), 'PATIENT_ID'), `patient '${patientId}' is not in the clinical files`);
     const startDate = parseInteger(cell('START_DATE'));
-    if (startDate === null) throw new StudyFileError(file, n, columnLabel(col.START_DATE!, 'START_DATE'), `'${cell('START_DATE')}' is not a whole number of days`);
+    if (startDate === null) throw new StudyFileError(file, n, columnLabel(col.START_DATE ?? missingValue('col.START_DATE'), 'START_DATE'), `'${cell('START_DATE')}' is not a whole number of days`);
     let stopDate: number | null = null;
     if (col.STOP_DATE !== undefined && !isMissing(cell('STOP_DATE'))) {
       stopDate = parseInteger(cell('STOP_DATE'));
       if (stopDate === null) throw new StudyFileError(file, n, columnLabel(col.STOP_DATE, 'STOP_DATE'), `'${cell('STOP_DATE')}' is not a whole number of days or blank`);
     }
     const eventType = cell('EVENT_TYPE');
-    if (eventType === '') throw new StudyFileError(file, n, columnLabel(col.EVENT_TYPE!, 'EVENT_TYPE'), 'empty event type');
+    if (eventType === '') throw new StudyFileError(file, n, columnLabel(col.EVENT_TYPE ?? missingValue('col.EVENT_TYPE'), 'EVENT_TYPE'), 'empty event type');
     let sampleId: string | null = null;
     if (col.SAMPLE_ID !== undefined && !isMissing(cell('SAMPLE_ID'))) {
       sampleId = cell('SAMPLE_ID');

@@ -8,6 +8,7 @@ import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { InputError } from '@her2scope/core';
 import { CALL_MISSING } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface CellTable {
   source: string;
@@ -63,8 +64,8 @@ function sniffDelimiter(path: string): string {
     [';', line.split(';').length - 1],
   ];
   counts.sort((a, b) => b[1] - a[1]);
-  if (counts[0]![1] === 0) return ext === '.csv' ? ',' : '\t';
-  return counts[0]![0];
+  if ((counts[0] ?? missingValue('counts[0]'))[1] === 0) return ext === '.csv' ? ',' : '\t';
+  return (counts[0] ?? missingValue('counts[0]'))[0];
 }
 
 /** Read the requested columns of a per-cell table. Errors name file:line and the column. */
@@ -105,9 +106,9 @@ export async function readCellTable(path: string, options: CellTableOptions): Pr
       if (!header) {
         header = record.map((h) => h.trim());
         const find = (col: string, what: string) => {
-          let i = header!.indexOf(col);
-          if (i < 0) i = header!.findIndex((h) => h.toLowerCase() === col.trim().toLowerCase());
-          if (i < 0) throw new InputError(name, `${what} column '${col}' is not in the header (columns: ${header!.slice(0, 30).join(', ')}${header!.length > 30 ? ', ...' : ''})`);
+          let i = (header ?? missingValue('header')).indexOf(col);
+          if (i < 0) i = (header ?? missingValue('header')).findIndex((h) => h.toLowerCase() === col.trim().toLowerCase());
+          if (i < 0) throw new InputError(name, `${what} column '${col}' is not in the header (columns: ${(header ?? missingValue('header')).slice(0, 30).join(', ')}${(header ?? missingValue('header')).length > 30 ? ', ...' : ''})`);
           return i;
         };
         numIdx = options.columns.map((c) => find(c, 'marker'));
@@ -121,21 +122,21 @@ export async function readCellTable(path: string, options: CellTableOptions): Pr
       }
       if (rows === capacity) grow();
       for (let k = 0; k < numIdx.length; k++) {
-        const raw = record[numIdx[k]!]!;
+        const raw = record[numIdx[k] ?? missingValue('numIdx[k]')] ?? missingValue('record[numIdx[k]]');
         const t = raw.trim();
         let v: number;
         if (MISSING.has(t.toLowerCase())) v = Number.NaN;
         else {
           v = Number(t);
-          if (!Number.isFinite(v) || t === '') throw new InputError(`${name}:${info.lines}`, `${header[numIdx[k]!]}: '${raw.slice(0, 40)}' is not a number`);
+          if (!Number.isFinite(v) || t === '') throw new InputError(`${name}:${info.lines}`, `${header[numIdx[k] ?? missingValue('numIdx[k]')]}: '${raw.slice(0, 40)}' is not a number`);
         }
-        numCols[k]![rows] = v;
+        (numCols[k] ?? missingValue('numCols[k]'))[rows] = v;
       }
       for (let k = 0; k < callIdx.length; k++) {
-        const raw = record[callIdx[k]!]!;
+        const raw = record[callIdx[k] ?? missingValue('callIdx[k]')] ?? missingValue('record[callIdx[k]]');
         const c = parseCall(raw);
-        if (c === null) throw new InputError(`${name}:${info.lines}`, `${header[callIdx[k]!]}: '${raw.slice(0, 40)}' is not a positive/negative call (use 1/0, true/false, positive/negative, +/-)`);
-        callCols[k]![rows] = c;
+        if (c === null) throw new InputError(`${name}:${info.lines}`, `${header[callIdx[k] ?? missingValue('callIdx[k]')]}: '${raw.slice(0, 40)}' is not a positive/negative call (use 1/0, true/false, positive/negative, +/-)`);
+        (callCols[k] ?? missingValue('callCols[k]'))[rows] = c;
       }
       rows++;
     }
@@ -154,7 +155,7 @@ export async function readCellTable(path: string, options: CellTableOptions): Pr
     source: name,
     header,
     rows,
-    values: new Map(options.columns.map((c, k) => [c, numCols[k]!.slice(0, rows)])),
-    calls: new Map((options.callColumns ?? []).map((c, k) => [c, callCols[k]!.slice(0, rows)])),
+    values: new Map(options.columns.map((c, k) => [c, (numCols[k] ?? missingValue('numCols[k]')).slice(0, rows)])),
+    calls: new Map((options.callColumns ?? []).map((c, k) => [c, (callCols[k] ?? missingValue('callCols[k]')).slice(0, rows)])),
   };
 }

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '@her2scope/core';
 import type { CnSegment } from '@her2scope/core/copynumber';
+import { missingValue } from '@her2scope/core/errors';
 
 export type { CnSegment } from '@her2scope/core/copynumber';
 
@@ -55,9 +56,9 @@ function checkRange(where: string, start: number, end: number): void {
 
 function parseTable(lines: string[], name: string, opts: CopyNumberReadOptions): CopyNumberData {
   let h = 0;
-  while (h < lines.length && (lines[h]!.startsWith('#') || lines[h]!.trim() === '')) h++;
+  while (h < lines.length && ((lines[h] ?? missingValue('lines[h]')).startsWith('#') || (lines[h] ?? missingValue('lines[h]')).trim() === '')) h++;
   if (h >= lines.length) throw new InputError(name, 'no header line: not a copy-number file');
-  const header = lines[h]!.split('\t');
+  const header = (lines[h] ?? missingValue('lines[h]')).split('\t');
   const has = (n: string[]) => col(header, n) >= 0;
   let format: CnFormat;
   if (has(['log2']) && has(['chromosome'])) format = 'cnvkit';
@@ -78,28 +79,28 @@ function parseTable(lines: string[], name: string, opts: CopyNumberReadOptions):
   const segments: CnSegment[] = [];
   const ids = new Set<string>();
   for (let i = h + 1; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i] ?? missingValue('lines[i]');
     if (line.trim() === '' || line.startsWith('#')) continue;
     const where = `${name}:${i + 1}`;
     const f = line.split('\t');
     if (f.length < header.length && f.length <= Math.max(cChrom, cStart, cEnd, cLog2, cCn, cMaj, cMin)) throw new InputError(where, `has ${f.length} fields, the header has ${header.length}`);
     if (cId >= 0) {
-      const id = f[cId]!.trim();
+      const id = (f[cId] ?? missingValue('f[cId]')).trim();
       ids.add(id);
       if (opts.sample !== undefined && id !== opts.sample) continue;
     }
-    const chrom = f[cChrom]!.trim();
+    const chrom = (f[cChrom] ?? missingValue('f[cChrom]')).trim();
     if (!chrom) throw new InputError(where, 'chromosome: is empty');
-    let start = num(f[cStart], where, header[cStart]!, { int: true })!;
-    const end = num(f[cEnd], where, header[cEnd]!, { int: true })!;
+    let start = (num(f[cStart], where, header[cStart] ?? missingValue('header[cStart]'), { int: true }) ?? missingValue('num(f[cStart], where, header[cStart], { int: true })'));
+    const end = (num(f[cEnd], where, header[cEnd] ?? missingValue('header[cEnd]'), { int: true }) ?? missingValue('num(f[cEnd], where, header[cEnd], { int: true })'));
     if (format === 'cnvkit') start += 1;
     checkRange(where, start, end);
     const seg: CnSegment = { chrom, start, end };
-    if (cLog2 >= 0) seg.log2 = num(f[cLog2], where, header[cLog2]!, { allowNa: true });
+    if (cLog2 >= 0) seg.log2 = num(f[cLog2], where, header[cLog2] ?? missingValue('header[cLog2]'), { allowNa: true });
     if (cCn >= 0) seg.copyNumber = num(f[cCn], where, 'cn', { allowNa: true });
     if (format === 'pcgr') {
-      const maj = num(f[cMaj], where, 'nMajor', { int: true })!;
-      const min = num(f[cMin], where, 'nMinor', { int: true })!;
+      const maj = (num(f[cMaj], where, 'nMajor', { int: true }) ?? missingValue('num(f[cMaj], where, \'nMajor\', { int: true })'));
+      const min = (num(f[cMin], where, 'nMinor', { int: true }) ?? missingValue('num(f[cMin], where, \'nMinor\', { int: true })'));
       if (maj < 0 || min < 0) throw new InputError(where, `nMajor/nMinor: copy numbers cannot be negative (${maj}, ${min})`);
       seg.copyNumber = maj + min;
     }
@@ -109,7 +110,7 @@ function parseTable(lines: string[], name: string, opts: CopyNumberReadOptions):
     if (opts.sample === undefined && ids.size > 1) throw new InputError(name, `holds ${ids.size} samples (${[...ids].slice(0, 5).join(', ')}${ids.size > 5 ? ', …' : ''}): say which with copyNumber.sample`);
     if (opts.sample !== undefined && !ids.has(opts.sample)) throw new InputError(name, `sample '${opts.sample}' is not in the file (IDs: ${[...ids].slice(0, 5).join(', ')})`);
   }
-  const sample = format === 'seg' ? (opts.sample ?? (ids.size === 1 ? [...ids][0]! : null)) : null;
+  const sample = format === 'seg' ? (opts.sample ?? (ids.size === 1 ? [...ids][0] ?? missingValue('[...ids][0]') : null)) : null;
   return { format, sample, segments };
 }
 
@@ -118,7 +119,7 @@ const SV_ALTS = new Set(['<DEL>', '<DUP>', '<AMP>', '<CNV>', '<DUP:TANDEM>', '<D
 function parseVcf(lines: string[], name: string, opts: CopyNumberReadOptions): CopyNumberData {
   const hi = lines.findIndex((l) => l.startsWith('#CHROM'));
   if (hi < 0) throw new InputError(name, 'VCF without a #CHROM header line');
-  const header = lines[hi]!.split('\t');
+  const header = (lines[hi] ?? missingValue('lines[hi]')).split('\t');
   const samples = header.slice(9);
   let si = -1;
   if (opts.sample !== undefined) {
@@ -127,18 +128,18 @@ function parseVcf(lines: string[], name: string, opts: CopyNumberReadOptions): C
   } else if (samples.length === 1) si = 0;
   const segments: CnSegment[] = [];
   for (let i = hi + 1; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i] ?? missingValue('lines[i]');
     if (!line.trim()) continue;
     const where = `${name}:${i + 1}`;
     const f = line.split('\t');
     if (f.length < 8) throw new InputError(where, `has ${f.length} fields, a VCF record needs at least 8`);
-    const alts = f[4]!.split(',');
+    const alts = (f[4] ?? missingValue('f[4]')).split(',');
     if (!alts.some((a) => SV_ALTS.has(a.toUpperCase()))) continue;
     if (f[6] !== 'PASS' && f[6] !== '.') continue;
-    const info = new Map(f[7]!.split(';').map((kv) => { const j = kv.indexOf('='); return j < 0 ? [kv, ''] : [kv.slice(0, j), kv.slice(j + 1)]; }));
-    const pos = num(f[1], where, 'POS', { int: true })!;
+    const info = new Map((f[7] ?? missingValue('f[7]')).split(';').map((kv) => { const j = kv.indexOf('='); return j < 0 ? [kv, ''] : [kv.slice(0, j), kv.slice(j + 1)]; }));
+    const pos = (num(f[1], where, 'POS', { int: true }) ?? missingValue('num(f[1], where, \'POS\', { int: true })'));
     if (!info.has('END')) throw new InputError(where, `INFO/END: missing for the symbolic allele ${f[4]}`);
-    const end = num(info.get('END'), where, 'INFO/END', { int: true })!;
+    const end = (num(info.get('END'), where, 'INFO/END', { int: true }) ?? missingValue('num(info.get(\'END\'), where, \'INFO/END\', { int: true })'));
     // The symbolic allele's span starts after the padding base at POS (VCF 4.3 §5.3).
     const start = pos + 1;
     checkRange(where, start, end);
@@ -146,14 +147,14 @@ function parseVcf(lines: string[], name: string, opts: CopyNumberReadOptions): C
     if (si >= 0 && f.length > 9 + si) {
       const keys = (f[8] ?? '').split(':');
       const k = keys.indexOf('CN');
-      if (k >= 0) cn = num(f[9 + si]!.split(':')[k], where, 'FORMAT/CN', { allowNa: true });
+      if (k >= 0) cn = num((f[9 + si] ?? missingValue('f[9 + si]')).split(':')[k], where, 'FORMAT/CN', { allowNa: true });
     }
     if (cn === null && info.has('CN')) cn = num(info.get('CN'), where, 'INFO/CN', { allowNa: true });
     if (cn === null) throw new InputError(where, `CN: the ${f[4]} record has no copy number (FORMAT/CN or INFO/CN)`);
     if (cn < 0) throw new InputError(where, `CN: ${cn} is negative`);
-    segments.push({ chrom: f[0]!, start, end, copyNumber: cn });
+    segments.push({ chrom: f[0] ?? missingValue('f[0]'), start, end, copyNumber: cn });
   }
-  return { format: 'vcf', sample: si >= 0 ? samples[si]! : null, segments };
+  return { format: 'vcf', sample: si >= 0 ? samples[si] ?? missingValue('samples[si]') : null, segments };
 }
 
 /** Parse copy-number text (already decompressed). `name` is how messages name the file. */

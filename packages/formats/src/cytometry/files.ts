@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError } from '@her2scope/core';
 import { parsePanel, type CytometryPanel, type SpilloverMatrix } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 function readText(path: string): string {
   try {
@@ -41,9 +42,9 @@ export function readCompensationCsv(path: string): SpilloverMatrix {
   const name = basename(path);
   const lines = readText(path).split(/\r?\n/);
   let i = 0;
-  while (i < lines.length && lines[i]!.trim() === '') i++;
+  while (i < lines.length && (lines[i] ?? missingValue('lines[i]')).trim() === '') i++;
   if (i >= lines.length) throw new InputError(name, 'the matrix file is empty');
-  const headerLine = lines[i]!.replace(/^\uFEFF/, '').replace(/^#\s*/, '');
+  const headerLine = (lines[i] ?? missingValue('lines[i]')).replace(/^\uFEFF/, '').replace(/^#\s*/, '');
   const delim = headerLine.includes('\t') ? '\t' : ',';
   const split = (l: string) => l.split(delim).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
   let names = split(headerLine);
@@ -51,15 +52,15 @@ export function readCompensationCsv(path: string): SpilloverMatrix {
   const n = names.length;
   if (n === 0 || names.some((x) => x === '')) throw new InputError(`${name}:${i + 1}`, 'the header must name every detector');
   if (new Set(names).size !== n) throw new InputError(`${name}:${i + 1}`, 'a detector is named twice in the header');
-  const rows: number[][] = new Array(n);
+  const rows: number[][] = new Array<number[]>(n);
   let filled = 0;
   for (let li = i + 1; li < lines.length && filled < n; li++) {
-    const line = lines[li]!;
+    const line = lines[li] ?? missingValue('lines[li]');
     if (line.trim() === '') continue;
     let cells = split(line);
     let label: string | null = null;
     if (cells.length === n + 1) {
-      label = cells[0]!;
+      label = cells[0] ?? missingValue('cells[0]');
       cells = cells.slice(1);
     }
     if (cells.length !== n) throw new InputError(`${name}:${li + 1}`, `${cells.length} values, expected ${n} (one per detector in the header)`);

@@ -48,6 +48,7 @@ export { renderCytometrySvg, escapeXml, type PlotInput } from './plot.ts';
 export { fcsEventSource } from './source.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core/notice';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface AnalyzeCytometryOptions {
   panel?: CytometryPanel;
@@ -116,8 +117,8 @@ function strategyChannels(s: GatingStrategy): string[] {
   const dim = (d: { kind: string; name?: string; ratio?: string }) => {
     if (d.kind === 'fcs' && d.name && !matrixFluor.has(d.name)) names.add(d.name);
     if (d.kind === 'ratio' && d.ratio && s.ratios[d.ratio]) {
-      names.add(s.ratios[d.ratio]!.numerator);
-      names.add(s.ratios[d.ratio]!.denominator);
+      names.add((s.ratios[d.ratio] ?? missingValue('s.ratios[d.ratio]')).numerator);
+      names.add((s.ratios[d.ratio] ?? missingValue('s.ratios[d.ratio]')).denominator);
     }
   };
   for (const g of s.gates) {
@@ -145,8 +146,8 @@ function tableEventSource(t: CellTable): GatingEventSource {
       if (i < 0) i = names.findIndex((x) => x.toLowerCase() === n.trim().toLowerCase());
       return i;
     },
-    channelName: (i) => names[i]!,
-    column: (i) => t.values.get(names[i]!)!,
+    channelName: (i) => names[i] ?? missingValue('names[i]'),
+    column: (i) => t.values.get(names[i] ?? missingValue('names[i]')) ?? missingValue('t.values.get(names[i])'),
     spillover: null,
   };
 }
@@ -192,7 +193,7 @@ function panelSpillover(file: FcsFile, setting: string, baseDir: string, notes: 
   spill.detectors = spill.detectors.map((d) => {
     const i = file.channelIndex(d);
     if (i < 0) throw new InputError(basename(path), `detector '${d}' is not a channel of ${file.source}`);
-    return file.parameters[i]!.name;
+    return (file.parameters[i] ?? missingValue('file.parameters[i]')).name;
   });
   spill.fluorochromes = [...spill.detectors];
   notes.push(`Compensation: ${basename(path)} (${spill.detectors.length} detectors).`);
@@ -212,14 +213,14 @@ function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, str
       const list = file.parameters.map((p) => (p.label ? `${p.name} (${p.label})` : p.name)).join(', ');
       throw new InputError(where, `markers.${m}: channel '${ch}' is not in ${file.source} (channels: ${list})`);
     }
-    const pn = file.parameters[idx]!.name;
+    const pn = (file.parameters[idx] ?? missingValue('file.parameters[idx]')).name;
     const j = spill ? spill.detectors.indexOf(pn) : -1;
     if (spill && j >= 0) {
       const s = spill;
       out[m] = cache.column(s, j, () => {
         k ??= compensationMatrix(s);
         detectorCols ??= s.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
-        return compensate(detectorCols, k, [j])[j]!;
+        return (compensate(detectorCols, k, [j])[j] ?? missingValue('compensate(detectorCols, k, [j])[j]'));
       });
     } else out[m] = file.scaledColumn(idx);
   }
@@ -231,7 +232,7 @@ function tableMarkerValues(t: CellTable, panel: CytometryPanel): Partial<Record<
   for (const m of MARKERS) {
     const ch = panel.markers?.[m];
     if (ch === undefined || panel.calls?.[m] !== undefined) continue;
-    out[m] = t.values.get(ch)!;
+    out[m] = t.values.get(ch) ?? missingValue('t.values.get(ch)');
   }
   return out;
 }
@@ -262,8 +263,8 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   if (panel?.populations && !options.workspacePath) throw new InputError(panelName, 'populations: naming workspace populations needs a FlowJo workspace (--workspace)');
 
   const markers0 = panel?.markers;
-  const markerColumns = panel && markers0 && !panel.populations ? MARKERS.filter((m) => markers0[m] !== undefined && panel.calls?.[m] === undefined).map((m) => markers0[m]!) : [];
-  const callColumns = panel ? MARKERS.filter((m) => panel.calls?.[m] !== undefined).map((m) => panel.calls![m]!) : [];
+  const markerColumns = panel && markers0 && !panel.populations ? MARKERS.filter((m) => markers0[m] !== undefined && panel.calls?.[m] === undefined).map((m) => markers0[m] ?? missingValue('markers0[m]')) : [];
+  const callColumns = panel ? MARKERS.filter((m) => panel.calls?.[m] !== undefined).map((m) => (panel.calls ?? missingValue('panel.calls'))[m] ?? missingValue('panel.calls[m]')) : [];
   const gateColumns = strategy ? strategyChannels(strategy) : [];
   const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset);
   const n = sample.kind === 'fcs' ? sample.file.eventCount : sample.table.rows;
@@ -330,7 +331,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const calls: Partial<Record<PanelMarker, Uint8Array>> = {};
   if (panel.calls) {
     if (sample.kind === 'fcs') throw new InputError(panelName, 'calls: call columns apply to per-cell tables, not FCS files');
-    for (const m of MARKERS) if (panel.calls[m] !== undefined) calls[m] = sample.table.calls.get(panel.calls[m]!)!;
+    for (const m of MARKERS) if (panel.calls[m] !== undefined) calls[m] = sample.table.calls.get(panel.calls[m]) ?? missingValue('sample.table.calls.get(panel.calls[m])');
   }
   const gate = gateMask(gates, panel.gate, panelName);
 
@@ -358,14 +359,14 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     const channel = pm[m];
     if (channel === undefined) continue;
     if (calls[m]) {
-      markers[m] = { channel: panel.calls![m]!, calls: calls[m] };
+      markers[m] = { channel: (panel.calls ?? missingValue('panel.calls'))[m] ?? missingValue('panel.calls[m]'), calls: calls[m] };
     } else {
-      const v = values[m]!;
+      const v = values[m] ?? missingValue('values[m]');
       let threshold: MarkerInput['threshold'];
       const explicit = panel.thresholds?.[m];
       if (explicit !== undefined) threshold = { value: explicit, source: 'panel' };
       else if (control) {
-        const cv = control.values[m]!;
+        const cv = control.values[m] ?? missingValue('control.values[m]');
         const t = percentileThreshold(cv, pct, control.mask);
         if (t === null) throw new InputError(control.name, `no finite ${m} values to set a threshold from`);
         threshold = { value: t, source: 'control' };
@@ -378,12 +379,12 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
       markers[m] = { channel, values: v, threshold };
     }
     if (m === 'viability' || m === 'lineage') {
-      const mk = markers[m]!;
+      const mk = markers[m];
       const want = m === 'viability' ? 0 : 1;
       const vals = mk.values;
       const t = mk.threshold?.value ?? 0;
       const c = mk.calls;
-      autoMask = andMask(autoMask, n, (i) => (c ? c[i] === want : m === 'viability' ? vals![i]! < t : vals![i]! >= t));
+      autoMask = andMask(autoMask, n, (i) => (c ? c[i] === want : m === 'viability' ? ((vals ?? missingValue('vals'))[i] ?? missingValue('vals[i]')) < t : ((vals ?? missingValue('vals'))[i] ?? missingValue('vals[i]')) >= t));
     }
   }
 
@@ -409,12 +410,12 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     const l = markers.lineage;
     for (let i = 0; i < n; i++) {
       if (gate && gate.membership[i] === 0) continue;
-      if (v && (v.calls ? v.calls[i] !== 0 : !(v.values![i]! < v.threshold!.value))) continue;
-      if (l && (l.calls ? l.calls[i] !== 1 : !(l.values![i]! >= l.threshold!.value))) continue;
-      if (Number.isNaN(her2[i]!) || Number.isNaN(cd44[i]!) || Number.isNaN(cd24[i]!)) continue;
+      if (v && (v.calls ? v.calls[i] !== 0 : !(((v.values ?? missingValue('v.values'))[i] ?? missingValue('v.values[i]')) < (v.threshold ?? missingValue('v.threshold')).value))) continue;
+      if (l && (l.calls ? l.calls[i] !== 1 : !(((l.values ?? missingValue('l.values'))[i] ?? missingValue('l.values[i]')) >= (l.threshold ?? missingValue('l.threshold')).value))) continue;
+      if (Number.isNaN(her2[i] ?? missingValue('her2[i]')) || Number.isNaN(cd44[i] ?? missingValue('cd44[i]')) || Number.isNaN(cd24[i] ?? missingValue('cd24[i]'))) continue;
       keep.push(i);
     }
-    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]!);
+    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i] ?? missingValue('a[i]'));
     const svg = renderCytometrySvg({
       title: `${sample.name}: HER2 / CD44 / CD24`,
       cd44: pick(cd44),
@@ -434,7 +435,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
 function workspacePopulations(a: FlowJoAnalysis) {
   const byId = new Map(a.populations.map((p) => [p.id, p]));
   return a.populations.map((p) => ({
-    ...cytometryPopulation(p.name, p.count, p.parentId ? byId.get(p.parentId)!.fullPath : 'all', p.parentCount),
+    ...cytometryPopulation(p.name, p.count, p.parentId ? (byId.get(p.parentId) ?? missingValue('byId.get(p.parentId)')).fullPath : 'all', p.parentCount),
     path: p.path,
     workspaceCount: p.storedCount,
   }));
@@ -445,7 +446,7 @@ function findPopulation(a: FlowJoAnalysis, ref: string, where: string): FlowJoPo
   const byPath = a.populations.find((p) => p.fullPath === ref);
   if (byPath) return byPath;
   const byName = a.populations.filter((p) => p.name === ref);
-  if (byName.length === 1) return byName[0]!;
+  if (byName.length === 1) return byName[0] ?? missingValue('byName[0]');
   if (byName.length > 1) throw new InputError(where, `'${ref}' names ${byName.length} workspace populations; give the path (${byName.map((p) => p.fullPath).join(', ')})`);
   throw new InputError(where, `'${ref}' is not a population of workspace sample '${a.sample.name}' (populations: ${a.populations.map((p) => p.fullPath).join(', ') || 'none'})`);
 }
@@ -453,7 +454,7 @@ function findPopulation(a: FlowJoAnalysis, ref: string, where: string): FlowJoPo
 /** The three stem-cell populations taken from the workspace populations the panel names (within `analysed`). */
 /** `bulkHer2` undefined: deferred to the case interpretation (AnalyzeCytometryOptions.deferBulkHer2). */
 function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, panelName: string, n: number, bulkHer2: string | null | undefined, notes: string[]): CytometryResult {
-  const pick = (key: keyof WorkspacePopulationMap) => findPopulation(a, map[key]!, `${panelName}: populations.${key}`);
+  const pick = (key: keyof WorkspacePopulationMap) => findPopulation(a, map[key] ?? missingValue(`populations.${key}`), `${panelName}: populations.${key}`);
   const her2 = pick('HER2+');
   const stem = pick('CD44+CD24-low');
   const both = pick('HER2+CD44+CD24-low');
@@ -463,7 +464,7 @@ function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, pane
     let c = 0;
     const m = p.membership;
     const am = analysed.membership;
-    for (let i = 0; i < m.length; i++) c += m[i]! & am[i]!;
+    for (let i = 0; i < m.length; i++) c += (m[i] ?? missingValue('m[i]')) & (am[i] ?? missingValue('am[i]'));
     return c;
   };
   const counts = { her2: within(her2), stem: within(stem), both: within(both) };

@@ -8,6 +8,7 @@
  */
 import { interpolateViridis } from 'd3-scale-chromatic';
 import { fitLogicle, formatRarePercent, type CytometryResult, type ScaleTransform } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface PlotInput {
   title: string;
@@ -22,7 +23,7 @@ export interface PlotInput {
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+  return s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? missingValue('({ \'<\': \'&lt;\', \'>\': \'&gt;\', \'&\': \'&amp;\', "\'": \'&apos;\', \'"\': \'&qu...'));
 }
 
 const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻' };
@@ -69,12 +70,13 @@ export function renderCytometrySvg(p: PlotInput): string {
   const grid = new Float64Array(bins * bins);
   let maxCount = 0;
   for (let i = 0; i < n; i++) {
-    const x = tx.apply(p.cd44[i]!);
-    const y = ty.apply(p.cd24[i]!);
+    const x = tx.apply(p.cd44[i] ?? missingValue('p.cd44[i]'));
+    const y = ty.apply(p.cd24[i] ?? missingValue('p.cd24[i]'));
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const bx = Math.min(bins - 1, Math.max(0, Math.floor(x * bins)));
     const by = Math.min(bins - 1, Math.max(0, Math.floor(y * bins)));
-    const c = ++grid[by * bins + bx]!;
+    const c = (grid[by * bins + bx] ?? missingValue('grid[by * bins + bx]')) + 1;
+    grid[by * bins + bx] = c;
     if (c > maxCount) maxCount = c;
   }
   const cell = size / bins;
@@ -83,7 +85,7 @@ export function renderCytometrySvg(p: PlotInput): string {
   const logMax = Math.log1p(maxCount);
   for (let by = 0; by < bins; by++) {
     for (let bx = 0; bx < bins; bx++) {
-      const c = grid[by * bins + bx]!;
+      const c = grid[by * bins + bx] ?? missingValue('grid[by * bins + bx]');
       if (c === 0) continue;
       const colour = interpolateViridis(0.15 + 0.85 * (Math.log1p(c) / logMax));
       out.push(`<rect x="${f(left.x + bx * cell)}" y="${f(left.y + size - (by + 1) * cell)}" width="${f(cell + 0.05)}" height="${f(cell + 0.05)}" fill="${colour}"/>`);
@@ -121,19 +123,19 @@ export function renderCytometrySvg(p: PlotInput): string {
   const stemH = new Float64Array(hb);
   let nStem = 0;
   for (let i = 0; i < n; i++) {
-    const s = th.apply(p.her2[i]!);
+    const s = th.apply(p.her2[i] ?? missingValue('p.her2[i]'));
     if (!Number.isFinite(s)) continue;
     const b = Math.min(hb - 1, Math.max(0, Math.floor(s * hb)));
-    all[b]! += 1;
-    if (t44 !== null && t24 !== null && p.cd44[i]! >= t44 && p.cd24[i]! < t24) {
-      stemH[b]! += 1;
+    all[b] = (all[b] ?? missingValue('all[b]')) + 1;
+    if (t44 !== null && t24 !== null && (p.cd44[i] ?? missingValue('p.cd44[i]')) >= t44 && (p.cd24[i] ?? missingValue('p.cd24[i]')) < t24) {
+      stemH[b] = (stemH[b] ?? missingValue('stemH[b]')) + 1;
       nStem++;
     }
   }
   let ymax = 0;
   for (let b = 0; b < hb; b++) {
-    if (n) ymax = Math.max(ymax, all[b]! / n);
-    if (nStem) ymax = Math.max(ymax, stemH[b]! / nStem);
+    if (n) ymax = Math.max(ymax, (all[b] ?? missingValue('all[b]')) / n);
+    if (nStem) ymax = Math.max(ymax, (stemH[b] ?? missingValue('stemH[b]')) / nStem);
   }
   ymax = ymax || 1;
   const hh = size;
@@ -143,7 +145,7 @@ export function renderCytometrySvg(p: PlotInput): string {
     if (!total) return '';
     let d = `M${right.x},${right.y + hh}`;
     for (let b = 0; b < hb; b++) {
-      const y = right.y + hh - (h[b]! / total / ymax) * hh;
+      const y = right.y + hh - ((h[b] ?? missingValue('h[b]')) / total / ymax) * hh;
       d += `L${f(right.x + b * bw)},${f(y)}L${f(right.x + (b + 1) * bw)},${f(y)}`;
     }
     return `${d}L${right.x + right.w},${right.y + hh}Z`;

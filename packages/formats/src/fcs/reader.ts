@@ -23,6 +23,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '@her2scope/core';
 import { parseSpilloverKeyword, type SpilloverMatrix } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface FcsHeader {
   version: string;
@@ -118,8 +119,8 @@ export class FcsFile {
     this.data = init.data;
     this.dataSet = init.dataSet ?? 1;
     this.dataSetCount = init.dataSetCount ?? 1;
-    this.raw = init.columns ? [...init.columns] : new Array(init.parameters.length);
-    this.scaled = new Array(init.parameters.length);
+    this.raw = init.columns ? [...init.columns] : new Array<Float64Array | undefined>(init.parameters.length);
+    this.scaled = new Array<Float64Array | undefined>(init.parameters.length);
   }
 
   /** A keyword's value (case-insensitive name, with or without '$'), or undefined. */
@@ -175,7 +176,7 @@ export class FcsFile {
     this.checkIndex(index);
     let col = this.scaled[index];
     if (col) return col;
-    const p = this.parameters[index]!;
+    const p = this.parameters[index] ?? missingValue('this.parameters[index]');
     const raw = this.rawColumn(index);
     const timestep = /^time$/i.test(p.name.trim()) ? Number(this.keyword('$TIMESTEP')?.trim()) : Number.NaN;
     const useTime = Number.isFinite(timestep) && timestep > 0 && timestep !== 1;
@@ -188,7 +189,7 @@ export class FcsFile {
     col = new Float64Array(raw.length);
     const { decades, range, log0, gain } = p;
     for (let e = 0; e < raw.length; e++) {
-      let v = raw[e]!;
+      let v = raw[e] ?? missingValue('raw[e]');
       if (useTime) v *= timestep;
       if (useLog) v = 10 ** ((decades * v) / range) * log0;
       if (useGain) v /= gain;
@@ -217,7 +218,7 @@ export class FcsFile {
       s.detectors = s.detectors.map((d) => {
         const i = this.channelIndex(d);
         if (i < 0) throw new InputError(this.source, `${kw}: detector '${d}' is not a parameter of the file`);
-        return this.parameters[i]!.name;
+        return (this.parameters[i] ?? missingValue('this.parameters[i]')).name;
       });
       s.fluorochromes = [...s.detectors];
       return s;
@@ -325,7 +326,7 @@ function parseHeader(src: ByteSource, name: string): FcsHeader {
   const id = latin1.decode(h.subarray(0, 6));
   const m = /^FCS(\d\.\d)$/.exec(id);
   if (!m) fail(name, `byte 0: not an FCS file (starts with ${JSON.stringify(latin1.decode(h.subarray(0, 10)))}, expected 'FCS3.1', 'FCS3.0' or 'FCS2.0')`);
-  const version = m[1]!;
+  const version = m[1] ?? missingValue('m[1]');
   if (!['2.0', '3.0', '3.1', '3.2'].includes(version)) fail(name, `byte 3: FCS version ${version} is not supported (2.0, 3.0, 3.1)`);
   const field = (at: number, what: string, optional: boolean): number => {
     const text = latin1.decode(h.subarray(at, at + 8));
@@ -353,7 +354,7 @@ function parseHeader(src: ByteSource, name: string): FcsHeader {
  */
 export function parseTextSegment(bytes: Uint8Array, base: number, name: string, what = 'TEXT'): Array<{ key: string; value: string; at: number }> {
   if (bytes.length < 2) fail(name, `byte ${base}: ${what} segment is empty`);
-  const delim = bytes[0]!;
+  const delim = bytes[0] ?? missingValue('bytes[0]');
   const out: Array<{ key: string; value: string; at: number }> = [];
   const n = bytes.length;
   let i = 1;
@@ -402,7 +403,7 @@ export function parseTextSegment(bytes: Uint8Array, base: number, name: string, 
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return parts[0] ?? missingValue('parts[0]');
   let len = 0;
   for (const p of parts) len += p.length;
   const out = new Uint8Array(len);
@@ -465,7 +466,7 @@ function parse(src: ByteSource, name: string, dataset = 1): FcsFile {
   const chainWarnings: string[] = [];
   const bases = dataSetBases(src, name, chainWarnings);
   if (dataset > bases.length) fail(name, `--dataset ${dataset}: the file holds ${bases.length} data set${bases.length === 1 ? '' : 's'}`);
-  const file = parseDataSet(offsetSource(src, bases[dataset - 1]!), name, { dataSet: dataset, dataSetCount: bases.length, chainWarnings });
+  const file = parseDataSet(offsetSource(src, bases[dataset - 1] ?? missingValue('bases[dataset - 1]')), name, { dataSet: dataset, dataSetCount: bases.length, chainWarnings });
   return file;
 }
 
@@ -537,7 +538,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
   const dataType = dtRaw.trim().toUpperCase();
   if (dataType !== 'I' && dataType !== 'F' && dataType !== 'D' && dataType !== 'A') fail(name, `$DATATYPE: '${dtRaw}' is not one of I, F, D, A`);
 
-  const par = intKeyword('$PAR', true, 1)!;
+  const par = (intKeyword('$PAR', true, 1) ?? missingValue('intKeyword(\'$PAR\', true, 1)'));
   if (par > MAX_PARAMETERS) fail(name, `$PAR: ${par} parameters is more than the ${MAX_PARAMETERS} supported`);
 
   const byteOrder = (kw('$BYTEORD') ?? (dataType === 'A' ? '1' : '')).trim();
@@ -629,12 +630,12 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
   const expected = tot !== null && !freeFormat ? tot * bytesPerEvent : null;
   const lengthOf = (c: { start: number; end: number }) => c.end - c.start + 1;
   const inFile = (c: { start: number; end: number }) => c.start >= 58 && c.end < src.size && c.end >= c.start - 1;
-  let chosen = candidates[0]!;
-  if (candidates.length === 2 && (candidates[0]!.start !== candidates[1]!.start || candidates[0]!.end !== candidates[1]!.end)) {
+  let chosen = candidates[0] ?? missingValue('candidates[0]');
+  if (candidates.length === 2 && ((candidates[0] ?? missingValue('candidates[0]')).start !== (candidates[1] ?? missingValue('candidates[1]')).start || (candidates[0] ?? missingValue('candidates[0]')).end !== (candidates[1] ?? missingValue('candidates[1]')).end)) {
     const fits = candidates.filter((c) => inFile(c) && (expected === null || lengthOf(c) === expected || lengthOf(c) === expected + 1));
-    if (fits.length >= 1) chosen = fits.find((c) => c.from !== 'HEADER') ?? fits[0]!;
-    else chosen = candidates.find((c) => c.from !== 'HEADER')!;
-    const other = candidates.find((c) => c !== chosen)!;
+    if (fits.length >= 1) chosen = fits.find((c) => c.from !== 'HEADER') ?? (fits[0] ?? missingValue('fits[0]'));
+    else chosen = candidates.find((c) => c.from !== 'HEADER') ?? missingValue('candidates.find((c) => c.from !== \'HEADER\')');
+    const other = candidates.find((c) => c !== chosen) ?? missingValue('candidates.find((c) => c !== chosen)');
     warnings.push(`DATA offsets disagree: ${other.from} says ${other.start}-${other.end}, ${chosen.from} says ${chosen.start}-${chosen.end}; ${chosen.from} is used`);
   }
   if (tot === 0) chosen = { start: Math.max(chosen.start, 58), end: Math.max(chosen.start, 58) - 1, from: chosen.from };
@@ -653,7 +654,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
     eventCount = dataLength / bytesPerEvent;
   } else {
     eventCount = tot;
-    const need = expected!;
+    const need = (expected ?? missingValue('expected'));
     if (dataLength < need) {
       fail(name, `byte ${chosen.start}: DATA segment has ${dataLength} bytes but $TOT ${tot} × ${bytesPerEvent} bytes per event needs ${need}`);
     }
@@ -692,7 +693,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
     analysis,
     parameters,
     eventCount,
-    dataType: dataType as FcsDataType,
+    dataType: dataType,
     byteOrder,
     dataStart: chosen.start,
     dataEnd: chosen.start + dataLength - 1,
@@ -719,8 +720,8 @@ function decodeFixedAscii(data: Uint8Array, base: number, parameters: FcsParamet
   let o = 0;
   for (let e = 0; e < events; e++) {
     for (let j = 0; j < widths.length; j++) {
-      const w = widths[j]!;
-      columns[j]![e] = asciiValue(latin1.decode(data.subarray(o, o + w)), base + o, name);
+      const w = widths[j] ?? missingValue('widths[j]');
+      (columns[j] ?? missingValue('columns[j]'))[e] = asciiValue(latin1.decode(data.subarray(o, o + w)), base + o, name);
       o += w;
     }
   }
@@ -736,7 +737,7 @@ function decodeFreeFormatAscii(data: Uint8Array, base: number, par: number, tot:
     start = -1;
   };
   for (let i = 0; i < data.length; i++) {
-    const c = data[i]!;
+    const c = data[i] ?? missingValue('data[i]');
     const sep = c === 0x20 || c === 0x09 || c === 0x2c || c === 0x0d || c === 0x0a;
     if (sep) flush(i);
     else if (start < 0) start = i;
@@ -752,7 +753,7 @@ function decodeFreeFormatAscii(data: Uint8Array, base: number, par: number, tot:
     events = values.length / par;
   }
   const columns = Array.from({ length: par }, () => new Float64Array(events));
-  for (let e = 0; e < events; e++) for (let j = 0; j < par; j++) columns[j]![e] = values[e * par + j]!;
+  for (let e = 0; e < events; e++) for (let j = 0; j < par; j++) (columns[j] ?? missingValue('columns[j]'))[e] = values[e * par + j] ?? missingValue('values[e * par + j]');
   return { columns, events };
 }
 
@@ -770,7 +771,7 @@ function orderKind(byteOrder: string): { kind: 'le' | 'be' | 'perm'; perm: numbe
 function permuted(data: Uint8Array, perm: number[]): Uint8Array {
   const w = perm.length;
   const out = new Uint8Array(data.length);
-  for (let base = 0; base + w <= data.length; base += w) for (let i = 0; i < w; i++) out[base + perm[i]!] = data[base + i]!;
+  for (let base = 0; base + w <= data.length; base += w) for (let i = 0; i < w; i++) out[base + (perm[i] ?? missingValue('perm[i]'))] = data[base + i] ?? missingValue('data[base + i]');
   return out;
 }
 
@@ -794,8 +795,8 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
     little = true;
   }
   let offset = 0;
-  for (let i = 0; i < index; i++) offset += params[i]!.bits / 8;
-  const p = params[index]!;
+  for (let i = 0; i < index; i++) offset += (params[i] ?? missingValue('params[i]')).bits / 8;
+  const p = params[index] ?? missingValue('params[index]');
   const width = p.bits / 8;
   const stride = params.reduce((s, q) => s + q.bits / 8, 0);
   const aligned = (data.byteOffset + offset) % width === 0 && stride % width === 0;
@@ -804,7 +805,7 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
     if (little === HOST_LITTLE_ENDIAN && aligned) {
       const f32 = new Float32Array(data.buffer, data.byteOffset, Math.floor(data.byteLength / 4));
       const s = stride / 4;
-      for (let e = 0, k = offset / 4; e < n; e++, k += s) out[e] = f32[k]!;
+      for (let e = 0, k = offset / 4; e < n; e++, k += s) out[e] = f32[k] ?? missingValue('f32[k]');
     } else {
       const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (let e = 0, k = offset; e < n; e++, k += stride) out[e] = dv.getFloat32(k, little);
@@ -815,7 +816,7 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
     if (little === HOST_LITTLE_ENDIAN && aligned) {
       const f64 = new Float64Array(data.buffer, data.byteOffset, Math.floor(data.byteLength / 8));
       const s = stride / 8;
-      for (let e = 0, k = offset / 8; e < n; e++, k += s) out[e] = f64[k]!;
+      for (let e = 0, k = offset / 8; e < n; e++, k += s) out[e] = f64[k] ?? missingValue('f64[k]');
     } else {
       const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (let e = 0, k = offset; e < n; e++, k += stride) out[e] = dv.getFloat64(k, little);
@@ -838,7 +839,7 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
   for (let e = 0, k = offset; e < n; e++, k += stride) {
     let v = 0;
     for (let b = 0; b < width; b++) {
-      const byte = data[k + (little ? width - 1 - b : b)]!;
+      const byte = data[k + (little ? width - 1 - b : b)] ?? missingValue('data[k + (little ? width - 1 - b : b)]');
       v = v * 256 + byte;
     }
     out[e] = masked ? v % 2 ** maskBits : v;
@@ -877,8 +878,8 @@ function transpose32(src: Float32Array, cols: Float64Array[], n: number, p: numb
   for (let e0 = 0; e0 < n; e0 += block) {
     const e1 = Math.min(n, e0 + block);
     for (let j = 0; j < p; j++) {
-      const c = cols[j]!;
-      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k]!;
+      const c = cols[j] ?? missingValue('cols[j]');
+      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? missingValue('src[k]');
     }
   }
 }
@@ -888,8 +889,8 @@ function transpose64(src: Float64Array, cols: Float64Array[], n: number, p: numb
   for (let e0 = 0; e0 < n; e0 += block) {
     const e1 = Math.min(n, e0 + block);
     for (let j = 0; j < p; j++) {
-      const c = cols[j]!;
-      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k]!;
+      const c = cols[j] ?? missingValue('cols[j]');
+      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? missingValue('src[k]');
     }
   }
 }

@@ -3,6 +3,8 @@
  * and ANALYSIS segments. Used to make synthetic test and benchmark files with known populations.
  */
 
+import { missingValue } from '@her2scope/core/errors';
+
 export interface FcsWriteParameter {
   name: string;
   label?: string;
@@ -19,7 +21,7 @@ export interface FcsWriteOptions {
   version?: '2.0' | '3.0' | '3.1';
   dataType?: 'I' | 'F' | 'D';
   /** 'le' (1,2,3,4), 'be' (4,3,2,1) or an explicit $BYTEORD such as '3,4,1,2'. */
-  byteOrder?: 'le' | 'be' | string;
+  byteOrder?: string;
   parameters: FcsWriteParameter[];
   /** One array per parameter, all the same length. */
   columns: ArrayLike<number>[];
@@ -45,7 +47,7 @@ export function writeFcs(o: FcsWriteOptions): Buffer {
   const delim = o.delimiter ?? '/';
   const par = o.parameters.length;
   if (o.columns.length !== par) throw new RangeError(`writeFcs: ${o.columns.length} columns for ${par} parameters`);
-  const tot = par === 0 ? 0 : o.columns[0]!.length;
+  const tot = par === 0 ? 0 : (o.columns[0] ?? missingValue('o.columns[0]')).length;
   if (o.columns.some((c) => c.length !== tot)) throw new RangeError('writeFcs: columns differ in length');
   const byteOrder = o.byteOrder === undefined || o.byteOrder === 'le' ? '1,2,3,4' : o.byteOrder === 'be' ? '4,3,2,1' : o.byteOrder;
   const order = byteOrder.split(',').map((s) => Number(s) - 1);
@@ -62,8 +64,8 @@ export function writeFcs(o: FcsWriteOptions): Buffer {
   let off = 0;
   for (let e = 0; e < tot; e++) {
     for (let p = 0; p < par; p++) {
-      const v = o.columns[p]![e]!;
-      const width = bits[p]! / 8;
+      const v = (o.columns[p] ?? missingValue('o.columns[p]'))[e] ?? missingValue('o.columns[p][e]');
+      const width = (bits[p] ?? missingValue('bits[p]')) / 8;
       if (dataType === 'F' && (le || be)) dv.setFloat32(off, v, le);
       else if (dataType === 'D' && (le || be)) dv.setFloat64(off, v, le);
       else {
@@ -77,9 +79,9 @@ export function writeFcs(o: FcsWriteOptions): Buffer {
             x = Math.floor(x / 256);
           }
         }
-        if (le) for (let b = 0; b < width; b++) data[off + b] = word[b]!;
-        else if (be) for (let b = 0; b < width; b++) data[off + b] = word[width - 1 - b]!;
-        else for (let b = 0; b < width; b++) data[off + b] = word[order[b]!]!;
+        if (le) for (let b = 0; b < width; b++) data[off + b] = word[b] ?? missingValue('word[b]');
+        else if (be) for (let b = 0; b < width; b++) data[off + b] = word[width - 1 - b] ?? missingValue('word[width - 1 - b]');
+        else for (let b = 0; b < width; b++) data[off + b] = word[order[b] ?? missingValue('order[b]')] ?? missingValue('word[order[b]]');
       }
       off += width;
     }
@@ -99,7 +101,7 @@ export function writeFcs(o: FcsWriteOptions): Buffer {
       kv.push([`$P${n}N`, p.name]);
       if (p.label !== undefined) kv.push([`$P${n}S`, p.label]);
       kv.push([`$P${n}B`, String(bits[i])]);
-      kv.push([`$P${n}R`, String(p.range ?? (dataType === 'I' ? 2 ** bits[i]! : 262144))]);
+      kv.push([`$P${n}R`, String(p.range ?? (dataType === 'I' ? 2 ** (bits[i] ?? missingValue('bits[i]')) : 262144))]);
       kv.push([`$P${n}E`, (p.amplification ?? [0, 0]).join(',')]);
       if (p.gain !== undefined) kv.push([`$P${n}G`, String(p.gain)]);
     });

@@ -8,6 +8,7 @@ import { evaluateGates, GatingError, type GateResult } from '@her2scope/core/cyt
 import type { FcsFile } from '../fcs/reader.ts';
 import { fcsEventSource } from '../cytometry/source.ts';
 import { flowJoStrategy, readFlowJoWorkspace, type FlowJoPopulation, type FlowJoSample, type FlowJoWorkspace } from './workspace.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export * from './workspace.ts';
 
@@ -45,14 +46,14 @@ export function matchFlowJoSample(ws: FlowJoWorkspace, file: { fil: string | und
   if (selection.sample !== undefined) {
     const want = selection.sample;
     const hits = candidates.filter((s) => s.name === want || s.id === want || s.keywords.$FIL === want);
-    if (hits.length === 1) return hits[0]!;
+    if (hits.length === 1) return hits[0] ?? missingValue('hits[0]');
     if (hits.length === 0) throw new InputError(ws.source, `--sample: no sample '${want}'${selection.group !== undefined ? ` in group '${selection.group}'` : ''} (samples: ${names()})`);
     throw new InputError(ws.source, `--sample: '${want}' names ${hits.length} samples; give the sample ID (${hits.map((h) => h.id).join(', ')})`);
   }
   const byFil = file.fil !== undefined ? candidates.filter((s) => s.keywords.$FIL === file.fil) : [];
   const byName = candidates.filter((s) => s.name === file.fileName || (s.uri !== null && decodeUriName(s.uri) === file.fileName));
   const hits = byFil.length > 0 ? byFil : byName;
-  if (hits.length === 1) return hits[0]!;
+  if (hits.length === 1) return hits[0] ?? missingValue('hits[0]');
   if (hits.length === 0) {
     throw new InputError(ws.source, `no workspace sample matches ${file.fileName}${file.fil !== undefined ? ` ($FIL ${file.fil})` : ''}; give --sample NAME (samples: ${names()})`);
   }
@@ -97,7 +98,7 @@ export function analyzeFlowJoSample(ws: FlowJoWorkspace, sample: FlowJoSample, f
     workspace: ws.source,
     sample,
     populations: populations.map((p) => {
-      const r = byId.get(p.id)!;
+      const r = byId.get(p.id) ?? missingValue('byId.get(p.id)');
       return { ...p, count: r.count, parentCount: r.parentCount, membership: r.membership };
     }),
     warnings,

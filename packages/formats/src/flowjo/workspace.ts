@@ -39,6 +39,7 @@ import {
   type SpilloverMatrix,
   type TransformSpec,
 } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 type XNode = Record<string, unknown>;
 
@@ -108,7 +109,7 @@ function kids(node: XNode | undefined): XNode[] {
 }
 
 function attrsOf(node: XNode | undefined): Record<string, string> {
-  return ((node?.[':@'] as Record<string, string> | undefined) ?? {}) as Record<string, string>;
+  return ((node?.[':@'] as Record<string, string> | undefined) ?? {});
 }
 
 function child(node: XNode | undefined, tag: string): XNode | undefined {
@@ -177,7 +178,7 @@ export function parseFlowJoWorkspace(xml: string, name = 'workspace.wsp'): FlowJ
     if (!gateEl) return fail(`${where}: no <Gate>`);
     const shapes = kids(gateEl).filter((k) => tagOf(k) !== '#text');
     if (shapes.length !== 1) return fail(`${where}: <Gate> must hold exactly one gate element, found ${shapes.length}`);
-    const g = shapes[0]!;
+    const g = shapes[0] ?? missingValue('shapes[0]');
     const tag = tagOf(g);
     const complement = attrsOf(g).eventsInside === '0';
     switch (tag) {
@@ -200,10 +201,10 @@ export function parseFlowJoWorkspace(xml: string, name = 'workspace.wsp'): FlowJ
         const vertices = childrenNamed(g, 'vertex').map((v, i) => {
           const c = coords(v, `${where} vertex ${i + 1}`);
           if (c.length !== 2) fail(`${where}: vertex ${i + 1} has ${c.length} coordinates, expected 2`);
-          return [c[0]!, c[1]!] as [number, number];
+          return [c[0] ?? missingValue('c[0]'), c[1] ?? missingValue('c[1]')] as [number, number];
         });
         if (vertices.length < 3) return fail(`${where}: a polygon needs at least 3 vertices, found ${vertices.length}`);
-        return { type: 'polygon', dimensions: [dims[0]!, dims[1]!], vertices, complement };
+        return { type: 'polygon', dimensions: [dims[0] ?? missingValue('dims[0]'), dims[1] ?? missingValue('dims[1]')], vertices, complement };
       }
       case 'EllipsoidGate': {
         const dims = dimNames(g, where);
@@ -212,12 +213,12 @@ export function parseFlowJoWorkspace(xml: string, name = 'workspace.wsp'): FlowJ
           const list = childrenNamed(child(g, tagName), 'vertex').map((v, i) => {
             const c = coords(v, `${where} ${tagName} vertex ${i + 1}`);
             if (c.length !== 2) fail(`${where}: ${tagName} vertex ${i + 1} has ${c.length} coordinates, expected 2`);
-            return [c[0]!, c[1]!] as [number, number];
+            return [c[0] ?? missingValue('c[0]'), c[1] ?? missingValue('c[1]')] as [number, number];
           });
           if (list.length < want) fail(`${where}: <gating:${tagName}> needs ${want} vertices, found ${list.length}`);
           return list;
         };
-        return { type: 'ellipse', dimensions: [dims[0]!, dims[1]!], foci: points('foci', 2), edge: points('edge', 4), complement };
+        return { type: 'ellipse', dimensions: [dims[0] ?? missingValue('dims[0]'), dims[1] ?? missingValue('dims[1]')], foci: points('foci', 2), edge: points('edge', 4), complement };
       }
       default:
         return fail(`${where}: <gating:${tag}> is not supported (FlowJo 10 saves rectangles, polygons, ellipses and quadrants as rectangles; ${GATE_ELEMENTS.includes(tag) ? 'open and re-save the workspace in FlowJo 10' : 'unknown gate element'})`);
@@ -300,7 +301,7 @@ export function parseFlowJoWorkspace(xml: string, name = 'workspace.wsp'): FlowJ
       } catch (e) {
         fail(`${tw}: ${(e as Error).message}`);
       }
-      transforms.set(param!, spec);
+      transforms.set(param ?? missingValue('param'), spec);
     }
     const matrices = childrenNamed(s, 'spilloverMatrix');
     if (matrices.length > 1) fail(`${where}: ${matrices.length} spillover matrices; one per sample is supported`);
@@ -348,7 +349,7 @@ function parseMatrix(
     return row;
   });
   // Rows in detector order, so the matrix is square detectors × detectors.
-  const sorted = order.map((d) => values[fluorochromes.indexOf(d)]!);
+  const sorted = order.map((d) => values[fluorochromes.indexOf(d)] ?? missingValue('values[fluorochromes.indexOf(d)]'));
   return { name: mname, prefix: a.prefix ?? 'Comp-', suffix: a.suffix ?? '', matrix: { detectors: [...order], fluorochromes: [...order], values: sorted, source: mw } };
 }
 
@@ -399,12 +400,12 @@ export function flowJoStrategy(ws: FlowJoWorkspace, sample: FlowJoSample): { str
       const stripped = dn.slice(comp.prefix.length, dn.length - comp.suffix.length);
       if (comp.matrix.detectors.includes(stripped)) {
         channel = stripped;
-        compensation = matrixId!;
+        compensation = (matrixId ?? missingValue('matrixId'));
       }
     }
     const key = sample.transforms.has(dn) ? dn : sample.transforms.has(channel) ? channel : null;
     if (key === null) return { dim: { kind: 'fcs', name: channel, compensation, transform: null }, spec: null, apply: (v) => v };
-    const spec = sample.transforms.get(key)!;
+    const spec = sample.transforms.get(key) ?? missingValue('sample.transforms.get(key)');
     const tid = `T:${key}`;
     strategy.transforms[tid] = spec;
     let t = built.get(tid);
@@ -484,19 +485,19 @@ export function flowJoStrategy(ws: FlowJoWorkspace, sample: FlowJoSample): { str
  * from the focal distance c (FlowJo's minor edge point is not reliable), then rotate and shift back.
  */
 export function ellipseToPolygon(foci: ReadonlyArray<readonly [number, number]>, edge: ReadonlyArray<readonly [number, number]>, scale: [number, number], vertices = 128): Array<[number, number]> {
-  const f0 = [foci[0]![0] / 256, foci[0]![1] / 256];
-  const f1 = [foci[1]![0] / 256, foci[1]![1] / 256];
-  const cx = (f0[0]! + f1[0]!) / 2;
-  const cy = (f0[1]! + f1[1]!) / 2;
-  const slope = (f1[1]! - f0[1]!) / (f1[0]! - f0[0]!);
+  const f0 = [(foci[0] ?? missingValue('foci[0]'))[0] / 256, (foci[0] ?? missingValue('foci[0]'))[1] / 256];
+  const f1 = [(foci[1] ?? missingValue('foci[1]'))[0] / 256, (foci[1] ?? missingValue('foci[1]'))[1] / 256];
+  const cx = ((f0[0] ?? missingValue('f0[0]')) + (f1[0] ?? missingValue('f1[0]'))) / 2;
+  const cy = ((f0[1] ?? missingValue('f0[1]')) + (f1[1] ?? missingValue('f1[1]'))) / 2;
+  const slope = ((f1[1] ?? missingValue('f1[1]')) - (f0[1] ?? missingValue('f0[1]'))) / ((f1[0] ?? missingValue('f1[0]')) - (f0[0] ?? missingValue('f0[0]')));
   const theta = Number.isNaN(slope) ? 0 : Math.atan(slope);
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
   // Row vector · [[cos, −sin], [sin, cos]].
   const rotate = (x: number, y: number): [number, number] => [x * cos + y * sin, x * -sin + y * cos];
-  const focus = rotate(f0[0]! - cx, f0[1]! - cy);
-  const e1 = rotate(edge[0]![0] / 256 - cx, edge[0]![1] / 256 - cy).map(Math.abs) as [number, number];
-  const e3 = rotate(edge[2]![0] / 256 - cx, edge[2]![1] / 256 - cy).map(Math.abs) as [number, number];
+  const focus = rotate((f0[0] ?? missingValue('f0[0]')) - cx, (f0[1] ?? missingValue('f0[1]')) - cy);
+  const e1 = rotate((edge[0] ?? missingValue('edge[0]'))[0] / 256 - cx, (edge[0] ?? missingValue('edge[0]'))[1] / 256 - cy).map(Math.abs) as [number, number];
+  const e3 = rotate((edge[2] ?? missingValue('edge[2]'))[0] / 256 - cx, (edge[2] ?? missingValue('edge[2]'))[1] / 256 - cy).map(Math.abs) as [number, number];
   const argmax = (p: [number, number]) => (p[1] > p[0] ? 1 : 0);
   const m1 = argmax(e1);
   const m3 = argmax(e3);

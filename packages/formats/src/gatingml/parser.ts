@@ -19,6 +19,7 @@ import {
   type SpilloverMatrix,
   type TransformSpec,
 } from '@her2scope/core/cytometry';
+import { missingValue } from '@her2scope/core/errors';
 
 type Node = Record<string, unknown>;
 
@@ -41,13 +42,14 @@ function children(node: Node | undefined, name: string): Node[] {
 
 function attrs(node: Node): Record<string, string> {
   const a = node['@'];
-  const first = Array.isArray(a) ? a[0] : a;
+  const first: unknown = Array.isArray(a) ? a[0] : a;
   return (first as Record<string, string> | undefined) ?? {};
 }
 
 function text(node: Node): string {
   const t = node['#text'];
-  return Array.isArray(t) ? String(t[0] ?? '') : t === undefined ? '' : String(t);
+  const first: unknown = Array.isArray(t) ? (t[0] ?? '') : (t ?? '');
+  return String(first);
 }
 
 /** Parse Gating-ML 2.0 text. `name` is used in messages. */
@@ -106,7 +108,7 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
         const a = attrs(ratio);
         const dims = children(ratio, 'fcs-dimension').map((d) => attrs(d).name);
         if (dims.length !== 2 || dims.some((d) => !d)) return fail(`${where}: fratio needs exactly two <data-type:fcs-dimension> with a name`);
-        ratios[id] = { kind: 'fratio', A: num(where, a.A, 'A'), B: num(where, a.B, 'B'), C: num(where, a.C, 'C'), numerator: dims[0]!, denominator: dims[1]! };
+        ratios[id] = { kind: 'fratio', A: num(where, a.A, 'A'), B: num(where, a.B, 'B'), C: num(where, a.C, 'C'), numerator: dims[0] ?? missingValue('dims[0]'), denominator: dims[1] ?? missingValue('dims[1]') };
         return;
       }
       for (const kind of SCALE_TRANSFORMS) {
@@ -188,9 +190,9 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
         const vertices = children(node, 'vertex').map((v, i) => {
           const c = children(v, 'coordinate').map((x) => num(`gate '${id}' vertex ${i + 1}`, attrs(x).value, 'value'));
           if (c.length !== 2) fail(`gate '${id}': vertex ${i + 1} has ${c.length} coordinates, expected 2`);
-          return [c[0]!, c[1]!] as [number, number];
+          return [c[0] ?? missingValue('c[0]'), c[1] ?? missingValue('c[1]')] as [number, number];
         });
-        gates.push({ ...base, type: 'polygon', dimensions: [dimensionOf(id, dims[0]!, 'dimension 1'), dimensionOf(id, dims[1]!, 'dimension 2')], vertices });
+        gates.push({ ...base, type: 'polygon', dimensions: [dimensionOf(id, dims[0] ?? missingValue('dims[0]'), 'dimension 1'), dimensionOf(id, dims[1] ?? missingValue('dims[1]'), 'dimension 2')], vertices });
         break;
       }
       case 'EllipsoidGate': {
@@ -216,7 +218,7 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
           const did = da.id;
           if (!did) fail(`gate '${id}': divider ${i + 1} has no gating:id`);
           return {
-            id: did!,
+            id: did ?? missingValue('did'),
             dimension: dimensionOf(id, d, `divider '${did}'`),
             values: children(d, 'value').map((v) => {
               const t = text(v);
@@ -230,12 +232,12 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
           const qid = attrs(q).id;
           if (!qid) fail(`gate '${id}': quadrant ${i + 1} has no gating:id`);
           return {
-            id: qid!,
+            id: qid ?? missingValue('qid'),
             positions: children(q, 'position').map((p) => {
               const pa = attrs(p);
               const divider = pa.divider_ref ?? pa['divider-ref'];
               if (!divider) fail(`gate '${id}': quadrant '${qid}' has a position without gating:divider_ref`);
-              return { divider: divider!, location: num(`gate '${id}' quadrant '${qid}'`, pa.location, 'location') };
+              return { divider: divider ?? missingValue('divider'), location: num(`gate '${id}' quadrant '${qid}'`, pa.location, 'location') };
             }),
           };
         });
@@ -246,11 +248,11 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
       case 'BooleanGate': {
         const ops = (['and', 'or', 'not'] as const).filter((op) => children(node, op).length > 0);
         if (ops.length !== 1) return fail(`gate '${id}': a boolean gate needs exactly one of <gating:and>, <gating:or>, <gating:not>`);
-        const op = ops[0]!;
+        const op = ops[0] ?? missingValue('ops[0]');
         const references = children(children(node, op)[0], 'gateReference').map((r) => {
           const ra = attrs(r);
           if (!ra.ref) fail(`gate '${id}': a <gating:gateReference> has no gating:ref`);
-          return { ref: ra.ref!, complement: ra['use-as-complement'] === 'true' };
+          return { ref: ra.ref ?? missingValue('ra.ref'), complement: ra['use-as-complement'] === 'true' };
         });
         gates.push({ ...base, type: 'boolean', operation: op, references });
         break;
@@ -262,7 +264,7 @@ export function parseGatingML(xml: string, name = 'Gating-ML'): GatingStrategy {
   // The parser groups elements by tag; restore document order from the gate elements' positions in the text.
   const position = new Map<string, number>();
   const gateTag = /<(?:[\w.-]+:)?(?:RectangleGate|PolygonGate|EllipsoidGate|QuadrantGate|BooleanGate)\b[^>]*?(?:[\w.-]+:)?\bid\s*=\s*(["'])(.*?)\1/g;
-  for (let m = gateTag.exec(xml); m; m = gateTag.exec(xml)) if (!position.has(m[2]!)) position.set(m[2]!, m.index);
+  for (let m = gateTag.exec(xml); m; m = gateTag.exec(xml)) if (!position.has(m[2] ?? missingValue('m[2]'))) position.set(m[2] ?? missingValue('m[2]'), m.index);
   gates.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
   const strategy: GatingStrategy = { gates, transforms, ratios, matrices };
   try {

@@ -15,6 +15,7 @@ import { InputError, mafClassificationToSo, MAF_VARIANT_CLASSIFICATIONS, shortPr
 import { decompressedChunks, forEachLine, lineChunks, type ByteSource, type Compression } from '../vcf/io.ts';
 import type { Region } from '../vcf/record.ts';
 import { flatten } from '../vcf/reader.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface MafReadOptions {
   /** Keep rows of this Tumor_Sample_Barcode only. */
@@ -72,7 +73,7 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
     });
     this.width = columns.length;
     let w = columns.length;
-    while (w > 0 && columns[w - 1]!.trim() === '') w--;
+    while (w > 0 && (columns[w - 1] ?? missingValue('columns[w - 1]')).trim() === '') w--;
     this.minWidth = w;
     this.genes = opts.genes && opts.genes.length ? new Set(opts.genes) : null;
   }
@@ -152,7 +153,7 @@ export class MafVariantFile implements AsyncIterable<VariantCall> {
       }
       if ((this.opts.tumor !== undefined || this.opts.normal !== undefined) && st.matched === 0 && st.seenSamples.size > 0) {
         const flag = this.opts.tumor !== undefined ? '--tumor' : '--normal';
-        const which = this.opts.tumor ?? this.opts.normal!;
+        const which = this.opts.tumor ?? (this.opts.normal ?? missingValue('this.opts.normal'));
         const some = [...st.seenSamples].slice(0, 10).map((x) => `'${x}'`).join(', ');
         throw new InputError(flag, `sample '${which}' has no rows in ${this.src.name} (samples: ${some}${st.seenSamples.size > 10 ? ', …' : ''})`);
       }

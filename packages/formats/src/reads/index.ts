@@ -31,6 +31,7 @@ import {
   type AlleleQuery,
   type ReadFilterOptions,
 } from './pileup.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export { DEFAULT_READ_FILTERS, BAM_FLAG, alleleKind, SiteCounter, countOverRegion } from './pileup.ts';
 export type { AlignedRead, AlleleCounts, AlleleKind, AlleleQuery, ReadFilterOptions } from './pileup.ts';
@@ -179,7 +180,7 @@ class BamBytesView implements AlignedRead {
   private qualAt = 0;
   private i32(p: number): number {
     const b = this.b;
-    return b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24);
+    return (b[p] ?? missingValue('b[p]')) | ((b[p + 1] ?? missingValue('b[p + 1]')) << 8) | ((b[p + 2] ?? missingValue('b[p + 2]')) << 16) | ((b[p + 3] ?? missingValue('b[p + 3]')) << 24);
   }
   /** Point at the record whose block_size field is at `p`; false when the record is cut off by the end of `b`. */
   point(b: Uint8Array, p: number): boolean {
@@ -208,15 +209,15 @@ class BamBytesView implements AlignedRead {
   }
   get name(): string {
     let s = '';
-    for (let i = 0; i < this.nameLen - 1; i++) s += String.fromCharCode(this.b[this.nameAt + i]!);
+    for (let i = 0; i < this.nameLen - 1; i++) s += String.fromCharCode(this.b[this.nameAt + i] ?? missingValue('this.b[this.nameAt + i]'));
     return s;
   }
   base(i: number): number {
-    const v = this.b[this.seqAt + (i >> 1)]!;
-    return SEQ_CODES[i & 1 ? v & 0xf : v >> 4]!;
+    const v = this.b[this.seqAt + (i >> 1)] ?? missingValue('this.b[this.seqAt + (i >> 1)]');
+    return SEQ_CODES[i & 1 ? v & 0xf : v >> 4] ?? missingValue('SEQ_CODES[i & 1 ? v & 0xf : v >> 4]');
   }
   qual(i: number): number {
-    return this.b[this.qualAt + i]!; // 0xff when the read has no qualities
+    return this.b[this.qualAt + i] ?? missingValue('this.b[this.qualAt + i]'); // 0xff when the read has no qualities
   }
 }
 
@@ -263,7 +264,7 @@ async function readBgzfChunk(src: ByteSource, chunk: ChunkLike): Promise<Buffer>
     parts.push(data);
     at += size;
   }
-  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  return parts.length === 1 ? parts[0] ?? missingValue('parts[0]') : Buffer.concat(parts);
 }
 
 /** Target size (compressed bytes) of one read from the file: bounds the memory of a long merged stretch. */
@@ -311,7 +312,7 @@ export function cramAligned(r: CramRecord): AlignedRead {
   const push = (op: number, len: number) => {
     if (len <= 0) return;
     const last = cigar.length - 1;
-    if (last >= 0 && (cigar[last]! & 0xf) === op) cigar[last] = (((cigar[last]! >>> 4) + len) << 4) | op;
+    if (last >= 0 && ((cigar[last] ?? missingValue('cigar[last]')) & 0xf) === op) cigar[last] = ((((cigar[last] ?? missingValue('cigar[last]')) >>> 4) + len) << 4) | op;
     else cigar.push((len << 4) | op);
   };
   let readPos = 1; // 1-based, next read base not yet placed
@@ -333,7 +334,7 @@ export function cramAligned(r: CramRecord): AlignedRead {
         break;
       case 'I':
       case 'S':
-        push(CRAM_OPS[f.code]!, f.data.length);
+        push(CRAM_OPS[f.code] ?? missingValue('CRAM_OPS[f.code]'), f.data.length);
         readPos += f.data.length;
         break;
       case 'i':
@@ -342,7 +343,7 @@ export function cramAligned(r: CramRecord): AlignedRead {
         break;
       case 'D':
       case 'N':
-        push(CRAM_OPS[f.code]!, f.data);
+        push(CRAM_OPS[f.code] ?? missingValue('CRAM_OPS[f.code]'), f.data);
         break;
       default:
         break; // H, P, Q, q: no bases placed on the alignment
@@ -358,7 +359,7 @@ export function cramAligned(r: CramRecord): AlignedRead {
     name: r.readName ?? `#${r.uniqueId}`,
     cigar,
     base: (i) => bases.charCodeAt(i),
-    qual: (i) => (qual ? qual[i]! : 255),
+    qual: (i) => (qual ? qual[i] ?? missingValue('qual[i]') : 255),
   };
 }
 
@@ -397,12 +398,12 @@ async function openBam(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): P
       countWith(queries, contigIndex, opts, async (contig, ws) => {
         // The index (via @gmod/bam) names the BGZF chunks each window needs; chunks that overlap are merged so each
         // stretch of the file is decompressed (by @gmod/bam) once, and records are read straight from the bytes.
-        const refId = contigIndex.get(contig)!;
+        const refId = contigIndex.get(contig) ?? missingValue('contigIndex.get(contig)');
         const sink = readSink(ws.flatMap((w) => w.counters), opts);
         const where = `${file}:${contig}`;
         try {
           const chunks: ChunkLike[] = [];
-          for (const w of ws) chunks.push(...((await bam.index!.blocksForRange(refId, Math.max(0, w.start - 1), w.end)) as ChunkLike[]));
+          for (const w of ws) chunks.push(...((await (bam.index ?? missingValue('bam.index')).blocksForRange(refId, Math.max(0, w.start - 1), w.end)) as ChunkLike[]));
           for (const chunk of mergeChunks(chunks)) {
             feedBamRecords(await readBgzfChunk(src, chunk), refId, sink);
           }
@@ -460,7 +461,7 @@ async function openCram(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): 
         for (const w of ws) {
           let recs: CramRecord[];
           try {
-            recs = await cram.getRecordsForRange(contigIndex.get(contig)!, w.start + 1, w.end);
+            recs = await cram.getRecordsForRange(contigIndex.get(contig) ?? missingValue('contigIndex.get(contig)'), w.start + 1, w.end);
           } catch (e) {
             if (e instanceof InputError) throw e;
             throw new InputError(`${file}:${contig}:${w.start + 1}-${w.end}`, `cannot read the alignments (${(e as Error).message.split('\n')[0]})`);

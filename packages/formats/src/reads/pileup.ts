@@ -21,6 +21,8 @@
  *   on a tie), the other 0; then the base-quality filter applies. `mergeOverlappingMates: false` counts both.
  */
 
+import { missingValue } from '@her2scope/core/errors';
+
 export const BAM_FLAG = {
   PAIRED: 0x1,
   UNMAPPED: 0x4,
@@ -98,8 +100,8 @@ const isMatch = (op: number) => op === OP_M || op === OP_EQ || op === OP_X;
 export function alleleKind(ref: string, alt: string): AlleleKind {
   if (ref.length === 1 && alt.length === 1) return 'snv';
   if (ref.length === alt.length) return 'mnv';
-  if (ref.length === 1 && alt.length > 1 && alt[0]!.toUpperCase() === ref.toUpperCase()) return 'insertion';
-  if (alt.length === 1 && ref.length > 1 && ref[0]!.toUpperCase() === alt.toUpperCase()) return 'deletion';
+  if (ref.length === 1 && alt.length > 1 && (alt[0] ?? missingValue('alt[0]')).toUpperCase() === ref.toUpperCase()) return 'insertion';
+  if (alt.length === 1 && ref.length > 1 && (ref[0] ?? missingValue('ref[0]')).toUpperCase() === alt.toUpperCase()) return 'deletion';
   return 'complex';
 }
 
@@ -108,8 +110,8 @@ export function alignmentEnd(r: AlignedRead): number {
   let end = r.start;
   const c = r.cigar;
   for (let i = 0; i < c.length; i++) {
-    const op = c[i]! & 0xf;
-    if (consumesRef(op)) end += c[i]! >>> 4;
+    const op = (c[i] ?? missingValue('c[i]')) & 0xf;
+    if (consumesRef(op)) end += (c[i] ?? missingValue('c[i]')) >>> 4;
   }
   return end;
 }
@@ -172,8 +174,8 @@ export class SiteCounter {
       const m = this.mates.get(name) ?? NO_ENTRY;
       if (m !== NO_ENTRY) {
         // htslib tweak_overlap_quality(a = this later read, b = the earlier mate)
-        const qa = this.quals[i]!;
-        const qb = this.quals[m]!;
+        const qa = this.quals[i];
+        const qb = this.quals[m] ?? missingValue('this.quals[m]');
         if (this.bases[m] === this.bases[i]) {
           this.quals[i] = Math.min(200, qa + qb);
           this.quals[m] = 0;
@@ -191,8 +193,12 @@ export class SiteCounter {
 
   result(minBaseQuality: number): AlleleCounts {
     const n = [0, 0, 0];
-    for (let i = 0; i < this.n; i++) if (this.quals[i]! >= minBaseQuality) n[this.cls[i]!]!++;
-    const out: AlleleCounts = { ...this.query, kind: this.kind, refReads: n[REF]!, altReads: n[ALT]!, otherReads: n[OTHER]!, depth: n[0]! + n[1]! + n[2]! };
+    for (let i = 0; i < this.n; i++) {
+      if ((this.quals[i] ?? missingValue('this.quals[i]')) < minBaseQuality) continue;
+      const c = this.cls[i] ?? missingValue('this.cls[i]');
+      n[c] = (n[c] ?? missingValue('n[c]')) + 1;
+    }
+    const out: AlleleCounts = { ...this.query, kind: this.kind, refReads: n[REF] ?? missingValue('n[REF]'), altReads: n[ALT] ?? missingValue('n[ALT]'), otherReads: n[OTHER] ?? missingValue('n[OTHER]'), depth: (n[0] ?? missingValue('n[0]')) + (n[1] ?? missingValue('n[1]')) + (n[2] ?? missingValue('n[2]')) };
     if (this.kind === 'complex') out.note = 'complex allele (REF and ALT differ in length and first base): not counted';
     return out;
   }
@@ -210,8 +216,8 @@ export class SiteCounter {
     let refPos = r.start;
     let qi = 0;
     for (let k = 0; k < c.length; k++) {
-      const op = c[k]! & 0xf;
-      const len = c[k]! >>> 4;
+      const op = (c[k] ?? missingValue('c[k]')) & 0xf;
+      const len = (c[k] ?? missingValue('c[k]')) >>> 4;
       if (isMatch(op)) {
         if (this.anchor >= refPos && this.anchor < refPos + len) {
           const at = qi + (this.anchor - refPos);
@@ -224,7 +230,7 @@ export class SiteCounter {
           if (this.kind === 'mnv') return this.classifyMnv(r, k, refPos, qi);
           // indel: what follows the anchor?
           if (this.anchor < refPos + len - 1) return this.set(REF, base, q);
-          const next = k + 1 < c.length ? c[k + 1]! : -1;
+          const next = k + 1 < c.length ? c[k + 1] ?? missingValue('c[k + 1]') : -1;
           if (next < 0) return false;
           const nop = next & 0xf;
           const nlen = next >>> 4;
@@ -259,8 +265,8 @@ export class SiteCounter {
     let q = 255;
     let anchorBase = 0;
     for (let k = k0; k < c.length && got.length < L; k++) {
-      const op = c[k]! & 0xf;
-      const len = c[k]! >>> 4;
+      const op = (c[k] ?? missingValue('c[k]')) & 0xf;
+      const len = (c[k] ?? missingValue('c[k]')) >>> 4;
       if (isMatch(op)) {
         for (let j = 0; j < len && got.length < L; j++) {
           const p = refPos + j;
@@ -304,9 +310,9 @@ export function readSink(counters: SiteCounter[], opts: Required<ReadFilterOptio
     let hi = anchors.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (anchors[mid]! < r.start) lo = mid + 1;
+      if ((anchors[mid] ?? missingValue('anchors[mid]')) < r.start) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < counters.length && anchors[i]! < end; i++) counters[i]!.add(r, opts.mergeOverlappingMates);
+    for (let i = lo; i < counters.length && (anchors[i] ?? missingValue('anchors[i]')) < end; i++) (counters[i] ?? missingValue('counters[i]')).add(r, opts.mergeOverlappingMates);
   };
 }

@@ -32,6 +32,7 @@ import { decompressedChunks, fileSource, sniffCompression, type ByteSource, type
 import { bcfDictionaries, bcfRecordsToVcfText, bcfToVcfText } from '../bcf/decode.ts';
 import { VcfVariantFile, type BcfHooks } from '../vcf/reader.ts';
 import type { Region } from '../vcf/record.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export type { Region } from '../vcf/record.ts';
 export type { VariantCall } from '@her2scope/core';
@@ -84,11 +85,11 @@ export function parseRegion(text: string): Region {
     if (!Number.isSafeInteger(n)) throw bad();
     return n;
   };
-  const start = num(m[2]!);
+  const start = num(m[2] ?? missingValue('m[2]'));
   const end = m[3] === undefined ? Infinity : num(m[3]);
   if (start < 1) throw new InputError('--region', `'${t}': positions start at 1`);
   if (end < start) throw new InputError('--region', `'${t}': the end is before the start`);
-  return { chrom: m[1]!, start, end };
+  return { chrom: m[1] ?? missingValue('m[1]'), start, end };
 }
 
 /** Split and check a `--genes` list: `ERBB2,ESR1, PIK3CA`. */

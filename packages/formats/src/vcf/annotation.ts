@@ -16,6 +16,7 @@
  */
 import { consequenceRank, mostSevereTerm, shortProteinChange } from '@her2scope/core';
 import type { AnnotationLayout } from './header.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface Annotation {
   gene: string;
@@ -102,19 +103,19 @@ function locate(v: string, s: number, e: number, upto: number): number {
 
 /** Field i of the located entry ('' when absent or not in the layout). */
 function fld(v: string, n: number, i: number): string {
-  return i >= 0 && i < n ? v.slice(B[2 * i]!, B[2 * i + 1]!) : '';
+  return i >= 0 && i < n ? v.slice(B[2 * i], B[2 * i + 1]) : '';
 }
 
 function isField(v: string, n: number, i: number, want: string): boolean {
   if (i < 0 || i >= n) return false;
-  const a = B[2 * i]!;
-  return B[2 * i + 1]! - a === want.length && v.startsWith(want, a);
+  const a = B[2 * i] ?? missingValue('B[2 * i]');
+  return (B[2 * i + 1] ?? missingValue('B[2 * i + 1]')) - a === want.length && v.startsWith(want, a);
 }
 
 function nonEmpty(v: string, n: number, i: number): boolean {
   if (i < 0 || i >= n) return false;
-  const a = B[2 * i]!;
-  const b = B[2 * i + 1]!;
+  const a = B[2 * i] ?? missingValue('B[2 * i]');
+  const b = B[2 * i + 1] ?? missingValue('B[2 * i + 1]');
   return b > a && !(b - a === 1 && v.charCodeAt(a) === 46); // not '' nor '.'
 }
 

@@ -4,6 +4,7 @@
  */
 import VCFParser from '@gmod/vcf';
 import { InputError } from '@her2scope/core';
+import { missingValue } from '@her2scope/core/errors';
 
 export type AnnotationKind = 'vep' | 'snpeff';
 
@@ -77,16 +78,16 @@ export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   let fileformat = 'VCFv4';
   const ffLine = lines.findIndex((l) => l.startsWith('##fileformat='));
   if (ffLine >= 0) {
-    const m = /^##fileformat=(\S+)\s*$/.exec(lines[ffLine]!);
+    const m = /^##fileformat=(\S+)\s*$/.exec(lines[ffLine] ?? missingValue('lines[ffLine]'));
     fileformat = m?.[1] ?? '';
-    if (!/^VCFv4\.\d$/.test(fileformat)) throw new InputError(`${name}:${ffLine + 1}`, `unsupported format '${short(lines[ffLine]!.slice(13))}' (her2scope reads VCF 4.0-4.4)`);
+    if (!/^VCFv4\.\d$/.test(fileformat)) throw new InputError(`${name}:${ffLine + 1}`, `unsupported format '${short((lines[ffLine] ?? missingValue('lines[ffLine]')).slice(13))}' (her2scope reads VCF 4.0-4.4)`);
   }
   const last = lines.length - 1;
   const chromLine = lines[last] ?? '';
   if (!chromLine.startsWith('#CHROM')) throw new InputError(name, "no '#CHROM' column header line before the records");
   const metaLines: string[] = [];
   for (let i = 0; i < last; i++) {
-    const line = lines[i]!;
+    const line = lines[i] ?? missingValue('lines[i]');
     if (line === '' || line.startsWith('##fileformat=')) continue;
     if (!line.startsWith('##')) throw new InputError(`${name}:${i + 1}`, `header lines must start with '##' (found '${short(line)}'); is the '#CHROM' line missing?`);
     // Lines without key=value carry nothing we read; @gmod/vcf rejects them, so they are left out.
@@ -132,14 +133,18 @@ export function parseVcfHeader(lines: string[], name: string): VcfHeader {
   } else if (ann) {
     const desc = str(ann.Description) ?? '';
     const q = /'([^']*)'/.exec(desc);
-    let fields = q ? q[1]!.split('|').map((f) => f.trim()) : [];
+    let fields = q ? (q[1] ?? missingValue('q[1]')).split('|').map((f) => f.trim()) : [];
     if (fields[0] !== 'Allele' || fields.length < 11) fields = SNPEFF_ANN_FIELDS;
     annotation = layout('snpeff', 'ANN', fields, name);
   }
   const formatNumbers = new Map<string, string>();
   const fmtMeta = parser.getMetadata('FORMAT') as Record<string, { Number?: unknown }> | undefined;
   if (fmtMeta && typeof fmtMeta === 'object') {
-    for (const [id, m] of Object.entries(fmtMeta)) if (m && m.Number !== undefined) formatNumbers.set(id, String(m.Number));
+    for (const [id, m] of Object.entries(fmtMeta)) {
+      if (!m || m.Number === undefined) continue;
+      const number: unknown = m.Number;
+      formatNumbers.set(id, String(number));
+    }
   }
   return {
     fileformat,
@@ -259,7 +264,7 @@ export function chooseSamples(header: VcfHeader, opts: { tumor?: string; normal?
   } else if (samples.length > 1) {
     const named = samples.filter((s) => /^tumou?r$/i.test(s));
     if (named.length !== 1) throw new InputError(name, `${samples.length} samples (${list()}): choose the tumour sample with --tumor`);
-    tumorIndex = samples.indexOf(named[0]!);
+    tumorIndex = samples.indexOf(named[0] ?? missingValue('named[0]'));
     reason = 'name';
   }
   if (normalIndex >= 0 && normalIndex === tumorIndex) {
@@ -269,9 +274,9 @@ export function chooseSamples(header: VcfHeader, opts: { tumor?: string; normal?
   if (normalIndex < 0 && tumorIndex >= 0 && samples.length === 2) normalIndex = 1 - tumorIndex;
   return {
     tumorIndex,
-    tumor: tumorIndex >= 0 ? samples[tumorIndex]! : null,
+    tumor: tumorIndex >= 0 ? samples[tumorIndex] ?? missingValue('samples[tumorIndex]') : null,
     normalIndex,
-    normal: normalIndex >= 0 ? samples[normalIndex]! : null,
+    normal: normalIndex >= 0 ? samples[normalIndex] ?? missingValue('samples[normalIndex]') : null,
     reason,
   };
 }

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { InputError } from '@her2scope/core';
+import { missingValue } from '@her2scope/core/errors';
 
 /** Random-access bytes: a file or (for tests) a Buffer. */
 export interface ByteSource {
@@ -66,7 +67,7 @@ export function bufferSource(data: Buffer, name: string): ByteSource {
   return {
     name,
     size: data.length,
-    read: async (position, length) => data.subarray(Math.min(position, data.length), Math.min(position + length, data.length)),
+    read: (position, length) => Promise.resolve(data.subarray(Math.min(position, data.length), Math.min(position + length, data.length))),
     close: async () => {},
   };
 }
@@ -77,7 +78,7 @@ export type Compression = 'bgzf' | 'gzip' | 'none';
 export function isBgzfHeader(b: Buffer, at = 0): boolean {
   return (
     b.length >= at + 18 &&
-    b[at] === 0x1f && b[at + 1] === 0x8b && b[at + 2] === 8 && (b[at + 3]! & 4) !== 0 &&
+    b[at] === 0x1f && b[at + 1] === 0x8b && b[at + 2] === 8 && ((b[at + 3] ?? missingValue('b[at + 3]')) & 4) !== 0 &&
     b.readUInt16LE(at + 10) >= 6 && b[at + 12] === 0x42 && b[at + 13] === 0x43 && b.readUInt16LE(at + 14) === 2
   );
 }
@@ -274,7 +275,7 @@ export async function* lineChunks(chunks: AsyncIterable<Buffer>, name: string): 
     pending = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
     pendingLen = chunk.length - lastNl - 1;
   }
-  if (pendingLen) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+  if (pendingLen) yield pending.length === 1 ? pending[0] ?? missingValue('pending[0]') : Buffer.concat(pending);
 }
 
 /** Iterate the lines of a Buffer of whole lines: calls `fn(start, end)` with `end` before any `\r\n` / `\n`. */

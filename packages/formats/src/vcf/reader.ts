@@ -13,6 +13,7 @@ import { chooseSamples, HOW_TO_ANNOTATE, notAnnotatedError, parseVcfHeader, type
 import { decompressedChunks, forEachLine, lineChunks, type ByteSource, type Compression, type Progress } from './io.ts';
 import { parseVcfRecord, peekLocus, RecordError, type RecordContext, type Region } from './record.ts';
 import { queryChunks, readChunk, readTabixIndex } from './tabix.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface VcfReadOptions {
   tumor?: string;
@@ -255,7 +256,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *scan(): AsyncGenerator<VariantCall[]> {
-    const rest = this.rest!;
+    const rest = (this.rest ?? missingValue('this.rest'));
     const st: ScanState = {
       patterns: this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null,
       firstData: this.header.lineCount + 1,
@@ -311,7 +312,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
     }
     // Gene filter: parse only the lines that contain a requested symbol.
     let cursor = from;
-    for (const s of hitStarts(buf, from, patterns!)) {
+    for (const s of hitStarts(buf, from, (patterns ?? missingValue('patterns')))) {
       for (let j = buf.indexOf(10, cursor); j !== -1 && j < s; j = buf.indexOf(10, cursor)) {
         cursor = j + 1;
         st.lineNo++;
@@ -332,15 +333,15 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *indexed(): AsyncGenerator<VariantCall[]> {
-    const region = this.ctx.region!;
-    const index = await readTabixIndex(this.index!, this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
+    const region = (this.ctx.region ?? missingValue('this.ctx.region'));
+    const index = await readTabixIndex((this.index ?? missingValue('this.index')), this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
     if (!index.refNames.includes(region.chrom)) {
       const alt = region.chrom.startsWith('chr') ? region.chrom.slice(3) : `chr${region.chrom}`;
       if (index.refNames.includes(alt)) regionContigError(region.chrom, index.refNames, this.src.name);
       return; // a contig without records
     }
     const patterns = this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null;
-    const chunks = queryChunks(index, region.chrom, region.start - 1, region.end === Infinity ? 2 ** 40 : region.end, this.index!.name);
+    const chunks = queryChunks(index, region.chrom, region.start - 1, region.end === Infinity ? 2 ** 40 : region.end, (this.index ?? missingValue('this.index')).name);
     let n = 0;
     for (const ch of chunks) {
       const pieces = this.bcf ? this.bcf.hooks.records(this.header, this.bcf.headerLines, readChunk(this.src, ch)) : readChunk(this.src, ch);

@@ -8,6 +8,7 @@ import type { VariantCall } from '@her2scope/core';
 import { AnnotationError, hasEntries, pickAnnotation, vepAlleles, type Annotation } from './annotation.ts';
 import type { AnnotationLayout } from './header.ts';
 import { FormatView, SampleError, tumourReadsOf, type TumourReads } from './sample.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export class RecordError extends Error {
   constructor(
@@ -70,7 +71,7 @@ function formatIndex(format: string): Map<string, number> {
   if (!m) {
     m = new Map();
     const keys = format.split(':');
-    for (let i = 0; i < keys.length; i++) if (!m.has(keys[i]!)) m.set(keys[i]!, i);
+    for (let i = 0; i < keys.length; i++) if (!m.has(keys[i] ?? missingValue('keys[i]'))) m.set(keys[i] ?? missingValue('keys[i]'), i);
     if (formatCache.size > 256) formatCache.clear();
     formatCache.set(format, m);
   }
@@ -111,12 +112,12 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
     const what = ctx.nSamples > 0 ? `8 fixed + FORMAT + ${ctx.nSamples} sample${ctx.nSamples === 1 ? '' : 's'}` : '8 fixed';
     throw new RecordError('columns', `expected ${expected} tab-separated columns (${what}), found ${cols.length}`);
   }
-  const chrom = cols[0]!;
-  const posText = cols[1]!;
-  const ref = cols[3]!;
-  const altText = cols[4]!;
-  const filter = cols[6]!;
-  const info = cols[7]!;
+  const chrom = cols[0] ?? missingValue('cols[0]');
+  const posText = cols[1] ?? missingValue('cols[1]');
+  const ref = cols[3] ?? missingValue('cols[3]');
+  const altText = cols[4] ?? missingValue('cols[4]');
+  const filter = cols[6] ?? missingValue('cols[6]');
+  const info = cols[7] ?? missingValue('cols[7]');
   if (chrom === '' || /\s/.test(chrom)) throw new RecordError('CHROM', `${quote(chrom)} is not a contig name`);
   if (!POS.test(posText)) throw new RecordError('POS', `${quote(posText)} is not a whole number`);
   const pos = Number(posText);
@@ -153,27 +154,27 @@ export function parseVcfRecord(line: string, ctx: RecordContext, validateAll = f
   let sample: FormatView | null = null;
   let normalSample: FormatView | null = null;
   if (ctx.tumorIndex >= 0) {
-    const idx = formatIndex(cols[8]!);
-    const col = cols[9 + ctx.tumorIndex]!;
+    const idx = formatIndex(cols[8] ?? missingValue('cols[8]'));
+    const col = cols[9 + ctx.tumorIndex] ?? missingValue('cols[9 + ctx.tumorIndex]');
     const values = col === '.' || col === '' ? [] : col.split(':');
-    if (values.length > idx.size && values.length > cols[8]!.split(':').length) {
-      throw new RecordError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${cols[8]!.split(':').length} keys`);
+    if (values.length > idx.size && values.length > (cols[8] ?? missingValue('cols[8]')).split(':').length) {
+      throw new RecordError('FORMAT', `the sample has ${values.length} values but FORMAT lists ${(cols[8] ?? missingValue('cols[8]')).split(':').length} keys`);
     }
     sample = new FormatView(idx, values);
     const ni = ctx.normalIndex ?? -1;
     if (ni >= 0 && ni !== ctx.tumorIndex) {
-      const ncol = cols[9 + ni]!;
+      const ncol = cols[9 + ni] ?? missingValue('cols[9 + ni]');
       normalSample = new FormatView(idx, ncol === '.' || ncol === '' ? [] : ncol.split(':'));
     }
   }
   const nAlts = alts.length;
   for (let k = 1; k <= nAlts; k++) {
-    const alt = alts[k - 1]!;
+    const alt = alts[k - 1] ?? missingValue('alts[k - 1]');
     if (alt === '*') continue; // allele deleted by an overlapping upstream deletion: not a variant of its own
     let picked: Annotation | null = null;
     if (out.annotated) {
       try {
-        picked = pickAnnotation(annValue!, ctx.annotation, { k, alt, vepAllele: vep[k - 1]!, nAlts }, ctx.genes, validateAll);
+        picked = pickAnnotation((annValue ?? missingValue('annValue')), ctx.annotation, { k, alt, vepAllele: vep[k - 1] ?? missingValue('vep[k - 1]'), nAlts }, ctx.genes, validateAll);
       } catch (e) {
         if (e instanceof AnnotationError) throw new RecordError(e.field, e.message);
         throw e;

@@ -14,6 +14,8 @@
  * caller's own fraction: FORMAT AF (Mutect2, Number=A), VarScan's FREQ ("28.05%"), MuTect 1's FA, and finally
  * ALT depth over DP. Reported as a fraction 0-1, rounded to 6 decimals.
  */
+import { defined, missingValue } from '@her2scope/core/errors';
+
 export class SampleError extends Error {
   constructor(
     readonly field: string,
@@ -120,18 +122,18 @@ export function tumourReadsOf(f: FormatGetter, k: number, ref: string, alts: rea
   let adUsed = false;
   if (ad) {
     if (ad.length === nAlleles && adNumber !== 'A' && adNumber !== 'G') {
-      ref_ = ad[0]!;
-      alt = ad[k]!;
+      ref_ = defined(ad[0], 'ad[0]');
+      alt = defined(ad[k], 'ad[k]');
       complete = ad.every((x) => x !== null);
       sum = ad.reduce<number>((s, x) => s + (x ?? 0), 0);
       adUsed = true;
     } else if (adNumber === 'A' && ad.length === alts.length) {
-      alt = ad[k - 1]!;
+      alt = defined(ad[k - 1], 'ad[k - 1]');
       ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
       adUsed = true;
     } else if (ad.length === 1 && alts.length === 1 && (adNumber === '1' || present(f.get('RD')))) {
       // VarScan: AD = depth of variant-supporting bases, RD = of reference-supporting bases.
-      alt = ad[0]!;
+      alt = defined(ad[0], 'ad[0]');
       ref_ = intOrNull('RD', f.get('RD') ?? '', f.get('RD'));
       adUsed = true;
     } else {
@@ -151,20 +153,20 @@ export function tumourReadsOf(f: FormatGetter, k: number, ref: string, alts: rea
       ref_ = ints('TAR', f.get('TAR'))?.[0] ?? null;
       if (alt !== null) source = 'TIR/TAR';
     } else if (f.get('AO') !== undefined && f.get('RO') !== undefined) {
-      ref_ = intOrNull('RO', f.get('RO')!, f.get('RO'));
+      ref_ = intOrNull('RO', f.get('RO') ?? missingValue('f.get(\'RO\')'), f.get('RO'));
       const ao = ints('AO', f.get('AO'));
       alt = ao ? (ao[k - 1] ?? null) : null;
       if (alt !== null) source = 'AO/RO';
-    } else if (alts.length === 1 && f.get('DP4') !== undefined && f.get('DP4')!.split(',').length === 4) {
+    } else if (alts.length === 1 && f.get('DP4') !== undefined && (f.get('DP4') ?? missingValue('f.get(\'DP4\')')).split(',').length === 4) {
       // DP4 counts every non-REF read as ALT, so it is used for a single ALT allele only.
-      const d = ints('DP4', f.get('DP4'))!;
+      const d = (ints('DP4', f.get('DP4')) ?? missingValue('ints(\'DP4\', f.get(\'DP4\'))'));
       if (d.every((x) => x !== null)) {
-        ref_ = d[0]! + d[1]!;
-        alt = d[2]! + d[3]!;
+        ref_ = (d[0] ?? missingValue('d[0]')) + (d[1] ?? missingValue('d[1]'));
+        alt = (d[2] ?? missingValue('d[2]')) + (d[3] ?? missingValue('d[3]'));
         source = 'DP4';
       }
     } else if (f.get('DV') !== undefined && f.get('DP') !== undefined) {
-      alt = intOrNull('DV', f.get('DV')!, f.get('DV'));
+      alt = intOrNull('DV', f.get('DV') ?? missingValue('f.get(\'DV\')'), f.get('DV'));
       if (alt !== null) source = 'DV/DP';
     }
   }

@@ -15,6 +15,7 @@
  */
 import { InputError } from '@her2scope/core';
 import { bgzfBlockSize, inflateBgzfBlock, isBgzfHeader, type ByteSource } from './io.ts';
+import { missingValue } from '@her2scope/core/errors';
 
 export interface VirtualOffset {
   /** Byte offset of the BGZF block in the compressed file. */
@@ -204,7 +205,7 @@ export function queryChunks(idx: TabixIndex, ref: string, beg: number, end: numb
   end = Math.max(beg + 1, Math.min(end, maxPos));
   const ranges = reg2bins(beg, end, idx.minShift, idx.depth);
   const inRange = (bin: number) => ranges.some(([a, b]) => bin >= a && bin <= b);
-  const c = new Cursor(idx.data, idx.refs[r]!.offset, name);
+  const c = new Cursor(idx.data, (idx.refs[r] ?? missingValue('idx.refs[r]')).offset, name);
   const chunks: Chunk[] = [];
   let minOff: VirtualOffset = { block: 0, within: 0 };
   // CSI: the smallest loffset of the finest bin containing `beg` (or its nearest indexed ancestor), as htslib does.
@@ -286,6 +287,6 @@ export async function* readChunk(src: ByteSource, ch: Chunk): AsyncGenerator<Buf
       o += size;
       pos += size;
     }
-    if (parts.length) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    if (parts.length) yield parts.length === 1 ? parts[0] ?? missingValue('parts[0]') : Buffer.concat(parts);
   }
 }

@@ -42,7 +42,7 @@ function mutated(file: string, edit: (text: string) => string): string {
 
 async function expectError(run: () => Promise<unknown>, message: string) {
   await assert.rejects(run, (e: unknown) => {
-    assert.ok(e instanceof StudyFileError, `not a StudyFileError: ${e}`);
+    assert.ok(e instanceof StudyFileError, `not a StudyFileError: ${String(e)}`);
     assert.equal(e.message, message);
     return true;
   });

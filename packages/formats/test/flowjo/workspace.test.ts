@@ -104,7 +104,7 @@ test('the 8-colour workspace: groups, compensation (Comp- prefix), biex transfor
   assert.equal(s.compensation?.prefix, 'Comp-');
   assert.equal(s.compensation?.matrix.detectors.length, 8);
   // Row "CD8 PerCP-Cy55 FLR-A" spills 0.1270120889 into "CD4 PE-Cy7 FLR-A".
-  const m = s.compensation!.matrix;
+  const m = s.compensation.matrix;
   assert.equal(m.values[m.detectors.indexOf('CD8 PerCP-Cy55 FLR-A')]![m.detectors.indexOf('CD4 PE-Cy7 FLR-A')], 0.1270120889);
   assert.deepEqual(s.transforms.get('Comp-CD4 PE-Cy7 FLR-A'), { kind: 'flowjo-biex', neg: 0, width: -100, pos: 4.418539922, maxRange: 262144 });
   assert.deepEqual(s.transforms.get('FSC-A'), { kind: 'flin', T: 262144, A: 0 });

@@ -142,7 +142,7 @@ async function runCase(data: Buffer, name: string, opts: VariantReadOptions, ind
   } catch (e) {
     if (!(e instanceof InputError)) {
       const shown = JSON.stringify(data.toString('latin1').slice(0, 300));
-      assert.fail(`${label} (seed ${SEED}, options ${JSON.stringify(opts)}): ${(e as Error).stack ?? e}\ninput starts ${shown}`);
+      assert.fail(`${label} (seed ${SEED}, options ${JSON.stringify(opts)}): ${(e as Error).stack ?? String(e)}\ninput starts ${shown}`);
     }
     assert.ok(e.message.length > 0 && !e.message.includes('\n'), `one-line message: ${e.message}`);
     o.errors++;

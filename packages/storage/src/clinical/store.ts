@@ -585,7 +585,7 @@ export class ClinicalStore {
       await this.audit(trx, actor, { action: 'pathology.enter', entityType: 'sample', entityId: sampleId });
     });
     this.changed({ type: 'sample', id: sampleId });
-    return (await this.pathologyQuery().where('p.id', '=', id).executeTakeFirstOrThrow().then(ClinicalStore.toPathology));
+    return (await this.pathologyQuery().where('p.id', '=', id).executeTakeFirstOrThrow().then((r) => ClinicalStore.toPathology(r)));
   }
 
   /** Sign the latest pathology version of a sample. Returns null when there is none; 'already-signed' when it is signed. */
@@ -613,7 +613,7 @@ export class ClinicalStore {
       .orderBy('p.sample_id')
       .orderBy('p.version', 'desc')
       .execute();
-    return rows.map(ClinicalStore.toPathology);
+    return rows.map((r) => ClinicalStore.toPathology(r));
   }
 
   // ---- files --------------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ export function copyText(v: unknown): string {
   }
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (v instanceof Uint8Array) return `\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
-  return String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  const text: unknown = v;
+  return String(text).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 const COLUMN = /^[a-z_]+$/;
@@ -42,7 +43,7 @@ const COLUMN = /^[a-z_]+$/;
  * - otherwise: multi-row INSERT statements built by Kysely.
  * `flush()` must be called at the end (it also closes a COPY).
  */
-export class BatchInserter<T extends keyof Database & string> {
+export class BatchInserter<T extends Extract<keyof Database, string>> {
   private rows: Insertable<Database[T]>[] = [];
   private readonly size: number;
   count = 0;
@@ -64,9 +65,9 @@ export class BatchInserter<T extends keyof Database & string> {
     this.size = Math.max(1, Math.floor(MAX_PARAMS / columns));
     if (sink && 'prepare' in sink) this.sqlite = sink;
     else if (sink) {
-      this.sqlite = (sink as BulkSink).sqlite;
-      this.pg = (sink as BulkSink).pg;
-      this.openCopies = (sink as BulkSink).openCopies;
+      this.sqlite = (sink).sqlite;
+      this.pg = (sink).pg;
+      this.openCopies = (sink).openCopies;
     }
   }
 
@@ -161,7 +162,7 @@ export class BatchInserter<T extends keyof Database & string> {
  * Insert rows and map each row's natural key (e.g. sample_id) to its generated id. The order of RETURNING rows is not
  * guaranteed by SQLite or PostgreSQL, so rows are matched by key, not by position.
  */
-export async function insertReturningIds<T extends keyof Database & string>(
+export async function insertReturningIds<T extends Extract<keyof Database, string>>(
   db: Db,
   table: T,
   rows: ReadonlyArray<Insertable<Database[T]>>,

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { Kysely, PostgresDialect, sql, type Insertable, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Insertable, type PostgresPoolClient, type Transaction } from 'kysely';
 import { her2CategoryFromAttributes, HER2_COLUMNS, mutationClassOf, proteinPosition } from '@her2scope/core/cohort';
 import {
   StudyFileError,
@@ -175,10 +175,9 @@ export async function importStudy(storage: Storage, dir: string, options: Import
   if (storage.dialect === 'postgres' && storage.pgPool) {
     // One client for the whole import, so that COPY runs inside the import's transaction.
     const client = await storage.pgPool.connect();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const borrowed = { query: (...args: unknown[]) => (client.query as any)(...args), release: () => {} };
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const single = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: async () => borrowed as any, end: async () => {} } }) });
+    const borrowed: PostgresPoolClient = { query: client.query.bind(client), release: () => {} };
+     
+    const single = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.resolve(borrowed), end: async () => {} } }) });
     let failed: Error | undefined;
     try {
       await run(single, { pg: client, openCopies: new Set() });

@@ -22,5 +22,5 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
 
 /** Kysely's Migrator reads migrations from a provider; this one is static (no files are read at run time). */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
-  return { getMigrations: async () => migrations(dialect) };
+  return { getMigrations: () => Promise.resolve(migrations(dialect)) };
 }

@@ -45,7 +45,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
     if (!active || active.status === 'done' || active.status === 'failed') return;
-    const timer = setTimeout(async () => {
+    const poll = async () => {
       try {
         const { analysis } = await api.analysis(active.id);
         setActive(analysis);
@@ -53,7 +53,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       } catch {
         setActive({ ...active });
       }
-    }, 500);
+    };
+    const timer = setTimeout(() => void poll(), 500);
     return () => clearTimeout(timer);
   }, [active, load]);
 
