@@ -16,7 +16,7 @@ import { toFhirBundle } from './fhir.ts';
 import { renderPatientSummaryHtml } from './patient.ts';
 import { renderPdf } from './pdf.ts';
 
-export { renderClinicianHtml, type RenderOptions } from './clinician.ts';
+export { humanDate, renderClinicianHtml, type RenderOptions } from './clinician.ts';
 export { renderPatientSummaryHtml } from './patient.ts';
 export { toFhirBundle, CODES, HGNC_IDS } from './fhir.ts';
 export { renderPdf, PdfError, chromiumPath } from './pdf.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseHTML } from 'linkedom';
 import { interpretCase, type CaseData } from '@her2scope/core';
 import { citationUrl, renderClinicianHtml, renderPatientSummaryHtml, renderTimelineSvg, toFhirBundle } from '../src/index.ts';
-import { analyse, KB, caseA, caseB, caseC, caseD, HOSTILE, hostileCase } from './fixtures.ts';
+import { analyse, KB, caseA, caseB, caseC, caseD, caseHeavy, HOSTILE, hostileCase } from './fixtures.ts';
 
 const a = analyse(caseA());
 const html = renderClinicianHtml(a);
@@ -23,10 +23,13 @@ test('clinician HTML: patient and sample table, notice, synthetic label, KB vers
       ['2019-02-01', 'A-LIVER', 'metastasis', 'liver', 'HER2-low (negative)', 'positive (90%)', 'positive (5%)', '30%'],
     ],
   );
-  assert.match(doc.querySelector('header')!.textContent, /Knowledge base\s*2026\.12\.1/);
+  assert.equal(doc.querySelector('#summary .meta')!.textContent, 'Analysis, knowledge base 2026.12.1. Evidence to discuss, not recommendations.');
   assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.1/);
-  assert.ok(!html.includes('>Generated<'), 'no timestamp unless one is given');
-  assert.match(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z') }), /<th[^>]*>Generated<\/th><td>2026-01-02T03:04:05\.000Z<\/td>/);
+  assert.ok(!html.includes('generated'), 'no timestamp unless one is given');
+  const stamped = dom(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z'), analysisVersion: 'run 3', codeVersion: 'her2scope 0.1.0', signOff: { 'A-LIVER': 'signed by path-1 on 2 Jan 2026' } }));
+  assert.equal(stamped.querySelector('header .meta')!.textContent, 'SYN-A · female · born 1961 · 2 samples, latest A-LIVER · generated 2 Jan 2026 03:04 UTC');
+  assert.equal(stamped.querySelector('#summary .meta')!.textContent, 'Analysis run 3 of 2 Jan 2026, knowledge base 2026.12.1, code her2scope 0.1.0. Evidence to discuss, not recommendations.');
+  assert.deepEqual([...stamped.querySelectorAll('#summary table')[0]!.querySelectorAll('tbody tr td:last-child')].map((td) => td.textContent), ['not recorded', 'signed by path-1 on 2 Jan 2026']);
 });
 
 test('clinician HTML: the acquired ERBB2 variant with origin, VAF and linked evidence', () => {
@@ -55,7 +58,7 @@ test('clinician HTML: HER2/ER/PR per sample with the rule trail', () => {
   const text = doc.querySelector('#classification')!.textContent;
   assert.match(text, /her2\.ihc\.1\+ \(ASCO\/CAP HER2 testing guideline 2018/);
   assert.match(text, /er\.positive \(ASCO\/CAP ER\/PgR testing guideline 2020/);
-  assert.equal(doc.querySelectorAll('#classification h3').length, 2);
+  assert.equal(doc.querySelectorAll('#classification div.keep h3').length, 2);
 });
 
 test('clinician HTML: therapy options ranked, with levels, warnings and citation links', () => {
@@ -110,7 +113,7 @@ test('cytometry figure appears only for samples with cytometry', () => {
   const c = renderClinicianHtml(analyse(caseC()));
   const doc = dom(c);
   const sec = doc.querySelector('#cytometry')!;
-  assert.match(sec.querySelector('h3')!.textContent, /C-PRIMARY .*hidden HER2\+ CD44\+ CD24-low population detected/);
+  assert.match(sec.querySelector('figure h3')!.textContent, /C-PRIMARY .*hidden HER2\+ CD44\+ CD24-low population detected/);
   const labels = [...sec.querySelectorAll('svg text')].map((t) => t.textContent);
   for (const l of ['HER2+', 'CD44+CD24-low', 'HER2+CD44+CD24-low', '3.00%', 'detection limit']) assert.ok(labels.includes(l), l);
   assert.match(sec.textContent, /HER2\+CD44\+CD24-low600analysed3\.00%2\.77% – 3\.25%/);
@@ -125,7 +128,7 @@ test('hostile patient id and drug name come out inert in the clinician HTML (tex
   const doc = dom(h);
   assert.equal(doc.querySelectorAll('script').length, 0);
   assert.equal(doc.querySelector('title')!.textContent, `her2scope report: ${HOSTILE}`);
-  assert.equal(doc.querySelector('header td')!.textContent, HOSTILE);
+  assert.equal(doc.querySelector('header .meta b')!.textContent, HOSTILE);
   assert.ok([...doc.querySelectorAll('svg text')].some((t) => t.textContent === `℞ letrozole ${HOSTILE}`), 'drug name in the timeline is text');
   assert.ok(doc.querySelector('#treatments')!.textContent.includes(`letrozole ${HOSTILE}`));
 });
@@ -151,4 +154,30 @@ test('a single sample without pathology and an ongoing treatment still renders e
   assert.equal(doc.querySelector('#therapy p')!.textContent, 'No therapy option from the knowledge base.');
   assert.match(renderPatientSummaryHtml(r), /Only one sample was tested, so changes over time cannot be seen yet\./);
   assert.deepEqual(toFhirBundle(r).entry!.map((e) => e.resource!.resourceType), ['DiagnosticReport', 'Patient', 'Specimen']);
+});
+
+test('clinician summary card (issue 17): receptors with IHC/ISH values and conversions, findings with VAF and exposure, top three options', () => {
+  const heavy = dom(renderClinicianHtml(analyse(caseHeavy())));
+  const card = heavy.querySelector('#summary')!;
+  const cells = (table: { querySelectorAll(s: string): Iterable<{ querySelectorAll(s: string): Iterable<{ textContent: string }> }> }) => [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
+  const [receptors, findings, options] = [...card.querySelectorAll('table')];
+  assert.deepEqual(cells(receptors!), [
+    ['2 Mar 2015', 'H-PRIMARY primary, breast', 'HER2-low (IHC 1+)', 'positive (95%)', 'positive (40%)', '—'],
+    ['1 Feb 2019', 'H-LIVER metastasis, liver', 'HER2-low (IHC 2+, ISH group 4, ratio 1.77)', 'positive (60%)', 'positive (5%)', '—'],
+    ['10 Jun 2022', 'H-BONE metastasis, bone', 'HER2-positive (IHC 3+)', 'low-positive (5%)', 'negative (0%)', 'HER2: HER2-low (negative) → HER2-positive (positive)ER: positive → low-positivePR: positive → negative'],
+  ]);
+  assert.deepEqual(cells(findings!).map((r) => r.slice(0, 4)), [
+    ['acquired', 'ERBB2 p.L755S', 'VAF 0.31', 'H-PRIMARY → H-LIVER'],
+    ['acquired', 'ESR1 p.Y537S', 'VAF 0.12', 'H-PRIMARY → H-LIVER'],
+    ['acquired', 'ESR1 p.D538G', 'VAF 0.08', 'H-LIVER → H-BONE'],
+    ['acquired', 'PIK3CA p.H1047R', 'VAF 0.11', 'H-LIVER → H-BONE'],
+    ['emerging', 'AKT1 p.E17K', 'VAF 0.06', 'H-BONE'],
+  ]);
+  assert.equal(cells(findings!)[0]![4], 'letrozole 45 mo');
+  assert.equal(cells(options!).length, 3);
+  assert.deepEqual(cells(options!).map((r) => r.slice(0, 3)), analyse(caseHeavy()).therapyOptions.slice(0, 3).map((o, i) => [String(i + 1), o.therapy, o.level]));
+  // Long warning lists are cut to two, the rest counted; print hides the appendix and screen-only hints.
+  assert.match(cells(options!)[0]![4]!, /and \d+ more \(appendix\)$/);
+  assert.match(heavy.querySelector('style')!.textContent, /@media print\{[^]*\.screen-only,\.appendix\{display:none\}/);
+  assert.equal(heavy.querySelector('.screen-only')!.textContent, ' Hover for details.');
 });

@@ -20,5 +20,6 @@ export interface AnalyzeCaseOptions extends InterpretOptions, LoadCaseOptions {
 export async function analyzeCase(caseFile: CaseFile, resolveFile: ResolveFile, options: AnalyzeCaseOptions): Promise<AnalysisResult> {
   const { kb, onProgress, ...interpret } = options;
   const data = await loadCaseData(caseFile, resolveFile, onProgress ? { onProgress } : {});
+  onProgress?.('interpreting with the knowledge base');
   return interpretCase(data, kb, interpret);
 }

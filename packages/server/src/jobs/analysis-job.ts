@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeCase } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
-import { renderClinicianHtml, renderPatientSummaryHtml, toFhirBundle } from '@her2scope/reports';
+import { humanDate, PdfError, renderClinicianHtml, renderPatientSummaryHtml, renderPdf, toFhirBundle } from '@her2scope/reports';
 import { snapshotResolver, toCaseFile, type AnalysisInput } from '../analysis/input.ts';
 import type { JobData, WorkerMessage } from './messages.ts';
 
@@ -40,16 +40,31 @@ async function run(): Promise<void> {
     });
     post({ type: 'progress', progress: 0.85, message: 'rendering reports' });
     const generatedAt = new Date();
+    // Sign-off per sample as printed on the report (human date; the user name only, never more).
+    const signOff = Object.fromEntries(input.samples.map((s) => [s.id, s.pathologySigned ? `signed${s.pathologySigned.by ? ` by ${s.pathologySigned.by}` : ''} on ${humanDate(s.pathologySigned.at)}` : s.pathologyVersion !== undefined ? `version ${s.pathologyVersion}, not signed` : 'no pathology']));
+    const html = renderClinicianHtml(result, { generatedAt, signOff, ...(data.analysisVersion ? { analysisVersion: data.analysisVersion } : {}), ...(data.codeVersion ? { codeVersion: data.codeVersion } : {}) });
     const reports: Array<{ format: string; mediaType: string; content: string }> = [
-      { format: 'html', mediaType: 'text/html; charset=utf-8', content: renderClinicianHtml(result, { generatedAt }) },
+      { format: 'html', mediaType: 'text/html; charset=utf-8', content: html },
       { format: 'patient', mediaType: 'text/html; charset=utf-8', content: renderPatientSummaryHtml(result, { generatedAt }) },
       { format: 'fhir', mediaType: 'application/fhir+json; charset=utf-8', content: JSON.stringify(toFhirBundle(result, { generatedAt }), null, 2) + '\n' },
       { format: 'json', mediaType: 'application/json; charset=utf-8', content: JSON.stringify(result, null, 2) + '\n' },
     ];
+    // The PDF is printed now, so that its download is immediate (issue 17); without chromium it is printed on the
+    // first download instead (the route's fallback), and the run still succeeds.
+    let pdf: Uint8Array | undefined;
+    if (data.prerenderPdf) {
+      post({ type: 'progress', progress: 0.92, message: 'printing the PDF' });
+      try {
+        pdf = await renderPdf(html);
+      } catch (e) {
+        if (!(e instanceof PdfError)) throw e;
+      }
+    }
     post({
       type: 'done',
       result,
       reports: reports.map((r) => ({ ...r, sha256: createHash('sha256').update(r.content).digest('hex') })),
+      ...(pdf ? { pdf } : {}),
     });
   } catch (e) {
     const err = e as Error & { field?: string };

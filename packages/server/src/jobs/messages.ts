@@ -7,10 +7,15 @@ export interface JobData {
   input: AnalysisInput;
   dataDir: string;
   minDepth?: number;
+  /** "run 3": printed on the clinician report with the versions. */
+  analysisVersion?: string;
+  codeVersion?: string;
+  /** Print the clinician PDF in the job (issue 17: the download is then immediate). */
+  prerenderPdf?: boolean;
 }
 
 /** What the worker posts back. */
 export type WorkerMessage =
   | { type: 'progress'; progress: number; message: string }
-  | { type: 'done'; result: AnalysisResult; reports: Array<{ format: string; mediaType: string; content: string; sha256: string }> }
+  | { type: 'done'; result: AnalysisResult; reports: Array<{ format: string; mediaType: string; content: string; sha256: string }>; pdf?: Uint8Array }
   | { type: 'error'; message: string; input: boolean };

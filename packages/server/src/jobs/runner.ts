@@ -7,6 +7,9 @@
  * ("resumed after a server restart"); a run interrupted again is marked failed, so a run that kills the server
  * cannot loop forever. Nothing half-written can exist: until the final transaction a run has no result.
  */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClinicalStore } from '@her2scope/storage/clinical';
@@ -20,6 +23,10 @@ export interface RunnerOptions {
   /** A run taking longer is stopped and marked failed. */
   timeoutMs: number;
   minDepth?: number;
+  /** Print the clinician PDF when a run finishes (issue 17; default true). */
+  prerenderPdf?: boolean;
+  /** Code version printed on the reports. */
+  codeVersion?: string;
   /** Runs one user may have queued or running at once (default 5); more answer 429. */
   perUserLimit?: number;
   /** Runs queued or running in all (default 100); more answer 429. */
@@ -150,10 +157,32 @@ export class JobRunner {
     }
   }
 
+  /** Write a run's printed PDF where the report route looks first (reports/<id>.pdf), atomically. */
+  private async storePdf(id: string, pdf: Uint8Array): Promise<void> {
+    const dir = join(this.dataDir, 'reports');
+    await mkdir(dir, { recursive: true });
+    const tmp = join(this.dataDir, 'tmp', `${randomUUID()}.pdf`);
+    await mkdir(dirname(tmp), { recursive: true });
+    await writeFile(tmp, pdf);
+    await rename(tmp, join(dir, `${id}.pdf`)).catch(async (e: unknown) => {
+      await rm(tmp, { force: true });
+      throw e;
+    });
+  }
+
   private async runOne(id: string): Promise<void> {
     if (!(await this.store.startAnalysis(id))) return;
     const input = (await this.store.getAnalysisInput(id)) as AnalysisInput;
-    const data: JobData = { analysisId: id, input, dataDir: this.dataDir, ...(this.options.minDepth ? { minDepth: this.options.minDepth } : {}) };
+    const run = await this.store.getAnalysis(id);
+    const data: JobData = {
+      analysisId: id,
+      input,
+      dataDir: this.dataDir,
+      ...(this.options.minDepth ? { minDepth: this.options.minDepth } : {}),
+      ...(run ? { analysisVersion: `run ${run.version}` } : {}),
+      ...(this.options.codeVersion ? { codeVersion: this.options.codeVersion } : {}),
+      prerenderPdf: this.options.prerenderPdf ?? true,
+    };
     if (this.stopped) return;
     const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
     this.running.set(id, worker);
@@ -177,7 +206,12 @@ export class JobRunner {
           lastProgress = t;
           pending = pending.then(() => this.store.setAnalysisProgress(id, m.progress, m.message)).catch(() => undefined);
         } else if (m.type === 'done') {
-          finish(() => this.store.completeAnalysis(id, m.result, m.reports));
+          const pdf = m.pdf;
+          // The printed PDF goes into place before the run is marked done, so a download never waits for it.
+          finish(async () => {
+            if (pdf) await this.storePdf(id, pdf);
+            await this.store.completeAnalysis(id, m.result, m.reports);
+          });
         } else {
           finish(() => this.store.failAnalysis(id, m.message));
         }
