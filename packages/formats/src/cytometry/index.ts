@@ -194,29 +194,39 @@ function panelSpillover(file: FcsFile, setting: string, baseDir: string, notes: 
   return spill;
 }
 
-/** Compensated, untransformed values of the panel's marker channels (columns the gates compensated already are reused). */
+/**
+ * Compensated, untransformed values of the panel's marker channels: columns the gates compensated already are
+ * reused; the others are computed together, fused with decoding the DATA bytes where the file allows it.
+ */
 function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, string>>, spill: SpilloverMatrix | null, where: string, cache: CompensationCache): Partial<Record<PanelMarker, Float64Array>> {
   const out: Partial<Record<PanelMarker, Float64Array>> = {};
-  let k: number[][] | null = null;
-  let detectorCols: Float64Array[] | null = null;
+  const pending: Array<{ m: PanelMarker; j: number }> = [];
   for (const m of MARKERS) {
     const ch = markers[m];
     if (ch === undefined) continue;
     const idx = file.channelIndex(ch);
-    if (idx < 0) {
+    const param = file.parameters[idx];
+    if (idx < 0 || !param) {
       const list = file.parameters.map((p) => (p.label ? `${p.name} (${p.label})` : p.name)).join(', ');
       throw new InputError(where, `markers.${m}: channel '${ch}' is not in ${file.source} (channels: ${list})`);
     }
-    const pn = file.parameters[idx]!.name;
-    const j = spill ? spill.detectors.indexOf(pn) : -1;
-    if (spill && j >= 0) {
-      const s = spill;
-      out[m] = cache.column(s, j, () => {
-        k ??= compensationMatrix(s);
-        detectorCols ??= s.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
-        return compensate(detectorCols, k, [j])[j]!;
-      });
-    } else out[m] = file.scaledColumn(idx);
+    const j = spill ? spill.detectors.indexOf(param.name) : -1;
+    const hit = spill && j >= 0 ? cache.get(spill, j) : undefined;
+    if (hit) out[m] = hit;
+    else if (spill && j >= 0) pending.push({ m, j });
+    else out[m] = file.scaledColumn(idx);
+  }
+  if (spill && pending.length > 0) {
+    const k = compensationMatrix(spill);
+    const detectorIdx = spill.detectors.map((d) => file.channelIndex(d));
+    const js = [...new Set(pending.map((p) => p.j))];
+    const cols = file.compensatedColumns(detectorIdx, k, js) ?? compensate(file.rawColumnsAt(detectorIdx).map((_, q) => file.scaledColumn(detectorIdx[q] ?? -1)), k, js);
+    for (const { m, j } of pending) {
+      const col = cols[j];
+      if (!col) throw new Error(`internal: compensated column ${j} was not computed`);
+      cache.set(spill, j, col);
+      out[m] = col;
+    }
   }
   return out;
 }
