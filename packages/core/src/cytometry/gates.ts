@@ -108,6 +108,8 @@ export interface GatingEventSource {
    * equal compensate(detectorIdx.map((i) => column(i)), k, only) bit for bit; null lets the evaluator compute them.
    */
   compensated?(detectorIdx: readonly number[], k: Matrix, only: readonly number[]): Array<Float64Array | null> | null;
+  /** Optional: get the columns at these indices ready together (e.g. one pass over the stored data for all). */
+  prefetch?(indices: readonly number[]): void;
 }
 
 export class GatingError extends Error {
@@ -250,6 +252,7 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
   const order = validateStrategy(strategy);
   const n = source.eventCount;
   const values = new DimensionResolver(strategy, source);
+  values.prefetchUncompensated();
   const results = new Map<string, GateResult>();
   const membershipOf = (ref: string): Uint8Array => {
     const r = results.get(ref);
@@ -590,6 +593,30 @@ class DimensionResolver {
     const entry: MatrixEntry = { ref, spill, k, detectorIdx, done: new Map() };
     this.matrices.set(ref, entry);
     return entry;
+  }
+
+  /** Let the source get the uncompensated channels the strategy reads ready in one go (see prefetch). */
+  prefetchUncompensated(): void {
+    if (!this.source.prefetch) return;
+    const idx = new Set<number>();
+    const add = (name: string) => {
+      const i = this.source.channelIndex(name);
+      if (i >= 0) idx.add(i);
+    };
+    const dim = (d: GateDimension) => {
+      if (d.compensation !== UNCOMPENSATED) return;
+      if (d.kind === 'fcs') add(d.name);
+      else {
+        const r = this.strategy.ratios[d.ratio];
+        if (r) [r.numerator, r.denominator].forEach(add);
+      }
+    };
+    for (const g of this.strategy.gates) {
+      if (g.type === 'rectangle') g.dimensions.forEach((d) => dim(d.dimension));
+      else if (g.type === 'polygon' || g.type === 'ellipsoid') g.dimensions.forEach(dim);
+      else if (g.type === 'quadrant') g.dividers.forEach((d) => dim(d.dimension));
+    }
+    if (idx.size > 1) this.source.prefetch([...idx]);
   }
 
   /** A name under a matrix: fluorochrome (or, for a square matrix, detector) index, else an uncovered channel. */

@@ -19,5 +19,8 @@ export function fcsEventSource(file: FcsFile, spillover: SpilloverMatrix | null)
       if (!fused) file.rawColumnsAt(detectorIdx);
       return fused;
     },
+    prefetch: (indices) => {
+      file.rawColumnsAt(indices);
+    },
   };
 }
