@@ -13,6 +13,11 @@ import { readVariantCalls } from '../variants/index.ts';
 export interface LoadCaseOptions {
   /** Called with a short message before each referenced file is read. */
   onProgress?: (message: string) => void;
+  /**
+   * Names the user knows the referenced files by, keyed by absolute path (the server stores uploads under their
+   * SHA-256): an FCS file is matched to its FlowJo workspace sample by this name.
+   */
+  fileNames?: ReadonlyMap<string, string>;
 }
 
 /** Parse a case file's text (YAML or JSON); errors carry the file and line. */
@@ -95,6 +100,8 @@ async function loadSample(sample: CaseSample, index: number, base: string, caseP
         ...(c.workspace ? { workspacePath: resolve(base, c.workspace) } : {}),
         ...(c.group !== undefined ? { group: c.group } : {}),
         ...(c.sample !== undefined ? { sample: c.sample } : {}),
+        ...(options.fileNames?.has(abs) ? { fileName: options.fileNames.get(abs) } : {}),
+        ...(c.workspace && options.fileNames?.has(resolve(base, c.workspace)) ? { workspaceName: options.fileNames.get(resolve(base, c.workspace)) } : {}),
         ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
       }),
     )) as CytometrySummary;

@@ -71,6 +71,13 @@ export interface AnalyzeCytometryOptions {
   sample?: string;
   /** FCS data set to read (1-based) when the file holds several. */
   dataset?: number;
+  /**
+   * The name the user knows the file by, when it is stored under another one (server uploads): used in messages and
+   * to match a FlowJo workspace sample by file name. Default: the path's base name.
+   */
+  fileName?: string;
+  /** Likewise for the workspace file (messages, `workspace` of the result notes). */
+  workspaceName?: string;
 }
 
 type Sample = { kind: 'fcs'; name: string; file: FcsFile } | { kind: 'table'; name: string; table: CellTable };
@@ -123,9 +130,9 @@ function strategyChannels(s: GatingStrategy): string[] {
   return [...names];
 }
 
-async function loadSample(path: string, needColumns: string[], callColumns: string[], dataset?: number): Promise<Sample> {
-  const name = basename(path);
-  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path, dataset !== undefined ? { dataset } : {}) };
+async function loadSample(path: string, needColumns: string[], callColumns: string[], dataset?: number, fileName?: string): Promise<Sample> {
+  const name = fileName ?? basename(path);
+  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path, { name, ...(dataset !== undefined ? { dataset } : {}) }) };
   if (dataset !== undefined && dataset !== 1) throw new InputError(name, `--dataset ${dataset}: a per-cell table holds one data set`);
   const table = await readCellTable(path, { columns: [...new Set(needColumns)], callColumns: [...new Set(callColumns)] });
   return { kind: 'table', name, table };
@@ -270,7 +277,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const markerColumns = panel && markers0 && !panel.populations ? MARKERS.filter((m) => markers0[m] !== undefined && panel.calls?.[m] === undefined).map((m) => markers0[m]!) : [];
   const callColumns = panel ? MARKERS.filter((m) => panel.calls?.[m] !== undefined).map((m) => panel.calls![m]!) : [];
   const gateColumns = strategy ? strategyChannels(strategy) : [];
-  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset);
+  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset, options.fileName);
   const n = sample.kind === 'fcs' ? sample.file.eventCount : sample.table.rows;
   const notes: string[] = [];
   const warnings: string[] = [];
@@ -288,7 +295,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   let flowjo: FlowJoAnalysis | null = null;
   if (options.workspacePath) {
     if (sample.kind !== 'fcs') throw new InputError(sample.name, 'a FlowJo workspace applies to FCS files, not per-cell tables');
-    flowjo = analyzeWithWorkspace(sample.file, options.workspacePath, { ...(options.group !== undefined ? { group: options.group } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) });
+    flowjo = analyzeWithWorkspace(sample.file, options.workspacePath, { ...(options.group !== undefined ? { group: options.group } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) }, options.workspaceName);
     for (const w of flowjo.warnings) {
       notes.push(w);
       warnings.push(w);

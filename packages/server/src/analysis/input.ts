@@ -23,7 +23,7 @@ export interface SnapshotSample {
   pathology?: unknown;
   pathologyVersion?: number;
   variants?: { file: FileRef; tumor?: string; normal?: string; regions?: FileRef; meanDepth?: number };
-  cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef };
+  cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef; workspace?: FileRef; group?: string; sample?: string };
 }
 
 export interface AnalysisInput {
@@ -65,7 +65,15 @@ export async function snapshotPatient(store: ClinicalStore, patientId: string): 
       const panel = latestFile(s.id, 'cytometry-panel');
       const control = latestFile(s.id, 'cytometry-control');
       const gates = latestFile(s.id, 'gates');
-      snap.cytometry = { file: ref(c), ...(panel ? { panel: ref(panel) } : {}), ...(control ? { control: ref(control) } : {}), ...(gates ? { gates: ref(gates) } : {}) };
+      const ws = latestFile(s.id, 'flowjo-workspace');
+      const wo = (ws?.options ?? {}) as { group?: string; sample?: string };
+      snap.cytometry = {
+        file: ref(c),
+        ...(panel ? { panel: ref(panel) } : {}),
+        ...(control ? { control: ref(control) } : {}),
+        ...(gates ? { gates: ref(gates) } : {}),
+        ...(ws ? { workspace: ref(ws), ...(wo.group ? { group: wo.group } : {}), ...(wo.sample ? { sample: wo.sample } : {}) } : {}),
+      };
     }
     out.samples.push(snap);
   }
@@ -100,6 +108,9 @@ export function toCaseFile(input: AnalysisInput, resolvePath: (f: FileRef) => st
               ...(s.cytometry.panel ? { panel: resolvePath(s.cytometry.panel) } : {}),
               ...(s.cytometry.control ? { control: resolvePath(s.cytometry.control) } : {}),
               ...(s.cytometry.gates ? { gates: resolvePath(s.cytometry.gates) } : {}),
+              ...(s.cytometry.workspace ? { workspace: resolvePath(s.cytometry.workspace) } : {}),
+              ...(s.cytometry.group ? { group: s.cytometry.group } : {}),
+              ...(s.cytometry.sample ? { sample: s.cytometry.sample } : {}),
             },
           }
         : {}),

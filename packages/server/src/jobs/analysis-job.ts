@@ -38,6 +38,7 @@ async function run(): Promise<void> {
     const caseData = await loadCaseFile(caseFile, {
       base: data.dataDir,
       name: 'case',
+      fileNames: names,
       onProgress: (m) => {
         filesRead++;
         post({ type: 'progress', progress: 0.05 + (0.65 * Math.min(filesRead, totalFiles)) / totalFiles, message: clean(m) });
