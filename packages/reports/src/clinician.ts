@@ -3,7 +3,7 @@
  * Content-Security-Policy forbids both), printable to PDF. Every value from the analysis is escaped with `esc`.
  */
 import type { AnalysisResult, Citation, EvidenceRef, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
-import { citationUrl, cytometryView, erLabel, esc, her2Label, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
+import { citationUrl, erLabel, esc, her2Label, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
 import { renderCytometryBarsSvg, renderTimelineSvg } from './plots.ts';
 
 export interface RenderOptions {
@@ -52,7 +52,7 @@ function ruleTrail(rules: ReceptorResult<string>['rules']): string {
 function samplesTable(r: AnalysisResult): string {
   const rows = r.samples.map((s) => {
     const ki67 = s.classification?.ki67;
-    const cyto = cytometryView(s.cytometry);
+    const cyto = s.cytometry;
     return `<tr><td class="nw">${esc(s.collected)}</td><td class="nw">${esc(s.id)}</td><td>${esc(s.type)}</td><td>${esc(s.site)}</td><td>${esc(her2Label(s))}</td><td>${esc(erLabel(s))}</td><td>${esc(prLabel(s))}</td><td>${ki67 !== null && ki67 !== undefined ? `${esc(ki67)}%` : '—'}</td><td>${s.sequenced ? `yes (${s.findings.length} KB finding${s.findings.length === 1 ? '' : 's'}, ${s.otherVariants} other)` : 'no'}</td><td>${cyto ? (cyto.hiddenHer2StemCells ? '<span class="warn">hidden HER2+ stem cells</span>' : 'no hidden HER2+ population') : '—'}</td></tr>`;
   });
   return `<table><thead><tr><th>Collected</th><th>Sample</th><th>Type</th><th>Site</th><th>HER2</th><th>ER</th><th>PR</th><th>Ki-67</th><th>Sequenced</th><th>Cytometry</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -145,7 +145,7 @@ function changesSection(r: AnalysisResult): string {
 function cytometrySection(r: AnalysisResult): string {
   const parts: string[] = [];
   for (const s of r.samples) {
-    const c = cytometryView(s.cytometry);
+    const c = s.cytometry;
     if (!c) continue;
     const svg = renderCytometryBarsSvg(s);
     parts.push(

@@ -2,7 +2,7 @@
  * SYNTHETIC analysis results for the report tests, built the way the CLI builds them: `interpretCase` on in-memory
  * case data (mirroring examples/cases a-d) with the real bundled knowledge base. Not real patients.
  */
-import { interpretCase, type AnalysisResult, type CaseData, type CaseFile, type CoveredRegion, type SampleData, type VariantCall } from '@her2scope/core';
+import { interpretCase, type AnalysisResult, type CaseData, type CaseFile, type CytometryResult, type CoveredRegion, type SampleData, type VariantCall } from '@her2scope/core';
 import { loadKnowledgeBase } from '@her2scope/kb';
 
 export const KB = loadKnowledgeBase();
@@ -58,7 +58,7 @@ export function caseB(): CaseData {
 }
 
 /** A cytometry summary as the cytometry engine returns it (only the fields the reports read). */
-export const CYTOMETRY = {
+export const CYTOMETRY: CytometryResult = {
   hiddenHer2StemCells: true,
   events: 20000,
   totalEvents: 21000,

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
-import { interpretCase, type AnalysisResult } from '@her2scope/core';
-import { loadCase } from '@her2scope/formats/case';
+import { dirname, resolve } from 'node:path';
+import type { AnalysisResult } from '@her2scope/core';
+import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -53,8 +53,10 @@ export const analyzeCommand: Command = {
     if (minAltReads !== undefined && (!Number.isInteger(minAltReads) || minAltReads < 1)) throw new UsageError('--min-alt-reads: must be a whole number >= 1');
     const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : undefined;
     const t0 = performance.now();
-    const data = await loadCase(resolve(io.cwd, positionals[0]!), { onProgress: progress });
-    const result = interpretCase(data, loadKnowledgeBase(), {
+    const casePath = resolve(io.cwd, positionals[0]!);
+    const result = await analyzeCase(await readCaseFile(casePath), directoryResolver(dirname(casePath), casePath), {
+      kb: loadKnowledgeBase(),
+      ...(progress ? { onProgress: progress } : {}),
       ...(minDepth ? { minDepth } : {}),
       ...(minAltReads ? { minAltReads } : {}),
       includePreclinical: values['include-preclinical'] === true,
