@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { HttpError } from './http-error.ts';
 
 /** Extensions kept on stored files so that readers can use them as a hint; anything else is stored without one. */
-const EXTENSIONS = ['.vcf.gz', '.vcf.bgz', '.maf.gz', '.bed.gz', '.vcf', '.maf', '.txt', '.tsv', '.csv', '.bed', '.fcs', '.lmd', '.yaml', '.yml', '.json', '.xml'];
+const EXTENSIONS = ['.vcf.gz', '.vcf.bgz', '.maf.gz', '.bed.gz', '.vcf', '.maf', '.txt', '.tsv', '.csv', '.bed', '.fcs', '.lmd', '.yaml', '.yml', '.json', '.xml', '.wsp'];
 
 export function storedExtension(originalName: string): string {
   const lower = originalName.toLowerCase();

@@ -11,6 +11,7 @@ import { AnalysisQueuedSchema, AnalysisResponseSchema, PatientDetailSchema, type
 import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
+import { parseFlowJoWorkspace } from '@her2scope/formats/flowjo';
 import { FILE_KINDS, ROLES, type CorrectableKind, type CorrectionRefusal, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, buildSnapshot, inputChanges, snapshotPatient, type AnalysisInput, type InputChange } from './analysis/input.ts';
 import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
@@ -126,12 +127,22 @@ function dateProblems(issues: FieldIssue[]): never | void {
 
 const UploadQuery = z
   .object({
-    kind: z.enum(FILE_KINDS).describe('variants: VCF/MAF; regions: BED of the sequenced regions; cytometry: FCS or per-cell CSV/TSV; cytometry-panel: panel YAML; cytometry-control: FMO/isotype control; gates: Gating-ML XML'),
+    kind: z
+      .enum(FILE_KINDS)
+      .describe('variants: VCF/MAF; regions: BED of the sequenced regions; cytometry: FCS or per-cell CSV/TSV; cytometry-panel: panel YAML; cytometry-control: FMO/isotype control; gates: Gating-ML XML; flowjo-workspace: FlowJo 10 workspace (.wsp) whose sample matching the FCS file gives the populations'),
     tumor: z.string().max(200).optional().describe('Tumour sample column (VCF) or Tumor_Sample_Barcode (MAF)'),
     normal: z.string().max(200).optional(),
     meanDepth: z.coerce.number().positive().optional().describe('Mean sequencing depth, used for coverage when the BED has no depth column'),
+    group: SafeLabel(200).optional().describe('flowjo-workspace: the workspace sample group to pick the sample from'),
+    sample: SafeLabel(200).optional().describe('flowjo-workspace: the workspace sample (name, sample ID or $FIL); default: matched by $FIL / file name'),
   })
   .strict();
+
+/**
+ * Upload limit of a FlowJo workspace: it is XML parsed in memory, so it gets a limit of its own (below the general
+ * one); real workspaces are a few MB.
+ */
+export const WORKSPACE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 const REPORT_FORMATS = ['html', 'patient', 'fhir', 'json', 'pdf'] as const;
 const REPORT_DOWNLOAD_NAMES: Record<(typeof REPORT_FORMATS)[number], string> = {
@@ -575,14 +586,18 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     },
     async (req, reply) => {
       const sample = await requireSample(req.params.id, true);
+      if (req.query.kind !== 'flowjo-workspace' && (req.query.group !== undefined || req.query.sample !== undefined)) {
+        throw badRequest('group and sample apply to a FlowJo workspace upload (kind=flowjo-workspace)', req.query.group !== undefined ? 'querystring.group' : 'querystring.sample');
+      }
       if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send the file as multipart/form-data with a part named "file"');
       const part = await req.file();
       if (!part || part.fieldname !== 'file') throw badRequest('no part named "file" in the upload', 'file');
       const originalName = (part.filename || 'upload').replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
-      const received = await files.receive(part.file, ctx.options.uploadLimitBytes);
+      const limit = req.query.kind === 'flowjo-workspace' ? Math.min(WORKSPACE_LIMIT_BYTES, ctx.options.uploadLimitBytes) : ctx.options.uploadLimitBytes;
+      const received = await files.receive(part.file, limit);
       if (part.file.truncated) {
         await files.discard(received);
-        throw new HttpError(413, 'too-large', `file is larger than the upload limit (${ctx.options.uploadLimitBytes} bytes)`);
+        throw new HttpError(413, 'too-large', `file is larger than the upload limit (${limit} bytes)`);
       }
       try {
         await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
@@ -595,6 +610,10 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       if (req.query.tumor) options.tumor = req.query.tumor;
       if (req.query.normal) options.normal = req.query.normal;
       if (req.query.meanDepth) options.meanDepth = req.query.meanDepth;
+      if (req.query.kind === 'flowjo-workspace') {
+        if (req.query.group) options.group = req.query.group;
+        if (req.query.sample) options.sample = req.query.sample;
+      }
       const file = await store.addFile({ sampleId: sample.id, kind: req.query.kind, originalName, size: received.size, sha256: received.sha256, storagePath, options }, ctx.actor(req));
       return reply.code(201).send({ file: publicFile(file) });
     },
@@ -757,6 +776,9 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
       await f.close();
     } else if (kind === 'regions') {
       await readBed(path);
+    } else if (kind === 'flowjo-workspace') {
+      // Parsed in full (samples, groups, gate trees, transforms, matrices): what the analysis reads.
+      parseFlowJoWorkspace(await readFile(path, 'utf8'), originalName);
     }
   } catch (e) {
     throw rename(e);

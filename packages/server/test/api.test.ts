@@ -268,6 +268,51 @@ for (const backend of backends()) {
       }
     });
 
+    test('FlowJo workspace upload: parsed before it is kept, its own size limit, group/sample only with it; the analysis matches the FCS by its uploaded name and FlowJo\'s counts come out', async () => {
+      const fixtures = join(examplesDir, '..', '..', 'packages', 'formats', 'test', 'fixtures', 'flowjo');
+      const admin = await loggedIn(s.app, s.users.admin);
+      const p = (await admin.post('/api/patients', { label: `WSP-${uniq()}`, synthetic: true })).json().patient;
+      const sm = (await admin.post(`/api/patients/${p.id}/samples`, { label: 'W1', type: 'primary', site: 'breast', collected: '2021-05-06' })).json().sample;
+      const bad = await admin.upload(`/api/samples/${sm.id}/files?kind=flowjo-workspace`, 'lab.wsp', '<Workspace><SampleList></SampleList></Workspace>');
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.json().message, /^lab\.wsp: .*no samples/);
+      const notXml = await admin.upload(`/api/samples/${sm.id}/files?kind=flowjo-workspace`, 'junk.wsp', 'FCS3.1 not a workspace');
+      assert.equal(notXml.statusCode, 400);
+      assert.match(notXml.json().message, /^junk\.wsp: /);
+      const misplaced = await admin.upload(`/api/samples/${sm.id}/files?kind=cytometry&group=All%20Samples`, 'x.fcs', 'x');
+      assert.equal(misplaced.statusCode, 400);
+      assert.equal(misplaced.json().field, 'querystring.group');
+      const fcs = await admin.upload(`/api/samples/${sm.id}/files?kind=cytometry`, 'data_set_simple_line_100.fcs', readFileSync(join(fixtures, 'data_set_simple_line_100.fcs')));
+      assert.equal(fcs.statusCode, 201, fcs.body);
+      const ws = await admin.upload(`/api/samples/${sm.id}/files?kind=flowjo-workspace&group=All%20Samples`, 'single_ellipse_51_events.wsp', readFileSync(join(fixtures, 'single_ellipse_51_events.wsp')));
+      assert.equal(ws.statusCode, 201, ws.body);
+      assert.equal(ws.json().file.kind, 'flowjo-workspace');
+      assert.deepEqual(ws.json().file.options, { group: 'All Samples' });
+      assert.match(readdirSync(join(s.dataDir, 'files', ws.json().file.sha256.slice(0, 2))).join(' '), /\.wsp/);
+      const a = (await admin.post(`/api/patients/${p.id}/analyses`)).json().analysis;
+      await s.app.her2scope.runner.whenIdle();
+      const r = (await admin.get(`/api/analyses/${a.id}`)).json();
+      assert.equal(r.analysis.status, 'done', r.analysis.error);
+      const cyto = r.result.samples[0].cytometry;
+      assert.deepEqual(
+        cyto.populations.map((x: { name: string; path: string; count: number; workspaceCount: number }) => [x.name, x.path, x.count, x.workspaceCount]),
+        [['ellipse1', '', 51, 51]],
+      );
+      assert.ok(cyto.notes.some((n: string) => n === "FlowJo workspace single_ellipse_51_events.wsp: sample 'data_set_simple_line_100.fcs', 1 populations."), cyto.notes.join('\n'));
+      // The workspace gets a limit of its own (the smaller of 64 MiB and the server's upload limit).
+      const small = await startServer(backend, { uploadLimitBytes: 1024 });
+      try {
+        const a2 = await loggedIn(small.app, small.users.admin);
+        const p2 = (await a2.post('/api/patients', { label: `WSP-${uniq()}` })).json().patient;
+        const s2 = (await a2.post(`/api/patients/${p2.id}/samples`, { label: 'W2', type: 'primary', site: 'breast', collected: '2021-05-06' })).json().sample;
+        const big = await a2.upload(`/api/samples/${s2.id}/files?kind=flowjo-workspace`, 'big.wsp', readFileSync(join(fixtures, 'single_ellipse_51_events.wsp')));
+        assert.equal(big.statusCode, 413);
+        assert.deepEqual(readdirSync(join(small.dataDir, 'tmp')), [], 'no partial upload left');
+      } finally {
+        await small.close();
+      }
+    });
+
     test('clinical workflow: two biopsies, analysis in a worker, acquired ERBB2 L755S, reports; a re-run is a new version', async () => {
       const admin = await loggedIn(s.app, s.users.admin);
       const mol = await loggedIn(s.app, s.users.molecular);

@@ -85,6 +85,9 @@ export interface UploadParams {
   tumor?: string;
   normal?: string;
   meanDepth?: string;
+  /** FlowJo workspace uploads: the sample group and the sample to use (optional). */
+  group?: string;
+  sample?: string;
 }
 
 /** The upload query string (empty values left out). */
@@ -93,6 +96,10 @@ export function uploadQuery(p: UploadParams): string {
   if (p.tumor?.trim()) q.set('tumor', p.tumor.trim());
   if (p.normal?.trim()) q.set('normal', p.normal.trim());
   if (p.meanDepth?.trim()) q.set('meanDepth', p.meanDepth.trim());
+  if (p.kind === 'flowjo-workspace') {
+    if (p.group?.trim()) q.set('group', p.group.trim());
+    if (p.sample?.trim()) q.set('sample', p.sample.trim());
+  }
   return q.toString();
 }
 

@@ -89,6 +89,8 @@ test('display helpers', () => {
   assert.equal(her2Class('HER2-positive'), 'her2-pos');
   assert.equal(her2Class('HER2-null'), 'her2-zero');
   assert.equal(uploadQuery({ kind: 'variants', tumor: ' TUMOR ', normal: '', meanDepth: '300' }), 'kind=variants&tumor=TUMOR&meanDepth=300');
+  assert.equal(uploadQuery({ kind: 'flowjo-workspace', group: ' Samples ', sample: 'A 1.fcs' }), 'kind=flowjo-workspace&group=Samples&sample=A+1.fcs');
+  assert.equal(uploadQuery({ kind: 'cytometry', group: 'Samples', sample: 'x' }), 'kind=cytometry', 'group and sample only go with a workspace');
   const e = errorFrom(400, { error: 'invalid-input', field: 'body.label', message: 'body.label: too long' });
   assert.deepEqual([e.status, e.code, e.field, e.message], [400, 'invalid-input', 'body.label', 'body.label: too long']);
   assert.equal(errorFrom(502, '<html>').message, 'request failed (HTTP 502)');

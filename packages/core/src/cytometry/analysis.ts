@@ -61,6 +61,24 @@ function positiveOf(m: MarkerInput, marker: PanelMarker): (i: number) => number 
   };
 }
 
+type ValueColumn = { v: Float64Array; t: number };
+
+/** The markers' value columns and thresholds when none uses calls (else null: the general path). */
+function valueColumns(m: StemCellInput['markers']): { her2: ValueColumn; cd44: ValueColumn; cd24: ValueColumn; viability: ValueColumn | null; lineage: ValueColumn | null } | null {
+  const col = (x: MarkerInput | undefined): ValueColumn | null | undefined => {
+    if (!x) return undefined;
+    if (x.calls || !x.values || !x.threshold || !Number.isFinite(x.threshold.value)) return null;
+    return { v: x.values, t: x.threshold.value };
+  };
+  const her2 = col(m.HER2);
+  const cd44 = col(m.CD44);
+  const cd24 = col(m.CD24);
+  const viability = col(m.viability);
+  const lineage = col(m.lineage);
+  if (!her2 || !cd44 || !cd24 || viability === null || lineage === null) return null;
+  return { her2, cd44, cd24, viability: viability ?? null, lineage: lineage ?? null };
+}
+
 /** A population with its fraction of the parent and the Wilson 95% interval. */
 export function cytometryPopulation(name: string, count: number, parent: string, parentCount: number): CytometryPopulation {
   return { name, count, parent, fraction: parentCount === 0 ? null : count / parentCount, ci95: wilsonInterval(count, parentCount) };
@@ -102,45 +120,92 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
   let nHer2 = 0;
   let nStem = 0;
   let nBoth = 0;
-  for (let i = 0; i < n; i++) {
-    if (gate && gate[i] === 0) {
-      outsideGate++;
-      continue;
-    }
-    if (viability) {
-      const v = viability(i);
-      if (v === CALL_MISSING) {
+  const fast = valueColumns(m);
+  if (fast) {
+    // Every marker from intensities and thresholds (FCS files): the same decisions as positiveOf, on the columns.
+    const { her2: hv, cd44: av, cd24: bv, viability: vv, lineage: lv } = fast;
+    for (let i = 0; i < n; i++) {
+      if (gate && gate[i] === 0) {
+        outsideGate++;
+        continue;
+      }
+      if (vv) {
+        const x = vv.v[i] ?? Number.NaN;
+        if (Number.isNaN(x)) {
+          missing++;
+          continue;
+        }
+        if (x >= vv.t) {
+          dead++;
+          continue;
+        }
+      }
+      if (lv) {
+        const x = lv.v[i] ?? Number.NaN;
+        if (Number.isNaN(x)) {
+          missing++;
+          continue;
+        }
+        if (!(x >= lv.t)) {
+          lineageNegative++;
+          continue;
+        }
+      }
+      const h = hv.v[i] ?? Number.NaN;
+      const a = av.v[i] ?? Number.NaN;
+      const b = bv.v[i] ?? Number.NaN;
+      if (Number.isNaN(h) || Number.isNaN(a) || Number.isNaN(b)) {
         missing++;
         continue;
       }
-      if (v === 1) {
-        dead++;
+      analysed++;
+      const stem = a >= av.t && !(b >= bv.t);
+      const pos = h >= hv.t;
+      if (pos) nHer2++;
+      if (stem) nStem++;
+      if (stem && pos) nBoth++;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (gate && gate[i] === 0) {
+        outsideGate++;
         continue;
       }
-    }
-    if (lineage) {
-      const l = lineage(i);
-      if (l === CALL_MISSING) {
+      if (viability) {
+        const v = viability(i);
+        if (v === CALL_MISSING) {
+          missing++;
+          continue;
+        }
+        if (v === 1) {
+          dead++;
+          continue;
+        }
+      }
+      if (lineage) {
+        const l = lineage(i);
+        if (l === CALL_MISSING) {
+          missing++;
+          continue;
+        }
+        if (l === 0) {
+          lineageNegative++;
+          continue;
+        }
+      }
+      const h = her2(i);
+      const a = cd44(i);
+      const b = cd24(i);
+      if (h === CALL_MISSING || a === CALL_MISSING || b === CALL_MISSING) {
         missing++;
         continue;
       }
-      if (l === 0) {
-        lineageNegative++;
-        continue;
-      }
+      analysed++;
+      const stem = a === 1 && b === 0;
+      if (h === 1) nHer2++;
+      if (stem) nStem++;
+      if (stem && h === 1) nBoth++;
     }
-    const h = her2(i);
-    const a = cd44(i);
-    const b = cd24(i);
-    if (h === CALL_MISSING || a === CALL_MISSING || b === CALL_MISSING) {
-      missing++;
-      continue;
-    }
-    analysed++;
-    const stem = a === 1 && b === 0;
-    if (h === 1) nHer2++;
-    if (stem) nStem++;
-    if (stem && h === 1) nBoth++;
   }
 
   const thresholds: Partial<Record<string, MarkerThreshold>> = {};

@@ -156,13 +156,27 @@ function sum1(out: Float64Array, first: boolean, e0: number, e1: number, x0: Flo
 export class CompensationCache {
   private readonly columns = new Map<string, Float64Array>();
 
+  private static key(s: SpilloverMatrix, j: number): string {
+    return `${JSON.stringify([s.detectors, s.fluorochromes, s.values, s.inverted === true])}#${j}`;
+  }
+
   column(s: SpilloverMatrix, j: number, compute: () => Float64Array): Float64Array {
-    const key = `${JSON.stringify([s.detectors, s.fluorochromes, s.values, s.inverted === true])}#${j}`;
+    const key = CompensationCache.key(s, j);
     let col = this.columns.get(key);
     if (!col) {
       col = compute();
       this.columns.set(key, col);
     }
     return col;
+  }
+
+  /** The cached column j of `s`, or undefined. */
+  get(s: SpilloverMatrix, j: number): Float64Array | undefined {
+    return this.columns.get(CompensationCache.key(s, j));
+  }
+
+  /** Store column j of `s` (computed by the caller together with others, e.g. by a fused decode). */
+  set(s: SpilloverMatrix, j: number, col: Float64Array): void {
+    this.columns.set(CompensationCache.key(s, j), col);
   }
 }

@@ -16,7 +16,7 @@
  * - Parent gates: a gate's membership is AND-ed with its parent's (a quadrant may be a parent).
  */
 import { compensate, compensationMatrix, type CompensationCache, type SpilloverMatrix } from './compensation.ts';
-import { invertMatrix } from './linalg.ts';
+import { invertMatrix, type Matrix } from './linalg.ts';
 import { createTransform, fratio, type ScaleTransform, type ThresholdBracketing, type TransformSpec } from './transforms.ts';
 import { defined, missingValue } from '../errors.ts';
 
@@ -104,6 +104,13 @@ export interface GatingEventSource {
   spillover: SpilloverMatrix | null;
   /** Optional cache of compensated columns shared with other analyses of the same sample. */
   compensation?: CompensationCache;
+  /**
+   * Optional: compensated columns computed by the source itself (e.g. fused with decoding the stored data). Must
+   * equal compensate(detectorIdx.map((i) => column(i)), k, only) bit for bit; null lets the evaluator compute them.
+   */
+  compensated?(detectorIdx: readonly number[], k: Matrix, only: readonly number[]): Array<Float64Array | null> | null;
+  /** Optional: get the columns at these indices ready together (e.g. one pass over the stored data for all). */
+  prefetch?(indices: readonly number[]): void;
 }
 
 export class GatingError extends Error {
@@ -246,6 +253,7 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
   const order = validateStrategy(strategy);
   const n = source.eventCount;
   const values = new DimensionResolver(strategy, source);
+  values.prefetchUncompensated();
   const results = new Map<string, GateResult>();
   const membershipOf = (ref: string): Uint8Array => {
     const r = results.get(ref);
@@ -253,28 +261,31 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
     return r.membership;
   };
   for (const g of order) {
-    const parent = g.parentId !== null ? membershipOf(g.parentId) : null;
-    const parentCount = parent ? count(parent) : n;
-    const finish = (id: string, m: Uint8Array, type: Gate['type']) => {
-      if (parent) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) & (parent[i] ?? missingValue('parent[i]'));
+    const parentResult = g.parentId !== null ? results.get(g.parentId) : undefined;
+    if (g.parentId !== null && !parentResult) throw new GatingError(`internal: gate '${g.parentId}' evaluated out of order`);
+    const parent = parentResult ? parentResult.membership : null;
+    const parentCount = parentResult ? parentResult.count : n;
+    // `within`: m holds only events of the parent already (it started from the parent's membership).
+    const finish = (id: string, m: Uint8Array, type: Gate['type'], within: boolean) => {
+      if (parent && !within) andInto(m, parent, 0);
       results.set(id, { id, parent: g.parentId, type, count: count(m), parentCount, membership: m });
     };
     switch (g.type) {
       case 'rectangle': {
-        // Start from the parent's membership (finish() ANDs with it anyway): events outside it need no test.
+        // Start from the parent's membership: events outside it need no test.
         const m = parent && !g.complement ? parent.slice() : new Uint8Array(n).fill(1);
         for (const d of g.dimensions) restrictToRange(m, values.forRange(d.dimension, g.id), d.min, d.max);
-        finish(g.id, g.complement ? invert(m) : m, g.type);
+        finish(g.id, g.complement ? invert(m) : m, g.type, !g.complement);
         break;
       }
       case 'polygon': {
-        const m = polygonMembership(values.get(g.dimensions[0], g.id), values.get(g.dimensions[1], g.id), g.vertices);
-        finish(g.id, g.complement ? invert(m) : m, g.type);
+        const m = polygonMembership(values.get(g.dimensions[0], g.id), values.get(g.dimensions[1], g.id), g.vertices, g.complement ? null : parent);
+        finish(g.id, g.complement ? invert(m) : m, g.type, !g.complement);
         break;
       }
       case 'ellipsoid': {
         const m = ellipsoidMembership(g, g.dimensions.map((d) => values.get(d, g.id)));
-        finish(g.id, g.complement ? invert(m) : m, g.type);
+        finish(g.id, g.complement ? invert(m) : m, g.type, false);
         break;
       }
       case 'quadrant': {
@@ -282,7 +293,8 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
         for (const q of g.quadrants) {
           const m = parent ? parent.slice() : new Uint8Array(n).fill(1);
           for (const p of q.positions) {
-            const div = columns.get(p.divider) ?? missingValue('columns.get(p.divider)');
+            const div = columns.get(p.divider);
+            if (!div) throw new GatingError(`gate '${g.id}': quadrant '${q.id}' refers to unknown divider '${p.divider}'`);
             let lo: number | null = null;
             let hi: number | null = null;
             for (const v of div.values) {
@@ -294,23 +306,26 @@ export function evaluateGates(strategy: GatingStrategy, source: GatingEventSourc
             }
             restrictToRange(m, div.x, lo, hi);
           }
-          finish(q.id, m, 'quadrant');
+          finish(q.id, m, 'quadrant', true);
         }
         break;
       }
       case 'boolean': {
         const refs = g.references.map((r) => ({ m: membershipOf(r.ref), c: r.complement ? 1 : 0 }));
         const m = new Uint8Array(n);
+        const first = refs[0];
+        if (!first) throw new GatingError(`gate '${g.id}': a boolean gate needs gate references`);
         if (g.operation === 'not') {
-          const { m: a, c } = refs[0] ?? missingValue('refs[0]');
-          for (let i = 0; i < n; i++) m[i] = ((a[i] ?? missingValue('a[i]')) ^ c) ^ 1;
+          m.set(first.m);
+          invert(m);
+          if (first.c) invert(m);
         } else if (g.operation === 'and') {
           m.fill(1);
-          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) & ((a[i] ?? missingValue('a[i]')) ^ c);
+          for (const { m: a, c } of refs) andInto(m, a, c);
         } else {
-          for (const { m: a, c } of refs) for (let i = 0; i < n; i++) m[i] = (m[i] ?? missingValue('m[i]')) | ((a[i] ?? missingValue('a[i]')) ^ c);
+          for (const { m: a, c } of refs) orInto(m, a, c);
         }
-        finish(g.id, m, g.type);
+        finish(g.id, m, g.type, false);
         break;
       }
     }
@@ -364,19 +379,67 @@ function restrictToRange(m: Uint8Array, dim: RangeValues, lo: number | null, hi:
   }
 }
 
+// Memberships are 0/1 bytes; the helpers below work on four events per 32-bit word (the arrays are fresh, so
+// 4-byte aligned; the tail is done byte by byte).
+const ONES = 0x01010101;
+
+function words(m: Uint8Array): Int32Array | null {
+  return m.byteOffset % 4 === 0 ? new Int32Array(m.buffer, m.byteOffset, m.length >>> 2) : null;
+}
+
+/** m ^= 1 for every event. */
 function invert(m: Uint8Array): Uint8Array {
-  for (let i = 0; i < m.length; i++) m[i] = (m[i] ?? missingValue('m[i]')) ^ 1;
+  const w = words(m);
+  const from = w ? w.length * 4 : 0;
+  if (w) for (let i = 0; i < w.length; i++) w[i] = (w[i] ?? 0) ^ ONES;
+  for (let i = from; i < m.length; i++) m[i] = (m[i] ?? 0) ^ 1;
   return m;
 }
 
+/** m &= a ^ c (c 0 or 1: use a or its complement). */
+function andInto(m: Uint8Array, a: Uint8Array, c: number): void {
+  const w = words(m);
+  const v = words(a);
+  const x = c ? ONES : 0;
+  let from = 0;
+  if (w && v) {
+    for (let i = 0; i < w.length; i++) w[i] = (w[i] ?? 0) & ((v[i] ?? 0) ^ x);
+    from = w.length * 4;
+  }
+  for (let i = from; i < m.length; i++) m[i] = (m[i] ?? 0) & ((a[i] ?? 0) ^ c);
+}
+
+/** m |= a ^ c. */
+function orInto(m: Uint8Array, a: Uint8Array, c: number): void {
+  const w = words(m);
+  const v = words(a);
+  const x = c ? ONES : 0;
+  let from = 0;
+  if (w && v) {
+    for (let i = 0; i < w.length; i++) w[i] = (w[i] ?? 0) | ((v[i] ?? 0) ^ x);
+    from = w.length * 4;
+  }
+  for (let i = from; i < m.length; i++) m[i] = (m[i] ?? 0) | ((a[i] ?? 0) ^ c);
+}
+
+/** Events in m: the bytes of a word summed by one multiplication (each byte 0/1, so no carries). */
 function count(m: Uint8Array): number {
+  const w = words(m);
   let c = 0;
-  for (let i = 0; i < m.length; i++) c += m[i] ?? missingValue('m[i]');
+  let from = 0;
+  if (w) {
+    for (let i = 0; i < w.length; i++) c += Math.imul(w[i] ?? 0, ONES) >>> 24;
+    from = w.length * 4;
+  }
+  for (let i = from; i < m.length; i++) c += m[i] ?? 0;
   return c;
 }
 
-/** Winding-number point-in-polygon (Sunday's crossing rules); inside when the winding number is odd. */
-export function polygonMembership(x: Float64Array, y: Float64Array, vertices: ReadonlyArray<readonly [number, number]>): Uint8Array {
+/**
+ * Winding-number point-in-polygon (Sunday's crossing rules); inside when the winding number is odd. With `within`,
+ * only the events it holds are tested (the others are 0).
+ */
+export function polygonMembership(x: Float64Array, y: Float64Array, vertices: ReadonlyArray<readonly [number, number]>, within: Uint8Array | null = null): Uint8Array {
   const n = x.length;
   const m = new Uint8Array(n);
   const nv = vertices.length;
@@ -395,8 +458,9 @@ export function polygonMembership(x: Float64Array, y: Float64Array, vertices: Re
     maxY = Math.max(maxY, vy[k] ?? missingValue('vy[k]'));
   }
   for (let i = 0; i < n; i++) {
-    const px = x[i] ?? missingValue('x[i]');
-    const py = y[i] ?? missingValue('y[i]');
+    if (within && within[i] === 0) continue;
+    const px = x[i]!;
+    const py = y[i]!;
     if (!(px >= minX && px <= maxX && py >= minY && py <= maxY)) continue;
     let wind = 0;
     for (let k = 0; k < nv; k++) {
@@ -441,11 +505,23 @@ function ellipsoidMembership(g: EllipsoidGate, columns: Float64Array[]): Uint8Ar
   return m;
 }
 
+interface MatrixEntry {
+  ref: CompensationRef;
+  spill: SpilloverMatrix;
+  k: number[][];
+  detectorIdx: number[];
+  /** Compensated columns computed so far, by fluorochrome index. */
+  done: Map<number, Float64Array>;
+}
+
+/** How a dimension name maps onto a matrix: a fluorochrome index, or a channel the matrix does not cover. */
+type MatrixChannel = { j: number } | { uncovered: number } | null;
+
 /** Computes (and caches) compensated, transformed dimension values. */
 class DimensionResolver {
   private readonly cache = new Map<string, Float64Array>();
   private readonly transforms = new Map<string, ScaleTransform>();
-  private readonly matrices = new Map<string, { spill: SpilloverMatrix; k: number[][]; detectorIdx: number[] } | null>();
+  private readonly matrices = new Map<string, MatrixEntry | null>();
 
   constructor(
     private readonly strategy: GatingStrategy,
@@ -515,9 +591,90 @@ class DimensionResolver {
     } catch (e) {
       throw new GatingError(`gate '${gateId}': compensation '${ref}': ${(e as Error).message}`);
     }
-    const entry = { spill, k, detectorIdx };
+    const entry: MatrixEntry = { ref, spill, k, detectorIdx, done: new Map() };
     this.matrices.set(ref, entry);
     return entry;
+  }
+
+  /** Let the source get the uncompensated channels the strategy reads ready in one go (see prefetch). */
+  prefetchUncompensated(): void {
+    if (!this.source.prefetch) return;
+    const idx = new Set<number>();
+    const add = (name: string) => {
+      const i = this.source.channelIndex(name);
+      if (i >= 0) idx.add(i);
+    };
+    const dim = (d: GateDimension) => {
+      if (d.compensation !== UNCOMPENSATED) return;
+      if (d.kind === 'fcs') add(d.name);
+      else {
+        const r = this.strategy.ratios[d.ratio];
+        if (r) [r.numerator, r.denominator].forEach(add);
+      }
+    };
+    for (const g of this.strategy.gates) {
+      if (g.type === 'rectangle') g.dimensions.forEach((d) => dim(d.dimension));
+      else if (g.type === 'polygon' || g.type === 'ellipsoid') g.dimensions.forEach(dim);
+      else if (g.type === 'quadrant') g.dividers.forEach((d) => dim(d.dimension));
+    }
+    if (idx.size > 1) this.source.prefetch([...idx]);
+  }
+
+  /** A name under a matrix: fluorochrome (or, for a square matrix, detector) index, else an uncovered channel. */
+  private resolve(m: MatrixEntry, name: string): MatrixChannel {
+    const square = m.spill.fluorochromes.length === m.spill.detectors.length;
+    let j = m.spill.fluorochromes.indexOf(name);
+    if (j < 0 && square) j = m.spill.detectors.indexOf(name);
+    if (j >= 0) return { j };
+    // A channel the matrix does not cover (e.g. scatter) is used as is.
+    const idx = this.source.channelIndex(name);
+    if (idx < 0) return null;
+    const det = m.detectorIdx.indexOf(idx);
+    if (det < 0) return { uncovered: idx };
+    return square ? { j: det } : null;
+  }
+
+  /** Fluorochrome indices of `m` that the strategy's dimensions use (computed together in one pass). */
+  private used(m: MatrixEntry): number[] {
+    const names: string[] = [];
+    const dim = (d: GateDimension) => {
+      if (d.compensation !== m.ref) return;
+      if (d.kind === 'fcs') names.push(d.name);
+      else {
+        const r = this.strategy.ratios[d.ratio];
+        if (r) names.push(r.numerator, r.denominator);
+      }
+    };
+    for (const g of this.strategy.gates) {
+      if (g.type === 'rectangle') g.dimensions.forEach((d) => dim(d.dimension));
+      else if (g.type === 'polygon' || g.type === 'ellipsoid') g.dimensions.forEach(dim);
+      else if (g.type === 'quadrant') g.dividers.forEach((d) => dim(d.dimension));
+    }
+    const js = new Set<number>();
+    for (const name of names) {
+      const r = this.resolve(m, name);
+      if (r && 'j' in r) js.add(r.j);
+    }
+    return [...js];
+  }
+
+  /** Compensated column j of `m`: from the shared cache, else computed with every other column the strategy uses. */
+  private compensated(m: MatrixEntry, j: number): Float64Array {
+    const shared = this.source.compensation;
+    const have = (x: number) => m.done.get(x) ?? shared?.get(m.spill, x);
+    const hit = have(j);
+    if (hit) return hit;
+    const want = [j, ...this.used(m).filter((x) => x !== j && !have(x))];
+    const cols = this.source.compensated?.(m.detectorIdx, m.k, want) ?? compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, want);
+    for (const x of want) {
+      const c = cols[x];
+      if (!c) continue;
+      m.done.set(x, c);
+      shared?.set(m.spill, x, c);
+    }
+    const out = cols[j];
+    if (!out) throw new GatingError(`internal: compensated column ${j} of '${m.ref}' was not computed`);
+    return out;
   }
 
   /** A channel's values under a compensation reference; for a matrix, `name` may be a fluorochrome or detector. */
@@ -528,22 +685,9 @@ class DimensionResolver {
     let out: Float64Array | null = null;
     const m = compensation === UNCOMPENSATED ? null : this.matrix(compensation, gateId);
     if (m) {
-      let j = m.spill.fluorochromes.indexOf(name);
-      if (j < 0 && m.spill.fluorochromes.length === m.spill.detectors.length) j = m.spill.detectors.indexOf(name);
-      if (j < 0) {
-        // A channel the matrix does not cover (e.g. scatter) is used as is.
-        const idx = this.source.channelIndex(name);
-        if (idx >= 0 && !m.detectorIdx.includes(idx)) out = this.source.column(idx);
-        else if (idx >= 0) {
-          const det = m.detectorIdx.indexOf(idx);
-          if (m.spill.fluorochromes.length === m.spill.detectors.length) j = det;
-        }
-      }
-      if (!out && j >= 0) {
-        const jj = j;
-        const compute = () => (compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [jj])[jj] ?? missingValue('compensate(m.detectorIdx.map((i) => this.source.column(i)), m.k, [j...'));
-        out = this.source.compensation ? this.source.compensation.column(m.spill, jj, compute) : compute();
-      }
+      const r = this.resolve(m, name);
+      if (r && 'uncovered' in r) out = this.source.column(r.uncovered);
+      else if (r) out = this.compensated(m, r.j);
     } else {
       const idx = this.source.channelIndex(name);
       if (idx >= 0) out = this.source.column(idx);

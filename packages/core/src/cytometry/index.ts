@@ -5,4 +5,4 @@ export * from './transforms.ts';
 export * from './gates.ts';
 export * from './panel.ts';
 export * from './analysis.ts';
-export { invertMatrix } from './linalg.ts';
+export { invertMatrix, type Matrix } from './linalg.ts';

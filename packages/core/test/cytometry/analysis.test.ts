@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '@her2scope/core';
+import { InputError, seededRandom } from '@her2scope/core';
 import {
   analyzeStemCells,
   describeDetectionLimit,
@@ -190,4 +190,33 @@ test('panel validation and bulk HER2 wording', () => {
   for (const pos of ['IHC 3+', 'HER2-positive', 'positive', '2+ ISH+']) assert.equal(parseBulkHer2(pos), 'positive', pos);
   assert.equal(parseBulkHer2('IHC 2+'), 'equivocal');
   assert.throws(() => parseBulkHer2('maybe'), (e: unknown) => e instanceof InputError && e.field === 'bulkHer2' && /'maybe' is not a bulk HER2 result/.test(e.message));
+});
+
+test('intensity columns (the fast path) and the same decisions given as calls give the same result, NaN, dead, lineage-negative and gated events included', () => {
+  const n = 4001;
+  const rnd = seededRandom(11);
+  const col = (nanEvery: number) => Float64Array.from({ length: n }, (_, i) => (i % nanEvery === 0 ? Number.NaN : rnd() * 2000));
+  const v = { HER2: col(97), CD44: col(89), CD24: col(83), viability: col(79), lineage: col(73) };
+  const t = 1000;
+  const gate = Uint8Array.from({ length: n }, () => (rnd() < 0.9 ? 1 : 0));
+  // Values exactly at the threshold count as positive: event 5 HER2+ stem cell, 6 CD24 positive, 7 dead, 8 lineage+.
+  for (const [i, h, a, b, dead, lin] of [[5, t, 1500, 0, 0, 1500], [6, 1500, 1500, t, 0, 1500], [7, 1500, 1500, 0, t, 1500], [8, 1500, 1500, 0, 0, t]] as const) {
+    [v.HER2[i], v.CD44[i], v.CD24[i], v.viability[i], v.lineage[i], gate[i]] = [h, a, b, dead, lin, 1];
+  }
+  // Only events 5-8, as a check of the boundary decisions on their own.
+  const only = Uint8Array.from({ length: n }, (_, i) => (i >= 5 && i <= 8 ? 1 : 0));
+  const asCalls = (x: Float64Array) => Uint8Array.from(x, (y) => (Number.isNaN(y) ? 255 : y >= t ? 1 : 0));
+  const values = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, { channel: k, values: x, threshold: { value: t, source: 'panel' as const } }]));
+  const calls = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, { channel: k, calls: asCalls(x) }]));
+  const a = analyzeStemCells({ eventCount: n, markers: values as Parameters<typeof analyzeStemCells>[0]['markers'], gate: { membership: gate, name: 'G' } });
+  const b = analyzeStemCells({ eventCount: n, markers: calls as Parameters<typeof analyzeStemCells>[0]['markers'], gate: { membership: gate, name: 'G' } });
+  assert.deepEqual(a.populations, b.populations);
+  assert.equal(a.events, b.events);
+  const counts = (r: typeof a) => r.notes.filter((x) => /^[\d,]+ /.test(x));
+  assert.deepEqual(counts(a), counts(b));
+  assert.equal(counts(a).length, 4, counts(a).join('\n'));
+  assert.ok(a.events > 500 && a.events < 1500, `analysed ${a.events}`);
+  const edge = analyzeStemCells({ eventCount: n, markers: values as Parameters<typeof analyzeStemCells>[0]['markers'], gate: { membership: only, name: 'edge' } });
+  assert.equal(edge.events, 3);
+  assert.deepEqual(edge.populations.map((p) => p.count), [3, 2, 2]);
 });

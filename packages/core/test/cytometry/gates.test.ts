@@ -218,3 +218,58 @@ test('threshold brackets: every value outside a bracket transforms to the right 
     assert.equal(b.bracket(Number.NaN), null);
   }
 });
+
+test('memberships of any length (word-wise masks with a byte tail): boolean and/or/not with complements, parents, polygon within its parent', () => {
+  // 11 events: two 4-event words and a 3-event tail.
+  const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const src = source({ x, y: x.map((v) => 10 - v) });
+  const gates: Gate[] = [
+    { id: 'A', parentId: null, type: 'rectangle', dimensions: [{ dimension: dim('x'), min: 2, max: 9 }] },
+    { id: 'B', parentId: null, type: 'rectangle', dimensions: [{ dimension: dim('y'), min: 5, max: null }] },
+    { id: 'AandNotB', parentId: null, type: 'boolean', operation: 'and', references: [{ ref: 'A', complement: false }, { ref: 'B', complement: true }] },
+    { id: 'AorB', parentId: null, type: 'boolean', operation: 'or', references: [{ ref: 'A', complement: false }, { ref: 'B', complement: false }] },
+    { id: 'NotA', parentId: 'B', type: 'boolean', operation: 'not', references: [{ ref: 'A', complement: false }] },
+    { id: 'NotNotA', parentId: null, type: 'boolean', operation: 'not', references: [{ ref: 'A', complement: true }] },
+    { id: 'P', parentId: 'A', type: 'polygon', dimensions: [dim('x'), dim('y')], vertices: [[-1, -1], [7.5, -1], [7.5, 20], [-1, 20]] },
+    { id: 'Pout', parentId: 'A', type: 'polygon', complement: true, dimensions: [dim('x'), dim('y')], vertices: [[-1, -1], [7.5, -1], [7.5, 20], [-1, 20]] },
+  ];
+  const r = Object.fromEntries(evaluateGates(strategy(gates), src).map((g) => [g.id, g]));
+  assert.deepEqual(members(r.A!.membership), [0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  assert.deepEqual(members(r.B!.membership), [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+  assert.deepEqual(members(r.AandNotB!.membership), [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0]);
+  assert.deepEqual(members(r.AorB!.membership), [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  assert.deepEqual(members(r.NotA!.membership), [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(members(r.NotNotA!.membership), members(r.A!.membership));
+  assert.deepEqual(members(r.P!.membership), [0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
+  assert.deepEqual(members(r.Pout!.membership), [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  assert.deepEqual([r.A!.count, r.AandNotB!.count, r.AorB!.count, r.NotA!.count, r.P!.count, r.Pout!.count], [7, 3, 9, 2, 6, 1]);
+  assert.deepEqual([r.NotA!.parentCount, r.P!.parentCount], [6, 7]);
+});
+
+test('a source that compensates itself gets one request with every fluorochrome the strategy uses, and its columns are used', () => {
+  const spill = { detectors: ['d1', 'd2', 'd3'], fluorochromes: ['d1', 'd2', 'd3'], values: [[1, 0.1, 0], [0, 1, 0.2], [0, 0, 1]], source: 'test' };
+  const calls: Array<{ idx: number[]; only: number[] }> = [];
+  const prefetched: number[][] = [];
+  const base = source({ d1: [1, 2, 3, 4, 5], d2: [5, 4, 3, 2, 1], d3: [0, 0, 9, 9, 9], fsc: [1, 1, 1, 1, 1], ssc: [2, 2, 2, 2, 2] }, spill);
+  const src: GatingEventSource = {
+    ...base,
+    // Returns its own (recognisable) columns: 100 × the fluorochrome index.
+    compensated: (idx, _k, only) => {
+      calls.push({ idx: [...idx], only: [...only] });
+      return [0, 1, 2].map((j) => (only.includes(j) ? new Float64Array(5).fill(100 * j) : null));
+    },
+    prefetch: (indices) => void prefetched.push([...indices]),
+  };
+  const gates: Gate[] = [
+    { id: 'G3', parentId: null, type: 'rectangle', dimensions: [{ dimension: dim('d3', 'FCS'), min: 8, max: null }] },
+    { id: 'G1', parentId: null, type: 'rectangle', dimensions: [{ dimension: dim('d1', 'FCS'), min: null, max: 50 }] },
+    { id: 'S', parentId: null, type: 'rectangle', dimensions: [{ dimension: dim('fsc'), min: 0, max: null }, { dimension: dim('ssc'), min: 0, max: null }] },
+  ];
+  const r = evaluateGates(strategy(gates), src);
+  assert.deepEqual(calls, [{ idx: [0, 1, 2], only: [2, 0] }]);
+  assert.deepEqual(prefetched, [[3, 4]]);
+  assert.deepEqual(r.map((g) => g.count), [5, 5, 5]);
+  // Returning null lets the evaluator compensate the columns itself.
+  const plain = evaluateGates(strategy(gates), { ...src, compensated: () => null });
+  assert.deepEqual(plain.map((g) => g.count), [3, 5, 5]);
+});

@@ -18,8 +18,8 @@ export interface AnalyzeCaseOptions extends InterpretOptions, LoadCaseOptions {
 }
 
 export async function analyzeCase(caseFile: CaseFile, resolveFile: ResolveFile, options: AnalyzeCaseOptions): Promise<AnalysisResult> {
-  const { kb, onProgress, ...interpret } = options;
-  const data = await loadCaseData(caseFile, resolveFile, onProgress ? { onProgress } : {});
+  const { kb, onProgress, fileNames, ...interpret } = options;
+  const data = await loadCaseData(caseFile, resolveFile, { ...(onProgress ? { onProgress } : {}), ...(fileNames ? { fileNames } : {}) });
   onProgress?.('interpreting with the knowledge base');
   return interpretCase(data, kb, interpret);
 }

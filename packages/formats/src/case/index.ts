@@ -26,6 +26,11 @@ export type ResolveFile = (ref: string, field: string) => string | Promise<strin
 export interface LoadCaseOptions {
   /** Called with a short message before each referenced file is read. */
   onProgress?: (message: string) => void;
+  /**
+   * Names the user knows the referenced files by, keyed by absolute path (the server stores uploads under their
+   * SHA-256): an FCS file is matched to its FlowJo workspace sample by this name.
+   */
+  fileNames?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -91,6 +96,8 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
 interface InputContext {
   sample: CaseSample;
   open: (field: string, ref: string) => Promise<string>;
+  /** The name the user knows a resolved file by (LoadCaseOptions.fileNames), if it differs from its path's. */
+  nameOf: (path: string) => string | undefined;
 }
 
 /** Alignment files resolved by the `reads` input, counted once every sample's variants are known (countCaseReads). */
@@ -113,19 +120,25 @@ export const SAMPLE_INPUTS: ReadonlyArray<{ field: keyof CaseSample; read: (c: I
   },
   {
     field: 'cytometry',
-    read: async ({ sample, open }, data) => {
+    read: async ({ sample, open, nameOf }, data) => {
       const c = sample.cytometry;
       if (!c) return;
+      const workspacePath = c.workspace ? await open('cytometry.workspace', c.workspace) : undefined;
+      const workspaceName = workspacePath !== undefined ? nameOf(workspacePath) : undefined;
       // Loaded only for cases with cytometry: the FCS/Gating-ML stack is not needed otherwise (start-up time).
       const { analyzeCytometryFile } = await import('../cytometry/index.ts');
       const file = await open('cytometry.file', c.file);
+      const fileName = nameOf(file);
       data.cytometry = await analyzeCytometryFile(file, {
         ...(c.panel ? { panelPath: await open('cytometry.panel', c.panel) } : {}),
         ...(c.control ? { controlPath: await open('cytometry.control', c.control) } : {}),
         ...(c.gates ? { gatesPath: await open('cytometry.gates', c.gates) } : {}),
-        ...(c.workspace ? { workspacePath: await open('cytometry.workspace', c.workspace) } : {}),
         ...(c.group !== undefined ? { group: c.group } : {}),
         ...(c.sample !== undefined ? { sample: c.sample } : {}),
+        // Stored uploads: match the workspace sample by the names the files were uploaded under.
+        ...(fileName !== undefined ? { fileName } : {}),
+        ...(workspacePath !== undefined ? { workspacePath } : {}),
+        ...(workspaceName !== undefined ? { workspaceName } : {}),
         // The bulk HER2 result of a sample with pathology is the core's classification of it (interpretCase).
         ...(sample.pathology?.her2 ? { deferBulkHer2: true } : {}),
       });
@@ -201,7 +214,8 @@ export async function loadCaseData(caseFile: CaseFile, resolveFile: ResolveFile,
       options.onProgress?.(`sample ${sample.id}: reading ${ref}`);
       return path;
     };
-    for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open }, data);
+    const nameOf = (path: string) => options.fileNames?.get(path);
+    for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open, nameOf }, data);
     samples.push(data);
   }
   await countCaseReads(samples, options);

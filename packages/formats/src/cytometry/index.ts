@@ -77,6 +77,13 @@ export interface AnalyzeCytometryOptions {
   sample?: string;
   /** FCS data set to read (1-based) when the file holds several. */
   dataset?: number;
+  /**
+   * The name the user knows the file by, when it is stored under another one (server uploads): used in messages and
+   * to match a FlowJo workspace sample by file name. Default: the path's base name.
+   */
+  fileName?: string;
+  /** Likewise for the workspace file (messages, `workspace` of the result notes). */
+  workspaceName?: string;
 }
 
 type Sample = { kind: 'fcs'; name: string; file: FcsFile } | { kind: 'table'; name: string; table: CellTable };
@@ -129,9 +136,9 @@ function strategyChannels(s: GatingStrategy): string[] {
   return [...names];
 }
 
-async function loadSample(path: string, needColumns: string[], callColumns: string[], dataset?: number): Promise<Sample> {
-  const name = basename(path);
-  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path, dataset !== undefined ? { dataset } : {}) };
+async function loadSample(path: string, needColumns: string[], callColumns: string[], dataset?: number, fileName?: string): Promise<Sample> {
+  const name = fileName ?? basename(path);
+  if (isFcs(path)) return { kind: 'fcs', name, file: readFcsFile(path, { name, ...(dataset !== undefined ? { dataset } : {}) }) };
   if (dataset !== undefined && dataset !== 1) throw new InputError(name, `--dataset ${dataset}: a per-cell table holds one data set`);
   const table = await readCellTable(path, { columns: [...new Set(needColumns)], callColumns: [...new Set(callColumns)] });
   return { kind: 'table', name, table };
@@ -200,29 +207,39 @@ function panelSpillover(file: FcsFile, setting: string, baseDir: string, notes: 
   return spill;
 }
 
-/** Compensated, untransformed values of the panel's marker channels (columns the gates compensated already are reused). */
+/**
+ * Compensated, untransformed values of the panel's marker channels: columns the gates compensated already are
+ * reused; the others are computed together, fused with decoding the DATA bytes where the file allows it.
+ */
 function fcsMarkerValues(file: FcsFile, markers: Partial<Record<PanelMarker, string>>, spill: SpilloverMatrix | null, where: string, cache: CompensationCache): Partial<Record<PanelMarker, Float64Array>> {
   const out: Partial<Record<PanelMarker, Float64Array>> = {};
-  let k: number[][] | null = null;
-  let detectorCols: Float64Array[] | null = null;
+  const pending: Array<{ m: PanelMarker; j: number }> = [];
   for (const m of MARKERS) {
     const ch = markers[m];
     if (ch === undefined) continue;
     const idx = file.channelIndex(ch);
-    if (idx < 0) {
+    const param = file.parameters[idx];
+    if (idx < 0 || !param) {
       const list = file.parameters.map((p) => (p.label ? `${p.name} (${p.label})` : p.name)).join(', ');
       throw new InputError(where, `markers.${m}: channel '${ch}' is not in ${file.source} (channels: ${list})`);
     }
-    const pn = (file.parameters[idx] ?? missingValue('file.parameters[idx]')).name;
-    const j = spill ? spill.detectors.indexOf(pn) : -1;
-    if (spill && j >= 0) {
-      const s = spill;
-      out[m] = cache.column(s, j, () => {
-        k ??= compensationMatrix(s);
-        detectorCols ??= s.detectors.map((d) => file.scaledColumn(file.channelIndex(d)));
-        return (compensate(detectorCols, k, [j])[j] ?? missingValue('compensate(detectorCols, k, [j])[j]'));
-      });
-    } else out[m] = file.scaledColumn(idx);
+    const j = spill ? spill.detectors.indexOf(param.name) : -1;
+    const hit = spill && j >= 0 ? cache.get(spill, j) : undefined;
+    if (hit) out[m] = hit;
+    else if (spill && j >= 0) pending.push({ m, j });
+    else out[m] = file.scaledColumn(idx);
+  }
+  if (spill && pending.length > 0) {
+    const k = compensationMatrix(spill);
+    const detectorIdx = spill.detectors.map((d) => file.channelIndex(d));
+    const js = [...new Set(pending.map((p) => p.j))];
+    const cols = file.compensatedColumns(detectorIdx, k, js) ?? compensate(file.rawColumnsAt(detectorIdx).map((_, q) => file.scaledColumn(detectorIdx[q] ?? -1)), k, js);
+    for (const { m, j } of pending) {
+      const col = cols[j];
+      if (!col) throw new Error(`internal: compensated column ${j} was not computed`);
+      cache.set(spill, j, col);
+      out[m] = col;
+    }
   }
   return out;
 }
@@ -266,7 +283,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const markerColumns = panel && markers0 && !panel.populations ? MARKERS.filter((m) => markers0[m] !== undefined && panel.calls?.[m] === undefined).map((m) => markers0[m] ?? missingValue('markers0[m]')) : [];
   const callColumns = panel ? MARKERS.filter((m) => panel.calls?.[m] !== undefined).map((m) => (panel.calls ?? missingValue('panel.calls'))[m] ?? missingValue('panel.calls[m]')) : [];
   const gateColumns = strategy ? strategyChannels(strategy) : [];
-  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset);
+  const sample = await loadSample(path, [...markerColumns, ...gateColumns], callColumns, options.dataset, options.fileName);
   const n = sample.kind === 'fcs' ? sample.file.eventCount : sample.table.rows;
   const notes: string[] = [];
   const warnings: string[] = [];
@@ -284,7 +301,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   let flowjo: FlowJoAnalysis | null = null;
   if (options.workspacePath) {
     if (sample.kind !== 'fcs') throw new InputError(sample.name, 'a FlowJo workspace applies to FCS files, not per-cell tables');
-    flowjo = analyzeWithWorkspace(sample.file, options.workspacePath, { ...(options.group !== undefined ? { group: options.group } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) });
+    flowjo = analyzeWithWorkspace(sample.file, options.workspacePath, { ...(options.group !== undefined ? { group: options.group } : {}), ...(options.sample !== undefined ? { sample: options.sample } : {}) }, options.workspaceName);
     for (const w of flowjo.warnings) {
       notes.push(w);
       warnings.push(w);

@@ -22,7 +22,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError } from '@her2scope/core';
-import { parseSpilloverKeyword, type SpilloverMatrix } from '@her2scope/core/cytometry';
+import { parseSpilloverKeyword, type Matrix, type SpilloverMatrix } from '@her2scope/core/cytometry';
+import { compensateRows } from './fused.ts';
 import { missingValue } from '@her2scope/core/errors';
 
 export interface FcsHeader {
@@ -141,31 +142,97 @@ export class FcsFile {
     return i;
   }
 
-  /** Channel values as stored (integers masked to $PnR), 0-based parameter index. */
+  /** Channel values as stored (integers masked to $PnR), 0-based parameter index. Decodes this column only. */
   rawColumn(index: number): Float64Array {
     this.checkIndex(index);
-    let col = this.raw[index];
-    if (!col) {
-      // Float data in a plain byte order: one blocked pass decodes every column for about the cost of two strided
-      // single-column passes, so decode them all at once.
-      const all = this.parameters.length > 1 ? decodeAll(this, this.data) : null;
-      if (all) all.forEach((c, i) => (this.raw[i] ??= c));
-      col = this.raw[index] ?? decodeColumn(this, this.data, index);
-      this.raw[index] = col;
-      // Every column decoded: the DATA bytes are no longer needed (one copy of the matrix, not two).
-      let done = true;
-      for (let i = 0; i < this.raw.length && done; i++) if (!this.raw[i]) done = false;
-      if (done) {
-        permCache.delete(this.data);
-        this.data = new Uint8Array(0);
+    const have = this.raw[index];
+    if (have) return have;
+    const col = decodeColumn(this, this.hostOrderData(), index, this.swapped);
+    this.raw[index] = col;
+    this.releaseWhenDecoded();
+    return col;
+  }
+
+  /**
+   * Several channels as stored, decoded in one blocked pass over the DATA segment when they are float/double data
+   * (for many columns, faster than one strided pass per column).
+   */
+  rawColumnsAt(indices: readonly number[]): Float64Array[] {
+    for (const i of indices) this.checkIndex(i);
+    const missing = [...new Set(indices)].filter((i) => !this.raw[i]);
+    if (missing.length > 1) {
+      const cols = decodeSome(this, this.hostOrderData(), missing);
+      if (cols) {
+        missing.forEach((i, q) => (this.raw[i] ??= cols[q]));
+        this.releaseWhenDecoded();
       }
     }
-    return col;
+    return indices.map((i) => this.rawColumn(i));
   }
 
   /** Every channel as stored, decoded in one pass over the DATA segment (faster than column by column). */
   rawColumns(): Float64Array[] {
-    return this.parameters.map((_, i) => this.rawColumn(i));
+    return this.rawColumnsAt(this.parameters.map((_, i) => i));
+  }
+
+  /** Every column decoded: the DATA bytes are no longer needed (one copy of the matrix, not two). */
+  private releaseWhenDecoded(): void {
+    for (let i = 0; i < this.raw.length; i++) if (!this.raw[i]) return;
+    permCache.delete(this.data);
+    this.data = new Uint8Array(0);
+  }
+
+  /** True once float/double DATA bytes stored in the other byte order were swapped in place to the host's. */
+  private swapped = false;
+
+  /**
+   * The DATA bytes, float/double values in the host byte order: data stored in the other plain order are
+   * byte-swapped in place once (Buffer.swap32/swap64, native); nothing else reads the stored order afterwards.
+   */
+  private hostOrderData(): Uint8Array {
+    const data = this.data;
+    if (this.swapped || (this.dataType !== 'F' && this.dataType !== 'D') || data.byteLength === 0) return data;
+    const kind = orderKind(this.byteOrder).kind;
+    if (kind === 'perm' || kind === (HOST_LITTLE_ENDIAN ? 'le' : 'be')) return data;
+    const width = this.dataType === 'F' ? 4 : 8;
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength - (data.byteLength % width));
+    if (width === 4) bytes.swap32();
+    else bytes.swap64();
+    this.swapped = true;
+    return data;
+  }
+
+  /**
+   * Compensated values straight from the DATA bytes in one fused pass (see fused.ts), without decoding the detector
+   * columns: element j (for j in `only`) equals compensate(detectorIdx.map((i) => this.scaledColumn(i)), k,
+   * only)[j] bit for bit. null when that does not apply: not float/double data in a plain byte order, a detector
+   * whose scale values differ from the stored ones ($PnG, $TIMESTEP), DATA bytes already released, or a matrix too
+   * large for a generated kernel.
+   */
+  compensatedColumns(detectorIdx: readonly number[], k: Matrix, only: readonly number[]): Array<Float64Array | null> | null {
+    for (const i of detectorIdx) this.checkIndex(i);
+    if (this.dataType !== 'F' && this.dataType !== 'D') return null;
+    if (orderKind(this.byteOrder).kind === 'perm') return null;
+    if (detectorIdx.some((i) => !this.scaleIsIdentity(i))) return null;
+    const n = this.eventCount;
+    const p = this.parameters.length;
+    const width = this.dataType === 'F' ? 4 : 8;
+    const data = this.hostOrderData();
+    if (n > 0 && (data.byteLength < n * p * width || data.byteOffset % width !== 0)) return null;
+    const count = n * p;
+    const src = width === 4 ? new Float32Array(data.buffer, data.byteOffset, count) : new Float64Array(data.buffer, data.byteOffset, count);
+    return compensateRows(src, p, n, detectorIdx, k, only);
+  }
+
+  /** True when scaledColumn(index) is rawColumn(index) (no $PnE log, $PnG gain or $TIMESTEP scaling). */
+  private scaleIsIdentity(index: number): boolean {
+    const p = this.parameters[index];
+    if (!p) return false;
+    const timestep = /^time$/i.test(p.name.trim()) ? Number(this.keyword('$TIMESTEP')?.trim()) : Number.NaN;
+    const useTime = Number.isFinite(timestep) && timestep > 0 && timestep !== 1;
+    const useLog = (this.dataType === 'I' || this.dataType === 'A') && p.decades > 0;
+    const useGain = p.gain !== 1 && p.gain !== 0 && Number.isFinite(p.gain);
+    return !useTime && !useLog && !useGain;
   }
 
   /**
@@ -777,14 +844,14 @@ function permuted(data: Uint8Array, perm: number[]): Uint8Array {
 
 const permCache = new WeakMap<Uint8Array, Uint8Array>();
 
-function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64Array {
+function decodeColumn(file: FcsFile, stored: Uint8Array, index: number, hostOrder = false): Float64Array {
   const n = file.eventCount;
   const out = new Float64Array(n);
   if (n === 0) return out;
   const params = file.parameters;
   const ok = orderKind(file.byteOrder);
   let data = stored;
-  let little = ok.kind !== 'be';
+  let little = hostOrder ? HOST_LITTLE_ENDIAN : ok.kind !== 'be';
   if (ok.kind === 'perm') {
     let p = permCache.get(stored);
     if (!p) {
@@ -848,49 +915,48 @@ function decodeColumn(file: FcsFile, stored: Uint8Array, index: number): Float64
 }
 
 /**
- * One-pass decode of float/double data in little- or big-endian order; null when another path is needed. Data in
- * the other byte order than the host's is byte-swapped in place first (Buffer.swap32/swap64, native): the caller
- * drops the DATA bytes after this decode, so nothing reads them again.
+ * One blocked pass decoding the columns `indices` of float/double data already in the host byte order (see
+ * FcsFile.hostOrderData); null when another path is needed (integer data, a permuted byte order, unaligned bytes).
  */
-function decodeAll(file: FcsFile, data: Uint8Array): Float64Array[] | null {
-  if (file.dataType === 'I') return null;
+function decodeSome(file: FcsFile, data: Uint8Array, indices: readonly number[]): Float64Array[] | null {
+  if (file.dataType !== 'F' && file.dataType !== 'D') return null;
   const kind = orderKind(file.byteOrder).kind;
   if (kind === 'perm') return null;
   const width = file.dataType === 'F' ? 4 : 8;
   if (data.byteOffset % width !== 0) return null;
   const p = file.parameters.length;
   const n = file.eventCount;
-  if (n > 0 && kind !== (HOST_LITTLE_ENDIAN ? 'le' : 'be')) {
-    const bytes = Buffer.from(data.buffer, data.byteOffset, n * p * width);
-    if (width === 4) bytes.swap32();
-    else bytes.swap64();
-  }
-  const cols = file.parameters.map(() => new Float64Array(n));
-  if (width === 4) transpose32(new Float32Array(data.buffer, data.byteOffset, n * p), cols, n, p);
-  else transpose64(new Float64Array(data.buffer, data.byteOffset, n * p), cols, n, p);
+  if (data.byteLength < n * p * width) return null;
+  const cols = indices.map(() => new Float64Array(n));
+  if (width === 4) transpose32(new Float32Array(data.buffer, data.byteOffset, n * p), cols, indices, n, p);
+  else transpose64(new Float64Array(data.buffer, data.byteOffset, n * p), cols, indices, n, p);
   return cols;
 }
 
 // Two monomorphic copies (one per element type) keep the hot loop optimised. Blocks of events keep the source
-// rows and the p destination columns in cache.
-function transpose32(src: Float32Array, cols: Float64Array[], n: number, p: number): void {
+// rows and the destination columns in cache.
+function transpose32(src: Float32Array, cols: Float64Array[], indices: readonly number[], n: number, p: number): void {
   const block = 4096;
   for (let e0 = 0; e0 < n; e0 += block) {
     const e1 = Math.min(n, e0 + block);
-    for (let j = 0; j < p; j++) {
-      const c = cols[j] ?? missingValue('cols[j]');
-      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? missingValue('src[k]');
+    for (let q = 0; q < cols.length; q++) {
+      const c = cols[q];
+      const j = indices[q];
+      if (!c || j === undefined) continue;
+      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? Number.NaN;
     }
   }
 }
 
-function transpose64(src: Float64Array, cols: Float64Array[], n: number, p: number): void {
+function transpose64(src: Float64Array, cols: Float64Array[], indices: readonly number[], n: number, p: number): void {
   const block = 4096;
   for (let e0 = 0; e0 < n; e0 += block) {
     const e1 = Math.min(n, e0 + block);
-    for (let j = 0; j < p; j++) {
-      const c = cols[j] ?? missingValue('cols[j]');
-      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? missingValue('src[k]');
+    for (let q = 0; q < cols.length; q++) {
+      const c = cols[q];
+      const j = indices[q];
+      if (!c || j === undefined) continue;
+      for (let e = e0, k = e0 * p + j; e < e1; e++, k += p) c[e] = src[k] ?? Number.NaN;
     }
   }
 }

@@ -106,8 +106,8 @@ export function analyzeFlowJoSample(ws: FlowJoWorkspace, sample: FlowJoSample, f
 }
 
 /** Read a workspace, match the FCS file to one of its samples and compute every population. */
-export function analyzeWithWorkspace(file: FcsFile, workspacePath: string, selection: FlowJoSelection = {}): FlowJoAnalysis {
-  const ws = readFlowJoWorkspace(workspacePath);
+export function analyzeWithWorkspace(file: FcsFile, workspacePath: string, selection: FlowJoSelection = {}, workspaceName?: string): FlowJoAnalysis {
+  const ws = readFlowJoWorkspace(workspacePath, workspaceName);
   const sample = matchFlowJoSample(ws, { fil: file.keyword('$FIL'), fileName: basename(file.source) }, selection);
   return analyzeFlowJoSample(ws, sample, file);
 }

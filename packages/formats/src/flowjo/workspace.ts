@@ -353,9 +353,8 @@ function parseMatrix(
   return { name: mname, prefix: a.prefix ?? 'Comp-', suffix: a.suffix ?? '', matrix: { detectors: [...order], fluorochromes: [...order], values: sorted, source: mw } };
 }
 
-/** Read and parse a workspace file. */
-export function readFlowJoWorkspace(path: string): FlowJoWorkspace {
-  const name = basename(path);
+/** Read and parse a workspace file; `name` (default: the path's base name) stands for it in messages. */
+export function readFlowJoWorkspace(path: string, name = basename(path)): FlowJoWorkspace {
   let xml: string;
   try {
     xml = readFileSync(path, 'utf8');

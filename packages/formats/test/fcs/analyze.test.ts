@@ -186,3 +186,26 @@ test('a user-supplied compensation CSV gives the same result as the $SPILLOVER k
   assert.deepEqual(counts(r), { 'HER2+': 3000, 'CD44+CD24-low': 5000, 'HER2+CD44+CD24-low': 1000 });
   assert.ok(r.notes.includes('Compensation: spill.csv (5 detectors).'));
 });
+
+test('a $SPILLOVER naming channels without values: a warning, uncompensated by default; a --comp matrix compensates the same file', async () => {
+  const { parseFcs, writeFcs } = await import('@her2scope/formats/fcs');
+  const f = parseFcs(syntheticFcs(), 'x.fcs');
+  const noValues = write(
+    'novalues.fcs',
+    writeFcs({
+      dataType: 'F',
+      parameters: f.parameters.map((p) => ({ name: p.name, ...(p.label ? { label: p.label } : {}), range: p.range })),
+      columns: f.rawColumns(),
+      keywords: { $SPILLOVER: '5,FITC-A,PE-A,APC-A,DAPI-A,BV605-A' },
+    }),
+  );
+  const warning = 'novalues.fcs: $SPILLOVER names 5 channels but holds no values; the data are used uncompensated (give a matrix with --comp to compensate)';
+  const plain = await analyzeCytometryFile(noValues, { panelPath: panel });
+  assert.deepEqual(plain.warnings, [warning]);
+  assert.deepEqual(counts(plain), counts(await analyzeCytometryFile(sample, { panelPath: panel, compensation: 'none' })));
+  assert.ok(plain.notes.includes('Compensation: novalues.fcs has no $SPILLOVER/SPILL/$COMP keyword; its values are used uncompensated.'));
+  const csv = write('spill2.csv', 'FITC-A,PE-A,APC-A,DAPI-A,BV605-A\n1,0.25,0.12,0,0.01\n0,1,0.05,0,0.02\n0,0.01,1,0,0.02\n0.005,0,0,1,0.03\n0,0.02,0.01,0,1\n');
+  const comp = await analyzeCytometryFile(noValues, { panelPath: panel, compensation: csv });
+  assert.deepEqual(counts(comp), { 'HER2+': 3000, 'CD44+CD24-low': 5000, 'HER2+CD44+CD24-low': 1000 });
+  assert.deepEqual(comp.warnings, [warning]);
+});

@@ -30,7 +30,7 @@ export interface SnapshotSample {
   /** Sign-off of that pathology version (user name, when), printed on the clinician report; absent when not signed. */
   pathologySigned?: { by: string | null; at: string };
   variants?: { file: FileRef; tumor?: string; normal?: string; regions?: FileRef; meanDepth?: number };
-  cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef };
+  cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef; workspace?: FileRef; group?: string; sample?: string };
 }
 
 /**
@@ -106,7 +106,15 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
       const panel = latestFile(s.id, 'cytometry-panel');
       const control = latestFile(s.id, 'cytometry-control');
       const gates = latestFile(s.id, 'gates');
-      snap.cytometry = { file: ref(c), ...(panel ? { panel: ref(panel) } : {}), ...(control ? { control: ref(control) } : {}), ...(gates ? { gates: ref(gates) } : {}) };
+      const ws = latestFile(s.id, 'flowjo-workspace');
+      const wo = (ws?.options ?? {}) as { group?: string; sample?: string };
+      snap.cytometry = {
+        file: ref(c),
+        ...(panel ? { panel: ref(panel) } : {}),
+        ...(control ? { control: ref(control) } : {}),
+        ...(gates ? { gates: ref(gates) } : {}),
+        ...(ws ? { workspace: ref(ws), ...(wo.group ? { group: wo.group } : {}), ...(wo.sample ? { sample: wo.sample } : {}) } : {}),
+      };
     }
     out.samples.push(snap);
     const used = [snap.variants?.file, snap.variants?.regions, snap.cytometry?.file, snap.cytometry?.panel, snap.cytometry?.control, snap.cytometry?.gates].flatMap((f) => (f ? [f.fileId] : []));
@@ -144,6 +152,9 @@ export function toCaseFile(input: AnalysisInput): CaseFile {
               ...(s.cytometry.panel ? { panel: resolvePath(s.cytometry.panel) } : {}),
               ...(s.cytometry.control ? { control: resolvePath(s.cytometry.control) } : {}),
               ...(s.cytometry.gates ? { gates: resolvePath(s.cytometry.gates) } : {}),
+              ...(s.cytometry.workspace ? { workspace: resolvePath(s.cytometry.workspace) } : {}),
+              ...(s.cytometry.group ? { group: s.cytometry.group } : {}),
+              ...(s.cytometry.sample ? { sample: s.cytometry.sample } : {}),
             },
           }
         : {}),
@@ -221,6 +232,7 @@ function snapshotFiles(input: AnalysisInput): Map<string, FileRef> {
     add(s.cytometry?.panel);
     add(s.cytometry?.control);
     add(s.cytometry?.gates);
+    add(s.cytometry?.workspace);
   }
   return out;
 }

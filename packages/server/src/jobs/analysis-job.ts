@@ -25,13 +25,15 @@ async function run(): Promise<void> {
     for (const [abs, name] of names) out = out.split(abs).join(name);
     return out;
   };
-  const totalFiles = Math.max(caseFile.samples.reduce((n, s) => n + [s.variants?.file, s.variants?.regions, s.cytometry?.file, s.cytometry?.panel, s.cytometry?.control, s.cytometry?.gates].filter(Boolean).length, 0), 1);
+  const totalFiles = Math.max(caseFile.samples.reduce((n, s) => n + [s.variants?.file, s.variants?.regions, s.cytometry?.file, s.cytometry?.panel, s.cytometry?.control, s.cytometry?.gates, s.cytometry?.workspace].filter(Boolean).length, 0), 1);
   let filesRead = 0;
   post({ type: 'progress', progress: 0.05, message: 'reading the case' });
   try {
     const kb = loadKnowledgeBase();
     const result = await analyzeCase(caseFile, resolveFile, {
       kb,
+      // The resolver records each stored file's uploaded name: FCS files match their FlowJo workspace sample by it.
+      fileNames: names,
       ...(data.minDepth ? { minDepth: data.minDepth } : {}),
       onProgress: (m) => {
         filesRead++;

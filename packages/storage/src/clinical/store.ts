@@ -21,7 +21,7 @@ import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable, Patient
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const FILE_KINDS = ['variants', 'regions', 'cytometry', 'cytometry-panel', 'cytometry-control', 'gates'] as const;
+export const FILE_KINDS = ['variants', 'regions', 'cytometry', 'cytometry-panel', 'cytometry-control', 'gates', 'flowjo-workspace'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;

@@ -9,6 +9,7 @@ const KINDS: Array<[string, string]> = [
   ['cytometry-panel', 'Cytometry panel (YAML)'],
   ['cytometry-control', 'Cytometry control (FMO / isotype)'],
   ['gates', 'Gating-ML gates (XML)'],
+  ['flowjo-workspace', 'FlowJo 10 workspace (.wsp)'],
 ];
 
 /** File upload with a progress bar (the server streams it to disk and checks it can be read). */
@@ -17,6 +18,8 @@ export function UploadForm({ sampleId, sampleLabel, onUploaded }: { sampleId: st
   const [tumor, setTumor] = useState('');
   const [normal, setNormal] = useState('');
   const [meanDepth, setMeanDepth] = useState('');
+  const [group, setGroup] = useState('');
+  const [wsSample, setWsSample] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -30,7 +33,7 @@ export function UploadForm({ sampleId, sampleLabel, onUploaded }: { sampleId: st
     setStatus(`Uploading ${file.name}…`);
     setProgress(0);
     try {
-      const stored = await uploadFile(sampleId, file, { kind, tumor, normal, meanDepth }, setProgress);
+      const stored = await uploadFile(sampleId, file, { kind, tumor, normal, meanDepth, group, sample: wsSample }, setProgress);
       setStatus(`Uploaded ${stored.originalName} (${formatBytes(stored.size)}).`);
       setFile(null);
       (e.target as HTMLFormElement).reset();
@@ -72,9 +75,21 @@ export function UploadForm({ sampleId, sampleLabel, onUploaded }: { sampleId: st
             </div>
           </>
         )}
+        {kind === 'flowjo-workspace' && (
+          <>
+            <div>
+              <label htmlFor={`${idp}-group`}>Workspace group (optional)</label>
+              <input id={`${idp}-group`} value={group} onChange={(e) => setGroup(e.target.value)} />
+            </div>
+            <div>
+              <label htmlFor={`${idp}-sample`}>Workspace sample (optional; default: matched by the FCS file name)</label>
+              <input id={`${idp}-sample`} value={wsSample} onChange={(e) => setWsSample(e.target.value)} />
+            </div>
+          </>
+        )}
         <div>
           <label htmlFor={`${idp}-file`}>File</label>
-          <input id={`${idp}-file`} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} required />
+          <input id={`${idp}-file`} type="file" accept={kind === 'flowjo-workspace' ? '.wsp' : undefined} onChange={(e) => setFile(e.target.files?.[0] ?? null)} required />
         </div>
       </div>
       {progress !== null && <progress max={1} value={progress} aria-label="Upload progress" />}
