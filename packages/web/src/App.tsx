@@ -20,6 +20,19 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
+  // Focus moves to the new page's heading on navigation (screen readers announce it); the title follows.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => {
+      const h = document.querySelector<HTMLHeadingElement>('main h1');
+      if (!h) return; // a page still loading focuses its own heading when it is ready
+      if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+      if (!h.contains(document.activeElement)) h.focus();
+      if (route.page !== 'patient') document.title = `${h.textContent ?? ''} — her2scope`;
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [route, session]);
+
   useEffect(() => {
     api
       .session()
@@ -77,11 +90,11 @@ export function App() {
         <span className="who">
           {session.user.username} <span className="role">({session.user.role})</span>
         </span>
-        <button type="button" className="secondary" onClick={onLogout}>
+        <button type="button" className="secondary" onClick={() => void onLogout()}>
           Log out
         </button>
+        <p className="notice-bar">{NOTICE}</p>
       </header>
-      <p className="notice-bar">{NOTICE}</p>
       <main id="main" tabIndex={-1}>
         {route.page === 'patients' && <PatientList can={can} />}
         {route.page === 'patient' && <PatientPage key={route.id} id={route.id} can={can} />}

@@ -8,11 +8,14 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
-  constructor(status: number, code: string, message: string, field?: string) {
+  /** Every field error the server listed (`errors: [{ field, message }]`), when it listed several. */
+  readonly fields: Array<{ field: string | null; message: string }>;
+  constructor(status: number, code: string, message: string, field?: string, fields: Array<{ field: string | null; message: string }> = []) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.fields = fields;
   }
 }
 
@@ -23,9 +26,13 @@ export function setCsrfToken(token: string | null): void {
 
 /** Turn a non-2xx response body into an ApiError with the server's message. */
 export function errorFrom(status: number, body: unknown): ApiError {
-  const b = (body ?? {}) as { error?: unknown; message?: unknown; field?: unknown };
+  const b = (body !== null && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown; field?: unknown; errors?: unknown };
   const message = typeof b.message === 'string' ? b.message : `request failed (HTTP ${status})`;
-  return new ApiError(status, typeof b.error === 'string' ? b.error : 'error', message, typeof b.field === 'string' ? b.field : undefined);
+  const fields = (Array.isArray(b.errors) ? (b.errors as unknown[]) : []).flatMap((e) => {
+    const x = (e !== null && typeof e === 'object' ? e : {}) as { field?: unknown; message?: unknown };
+    return typeof x.message === 'string' ? [{ field: typeof x.field === 'string' ? x.field : null, message: x.message }] : [];
+  });
+  return new ApiError(status, typeof b.error === 'string' ? b.error : 'error', message, typeof b.field === 'string' ? b.field : undefined, fields);
 }
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {

@@ -39,7 +39,7 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
           {error}
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Patient table">
         <table className="patients">
           <caption className="visually-hidden">Patients{q ? ` matching “${q}”` : ''}</caption>
           <thead>

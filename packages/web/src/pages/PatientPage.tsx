@@ -1,10 +1,16 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, reportUrl } from '../api.ts';
-import { Timeline } from '../components/Timeline.tsx';
+import { Timeline, type TimelineEvents } from '../components/Timeline.tsx';
+import { SummaryCard } from '../components/SummaryCard.tsx';
+import { Tabs } from '../components/Tabs.tsx';
+import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
+import { FieldMessage, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
+import { fieldErrorsFrom, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
-import { Findings, TherapyOptions } from '../components/Findings.tsx';
+import { Findings, findingKey, TherapyOptions } from '../components/Findings.tsx';
 import { formatBytes, her2Class } from '../format.ts';
 import type { AnalysisRecord, PatientDetail, SampleInfo } from '../types.ts';
 
@@ -20,10 +26,23 @@ const REPORT_LABELS: Record<string, string> = {
   json: 'Analysis (JSON)',
 };
 
+type DrawerState = { kind: 'finding'; sampleId: string; key: string } | { kind: 'option'; index: number } | null;
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'pathology', label: 'Pathology' },
+  { id: 'files', label: 'Files' },
+  { id: 'findings', label: 'Findings' },
+  { id: 'options', label: 'Options' },
+  { id: 'reports', label: 'Reports' },
+];
+
 export function PatientPage({ id, can }: { id: string; can: (p: string) => boolean }) {
   const [detail, setDetail] = useState<PatientDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState<AnalysisRecord | null>(null);
+  const [tab, setTab] = useState('overview');
+  const [drawer, setDrawer] = useState<DrawerState>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -39,23 +58,45 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
   }, [id]);
 
   useEffect(() => {
-    void load().then(() => heading.current?.focus());
+    void load();
   }, [load]);
+
+  // Once the page has loaded, focus moves to its heading (screen readers announce the new page).
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!detail) return;
+    document.title = `${detail.patient.label} — her2scope`;
+    if (!focused.current) {
+      focused.current = true;
+      heading.current?.focus();
+    }
+  }, [detail]);
 
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
     if (!active || active.status === 'done' || active.status === 'failed') return;
-    const timer = setTimeout(async () => {
-      try {
-        const { analysis } = await api.analysis(active.id);
-        setActive(analysis);
-        if (analysis.status === 'done' || analysis.status === 'failed') await load();
-      } catch {
-        setActive({ ...active });
-      }
+    const timer = setTimeout(() => {
+      void (async () => {
+        try {
+          const { analysis } = await api.analysis(active.id);
+          setActive(analysis);
+          if (analysis.status === 'done' || analysis.status === 'failed') await load();
+        } catch {
+          setActive({ ...active });
+        }
+      })();
     }, 500);
     return () => clearTimeout(timer);
   }, [active, load]);
+
+  const latest = detail?.latest ?? null;
+  const result = latest?.result ?? null;
+  const summary = useMemo(() => (latest ? buildSummary(latest.result, latest.analysis) : null), [latest]);
+  const timelineEvents = useMemo(() => {
+    const out: TimelineEvents = {};
+    for (const e of summary?.events ?? []) (out[e.sample] ??= []).push({ kind: e.kind, label: e.label });
+    return out;
+  }, [summary]);
 
   async function run() {
     try {
@@ -66,6 +107,18 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     }
   }
 
+  function openEventEvidence(sample: string, label: string) {
+    if (!result) return;
+    const match = (sid: string) => result.samples.find((s) => s.id === sid)?.findings.find((f) => `${f.gene} ${f.alteration}` === label);
+    const inSample = match(sample);
+    if (inSample) return setDrawer({ kind: 'finding', sampleId: sample, key: findingKey(inSample) });
+    // A lost variant is listed in the earlier sample(s): take the latest sample that has it.
+    for (const s of [...result.samples].reverse()) {
+      const f = match(s.id);
+      if (f) return setDrawer({ kind: 'finding', sampleId: s.id, key: findingKey(f) });
+    }
+  }
+
   if (error && !detail)
     return (
       <p className="error" role="alert">
@@ -73,13 +126,15 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       </p>
     );
   if (!detail) return <p role="status">Loading…</p>;
-  const { patient, samples, treatments, comments, analyses, latest } = detail;
-  const result = latest?.result ?? null;
+  const { patient, samples, treatments, comments, analyses } = detail;
   const cytometrySamples = result?.samples.filter((s) => s.cytometry) ?? [];
+  const running = !!active && (active.status === 'queued' || active.status === 'running');
+  const drawerFinding = drawer?.kind === 'finding' ? result?.samples.find((s) => s.id === drawer.sampleId)?.findings.find((f) => findingKey(f) === drawer.key) : undefined;
+  const drawerOption = drawer?.kind === 'option' ? result?.therapyOptions[drawer.index] : undefined;
 
   return (
-    <article aria-labelledby="patient-h">
-      <p>
+    <article aria-labelledby="patient-h" className="patient">
+      <p className="back">
         <a href="#/">← All patients</a>
       </p>
       <h1 id="patient-h" ref={heading} tabIndex={-1}>
@@ -87,7 +142,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
         {patient.synthetic && <span className="chip synthetic">synthetic patient</span>}
       </h1>
       <p className="meta">
-        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'}
+        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'} · {treatments.length} treatment{treatments.length === 1 ? '' : 's'}
       </p>
       {error && (
         <p className="error" role="alert">
@@ -95,74 +150,17 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
         </p>
       )}
 
-      <section aria-labelledby="timeline-h" className="card">
-        <h2 id="timeline-h">HER2 timeline</h2>
-        <Timeline samples={samples} treatments={treatments} />
-      </section>
-
-      <section aria-labelledby="samples-h">
-        <h2 id="samples-h">Samples</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Sample</th>
-                <th scope="col">Collected</th>
-                <th scope="col">Type, site</th>
-                <th scope="col">HER2</th>
-                <th scope="col">ER</th>
-                <th scope="col">PR</th>
-                <th scope="col">Pathology</th>
-              </tr>
-            </thead>
-            <tbody>
-              {samples.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row">
-                    <a href={`#sample-${s.id}`} onClick={(e) => (e.preventDefault(), document.getElementById(`sample-${s.id}`)?.scrollIntoView())}>
-                      {s.label}
-                    </a>
-                  </th>
-                  <td>{s.collected}</td>
-                  <td>
-                    {s.type}, {s.site}
-                  </td>
-                  <td>{s.classification?.her2 ? <span className={`chip ${her2Class(s.classification.her2.category)}`}>{s.classification.her2.category}</span> : '—'}</td>
-                  <td>{s.classification ? s.classification.er.status : '—'}</td>
-                  <td>{s.classification ? s.classification.pr.status : '—'}</td>
-                  <td>{s.pathology ? `v${s.pathology.version}${s.pathology.signedBy ? `, signed by ${s.pathology.signedBy}` : ', not signed'}` : 'none'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {samples.map((s) => (
-          <SampleCard key={s.id} sample={s} can={can} onChange={load} />
-        ))}
-        {can('patient.write') && <AddSample patientId={patient.id} onAdded={load} />}
-      </section>
-
-      <section aria-labelledby="treatments-h" className="card">
-        <h2 id="treatments-h">Treatments</h2>
-        {treatments.length === 0 ? (
-          <p>None recorded.</p>
-        ) : (
-          <ul>
-            {treatments.map((t) => (
-              <li key={t.id}>
-                <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
-                {t.response ? ` (${t.response})` : ''}
-              </li>
-            ))}
-          </ul>
-        )}
-        {can('treatment.write') && <AddTreatment patientId={patient.id} onAdded={load} />}
-      </section>
-
-      <section aria-labelledby="analysis-h" className="card">
-        <h2 id="analysis-h">Analysis</h2>
+      {summary ? (
+        <SummaryCard summary={summary} onOptionEvidence={(rank) => setDrawer({ kind: 'option', index: rank - 1 })} onEventEvidence={openEventEvidence} />
+      ) : (
+        <section className="card summary" aria-labelledby="summary-h">
+          <h2 id="summary-h">Summary</h2>
+          <p>No finished analysis yet. Enter pathology and files, then run the analysis.</p>
+        </section>
+      )}
+      <div className="analysis-bar">
         {can('analysis.run') && (
-          <button type="button" onClick={run} disabled={!!active && (active.status === 'queued' || active.status === 'running') || samples.length === 0}>
+          <button type="button" onClick={() => void run()} disabled={running || samples.length === 0}>
             Run analysis
           </button>
         )}
@@ -176,75 +174,184 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             {active.status === 'failed' && <p className="error">{active.error}</p>}
           </div>
         )}
-        {analyses.length > 0 && (
-          <details>
-            <summary>History ({analyses.length} run{analyses.length === 1 ? '' : 's'}; every run is kept)</summary>
-            <ul>
-              {analyses.map((a) => (
-                <li key={a.id}>
-                  v{a.version} · {a.status} · {a.createdAt.slice(0, 19).replace('T', ' ')} UTC · KB {a.kbVersion} · {a.codeVersion}
-                  {a.error ? ` · ${a.error}` : ''}
-                </li>
-              ))}
-            </ul>
-          </details>
-        )}
-      </section>
+      </div>
 
-      {latest && result && (
-        <>
-          <section aria-labelledby="findings-h" className="card">
-            <h2 id="findings-h">
-              Findings <span className="sub">(analysis v{latest.analysis.version}, KB {result.kbVersion})</span>
-            </h2>
-            <Findings result={result} />
-          </section>
-          <section aria-labelledby="options-h" className="card">
-            <h2 id="options-h">Therapy options for {result.latestSample}</h2>
-            <TherapyOptions result={result} />
-          </section>
-          {cytometrySamples.length > 0 && (
-            <section aria-labelledby="cyto-h" className="card">
-              <h2 id="cyto-h">Cytometry</h2>
-              {cytometrySamples.map((s) => (
-                <CytometryPlot key={s.id} sampleId={s.id} cytometry={s.cytometry!} />
-              ))}
+      <Tabs tabs={TABS} selected={tab} onSelect={setTab} label="Patient record">
+        {tab === 'overview' && (
+          <>
+            <section aria-labelledby="timeline-h" className="card">
+              <h2 id="timeline-h">HER2 timeline</h2>
+              <Timeline samples={samples} treatments={treatments} events={timelineEvents} />
             </section>
-          )}
-          <section aria-labelledby="reports-h" className="card">
-            <h2 id="reports-h">Reports</h2>
-            <ul className="reports">
-              {['html', 'pdf', 'patient', 'fhir', 'json'].filter((f) => latest.reports.includes(f)).map((f) => (
-                <li key={f}>
-                  <a href={reportUrl(latest.analysis.id, f, f === 'fhir' || f === 'json')} {...(f === 'html' || f === 'patient' ? { target: '_blank', rel: 'noopener' } : { download: '' })}>
-                    {REPORT_LABELS[f]}
-                  </a>
-                </li>
-              ))}
-            </ul>
-            <p className="notice">{result.notice}</p>
-          </section>
-        </>
-      )}
-
-      <section aria-labelledby="comments-h" className="card">
-        <h2 id="comments-h">Tumour-board comments</h2>
-        {comments.length === 0 ? (
-          <p>No comments yet.</p>
-        ) : (
-          <ul className="comments">
-            {comments.map((c) => (
-              <li key={c.id}>
-                <p className="comment-meta">
-                  {c.author ?? 'system'} · {c.createdAt.slice(0, 16).replace('T', ' ')} UTC
-                </p>
-                <p className="comment-body">{c.body}</p>
-              </li>
-            ))}
-          </ul>
+            <section aria-labelledby="treatments-h" className="card">
+              <h2 id="treatments-h">Treatments</h2>
+              {treatments.length === 0 ? (
+                <p>None recorded.</p>
+              ) : (
+                <ul>
+                  {treatments.map((t) => (
+                    <li key={t.id}>
+                      <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
+                      {t.response ? ` (${t.response})` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {can('treatment.write') && <AddTreatment patientId={patient.id} birthYear={patient.birthYear} onAdded={load} />}
+            </section>
+            <section aria-labelledby="history-h" className="card">
+              <h2 id="history-h">Analysis history</h2>
+              {analyses.length === 0 ? (
+                <p>No analysis yet.</p>
+              ) : (
+                <ul>
+                  {analyses.map((a) => (
+                    <li key={a.id}>
+                      v{a.version} · {a.status} · {humanDateTime(a.createdAt)} · KB {a.kbVersion} · {a.codeVersion}
+                      {a.error ? ` · ${a.error}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="sub">Every run is kept.</p>
+            </section>
+            <section aria-labelledby="comments-h" className="card">
+              <h2 id="comments-h">Tumour-board comments</h2>
+              {comments.length === 0 ? (
+                <p>No comments yet.</p>
+              ) : (
+                <ul className="comments">
+                  {comments.map((c) => (
+                    <li key={c.id}>
+                      <p className="comment-meta">
+                        {c.author ?? 'system'} · {humanDateTime(c.createdAt)}
+                      </p>
+                      <p className="comment-body">{c.body}</p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {can('comment') && <AddComment patientId={patient.id} onAdded={load} />}
+            </section>
+          </>
         )}
-        {can('comment') && <AddComment patientId={patient.id} onAdded={load} />}
-      </section>
+        {tab === 'pathology' && (
+          <section aria-labelledby="samples-h">
+            <h2 id="samples-h">Samples and pathology</h2>
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Samples">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Sample</th>
+                    <th scope="col">Collected</th>
+                    <th scope="col">Type, site</th>
+                    <th scope="col">HER2</th>
+                    <th scope="col">ER</th>
+                    <th scope="col">PR</th>
+                    <th scope="col">Pathology</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {samples.map((s) => (
+                    <tr key={s.id}>
+                      <th scope="row">
+                        <a href={`#sample-${s.id}`} onClick={(e) => (e.preventDefault(), document.getElementById(`sample-${s.id}`)?.scrollIntoView())}>
+                          {s.label}
+                        </a>
+                      </th>
+                      <td>{s.collected}</td>
+                      <td>
+                        {s.type}, {s.site}
+                      </td>
+                      <td>
+                        {s.classification?.her2 ? <span className={`chip ${her2Class(s.classification.her2.category)}`}>{s.classification.her2.category}</span> : '—'}
+                        {ihcScore(s.classification) ? <span className="sub"> {ihcScore(s.classification)}</span> : null}
+                      </td>
+                      <td>{s.classification ? s.classification.er.status : '—'}</td>
+                      <td>{s.classification ? s.classification.pr.status : '—'}</td>
+                      <td>{s.pathology ? `v${s.pathology.version}${s.pathology.signedBy ? `, signed by ${s.pathology.signedBy}` : ', not signed'}` : 'none'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {samples.map((s) => (
+              <SampleCard key={s.id} sample={s} can={can} onChange={load} />
+            ))}
+            {can('patient.write') && <AddSample patientId={patient.id} birthYear={patient.birthYear} onAdded={load} />}
+          </section>
+        )}
+        {tab === 'files' && (
+          <section aria-labelledby="files-h">
+            <h2 id="files-h">Files</h2>
+            {samples.length === 0 && <p>Add a sample (Pathology tab) first.</p>}
+            {samples.map((s) => (
+              <SampleFiles key={s.id} sample={s} can={can} onChange={load} />
+            ))}
+          </section>
+        )}
+        {tab === 'findings' &&
+          (latest && result ? (
+            <>
+              <section aria-labelledby="findings-h" className="card">
+                <h2 id="findings-h">
+                  Findings <span className="sub">(analysis v{latest.analysis.version}, KB {result.kbVersion})</span>
+                </h2>
+                <Findings result={result} onEvidence={(sampleId, key) => setDrawer({ kind: 'finding', sampleId, key })} />
+              </section>
+              {cytometrySamples.length > 0 && (
+                <section aria-labelledby="cyto-h" className="card">
+                  <h2 id="cyto-h">Cytometry</h2>
+                  {cytometrySamples.map((s) => (
+                    <CytometryPlot key={s.id} sampleId={s.id} cytometry={s.cytometry ?? {}} />
+                  ))}
+                </section>
+              )}
+            </>
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+        {tab === 'options' &&
+          (result ? (
+            <section aria-labelledby="options-h" className="card">
+              <h2 id="options-h">Therapy options for {result.latestSample}</h2>
+              <TherapyOptions result={result} onEvidence={(index) => setDrawer({ kind: 'option', index })} />
+            </section>
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+        {tab === 'reports' &&
+          (latest && result ? (
+            <section aria-labelledby="reports-h" className="card">
+              <h2 id="reports-h">Reports of analysis v{latest.analysis.version}</h2>
+              <ul className="reports">
+                {['html', 'pdf', 'patient', 'fhir', 'json']
+                  .filter((f) => latest.reports.includes(f))
+                  .map((f) => (
+                    <li key={f}>
+                      <a href={reportUrl(latest.analysis.id, f, f === 'fhir' || f === 'json')} {...(f === 'html' || f === 'patient' ? { target: '_blank', rel: 'noopener' } : { download: '' })}>
+                        {REPORT_LABELS[f]}
+                      </a>
+                    </li>
+                  ))}
+              </ul>
+              <p className="notice">{result.notice}</p>
+            </section>
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+      </Tabs>
+
+      {drawerFinding && drawer?.kind === 'finding' && (
+        <Drawer title={`Evidence: ${drawerFinding.gene} ${drawerFinding.alteration} in ${drawer.sampleId}`} onClose={() => setDrawer(null)}>
+          <FindingEvidence finding={drawerFinding} sampleId={drawer.sampleId} />
+        </Drawer>
+      )}
+      {drawerOption && (
+        <Drawer title={`Evidence: ${drawerOption.therapy}`} onClose={() => setDrawer(null)}>
+          <OptionEvidence option={drawerOption} />
+        </Drawer>
+      )}
     </article>
   );
 }
@@ -300,7 +407,16 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
           }}
         />
       )}
-      <h4>Files</h4>
+    </section>
+  );
+}
+
+function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: string) => boolean; onChange: () => Promise<void> }) {
+  return (
+    <section className="card sample" aria-labelledby={`files-h-${sample.id}`}>
+      <h3 id={`files-h-${sample.id}`}>
+        Files of sample {sample.label} <span className="sub">({sample.type}, {sample.site}, {sample.collected})</span>
+      </h3>
       {sample.files.length === 0 ? (
         <p>No files.</p>
       ) : (
@@ -320,75 +436,91 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
   );
 }
 
-function AddSample({ patientId, onAdded }: { patientId: string; onAdded: () => Promise<void> }) {
+const SAMPLE_FIELDS: Record<string, string> = { label: 'Sample id', type: 'Type', site: 'Site', collected: 'Collected' };
+
+/** Focus the first field with an error (its message is read through aria-describedby). */
+function focusFirstInvalid(form: HTMLFormElement | null) {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
   const [type, setType] = useState('primary');
   const [site, setSite] = useState('breast');
   const [collected, setCollected] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    const local = validateSample({ collected }, localToday(), birthYear);
+    setErrors(local);
+    if (local.length) return focusFirstInvalid(form.current);
     try {
       await api.addSample(patientId, { label: label.trim(), type, site, collected });
       setLabel('');
       setCollected('');
       await onAdded();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'cannot add the sample');
+      setErrors(fieldErrorsFrom(err, SAMPLE_FIELDS, 'cannot add the sample'));
+      focusFirstInvalid(form.current);
     }
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="add-sample-h">
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-sample-h" ref={form} noValidate>
       <h3 id="add-sample-h">Add a sample</h3>
       <div className="grid">
         <div>
           <label htmlFor="as-label">Sample id</label>
-          <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} />
+          <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} {...invalidProps(errors, 'label', 'as-label')} />
+          <FieldMessage errors={errors} field="label" id="as-label" />
         </div>
         <div>
           <label htmlFor="as-type">Type</label>
-          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)}>
+          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)} {...invalidProps(errors, 'type', 'as-type')}>
             {SAMPLE_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="type" id="as-type" />
         </div>
         <div>
           <label htmlFor="as-site">Site</label>
-          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)}>
+          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)} {...invalidProps(errors, 'site', 'as-site')}>
             {SITES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="site" id="as-site" />
         </div>
         <div>
           <label htmlFor="as-date">Collected</label>
-          <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required />
+          <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required {...invalidProps(errors, 'collected', 'as-date')} />
+          <FieldMessage errors={errors} field="collected" id="as-date" />
         </div>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage errors={errors} />
       <button type="submit">Add sample</button>
     </form>
   );
 }
 
-function AddTreatment({ patientId, onAdded }: { patientId: string; onAdded: () => Promise<void> }) {
+const TREATMENT_FIELDS: Record<string, string> = { drug: 'Drug or regimen', start: 'Start', end: 'End', response: 'Response' };
+
+function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [drug, setDrug] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [response, setResponse] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug or regimen: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear)];
+    setErrors(local);
+    if (local.length) return focusFirstInvalid(form.current);
     try {
       await api.addTreatment(patientId, { drug: drug.trim(), start, ...(end ? { end } : {}), ...(response ? { response } : {}) });
       setDrug('');
@@ -397,42 +529,43 @@ function AddTreatment({ patientId, onAdded }: { patientId: string; onAdded: () =
       setResponse('');
       await onAdded();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'cannot add the treatment');
+      setErrors(fieldErrorsFrom(err, TREATMENT_FIELDS, 'cannot add the treatment'));
+      focusFirstInvalid(form.current);
     }
   }
 
   return (
-    <form onSubmit={submit} aria-labelledby="add-tr-h">
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="add-tr-h" ref={form} noValidate>
       <h3 id="add-tr-h">Add a treatment</h3>
       <div className="grid">
         <div>
           <label htmlFor="tr-drug">Drug or regimen</label>
-          <input id="tr-drug" value={drug} onChange={(e) => setDrug(e.target.value)} required maxLength={200} />
+          <input id="tr-drug" value={drug} onChange={(e) => setDrug(e.target.value)} required maxLength={200} {...invalidProps(errors, 'drug', 'tr-drug')} />
+          <FieldMessage errors={errors} field="drug" id="tr-drug" />
         </div>
         <div>
           <label htmlFor="tr-start">Start</label>
-          <input id="tr-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} required />
+          <input id="tr-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} required {...invalidProps(errors, 'start', 'tr-start')} />
+          <FieldMessage errors={errors} field="start" id="tr-start" />
         </div>
         <div>
           <label htmlFor="tr-end">End (empty = ongoing)</label>
-          <input id="tr-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
+          <input id="tr-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} {...invalidProps(errors, 'end', 'tr-end')} />
+          <FieldMessage errors={errors} field="end" id="tr-end" />
         </div>
         <div>
           <label htmlFor="tr-response">Response</label>
-          <select id="tr-response" value={response} onChange={(e) => setResponse(e.target.value)}>
+          <select id="tr-response" value={response} onChange={(e) => setResponse(e.target.value)} {...invalidProps(errors, 'response', 'tr-response')}>
             {RESPONSES.map((r) => (
               <option key={r} value={r}>
                 {r || 'not given'}
               </option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="response" id="tr-response" />
         </div>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage errors={errors} />
       <button type="submit">Add treatment</button>
     </form>
   );
