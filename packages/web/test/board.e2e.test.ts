@@ -160,7 +160,7 @@ test('tabs, landmarks and axe-core on every page and HTML report (desktop and ph
   for (const name of ['Clinician report (HTML)', 'Patient summary (HTML)']) {
     const href = await page.getByRole('link', { name }).getAttribute('href');
     assert.ok(href);
-    const report = await newPage();
+    const report = await page.context().newPage(); // same session
     await report.goto(new URL(href, h.url).href);
     await assertAccessible(report, name);
     await shoot(report, `report-${name.split(' ')[0]?.toLowerCase() ?? 'x'}-1440x900`);
@@ -211,6 +211,12 @@ test('field errors next to the field with human names: a future sample date, a t
   const page = await newPage();
   await page.setViewportSize(DESKTOP);
   await login(page, h.url, ADMIN[0], ADMIN[2]);
+  await page.getByLabel('Patient identifier (pseudonym)').fill('E2E-BIRTH');
+  await page.getByLabel('Birth year').fill('2031');
+  await page.getByRole('button', { name: 'Create patient' }).click();
+  await page.locator('#np-year-error').getByText(/^Birth year: enter a year from 1900 to \d{4}$/).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'np-year', 'focus on the field in error');
+  assert.equal(await page.getByRole('link', { name: 'E2E-BIRTH' }).count(), 0, 'not created');
   await openPatient(page, /^SYN-B/);
   await page.getByRole('tab', { name: 'Pathology' }).click();
   await page.getByLabel('Sample id').fill('FUTURE');

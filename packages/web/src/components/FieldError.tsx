@@ -26,3 +26,8 @@ export function FormMessage({ errors }: { errors: FieldError[] }) {
     </p>
   );
 }
+
+/** Focus the first field with an error (its message is read through aria-describedby). */
+export function focusFirstInvalid(form: HTMLFormElement | null): void {
+  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}

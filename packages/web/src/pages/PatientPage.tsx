@@ -4,7 +4,7 @@ import { Timeline, type TimelineEvents } from '../components/Timeline.tsx';
 import { SummaryCard } from '../components/SummaryCard.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
-import { FieldMessage, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
 import { fieldErrorsFrom, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
@@ -437,11 +437,6 @@ function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: s
 }
 
 const SAMPLE_FIELDS: Record<string, string> = { label: 'Sample id', type: 'Type', site: 'Site', collected: 'Collected' };
-
-/** Focus the first field with an error (its message is read through aria-describedby). */
-function focusFirstInvalid(form: HTMLFormElement | null) {
-  requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-}
 
 function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
