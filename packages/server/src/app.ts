@@ -20,7 +20,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
+import { fieldLabel, InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import type { Storage } from '@her2scope/storage';
 import { ClinicalStore, isUniqueViolation, type Actor, type User } from '@her2scope/storage/clinical';
@@ -28,9 +28,10 @@ import { can, PERMISSIONS, type Permission } from './auth/roles.ts';
 import { CSRF_HEADER, SESSION_COOKIE, SessionCache, sessionId, tokensEqual } from './auth/session.ts';
 import { AuditQueue } from './audit-queue.ts';
 import { FileStore } from './files.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError, type FieldProblem } from './http-error.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { registerRoutes } from './routes.ts';
+import { registerCohortRoutes } from './cohort-routes.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -94,6 +95,10 @@ export interface ServerOptions {
   analysisQuotaPerUser?: number;
   /** Analyses queued or running in all (default 100; more answer 429). */
   analysisQueueLimit?: number;
+  /** Largest cohort study upload (all its files together) in bytes (default: uploadLimitBytes). */
+  cohortUploadLimitBytes?: number;
+  /** Most files in one cohort study upload (default 500). */
+  cohortUploadMaxFiles?: number;
   /** Code version recorded with each analysis (default: the package version). */
   codeVersion?: string;
 }
@@ -249,14 +254,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validationContext?: string }, req: FastifyRequest, reply: FastifyReply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const v = err.validation[0];
-      const where = [err.validationContext, ...(v?.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.');
-      return reply.code(400).send({ error: 'invalid-input', field: where, message: `${where}: ${v?.message ?? 'invalid'}` });
+      const fields = err.validation.map((v) => validationProblem(v.instancePath, v.message ?? 'is not valid', v.params, err.validationContext));
+      const first = fields[0] ?? { field: '', label: 'Request', message: 'The request is not valid' };
+      return reply.code(400).send({ error: 'invalid-input', field: first.field, message: first.message, fields });
     }
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+    if (err instanceof HttpError) {
+      const fields = err.fields ?? (err.statusCode === 400 && err.field ? [{ field: err.field, label: fieldLabel(err.field.split('.')), message: err.message }] : undefined);
+      return reply.code(err.statusCode).send({ error: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(fields ? { fields } : {}) });
+    }
     if (err instanceof InputError) {
       if (err.name === 'PdfError') return reply.code(503).send({ error: 'pdf-unavailable', message: err.message });
-      return reply.code(400).send({ error: 'invalid-input', field: err.field, message: err.message });
+      const label = fieldLabel(err.field.split(/[.[\]]/).filter(Boolean));
+      return reply.code(400).send({ error: 'invalid-input', field: err.field, message: err.message, fields: [{ field: err.field, label, message: `${label}: ${err.detail}` }] });
     }
     if (err.code === 'FST_REQ_FILE_TOO_LARGE') return reply.code(413).send({ error: 'too-large', message: `file is larger than the upload limit (${ctx.options.uploadLimitBytes} bytes)` });
     if (isUniqueViolation(err)) return reply.code(409).send({ error: 'conflict', message: 'a record with this identifier already exists' });
@@ -270,6 +279,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerRoutes(app, {
     loginRateLimit: options.loginRateLimit ?? { max: 10, windowMs: 60_000 },
   });
+  await registerCohortRoutes(app, { storage: options.db, tmpDir: join(files.dataDir, 'tmp'), limitBytes: options.cohortUploadLimitBytes ?? ctx.options.uploadLimitBytes, maxFiles: options.cohortUploadMaxFiles ?? 500 });
 
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {
@@ -307,4 +317,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await ctx.auditReads.close();
   });
   return app;
+}
+
+/** Messages that read as the end of a sentence about the field ("must be ...", "may not ..."), so "<Label> <message>". */
+const PREDICATE = /^(must|may|is|are|has|have|contains|cannot|should|needs?) /;
+
+/**
+ * A schema validation problem in the API's field-level form (issue 17): the field as sent (`end`, `samples.0`;
+ * never the internal `body.` prefix), its human name and a message naming it ("End date is before start date").
+ */
+export function validationProblem(instancePath: string, message: string, params: unknown, context?: string): FieldProblem {
+  const path = instancePath.split('/').filter(Boolean);
+  const p = (params ?? {}) as { keys?: unknown };
+  if (Array.isArray(p.keys) && typeof p.keys[0] === 'string') {
+    // An unknown field: name it, never echo its value.
+    const key = p.keys[0].slice(0, 64);
+    return { field: [...path, key].join('.'), label: fieldLabel([...path, key]), message: `${fieldLabel([...path, key])} is not a field of this request` };
+  }
+  if (path.length === 0) {
+    const what = context === 'querystring' ? 'Query' : context === 'params' ? 'Address' : 'Request body';
+    return { field: '', label: what, message: `${what}: ${message}` };
+  }
+  const label = fieldLabel(path);
+  return { field: path.join('.'), label, message: PREDICATE.test(message) ? `${label} ${message}` : `${label}: ${message}` };
 }

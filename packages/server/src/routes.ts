@@ -7,15 +7,15 @@ import { readFile, rm, writeFile, rename } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, SAMPLE_TYPES, SITES, TreatmentSchema, type ClassificationResult } from '@her2scope/core';
+import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
-import { FILE_KINDS, ROLES, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
-import { assertAnalysable, snapshotPatient } from './analysis/input.ts';
+import { FILE_KINDS, ROLES, type CorrectableKind, type CorrectionRefusal, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
+import { assertAnalysable, buildSnapshot, inputChanges, snapshotPatient, type AnalysisInput, type InputChange } from './analysis/input.ts';
 import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
-import { permissionsOf, PERMISSIONS } from './auth/roles.ts';
+import { permissionsOf, PERMISSIONS, type Permission } from './auth/roles.ts';
 import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
-import { badRequest, HttpError, notFound } from './http-error.ts';
+import { badRequest, HttpError, invalidFields, notFound } from './http-error.ts';
 import { QueueFullError } from './jobs/runner.ts';
 import { PatientPageCache } from './patient-cache.ts';
 
@@ -48,33 +48,80 @@ const SafeLabel = (max: number) =>
     .refine((t) => !UNSAFE_LABEL_CHARS.test(t), { error: 'may not contain control, bidirectional-override or zero-width characters' })
     .refine((t) => !/[<>]/.test(t), { error: 'may not contain "<" or ">"' });
 
+/** A year as a whole number; whether it is plausible (1900 to this year) is checked against today (core timelineIssues). */
+const BirthYear = z.number({ error: 'must be a year (a whole number)' }).int({ error: 'must be a year (a whole number)' });
+const Sex = z.enum(['F', 'M', 'X'], { error: 'must be F, M or X' });
+const SampleType = z.enum(SAMPLE_TYPES, { error: `must be one of ${SAMPLE_TYPES.join(', ')}` });
+const Site = z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` });
+/** The record revision the client edited (optional): a PATCH of a record changed meanwhile answers 409 revision-conflict. */
+const Revision = z.number().int().min(1).optional().describe('The revision the edit is based on; 409 revision-conflict when the record has changed since');
+
 const PatientBody = z
   .object({
     label: SafeLabel(128).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
-    sex: z.enum(['F', 'M', 'X']).optional(),
-    birthYear: z.number().int().min(1900).max(2100).optional(),
+    sex: Sex.optional(),
+    birthYear: BirthYear.optional().describe('From 1900 to this year'),
     synthetic: z.boolean().optional().describe('True for synthetic (example) patients.'),
   })
   .strict();
 
+const PatientPatch = z
+  .object({ label: PatientBody.shape.label.optional(), sex: Sex.nullable().optional(), birthYear: BirthYear.nullable().optional(), revision: Revision })
+  .strict()
+  .refine((b) => b.label !== undefined || b.sex !== undefined || b.birthYear !== undefined, { error: 'must change at least one of label, sex, birthYear' });
+
 const SampleBody = z
   .object({
     label: CaseSampleSchema.shape.id,
-    type: z.enum(SAMPLE_TYPES),
-    site: z.enum(SITES),
-    collected: IsoDate,
+    type: SampleType,
+    site: Site,
+    collected: IsoDate.describe('Not after today, not before the birth year'),
   })
   .strict();
+
+const SamplePatch = z
+  .object({ label: SampleBody.shape.label.optional(), type: SampleType.optional(), site: Site.optional(), collected: SampleBody.shape.collected.optional(), revision: Revision })
+  .strict()
+  .refine((b) => b.label !== undefined || b.type !== undefined || b.site !== undefined || b.collected !== undefined, { error: 'must change at least one of label, type, site, collected' });
 
 const TreatmentBody = z
   .object({
     drug: SafeLabel(200),
-    start: IsoDate,
-    end: IsoDate.optional(),
+    start: IsoDate.describe('Not after today, not before the birth year'),
+    end: IsoDate.optional().describe('Not before start, not after today; absent while ongoing'),
     response: TreatmentSchema.shape.response,
   })
   .strict()
-  .refine((t) => !t.end || t.end >= t.start, { error: 'end is before start', path: ['end'] });
+  .refine((t) => !t.end || t.end >= t.start, { error: 'is before the start date', path: ['end'] });
+
+const TreatmentPatch = z
+  .object({ drug: SafeLabel(200).optional(), start: IsoDate.optional(), end: IsoDate.nullable().optional(), response: TreatmentSchema.shape.response.unwrap().nullable().optional(), revision: Revision })
+  .strict()
+  .refine((b) => b.drug !== undefined || b.start !== undefined || b.end !== undefined || b.response !== undefined, { error: 'must change at least one of drug, start, end, response' });
+
+/** Why a record is entered in error: free text (kept with the record, never in the audit log). */
+const ReasonBody = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(3, { error: 'must be at least 3 characters' })
+      .max(1000, { error: 'must be at most 1000 characters' })
+      .refine((t) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t) && !UNSAFE_LABEL_CHARS.test(t.replace(/[\n\r\t]/g, ' ')), { error: 'may not contain control, bidirectional-override or zero-width characters' })
+      .describe('Why the record is entered in error (shown with it; never written to the audit log)'),
+  })
+  .strict();
+
+const IncludeQuery = z.object({ includeEnteredInError: z.enum(['0', '1']).optional().describe('1: also records entered in error (status entered-in-error, shown struck through)') }).strict();
+
+/** Today's date as the server's clock has it (UTC), for the date checks. */
+const today = () => isoDay(new Date());
+
+/** Date problems of one record as field problems keyed by the record's own field names (`collected`, `end`). */
+function dateProblems(issues: FieldIssue[]): never | void {
+  if (issues.length === 0) return;
+  throw invalidFields(issues.map((i) => ({ field: String(i.path.at(-1)), label: i.label, message: i.message })));
+}
 
 const UploadQuery = z
   .object({
@@ -95,7 +142,7 @@ const REPORT_DOWNLOAD_NAMES: Record<(typeof REPORT_FORMATS)[number], string> = {
 };
 const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-const publicFile = (f: StoredFile) => ({ id: f.id, sampleId: f.sampleId, kind: f.kind, originalName: f.originalName, size: f.size, sha256: f.sha256, options: f.options, uploadedAt: f.uploadedAt });
+const publicFile = (f: StoredFile) => ({ id: f.id, sampleId: f.sampleId, kind: f.kind, originalName: f.originalName, size: f.size, sha256: f.sha256, options: f.options, uploadedAt: f.uploadedAt, status: f.status, enteredInError: f.enteredInError });
 
 function classify(data: unknown): { classification: ClassificationResult | null; classificationError: string | null } {
   try {
@@ -180,11 +227,11 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       const account = await store.findUserForLogin(me.username);
       if (!account || !(await verifyPassword(req.body.currentPassword, account.passwordHash))) {
         await store.recordAudit(ctx.actor(req), { action: 'user.password', entityType: 'user', entityId: me.id, outcome: 'failed' });
-        throw new HttpError(403, 'bad-credentials', 'the current password is wrong', 'body.currentPassword');
+        throw new HttpError(403, 'bad-credentials', 'the current password is wrong', 'currentPassword');
       }
       const problem = passwordProblem(req.body.newPassword, me.username);
-      if (problem) throw badRequest(`body.newPassword: ${problem}`, 'body.newPassword');
-      if (req.body.newPassword === req.body.currentPassword) throw badRequest('body.newPassword: is the current password', 'body.newPassword');
+      if (problem) throw badRequest(`New password ${problem}`, 'newPassword');
+      if (req.body.newPassword === req.body.currentPassword) throw badRequest('New password is the current password', 'newPassword');
       await store.setPassword(me.id, await hashPassword(req.body.newPassword), ctx.actor(req), req.auth!.sessionId);
       ctx.sessions.forgetUser(me.id);
       return { ok: true };
@@ -264,51 +311,107 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
         summary: 'List patients; q searches the label (case-insensitive substring)',
         tags: ['patients'],
         security: sec,
-        querystring: z.object({ q: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional() }).strict(),
+        querystring: z.object({ q: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional(), ...IncludeQuery.shape }).strict(),
       },
       config: { permission: 'read' },
     },
-    async (req) => ({ patients: await store.listPatients({ ...(req.query.q ? { q: req.query.q } : {}), limit: req.query.limit ?? 200, offset: req.query.offset ?? 0 }) }),
+    async (req) => ({ patients: await store.listPatients({ ...(req.query.q ? { q: req.query.q } : {}), limit: req.query.limit ?? 200, offset: req.query.offset ?? 0, includeEnteredInError: req.query.includeEnteredInError === '1' }) }),
   );
 
-  app.post('/api/patients', { schema: { summary: 'Register a patient', tags: ['patients'], security: secWrite, body: PatientBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+  app.post('/api/patients', { schema: { summary: 'Register a patient (birth year from 1900 to this year)', tags: ['patients'], security: secWrite, body: PatientBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+    dateProblems(timelineIssues({ birthYear: req.body.birthYear ?? null, samples: [], treatments: [] }, today()));
     const p = await store.createPatient({ label: req.body.label, sex: req.body.sex ?? null, birthYear: req.body.birthYear ?? null, synthetic: req.body.synthetic ?? false }, ctx.actor(req));
     return reply.code(201).send({ patient: p });
   });
 
-  const requirePatient = async (id: string) => {
+  /** The record, or 404; with `active`, a record entered in error answers 409 (nothing may be added to or changed on it). */
+  const requirePatient = async (id: string, active = false) => {
     const p = await store.getPatient(id);
     if (!p) throw notFound('patient');
+    if (active && p.status !== 'active') throw enteredInError('patient');
     return p;
   };
-  const requireSample = async (id: string) => {
+  const requireSample = async (id: string, active = false) => {
     const s = await store.getSample(id);
     if (!s) throw notFound('sample');
+    if (active && s.status !== 'active') throw enteredInError('sample');
+    if (active) await requirePatient(s.patientId, true);
     return s;
   };
+  const enteredInError = (what: string) => new HttpError(409, 'entered-in-error', `this ${what} is entered in error; it can no longer be changed or added to`);
+  const refused = (what: string, r: CorrectionRefusal) =>
+    r === 'not-found' ? notFound(what) : r === 'entered-in-error' ? enteredInError(what) : new HttpError(409, 'revision-conflict', `this ${what} was changed by someone else meanwhile; reload it and edit again`);
 
-  app.get('/api/patients/:id', { schema: { summary: 'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result', tags: ['patients'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req, reply) => {
-    const cached = pageCache.get(req.params.id);
+  /** Staleness of a finished run against the patient's current records (`now`, built from the same lists). */
+  const staleness = async (analysisId: string, now: AnalysisInput): Promise<InputChange[]> => inputChanges((await store.getAnalysisInput(analysisId)) as AnalysisInput, now);
+
+  app.patch(
+    '/api/patients/:id',
+    { schema: { summary: 'Edit a patient (label, sex, birth year); audited; a later analysis is needed for the change to count', tags: ['corrections'], security: secWrite, params: IdParams, body: PatientPatch }, config: { permission: 'patient.write' } },
+    async (req) => {
+      const patient = await requirePatient(req.params.id, true);
+      const { revision, ...patch } = req.body;
+      if (patch.birthYear !== undefined && patch.birthYear !== null) {
+        const [samples, treatments] = await Promise.all([store.listSamples(patient.id), store.listTreatments(patient.id)]);
+        const issues = timelineIssues({ birthYear: patch.birthYear, samples, treatments }, today());
+        const own = issues.find((i) => i.path[1] === 'birthYear');
+        if (own) dateProblems([own]);
+        const later = issues[0];
+        if (later) {
+          const what = later.path[0] === 'samples' ? `sample ${samples[Number(later.path[1])]?.label ?? ''}` : `treatment ${treatments[Number(later.path[1])]?.drug ?? ''}`;
+          throw invalidFields([{ field: 'birthYear', label: 'Birth year', message: `Birth year ${patch.birthYear} is after a date of ${what} (${later.message})` }]);
+        }
+      }
+      const r = await store.updatePatient(patient.id, patch, ctx.actor(req), revision);
+      if (typeof r === 'string') throw refused('patient', r);
+      return { patient: r };
+    },
+  );
+
+  app.get(
+    '/api/patients/:id',
+    {
+      schema: {
+        summary:
+          'A patient with samples, pathology and classification, files, treatments, comments, analyses and the latest result. `analysisStale` is true when the records changed after the latest finished analysis (`staleChanges` says how); its result is then withheld (`latest.result` null, `latest.stale` true) until a new run finishes.',
+        tags: ['patients'],
+        security: sec,
+        params: IdParams,
+        querystring: IncludeQuery,
+      },
+      config: { permission: 'read' },
+    },
+    async (req, reply) => {
+    const include = req.query.includeEnteredInError === '1';
+    const cached = include ? null : pageCache.get(req.params.id);
     if (cached !== null) {
       ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: req.params.id });
       return reply.type('application/json; charset=utf-8').send(cached);
     }
     const gen = pageCache.gen;
     const patient = await requirePatient(req.params.id);
+    const listed = { includeEnteredInError: include };
     const [samples, pathology, fileRows, treatments, comments, analyses] = await Promise.all([
-      store.listSamples(patient.id),
+      store.listSamples(patient.id, listed),
       store.listPathology(patient.id),
-      store.listFiles(patient.id),
-      store.listTreatments(patient.id),
+      store.listFiles(patient.id, listed),
+      store.listTreatments(patient.id, listed),
       store.listComments(patient.id),
       store.listAnalyses(patient.id),
     ]);
     const versions = new Map<string, PathologyRecord[]>();
     for (const p of pathology) versions.set(p.sampleId, [...(versions.get(p.sampleId) ?? []), p]);
     const latestDone = analyses.find((a) => a.status === 'done') ?? null;
+    // Staleness: the inputs the latest finished run used against the records now (records entered in error excluded).
+    const changes = latestDone ? await staleness(latestDone.id, buildSnapshot(patient, samples, pathology, fileRows, treatments)) : [];
+    const stale = changes.length > 0;
+    // A run requested after the latest finished one (queued, running or failed) supersedes it once it finishes.
+    const newer = latestDone ? (analyses.find((a) => a.version > latestDone.version && a.status !== 'failed') ?? null) : null;
     ctx.auditReads.push(ctx.actor(req), { action: 'patient.view', entityType: 'patient', entityId: patient.id });
     const page = {
       patient,
+      analysisStale: stale,
+      staleChanges: changes,
       samples: samples.map((s) => {
         const history = versions.get(s.id) ?? [];
         const latest = history[0] ?? null;
@@ -317,22 +420,35 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       treatments,
       comments,
       analyses,
-      latest: latestDone ? { analysis: latestDone, result: await store.getAnalysisResult(latestDone.id), reports: [...(await store.listReportFormats(latestDone.id)), 'pdf'] } : null,
+      // A stale run's result and reports are never served as current: withheld here, still readable (flagged) at /api/analyses/:id.
+      latest: latestDone
+        ? {
+            analysis: latestDone,
+            stale,
+            changes,
+            supersededBy: newer?.id ?? null,
+            result: stale ? null : await store.getAnalysisResult(latestDone.id),
+            reports: stale ? [] : [...(await store.listReportFormats(latestDone.id)), 'pdf'],
+          }
+        : null,
       notice: RESEARCH_USE,
     };
     const json = JSON.stringify(page);
-    pageCache.set(patient.id, json, [...samples.map((x) => x.id), ...analyses.map((a) => a.id)], gen);
+    if (!include) pageCache.set(patient.id, json, [...samples.map((x) => x.id), ...analyses.map((a) => a.id)], gen);
     return reply.type('application/json; charset=utf-8').send(json);
-  });
+  },
+  );
 
-  app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id);
+  app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date: not after today, not before the birth year)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id, true);
+    dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [{ collected: req.body.collected }], treatments: [] }, today()));
     const sample = await store.createSample({ patientId: patient.id, ...req.body }, ctx.actor(req));
     return reply.code(201).send({ sample });
   });
 
-  app.post('/api/patients/:id/treatments', { schema: { summary: 'Record a treatment', tags: ['patients'], security: secWrite, params: IdParams, body: TreatmentBody }, config: { permission: 'treatment.write' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id);
+  app.post('/api/patients/:id/treatments', { schema: { summary: 'Record a treatment (dates not after today, not before the birth year; end not before start)', tags: ['patients'], security: secWrite, params: IdParams, body: TreatmentBody }, config: { permission: 'treatment.write' } }, async (req, reply) => {
+    const patient = await requirePatient(req.params.id, true);
+    dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [], treatments: [{ start: req.body.start, end: req.body.end ?? null }] }, today()));
     const t = await store.addTreatment({ patientId: patient.id, drug: req.body.drug, start: req.body.start, end: req.body.end ?? null, response: req.body.response ?? null }, ctx.actor(req));
     return reply.code(201).send({ treatment: t });
   });
@@ -341,6 +457,71 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     const patient = await requirePatient(req.params.id);
     return reply.code(201).send({ comment: await store.addComment({ patientId: patient.id, body: req.body.body }, ctx.actor(req)) });
   });
+
+  // ---- corrections (issue 17) ---------------------------------------------------------------------------------
+  app.patch(
+    '/api/samples/:id',
+    { schema: { summary: 'Edit a sample (label, type, site, collection date); audited. Pathology corrections are a new version (PUT /api/samples/:id/pathology).', tags: ['corrections'], security: secWrite, params: IdParams, body: SamplePatch }, config: { permission: 'patient.write' } },
+    async (req) => {
+      const sample = await requireSample(req.params.id, true);
+      const { revision, ...patch } = req.body;
+      if (patch.collected !== undefined) {
+        const patient = await requirePatient(sample.patientId);
+        dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [{ collected: patch.collected }], treatments: [] }, today()));
+      }
+      const r = await store.updateSample(sample.id, patch, ctx.actor(req), revision);
+      if (typeof r === 'string') throw refused('sample', r);
+      return { sample: r };
+    },
+  );
+
+  app.patch(
+    '/api/treatments/:id',
+    { schema: { summary: 'Edit a treatment (drug, start, end, response; null clears end or response); audited', tags: ['corrections'], security: secWrite, params: IdParams, body: TreatmentPatch }, config: { permission: 'treatment.write' } },
+    async (req) => {
+      const t = await store.getTreatment(req.params.id);
+      if (!t) throw notFound('treatment');
+      if (t.status !== 'active') throw enteredInError('treatment');
+      const patient = await requirePatient(t.patientId, true);
+      const { revision, ...patch } = req.body;
+      const start = patch.start ?? t.start;
+      const end = patch.end === undefined ? t.end : patch.end;
+      dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [], treatments: [{ start, end }] }, today()));
+      const r = await store.updateTreatment(t.id, patch, ctx.actor(req), revision);
+      if (typeof r === 'string') throw refused('treatment', r);
+      return { treatment: r };
+    },
+  );
+
+  const EIE_PERMISSION: Record<CorrectableKind, Permission> = { patient: 'patient.write', sample: 'patient.write', treatment: 'treatment.write', file: 'file.upload' };
+  const EIE_WHAT: Record<CorrectableKind, string> = {
+    patient: 'the patient with all their records: left out of the patient list',
+    sample: 'the sample with its pathology and files',
+    treatment: 'the treatment',
+    file: 'the file (its content stays stored)',
+  };
+  for (const kind of ['patient', 'sample', 'treatment', 'file'] as const) {
+    app.post(
+      `/api/${kind}s/:id/entered-in-error`,
+      {
+        schema: {
+          summary: `Mark ${EIE_WHAT[kind]} as entered in error, with a reason. The record stays stored (status, reason, who, when), is left out of lists and analyses, and is shown struck through with ?includeEnteredInError=1. Audited (id only; the reason is not written to the audit log).`,
+          tags: ['corrections'],
+          security: secWrite,
+          params: IdParams,
+          body: ReasonBody,
+        },
+        config: { permission: EIE_PERMISSION[kind] },
+      },
+      async (req) => {
+        const r = await store.markEnteredInError(kind, req.params.id, req.body.reason, ctx.actor(req));
+        if (typeof r === 'string') throw refused(kind, r);
+        const record = kind === 'patient' ? await store.getPatient(req.params.id) : kind === 'sample' ? await store.getSample(req.params.id) : kind === 'treatment' ? await store.getTreatment(req.params.id) : await store.getFile(req.params.id);
+        if (!record) throw notFound(kind);
+        return { [kind]: kind === 'file' ? publicFile(record as StoredFile) : record };
+      },
+    );
+  }
 
   // ---- pathology ----------------------------------------------------------------------------------------------
   app.post(
@@ -353,7 +534,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/samples/:id/pathology',
     { schema: { summary: "Enter a sample's pathology (a new version; earlier versions are kept)", tags: ['pathology'], security: secWrite, params: IdParams, body: z.unknown().describe('{ her2: { ihc, stainedPercent, ish: { probe, her2, cep17, ratio } }, er: { percent | allred | hScore }, pr: {...}, ki67 }') }, config: { permission: 'pathology.write' } },
     async (req, reply) => {
-      const sample = await requireSample(req.params.id);
+      const sample = await requireSample(req.params.id, true);
       const data = parsePathologyInput(req.body);
       const classification = classifyPathology(data); // contradictory input is refused here, with the field named
       const pathology = await store.addPathology(sample.id, data, ctx.actor(req));
@@ -384,7 +565,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       config: { permission: 'file.upload' },
     },
     async (req, reply) => {
-      const sample = await requireSample(req.params.id);
+      const sample = await requireSample(req.params.id, true);
       if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send the file as multipart/form-data with a part named "file"');
       const part = await req.file();
       if (!part || part.fieldname !== 'file') throw badRequest('no part named "file" in the upload', 'file');
@@ -430,9 +611,9 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       throw e;
     }
     try {
-      const patient = await requirePatient(req.params.id);
+      const patient = await requirePatient(req.params.id, true);
       const input = await snapshotPatient(store, patient.id);
-      assertAnalysable(input);
+      assertAnalysable(input, today());
       const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
       runner.enqueue(analysis.id, owner, slot);
       return reply.code(202).send({ analysis });
@@ -441,12 +622,27 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     }
   });
 
-  app.get('/api/analyses/:id', { schema: { summary: 'An analysis run: status and progress; the result and report formats once done', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
-    const a = await store.getAnalysis(req.params.id);
-    if (!a) throw notFound('analysis');
-    if (a.status !== 'done') return { analysis: a, result: null, reports: [] };
-    return { analysis: a, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
-  });
+  app.get(
+    '/api/analyses/:id',
+    {
+      schema: {
+        summary:
+          'An analysis run: status and progress; the result and report formats once done. `current` is false when the patient\'s records changed since the run (`stale`, `changes`) or a newer run finished (`supersededBy`): its result is then history, never the current interpretation.',
+        tags: ['analyses'],
+        security: sec,
+        params: IdParams,
+      },
+      config: { permission: 'read' },
+    },
+    async (req) => {
+      const a = await store.getAnalysis(req.params.id);
+      if (!a) throw notFound('analysis');
+      if (a.status !== 'done') return { analysis: a, current: false, stale: false, changes: [], supersededBy: null, result: null, reports: [] };
+      const newerDone = (await store.listAnalyses(a.patientId)).find((x) => x.status === 'done' && x.version > a.version) ?? null;
+      const changes = await staleness(a.id, await snapshotPatient(store, a.patientId));
+      return { analysis: a, current: newerDone === null && changes.length === 0, stale: changes.length > 0, changes, supersededBy: newerDone?.id ?? null, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
+    },
+  );
 
   app.get('/api/analyses/:id/input', { schema: { summary: 'The stored input snapshot of a run (samples, pathology version, file checksums, treatments)', tags: ['analyses'], security: sec, params: IdParams }, config: { permission: 'read' } }, async (req) => {
     const a = await store.getAnalysis(req.params.id);

@@ -42,13 +42,14 @@ for (const backend of backends()) {
       const admin = await loggedIn(s.app, s.users.admin);
       const name = `nurse-${uniq()}`;
       for (const [password, message] of [
-        ['elevenchars', 'body.password: must be at least 12 characters'],
-        ['iloveyou12345', 'body.password: is a commonly used password (found in a list of breached passwords)'],
-        [`${name} rocks!`, 'body.password: contains the user name'],
+        ['elevenchars', 'Password must be at least 12 characters'],
+        ['iloveyou12345', 'Password is a commonly used password (found in a list of breached passwords)'],
+        [`${name} rocks!`, 'Password contains the user name'],
       ] as const) {
         const r = await admin.post('/api/users', { username: name, role: 'viewer', password });
         assert.equal(r.statusCode, 400, password);
-        assert.deepEqual([r.json().field, r.json().message], ['body.password', message]);
+        assert.deepEqual([r.json().field, r.json().message], ['password', message]);
+        assert.deepEqual(r.json().fields, [{ field: 'password', label: 'Password', message }]);
       }
       assert.equal((await admin.post('/api/users', { username: name, role: 'viewer', password: 'twelve chars ok' })).statusCode, 201);
     });
@@ -61,9 +62,9 @@ for (const backend of backends()) {
       assert.equal(wrong.json().error, 'bad-credentials');
       const weak = await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'baseball12345' });
       assert.equal(weak.statusCode, 400);
-      assert.equal(weak.json().field, 'body.newPassword');
+      assert.equal(weak.json().field, 'newPassword');
       const same = await here.post('/api/auth/password', { currentPassword: PASSWORD, newPassword: PASSWORD });
-      assert.equal(same.json().message, 'body.newPassword: is the current password');
+      assert.equal(same.json().message, 'New password is the current password');
       const noCsrf = await here.request('POST', '/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' }, { 'x-csrf-token': '' });
       assert.equal(noCsrf.statusCode, 403);
       assert.equal(noCsrf.json().error, 'csrf');
@@ -100,7 +101,7 @@ for (const backend of backends()) {
       assert.equal((await a.request('DELETE', `/api/auth/sessions/${other.id}`)).statusCode, 200);
       assert.equal((await b.get('/api/patients')).statusCode, 401, 'ended at once');
       assert.equal((await a.get('/api/auth/sessions')).json().sessions.length, 1);
-      assert.equal((await a.request('DELETE', '/api/auth/sessions/nothex')).json().field, 'params.id');
+      assert.equal((await a.request('DELETE', '/api/auth/sessions/nothex')).json().field, 'id');
     });
   });
 }

@@ -37,13 +37,13 @@ for (const backend of backends()) {
       for (const p of ['/api/patients', '/api/patients/{id}', '/api/samples/{id}/files', '/api/analyses/{id}/reports/{format}', '/api/audit', '/api/auth/login']) assert.ok(doc.paths[p], p);
       // Request bodies come from the zod schemas.
       assert.deepEqual(doc.paths['/api/patients'].post.requestBody.content['application/json'].schema.required, ['label']);
-      assert.equal(routes.length, 26);
+      assert.equal(routes.length, 39);
     });
 
     test('every protected route answers 401 without a session, and never runs its handler', async () => {
       const patientsBefore = (await s.app.her2scope.store.listPatients({ limit: 1000 })).length;
       const secured = routes.filter((r) => r.secured);
-      assert.equal(secured.length, 24);
+      assert.equal(secured.length, 37);
       for (const r of secured) {
         const res = await s.app.inject({ method: r.method as 'GET', url: concrete(r.path), ...(r.method === 'GET' ? {} : { payload: { label: 'x' } }) });
         assert.equal(res.statusCode, 401, `${r.method} ${r.path}: ${res.body}`);
@@ -106,7 +106,7 @@ for (const backend of backends()) {
     test('a viewer cannot write: every state-changing route answers 403 and is audited as denied', async () => {
       const viewer = await loggedIn(s.app, s.users.viewer);
       const writes = routes.filter((r) => r.secured && r.method !== 'GET' && !['/api/auth/logout', '/api/classify', '/api/auth/password', '/api/auth/sessions/{id}'].includes(r.path));
-      assert.equal(writes.length, 10);
+      assert.equal(writes.length, 18);
       const before = (await s.app.her2scope.store.listAudit({ limit: 1000 })).length;
       for (const r of writes) {
         const res = await viewer.request(r.method as 'POST', concrete(r.path), { label: 'x' });
@@ -145,18 +145,19 @@ for (const backend of backends()) {
       const admin = await loggedIn(s.app, s.users.admin);
       const extra = await admin.post('/api/patients', { label: 'P', mrn: '123' });
       assert.equal(extra.statusCode, 400);
-      assert.match(extra.json().message, /^body: Unrecognized key: "mrn"/);
+      assert.equal(extra.json().message, 'Mrn is not a field of this request');
+      assert.ok(!extra.body.includes('123'), 'the unknown field\'s value is not echoed');
       const hostile = await admin.post('/api/patients', { label: '<script>alert(1)</script>' });
       assert.equal(hostile.statusCode, 400);
-      assert.equal(hostile.json().field, 'body.label');
-      assert.equal((await admin.get('/api/patients/not-a-uuid')).json().field, 'params.id');
+      assert.equal(hostile.json().field, 'label');
+      assert.equal((await admin.get('/api/patients/not-a-uuid')).json().field, 'id');
       assert.equal((await admin.get(`/api/patients/${FAKE_ID}`)).statusCode, 404);
       const p = (await admin.post('/api/patients', { label: `VAL-${uniq()}` })).json().patient;
       const badDate = await admin.post(`/api/patients/${p.id}/samples`, { label: 'S1', type: 'primary', site: 'breast', collected: '2021-02-30' });
       assert.equal(badDate.statusCode, 400);
-      assert.match(badDate.json().message, /collected: is not a real calendar date/);
+      assert.equal(badDate.json().message, 'Collection date is not a real calendar date');
       const badSite = await admin.post(`/api/patients/${p.id}/samples`, { label: 'S1', type: 'primary', site: 'spleen', collected: '2021-02-03' });
-      assert.equal(badSite.json().field, 'body.site');
+      assert.equal(badSite.json().field, 'site');
       const sample = (await admin.post(`/api/patients/${p.id}/samples`, { label: 'S1', type: 'primary', site: 'breast', collected: '2021-02-03' })).json().sample;
       assert.equal((await admin.post(`/api/patients/${p.id}/samples`, { label: 'S1', type: 'primary', site: 'breast', collected: '2021-02-03' })).statusCode, 409);
       // Contradictory pathology is refused by the classification engine, naming the field.
@@ -178,14 +179,14 @@ for (const backend of backends()) {
       for (const label of hostile) {
         const r = await admin.post('/api/patients', { label });
         assert.equal(r.statusCode, 400, JSON.stringify(label));
-        assert.equal(r.json().message, 'body.label: may not contain control, bidirectional-override or zero-width characters');
+        assert.equal(r.json().message, 'Label may not contain control, bidirectional-override or zero-width characters');
       }
       assert.equal((await admin.post('/api/patients', { label: `Müller-Lüdenscheidt ${uniq()}` })).statusCode, 201, 'letters of any script are fine');
       const p = (await admin.post('/api/patients', { label: `BIDI-${uniq()}` })).json().patient;
-      assert.equal((await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab\u202E', start: '2020-01-01' })).json().field, 'body.drug');
+      assert.equal((await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab\u202E', start: '2020-01-01' })).json().field, 'drug');
       const nul = await admin.post(`/api/patients/${p.id}/comments`, { body: 'ok\u0000hidden' });
       assert.equal(nul.statusCode, 400);
-      assert.equal(nul.json().message, 'body.body: may not contain NUL characters');
+      assert.equal(nul.json().message, 'Comment may not contain NUL characters');
       assert.equal((await admin.post(`/api/patients/${p.id}/comments`, { body: 'line one\nline two\tand a tab' })).statusCode, 201);
     });
 
@@ -246,7 +247,7 @@ for (const backend of backends()) {
         assert.equal(refused.statusCode, 400);
         assert.match(refused.json().message, /^plain\.vcf.*(VEP|SnpEff)/);
         const badKind = await admin.upload(`/api/samples/${sample.id}/files?kind=pictures`, 'x.png', 'x');
-        assert.equal(badKind.json().field, 'querystring.kind');
+        assert.equal(badKind.json().field, 'kind');
         const notMultipart = await admin.post(`/api/samples/${sample.id}/files?kind=regions`, { file: 'x' });
         assert.equal(notMultipart.statusCode, 415);
 
@@ -394,8 +395,8 @@ for (const backend of backends()) {
       const created = await admin.post('/api/users', { username: name, role: 'viewer', password: 'long enough pw' });
       assert.equal(created.statusCode, 201);
       assert.equal((await admin.post('/api/users', { username: name, role: 'viewer', password: 'long enough pw' })).statusCode, 409);
-      assert.equal((await admin.post('/api/users', { username: `x-${uniq()}`, role: 'viewer', password: 'short' })).json().field, 'body.password');
-      assert.equal((await admin.post('/api/users', { username: `x-${uniq()}`, role: 'superuser', password: 'long enough pw' })).json().field, 'body.role');
+      assert.equal((await admin.post('/api/users', { username: `x-${uniq()}`, role: 'viewer', password: 'short' })).json().field, 'password');
+      assert.equal((await admin.post('/api/users', { username: `x-${uniq()}`, role: 'superuser', password: 'long enough pw' })).json().field, 'role');
       const nurse = new Client(s.app);
       assert.equal((await nurse.login(name, 'long enough pw')).statusCode, 200);
       assert.equal((await admin.request('PATCH', `/api/users/${created.json().user.id}`, { disabled: true })).statusCode, 200);

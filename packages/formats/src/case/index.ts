@@ -5,8 +5,8 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { classifyPathology, parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
-import { parseDocument } from 'yaml';
+import { classifyPathology, parseCaseFile, InputError, isoDay, timelineIssues, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
+import { LineCounter, parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
 
@@ -15,20 +15,32 @@ export interface LoadCaseOptions {
   onProgress?: (message: string) => void;
 }
 
-/** Parse a case file's text (YAML or JSON); errors carry the file and line. */
-export function parseCaseText(text: string, path: string) {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+/**
+ * Parse a case file's text (YAML or JSON); errors carry the file and line. The dates are checked too (core
+ * timelineIssues: none after `today`, none before the birth year, end >= start); `today` defaults to the clock.
+ */
+export function parseCaseText(text: string, path: string, today: string = isoDay(new Date())) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
     throw new InputError(`${path}${line ? `:${line}` : ''}`, `not valid YAML/JSON: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
+  let parsed: ReturnType<typeof parseCaseFile>;
   try {
-    return parseCaseFile(doc.toJS({ maxAliasCount: 100 }));
+    parsed = parseCaseFile(doc.toJS({ maxAliasCount: 100 }));
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${path}: ${e.field}`, e.detail);
     throw e;
   }
+  const problem = timelineIssues({ birthYear: parsed.patient.birthYear, samples: parsed.samples, treatments: parsed.treatments }, today)[0];
+  if (problem) {
+    const node = doc.getIn(problem.path, true) as { range?: [number, number, number] } | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : null;
+    throw new InputError(`${path}${line ? `:${line}` : ''}: ${problem.field}`, problem.message);
+  }
+  return parsed;
 }
 
 export async function loadCase(path: string, options: LoadCaseOptions = {}): Promise<CaseData> {

@@ -4,8 +4,8 @@
  * treatments. Files are immutable (content-addressed), so a stored run can be re-run or audited exactly.
  * `toCaseFile` turns a snapshot into the case-file object that `loadCase` reads.
  */
-import { parseCaseFile, type CaseFile } from '@her2scope/core';
-import type { ClinicalStore, PathologyRecord, StoredFile } from '@her2scope/storage/clinical';
+import { parseCaseFile, timelineIssues, type CaseFile } from '@her2scope/core';
+import type { ClinicalStore, PathologyRecord, Patient, Sample, StoredFile, TreatmentRecord } from '@her2scope/storage/clinical';
 import { badRequest } from '../http-error.ts';
 
 export interface FileRef {
@@ -26,19 +26,50 @@ export interface SnapshotSample {
   cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef };
 }
 
+/**
+ * Which version of each input record a run used (issue 17): record ids with their revision, the pathology version
+ * and the file ids per sample. Runs stored before issue 17 have none (their changes are found by content).
+ */
+export interface InputVersions {
+  patient: { id: string; revision: number };
+  samples: Array<{ id: string; label: string; revision: number; pathologyVersion: number | null; files: string[] }>;
+  treatments: Array<{ id: string; drug: string; start: string; revision: number }>;
+}
+
 export interface AnalysisInput {
   patient: { id: string; sex?: 'F' | 'M' | 'X'; birthYear?: number; synthetic: boolean };
   samples: SnapshotSample[];
   treatments: Array<{ drug: string; start: string; end?: string; response?: string }>;
+  versions?: InputVersions;
+}
+
+/** One way the inputs differ from those a run used; `id` is the record's id (the UI names it), `message` says it in words. */
+export interface InputChange {
+  entity: 'patient' | 'sample' | 'pathology' | 'file' | 'treatment' | 'input';
+  id: string | null;
+  change: 'added' | 'edited' | 'removed' | 'new-version';
+  message: string;
 }
 
 const ref = (f: StoredFile): FileRef => ({ fileId: f.id, storagePath: f.storagePath, sha256: f.sha256, name: f.originalName });
 
-/** Build the snapshot for a patient; the latest pathology version and the latest file of each kind per sample. */
+/**
+ * Build the snapshot for a patient; the latest pathology version and the latest file of each kind per sample.
+ * Records entered in error are left out (the store's lists leave them out).
+ */
 export async function snapshotPatient(store: ClinicalStore, patientId: string): Promise<AnalysisInput> {
   const patient = await store.getPatient(patientId);
   if (!patient) throw new Error('patient vanished');
   const [samples, pathology, files, treatments] = await Promise.all([store.listSamples(patientId), store.listPathology(patientId), store.listFiles(patientId), store.listTreatments(patientId)]);
+  return buildSnapshot(patient, samples, pathology, files, treatments);
+}
+
+/** The snapshot from already-loaded records (active ones only: pass the store's default lists). */
+export function buildSnapshot(patient: Patient, samples: Sample[], pathology: PathologyRecord[], files: StoredFile[], treatments: TreatmentRecord[]): AnalysisInput {
+  const active = <T extends { status: string }>(xs: T[]) => xs.filter((x) => x.status === 'active');
+  samples = active(samples);
+  files = active(files);
+  treatments = active(treatments);
   const latestPathology = new Map<string, PathologyRecord>();
   for (const p of pathology) if (!latestPathology.has(p.sampleId)) latestPathology.set(p.sampleId, p);
   const latestFile = (sampleId: string, kind: StoredFile['kind']) => files.filter((f) => f.sampleId === sampleId && f.kind === kind).at(-1);
@@ -46,7 +77,9 @@ export async function snapshotPatient(store: ClinicalStore, patientId: string): 
     patient: { id: patient.label, ...(patient.sex ? { sex: patient.sex } : {}), ...(patient.birthYear !== null ? { birthYear: patient.birthYear } : {}), synthetic: patient.synthetic },
     samples: [],
     treatments: treatments.map((t) => ({ drug: t.drug, start: t.start, ...(t.end ? { end: t.end } : {}), ...(t.response ? { response: t.response } : {}) })),
+    versions: { patient: { id: patient.id, revision: patient.revision }, samples: [], treatments: treatments.map((t) => ({ id: t.id, drug: t.drug, start: t.start, revision: t.revision })) },
   };
+  const versions = out.versions as InputVersions;
   for (const s of samples) {
     const snap: SnapshotSample = { id: s.label, type: s.type, site: s.site, collected: s.collected };
     const p = latestPathology.get(s.id);
@@ -68,6 +101,8 @@ export async function snapshotPatient(store: ClinicalStore, patientId: string): 
       snap.cytometry = { file: ref(c), ...(panel ? { panel: ref(panel) } : {}), ...(control ? { control: ref(control) } : {}), ...(gates ? { gates: ref(gates) } : {}) };
     }
     out.samples.push(snap);
+    const used = [snap.variants?.file, snap.variants?.regions, snap.cytometry?.file, snap.cytometry?.panel, snap.cytometry?.control, snap.cytometry?.gates].flatMap((f) => (f ? [f.fileId] : []));
+    versions.samples.push({ id: s.id, label: s.label, revision: s.revision, pathologyVersion: p?.version ?? null, files: used.sort() });
   }
   return out;
 }
@@ -109,10 +144,57 @@ export function toCaseFile(input: AnalysisInput, resolvePath: (f: FileRef) => st
 }
 
 /** Check that a snapshot is a valid case before queueing it (e.g. a patient without samples): a 400 naming the field. */
-export function assertAnalysable(input: AnalysisInput): void {
+export function assertAnalysable(input: AnalysisInput, today: string): void {
+  let c: CaseFile;
   try {
-    toCaseFile(input, (f) => `/${f.fileId}`);
+    c = toCaseFile(input, (f) => `/${f.fileId}`);
   } catch (e) {
     throw badRequest(`cannot analyse this patient yet: ${(e as Error).message}`);
   }
+  // Records stored before the date checks (issue 17) can hold impossible dates: correct them first.
+  const problem = timelineIssues({ birthYear: c.patient.birthYear, samples: c.samples, treatments: c.treatments }, today)[0];
+  if (problem) throw badRequest(`cannot analyse this patient yet: correct the records first: ${problem.message}`);
+}
+
+/** The case content of a snapshot (without the version bookkeeping), for comparing runs stored before issue 17. */
+const content = (i: AnalysisInput) => JSON.stringify({ patient: i.patient, samples: i.samples, treatments: i.treatments });
+
+/**
+ * How the current inputs differ from those a run used: nothing (the run is current), or each record added, edited,
+ * entered in error (`removed`), each new pathology version and each file added or removed. A run without recorded
+ * versions (before issue 17) is compared by content and reported as one `input` change when anything differs.
+ */
+export function inputChanges(used: AnalysisInput, now: AnalysisInput): InputChange[] {
+  if (!used.versions || !now.versions) return content(used) === content(now) ? [] : [{ entity: 'input', id: null, change: 'edited', message: 'the patient\'s records changed since this analysis' }];
+  const out: InputChange[] = [];
+  const a = used.versions;
+  const b = now.versions;
+  if (a.patient.revision !== b.patient.revision) out.push({ entity: 'patient', id: b.patient.id, change: 'edited', message: 'patient details edited' });
+  const before = new Map(a.samples.map((s) => [s.id, s]));
+  const after = new Map(b.samples.map((s) => [s.id, s]));
+  for (const s of b.samples) {
+    const old = before.get(s.id);
+    if (!old) {
+      out.push({ entity: 'sample', id: s.id, change: 'added', message: `sample ${s.label} added` });
+      continue;
+    }
+    if (old.revision !== s.revision) out.push({ entity: 'sample', id: s.id, change: 'edited', message: `sample ${s.label} edited` });
+    if (old.pathologyVersion !== s.pathologyVersion) {
+      out.push({ entity: 'pathology', id: s.id, change: 'new-version', message: s.pathologyVersion === null ? `sample ${s.label}: pathology removed` : `sample ${s.label}: pathology version ${s.pathologyVersion}${old.pathologyVersion === null ? ' entered' : ` (the analysis used version ${old.pathologyVersion})`}` });
+    }
+    const was = new Set(old.files);
+    const is = new Set(s.files);
+    for (const f of s.files) if (!was.has(f)) out.push({ entity: 'file', id: f, change: 'added', message: `sample ${s.label}: file added` });
+    for (const f of old.files) if (!is.has(f)) out.push({ entity: 'file', id: f, change: 'removed', message: `sample ${s.label}: a file the analysis used was replaced or entered in error` });
+  }
+  for (const s of a.samples) if (!after.has(s.id)) out.push({ entity: 'sample', id: s.id, change: 'removed', message: `sample ${s.label} entered in error` });
+  const tBefore = new Map(a.treatments.map((t) => [t.id, t]));
+  const tAfter = new Map(b.treatments.map((t) => [t.id, t]));
+  for (const t of b.treatments) {
+    const old = tBefore.get(t.id);
+    if (!old) out.push({ entity: 'treatment', id: t.id, change: 'added', message: `treatment ${t.drug} from ${t.start} added` });
+    else if (old.revision !== t.revision) out.push({ entity: 'treatment', id: t.id, change: 'edited', message: `treatment ${t.drug} from ${t.start} edited` });
+  }
+  for (const t of a.treatments) if (!tAfter.has(t.id)) out.push({ entity: 'treatment', id: t.id, change: 'removed', message: `treatment ${t.drug} from ${t.start} entered in error` });
+  return out;
 }

@@ -29,6 +29,16 @@ export interface PatientsTable {
   synthetic: number;
   created_by: string | null;
   created_at: string;
+  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
+  status: Generated<string>;
+  status_reason: string | null;
+  /** User id of who marked it entered in error. */
+  status_by: string | null;
+  status_at: string | null;
+  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: string | null;
 }
 
 export interface SamplesTable {
@@ -40,6 +50,16 @@ export interface SamplesTable {
   collected: string;
   created_by: string | null;
   created_at: string;
+  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
+  status: Generated<string>;
+  status_reason: string | null;
+  /** User id of who marked it entered in error. */
+  status_by: string | null;
+  status_at: string | null;
+  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: string | null;
 }
 
 export interface PathologyTable {
@@ -65,6 +85,12 @@ export interface FilesTable {
   options: string;
   uploaded_by: string | null;
   uploaded_at: string;
+  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
+  status: Generated<string>;
+  status_reason: string | null;
+  /** User id of who marked it entered in error. */
+  status_by: string | null;
+  status_at: string | null;
 }
 
 export interface TreatmentsTable {
@@ -76,6 +102,16 @@ export interface TreatmentsTable {
   response: string | null;
   created_by: string | null;
   created_at: string;
+  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
+  status: Generated<string>;
+  status_reason: string | null;
+  /** User id of who marked it entered in error. */
+  status_by: string | null;
+  status_at: string | null;
+  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: string | null;
 }
 
 export interface CommentsTable {

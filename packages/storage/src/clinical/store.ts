@@ -14,9 +14,9 @@
  * chain has one order, the `seq` order.
  */
 import { randomUUID } from 'node:crypto';
-import { PostgresAdapter, sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { AUDIT_GENESIS, auditHash, type AuditHashFields } from './audit-hash.ts';
-import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable } from './schema.ts';
+import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable, PatientsTable, SamplesTable, TreatmentsTable } from './schema.ts';
 
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -45,7 +45,38 @@ export interface Actor {
   ip: string | null;
 }
 
-export interface Patient {
+/** Record status (migration 0005_corrections). */
+export const RECORD_STATUSES = ['active', 'entered-in-error'] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+
+/** Why, by whom and when a record was marked entered in error (null for an active record). */
+export interface EnteredInError {
+  reason: string;
+  /** User id of who marked it. */
+  by: string | null;
+  at: string;
+}
+
+/** The status fields every correctable record carries. */
+export interface Correctable {
+  status: RecordStatus;
+  enteredInError: EnteredInError | null;
+}
+
+/** Patients, samples and treatments are edited in place with a revision number (1 when created). */
+export interface Revised {
+  revision: number;
+  updatedAt: string | null;
+}
+
+/** The kinds of record that can be marked entered in error. */
+export const CORRECTABLE_KINDS = ['patient', 'sample', 'treatment', 'file'] as const;
+export type CorrectableKind = (typeof CORRECTABLE_KINDS)[number];
+
+/** Why an edit or a status change did not happen. */
+export type CorrectionRefusal = 'not-found' | 'entered-in-error' | 'revision-conflict';
+
+export interface Patient extends Correctable, Revised {
   id: string;
   label: string;
   sex: 'F' | 'M' | 'X' | null;
@@ -59,7 +90,7 @@ export interface PatientListItem extends Patient {
   lastAnalysis: { id: string; version: number; status: AnalysisStatus } | null;
 }
 
-export interface Sample {
+export interface Sample extends Correctable, Revised {
   id: string;
   patientId: string;
   label: string;
@@ -80,7 +111,7 @@ export interface PathologyRecord {
   signedAt: string | null;
 }
 
-export interface StoredFile {
+export interface StoredFile extends Correctable {
   id: string;
   sampleId: string;
   kind: FileKind;
@@ -94,7 +125,7 @@ export interface StoredFile {
   uploadedAt: string;
 }
 
-export interface TreatmentRecord {
+export interface TreatmentRecord extends Correctable, Revised {
   id: string;
   patientId: string;
   drug: string;
@@ -191,13 +222,24 @@ const auditRow = (actor: Actor, entry: AuditInput, at: string, count = 1): Audit
 function toUser(r: ClinicalTables['users']): User {
   return { id: r.id, username: r.username, role: r.role as Role, disabled: Boolean(r.disabled), createdAt: r.created_at };
 }
-function toPatient(r: ClinicalTables['clin_patients']): Patient {
-  return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), createdAt: r.created_at };
+type StatusColumns = { status: string; status_reason: string | null; status_by: string | null; status_at: string | null };
+function toStatus(r: StatusColumns): Correctable {
+  const status: RecordStatus = r.status === 'entered-in-error' ? 'entered-in-error' : 'active';
+  return { status, enteredInError: status === 'entered-in-error' ? { reason: r.status_reason ?? '', by: r.status_by ?? null, at: r.status_at ?? '' } : null };
 }
-function toSample(r: ClinicalTables['clin_samples']): Sample {
-  return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, createdAt: r.created_at };
+function toRevised(r: { revision: number | string; updated_at: string | null }): Revised {
+  return { revision: Number(r.revision), updatedAt: r.updated_at };
 }
-function toFile(r: FilesTable): StoredFile {
+function toPatient(r: Selectable<PatientsTable>): Patient {
+  return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+}
+function toSample(r: Selectable<SamplesTable>): Sample {
+  return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+}
+function toTreatment(r: Selectable<TreatmentsTable>): TreatmentRecord {
+  return { id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+}
+function toFile(r: Selectable<FilesTable>): StoredFile {
   return {
     id: r.id,
     sampleId: r.sample_id,
@@ -209,8 +251,13 @@ function toFile(r: FilesTable): StoredFile {
     options: JSON.parse(r.options) as Record<string, unknown>,
     uploadedBy: r.uploaded_by,
     uploadedAt: r.uploaded_at,
+    ...toStatus(r),
   };
 }
+/** The status columns of a new record. */
+const FRESH_STATUS = { status: 'active', status_reason: null, status_by: null, status_at: null } as const;
+/** The status and revision columns of a new patient, sample or treatment. */
+const FRESH = { ...FRESH_STATUS, revision: 1, updated_by: null, updated_at: null } as const;
 function toAnalysis(r: Omit<AnalysesTable, 'input' | 'result'>): AnalysisRecord {
   return {
     id: r.id,
@@ -235,6 +282,11 @@ const ANALYSIS_COLUMNS = ['id', 'patient_id', 'version', 'status', 'progress', '
 /** Escape LIKE wildcards so that a search for `50%` matches the text `50%`. */
 function likePattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** List options: entered-in-error records are left out unless asked for (the UI shows them struck through). */
+export interface ListOptions {
+  includeEnteredInError?: boolean;
 }
 
 /** A committed change that can alter what a patient page shows (for the server's page cache). */
@@ -452,7 +504,7 @@ export class ClinicalStore {
   // ---- patients -----------------------------------------------------------------------------------------------
 
   async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
-    const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now() };
+    const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_patients', row, actor, 'patient.create', 'patient');
     this.changed({ type: 'patient', id: row.id, patientId: row.id });
     return toPatient(row);
@@ -469,15 +521,16 @@ export class ClinicalStore {
   }
 
   /** Patients whose label contains `q` (case-insensitive), by label, with their sample count and latest analysis. */
-  async listPatients(options: { q?: string; limit?: number; offset?: number } = {}): Promise<PatientListItem[]> {
+  async listPatients(options: { q?: string; limit?: number; offset?: number } & ListOptions = {}): Promise<PatientListItem[]> {
     let q = this.db
       .selectFrom('clin_patients as p')
       .selectAll('p')
-      .select((eb) => eb.selectFrom('clin_samples as s').whereRef('s.patient_id', '=', 'p.id').select((e) => e.fn.countAll<number | string>().as('n')).as('n_samples'))
+      .select((eb) => eb.selectFrom('clin_samples as s').whereRef('s.patient_id', '=', 'p.id').where('s.status', '=', 'active').select((e) => e.fn.countAll<number | string>().as('n')).as('n_samples'))
       .orderBy('p.label')
       .limit(Math.min(Math.max(options.limit ?? 200, 1), 1000))
       .offset(Math.max(options.offset ?? 0, 0));
     if (options.q) q = q.where(sql<boolean>`lower(${sql.ref('p.label')}) like ${likePattern(options.q)} escape '\\'`);
+    if (!options.includeEnteredInError) q = q.where('p.status', '=', 'active');
     const rows = await q.execute();
     const ids = rows.map((r) => r.id);
     const latest = new Map<string, PatientListItem['lastAnalysis']>();
@@ -491,7 +544,7 @@ export class ClinicalStore {
   // ---- samples and pathology ----------------------------------------------------------------------------------
 
   async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
-    const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now() };
+    const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_samples', row, actor, 'sample.create', 'sample');
     this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return toSample(row);
@@ -502,8 +555,11 @@ export class ClinicalStore {
     return r ? toSample(r) : null;
   }
 
-  async listSamples(patientId: string): Promise<Sample[]> {
-    return (await this.db.selectFrom('clin_samples').selectAll().where('patient_id', '=', patientId).orderBy('collected').orderBy('label').execute()).map(toSample);
+  /** A patient's samples by collection date; entered-in-error ones only with `includeEnteredInError`. */
+  async listSamples(patientId: string, options: ListOptions = {}): Promise<Sample[]> {
+    let q = this.db.selectFrom('clin_samples').selectAll().where('patient_id', '=', patientId).orderBy('collected').orderBy('label');
+    if (!options.includeEnteredInError) q = q.where('status', '=', 'active');
+    return (await q.execute()).map(toSample);
   }
 
   private pathologyQuery() {
@@ -562,8 +618,8 @@ export class ClinicalStore {
 
   // ---- files --------------------------------------------------------------------------------------------------
 
-  async addFile(input: Omit<StoredFile, 'id' | 'uploadedBy' | 'uploadedAt'>, actor: Actor): Promise<StoredFile> {
-    const row: FilesTable = {
+  async addFile(input: Omit<StoredFile, 'id' | 'uploadedBy' | 'uploadedAt' | keyof Correctable>, actor: Actor): Promise<StoredFile> {
+    const row = {
       id: randomUUID(),
       sample_id: input.sampleId,
       kind: input.kind,
@@ -574,6 +630,7 @@ export class ClinicalStore {
       options: JSON.stringify(input.options),
       uploaded_by: actor.userId,
       uploaded_at: now(),
+      ...FRESH_STATUS,
     };
     await this.insertAudited('clin_files', row, actor, 'file.upload', 'file');
     this.changed({ type: 'sample', id: input.sampleId });
@@ -585,15 +642,14 @@ export class ClinicalStore {
     return r ? toFile(r) : null;
   }
 
-  async listFiles(patientId: string): Promise<StoredFile[]> {
-    const rows = await this.db
-      .selectFrom('clin_files as f')
-      .innerJoin('clin_samples as s', 's.id', 'f.sample_id')
-      .selectAll('f')
-      .where('s.patient_id', '=', patientId)
-      .orderBy('f.uploaded_at')
-      .execute();
-    return rows.map(toFile);
+  /**
+   * A patient's files by upload time. Without `includeEnteredInError`, files entered in error and the files of
+   * samples entered in error are left out.
+   */
+  async listFiles(patientId: string, options: ListOptions = {}): Promise<StoredFile[]> {
+    let q = this.db.selectFrom('clin_files as f').innerJoin('clin_samples as s', 's.id', 'f.sample_id').selectAll('f').where('s.patient_id', '=', patientId).orderBy('f.uploaded_at');
+    if (!options.includeEnteredInError) q = q.where('f.status', '=', 'active').where('s.status', '=', 'active');
+    return (await q.execute()).map(toFile);
   }
 
   /** Storage paths referenced by any file row (used to remove orphaned blobs after a crash). */
@@ -604,15 +660,22 @@ export class ClinicalStore {
   // ---- treatments and comments --------------------------------------------------------------------------------
 
   async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
-    const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now() };
+    const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_treatments', row, actor, 'treatment.add', 'treatment');
     this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
-    return { id: row.id, patientId: row.patient_id, drug: row.drug, start: row.start, end: row.end, response: row.response, createdAt: row.created_at };
+    return toTreatment(row);
   }
 
-  async listTreatments(patientId: string): Promise<TreatmentRecord[]> {
-    const rows = await this.db.selectFrom('clin_treatments').selectAll().where('patient_id', '=', patientId).orderBy('start').execute();
-    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, createdAt: r.created_at }));
+  async getTreatment(id: string): Promise<TreatmentRecord | null> {
+    const r = await this.db.selectFrom('clin_treatments').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toTreatment(r) : null;
+  }
+
+  /** A patient's treatments by start date; entered-in-error ones only with `includeEnteredInError`. */
+  async listTreatments(patientId: string, options: ListOptions = {}): Promise<TreatmentRecord[]> {
+    let q = this.db.selectFrom('clin_treatments').selectAll().where('patient_id', '=', patientId).orderBy('start').orderBy('created_at');
+    if (!options.includeEnteredInError) q = q.where('status', '=', 'active');
+    return (await q.execute()).map(toTreatment);
   }
 
   async addComment(input: { patientId: string; body: string }, actor: Actor): Promise<CommentRecord> {
@@ -631,6 +694,96 @@ export class ClinicalStore {
       .orderBy('c.created_at')
       .execute();
     return rows.map((r) => ({ id: r.id, patientId: r.patient_id, author: r.username, body: r.body, createdAt: r.created_at }));
+  }
+
+  // ---- corrections (issue 17) ---------------------------------------------------------------------------------
+
+  /**
+   * Edit a patient, sample or treatment in place: the changed columns, revision + 1, who and when; audited as
+   * `<kind>.edit` (ids only). Refused for a record entered in error, and with `expectedRevision` when the record was
+   * edited meanwhile ('revision-conflict'). Returns the record as now stored.
+   */
+  async updatePatient(id: string, patch: { label?: string; sex?: Patient['sex']; birthYear?: number | null }, actor: Actor, expectedRevision?: number): Promise<Patient | CorrectionRefusal> {
+    const set: Partial<Record<'label' | 'sex' | 'birth_year', string | number | null>> = {};
+    if (patch.label !== undefined) set.label = patch.label;
+    if (patch.sex !== undefined) set.sex = patch.sex;
+    if (patch.birthYear !== undefined) set.birth_year = patch.birthYear;
+    const r = await this.edit('clin_patients', 'patient', id, set, actor, expectedRevision);
+    if (typeof r === 'string') return r;
+    this.changed({ type: 'patient', id, patientId: id });
+    return toPatient(await this.db.selectFrom('clin_patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  }
+
+  async updateSample(id: string, patch: { label?: string; type?: string; site?: string; collected?: string }, actor: Actor, expectedRevision?: number): Promise<Sample | CorrectionRefusal> {
+    const set: Partial<Record<'label' | 'type' | 'site' | 'collected', string>> = { ...patch };
+    const r = await this.edit('clin_samples', 'sample', id, set, actor, expectedRevision);
+    if (typeof r === 'string') return r;
+    const row = await this.db.selectFrom('clin_samples').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    this.changed({ type: 'sample', id, patientId: row.patient_id });
+    return toSample(row);
+  }
+
+  async updateTreatment(id: string, patch: { drug?: string; start?: string; end?: string | null; response?: string | null }, actor: Actor, expectedRevision?: number): Promise<TreatmentRecord | CorrectionRefusal> {
+    const set: Partial<Record<'drug' | 'start' | 'end' | 'response', string | null>> = { ...patch };
+    const r = await this.edit('clin_treatments', 'treatment', id, set, actor, expectedRevision);
+    if (typeof r === 'string') return r;
+    const row = await this.db.selectFrom('clin_treatments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    this.changed({ type: 'patient', id: row.patient_id, patientId: row.patient_id });
+    return toTreatment(row);
+  }
+
+  private async edit(table: 'clin_patients' | 'clin_samples' | 'clin_treatments', kind: 'patient' | 'sample' | 'treatment', id: string, set: Record<string, string | number | null | undefined>, actor: Actor, expectedRevision?: number): Promise<true | CorrectionRefusal> {
+    return this.db.transaction().execute(async (trx) => {
+      // The generic table name cannot narrow Kysely's row type; the columns are those of the three tables above.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const t = trx as Kysely<any>;
+      if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
+      const cur = (await t.selectFrom(table).select(['status', 'revision']).where('id', '=', id).executeTakeFirst()) as { status: string; revision: number | string } | undefined;
+      if (!cur) return 'not-found' as const;
+      if (cur.status !== 'active') return 'entered-in-error' as const;
+      if (expectedRevision !== undefined && Number(cur.revision) !== expectedRevision) return 'revision-conflict' as const;
+      const values = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+      await t
+        .updateTable(table)
+        .set({ ...values, revision: Number(cur.revision) + 1, updated_by: actor.userId, updated_at: now() })
+        .where('id', '=', id)
+        .execute();
+      await this.audit(trx, actor, { action: `${kind}.edit`, entityType: kind, entityId: id });
+      return true as const;
+    });
+  }
+
+  /**
+   * Mark a record entered in error, with the reason: it stays stored (status, reason, who, when) and is left out of
+   * lists and analyses from now on. Audited as `<kind>.entered-in-error` with the id only (the reason is free text
+   * and can name the patient, so it is kept with the record, never in the audit log). A sample's files and
+   * pathology go with it; a patient's records with the patient.
+   */
+  async markEnteredInError(kind: CorrectableKind, id: string, reason: string, actor: Actor): Promise<{ patientId: string } | CorrectionRefusal> {
+    const table = ({ patient: 'clin_patients', sample: 'clin_samples', treatment: 'clin_treatments', file: 'clin_files' } as const)[kind];
+    const out = await this.db.transaction().execute(async (trx) => {
+      if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
+      const cur = await trx.selectFrom(table).select(['status']).where('id', '=', id).executeTakeFirst();
+      if (!cur) return 'not-found' as const;
+      if (cur.status !== 'active') return 'entered-in-error' as const;
+      await trx.updateTable(table).set({ status: 'entered-in-error', status_reason: reason, status_by: actor.userId, status_at: now() }).where('id', '=', id).execute();
+      await this.audit(trx, actor, { action: `${kind}.entered-in-error`, entityType: kind, entityId: id });
+      return true as const;
+    });
+    if (typeof out === 'string') return out;
+    const patientId = await this.patientIdOf(kind, id);
+    if (patientId === null) throw new Error(`${kind} ${id} has no patient`);
+    this.changed({ type: kind === 'sample' ? 'sample' : 'patient', id: kind === 'sample' ? id : patientId, patientId });
+    return { patientId };
+  }
+
+  /** The patient a record belongs to (null when the record does not exist). */
+  async patientIdOf(kind: CorrectableKind, id: string): Promise<string | null> {
+    if (kind === 'patient') return (await this.db.selectFrom('clin_patients').select('id').where('id', '=', id).executeTakeFirst())?.id ?? null;
+    if (kind === 'sample') return this.patientIdOfSample(id);
+    if (kind === 'treatment') return (await this.db.selectFrom('clin_treatments').select('patient_id').where('id', '=', id).executeTakeFirst())?.patient_id ?? null;
+    const f = await this.db.selectFrom('clin_files as f').innerJoin('clin_samples as s', 's.id', 'f.sample_id').select('s.patient_id').where('f.id', '=', id).executeTakeFirst();
+    return f?.patient_id ?? null;
   }
 
   // ---- analyses -----------------------------------------------------------------------------------------------
