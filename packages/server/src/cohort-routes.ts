@@ -108,7 +108,8 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         let count = 0;
         const seen = new Set<string>();
         let top: string | null | undefined;
-        for await (const part of req.files({ limits: { files: o.maxFiles, fileSize: o.limitBytes, parts: o.maxFiles + 5 } })) {
+        // preservePath: busboy keeps only the base name otherwise, and case_lists/ files would land in the top folder.
+        for await (const part of req.files({ preservePath: true, limits: { files: o.maxFiles, fileSize: o.limitBytes, parts: o.maxFiles + 5 } })) {
           const name = part.filename ?? '';
           if (!STUDY_PATH.test(name) || name.split('/').some((x) => x === '.' || x === '..')) {
             part.file.resume();

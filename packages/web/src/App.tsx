@@ -5,6 +5,7 @@ import { PatientList } from './pages/PatientList.tsx';
 import { PatientPage } from './pages/PatientPage.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { CohortPage } from './pages/CohortPage.tsx';
 import { href, parseRoute, type Route } from './route.ts';
 import type { SessionInfo } from './types.ts';
 
@@ -78,6 +79,9 @@ export function App() {
           <a href={href({ page: 'patients' })} aria-current={route.page === 'patients' || route.page === 'patient' ? 'page' : undefined}>
             Patients
           </a>
+          <a href={href({ page: 'cohorts' })} aria-current={route.page === 'cohorts' ? 'page' : undefined}>
+            Cohorts
+          </a>
           {can('admin') && (
             <a href={href({ page: 'admin' })} aria-current={route.page === 'admin' ? 'page' : undefined}>
               Accounts &amp; audit
@@ -98,6 +102,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'patients' && <PatientList can={can} />}
         {route.page === 'patient' && <PatientPage key={route.id} id={route.id} can={can} />}
+        {route.page === 'cohorts' && <CohortPage isAdmin={can('admin')} />}
         {route.page === 'account' && <AccountPage onSessionEnded={() => setSession(null)} />}
         {route.page === 'admin' && (can('admin') ? <AdminPage currentUserId={session.user.id} /> : <p role="alert">Only administrators can see this page.</p>)}
       </main>

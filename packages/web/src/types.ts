@@ -11,7 +11,19 @@ export interface SessionInfo {
   notice: string;
 }
 
-export interface PatientInfo {
+/** Issue 17: every correctable record says whether it was entered in error, and why. */
+export interface Correctable {
+  status?: 'active' | 'entered-in-error';
+  enteredInError?: { reason: string; by: string | null; at: string } | null;
+}
+
+/** Patients, samples and treatments are edited in place with a revision number. */
+export interface Revised {
+  revision?: number;
+  updatedAt?: string | null;
+}
+
+export interface PatientInfo extends Correctable, Revised {
   id: string;
   label: string;
   sex: 'F' | 'M' | 'X' | null;
@@ -37,7 +49,7 @@ export interface PathologyInfo {
   signedAt: string | null;
 }
 
-export interface StoredFileInfo {
+export interface StoredFileInfo extends Correctable {
   id: string;
   sampleId: string;
   kind: string;
@@ -48,7 +60,7 @@ export interface StoredFileInfo {
   uploadedAt: string;
 }
 
-export interface SampleInfo {
+export interface SampleInfo extends Correctable, Revised {
   id: string;
   label: string;
   type: string;
@@ -61,7 +73,7 @@ export interface SampleInfo {
   files: StoredFileInfo[];
 }
 
-export interface TreatmentInfo {
+export interface TreatmentInfo extends Correctable, Revised {
   id: string;
   drug: string;
   start: string;
@@ -90,13 +102,28 @@ export interface AnalysisRecord {
   finishedAt: string | null;
 }
 
+/** What changed since the latest finished analysis (the API's `staleChanges`). */
+export interface StaleChange {
+  entity: 'patient' | 'sample' | 'pathology' | 'file' | 'treatment' | 'input';
+  id: string | null;
+  change: 'added' | 'edited' | 'removed' | 'new-version';
+  message: string;
+}
+
 export interface PatientDetail {
   patient: PatientInfo;
+  /** True when the records changed after the latest finished analysis; its result is then withheld. */
+  analysisStale?: boolean;
+  staleChanges?: StaleChange[];
   samples: SampleInfo[];
   treatments: TreatmentInfo[];
   comments: CommentInfo[];
   analyses: AnalysisRecord[];
-  latest: { analysis: AnalysisRecord; result: AnalysisResult; reports: string[] } | null;
+  /**
+   * The latest finished analysis. When `stale`, `result` is null and `reports` empty: a superseded analysis's options
+   * are never shown as current. `supersededBy`: a newer run already queued or running.
+   */
+  latest: { analysis: AnalysisRecord; stale?: boolean; changes?: StaleChange[]; supersededBy?: string | null; result: AnalysisResult | null; reports: string[] } | null;
   notice: string;
 }
 

@@ -1,10 +1,9 @@
 /**
- * Field-level checks the forms run before sending (the API checks the same and is the authority), and the mapping of
- * the API's field paths (`body.end`) to the human field names shown next to the field. Pure (tested).
- *
- * Rules (issue 17, "Validation"): no date after today; none before the patient's birth year; treatment end on or
- * after its start; a plausible birth year (from 1900 to this year).
+ * Field-level checks the forms run before sending, with the core's own date rules (`timelineIssues`, the rules the
+ * API, the case loader and the CLI apply: no date after today, none before the birth year, end not before start,
+ * birth year from 1900 to this year), and the mapping of the API's field errors to the form's fields. Pure (tested).
  */
+import { FIELD_LABELS, MIN_BIRTH_YEAR, timelineIssues, type FieldIssue } from '@her2scope/core/case';
 import { ApiError } from './api.ts';
 
 export interface FieldError {
@@ -13,51 +12,51 @@ export interface FieldError {
   message: string;
 }
 
-export const FIRST_PLAUSIBLE_BIRTH_YEAR = 1900;
-
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function isIsoDate(v: string): boolean {
-  const m = ISO.exec(v);
-  if (!m) return false;
+  if (!ISO.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
-/** A date field: a real calendar date, not after today, not before the birth year. */
-export function checkDate(field: string, name: string, value: string, today: string, birthYear: number | null): FieldError | null {
-  if (!value) return { field, message: `${name}: enter a date` };
-  if (!isIsoDate(value)) return { field, message: `${name}: ${value} is not a valid date (YYYY-MM-DD)` };
-  if (value > today) return { field, message: `${name}: ${value} is after today (${today})` };
-  if (birthYear !== null && Number(value.slice(0, 4)) < birthYear) return { field, message: `${name}: ${value} is before the patient's birth year (${birthYear})` };
-  return null;
+/** Human names (the core's FIELD_LABELS) of a form's fields, for mapping API errors. */
+export function labelsFor(fields: string[]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [f, FIELD_LABELS[f] ?? f]));
 }
 
+/** The form field an issue of `timelineIssues` is about (the last key of its path). */
+function toFieldErrors(issues: FieldIssue[]): FieldError[] {
+  return issues.map((i) => ({ field: [...i.path].reverse().find((k): k is string => typeof k === 'string') ?? null, message: i.message }));
+}
+
+/** A date field must hold a real calendar date before the timeline rules apply. */
+function dateFormat(field: string, value: string, required: boolean): FieldError | null {
+  const name = FIELD_LABELS[field] ?? field;
+  if (!value) return required ? { field, message: `${name}: enter a date` } : null;
+  return isIsoDate(value) ? null : { field, message: `${name} ${value} is not a valid date (YYYY-MM-DD)` };
+}
+
+/** A birth year the rules can use (an implausible stored one is left out, as the core does). */
+const usableBirthYear = (y: number | null) => (y !== null && Number.isInteger(y) && y >= MIN_BIRTH_YEAR ? y : null);
+
 export function validateSample(v: { collected: string }, today: string, birthYear: number | null): FieldError[] {
-  const e = checkDate('collected', 'Collected', v.collected, today, birthYear);
-  return e ? [e] : [];
+  const format = dateFormat('collected', v.collected, true);
+  if (format) return [format];
+  return toFieldErrors(timelineIssues({ birthYear: usableBirthYear(birthYear), samples: [{ collected: v.collected }], treatments: [] }, today));
 }
 
 export function validateTreatment(v: { start: string; end: string }, today: string, birthYear: number | null): FieldError[] {
-  const out: FieldError[] = [];
-  const s = checkDate('start', 'Start', v.start, today, birthYear);
-  if (s) out.push(s);
-  if (v.end) {
-    const e = checkDate('end', 'End', v.end, today, birthYear);
-    if (e) out.push(e);
-    else if (!s && v.end < v.start) out.push({ field: 'end', message: `End: ${v.end} is before the start (${v.start})` });
-  }
-  return out;
+  const format = [dateFormat('start', v.start, true), dateFormat('end', v.end, false)].filter((e): e is FieldError => e !== null);
+  if (format.length) return format;
+  return toFieldErrors(timelineIssues({ birthYear: usableBirthYear(birthYear), samples: [], treatments: [{ start: v.start, end: v.end || null }] }, today));
 }
 
 export function validateBirthYear(value: string, today: string): FieldError[] {
-  if (!value.trim()) return [];
-  const year = Number(value.trim());
-  const thisYear = Number(today.slice(0, 4));
-  if (!/^\d{4}$/.test(value.trim()) || year < FIRST_PLAUSIBLE_BIRTH_YEAR || year > thisYear) {
-    return [{ field: 'birthYear', message: `Birth year: enter a year from ${FIRST_PLAUSIBLE_BIRTH_YEAR} to ${thisYear}` }];
-  }
-  return [];
+  const v = value.trim();
+  if (!v) return [];
+  if (!/^\d{4}$/.test(v)) return [{ field: 'birthYear', message: `Birth year must be a year from ${MIN_BIRTH_YEAR} to ${today.slice(0, 4)}` }];
+  return toFieldErrors(timelineIssues({ birthYear: Number(v), samples: [], treatments: [] }, today));
 }
 
 /**
@@ -68,11 +67,14 @@ export function validateBirthYear(value: string, today: string): FieldError[] {
 export function fieldErrorsFrom(err: unknown, names: Record<string, string>, fallback: string): FieldError[] {
   if (!(err instanceof ApiError)) return [{ field: null, message: fallback }];
   const raw = err.fields.length > 0 ? err.fields : [{ field: err.field ?? null, message: err.message }];
-  return raw.map(({ field, message }) => {
-    const key = field ? field.replace(/^(body|query|params)\./, '') : null;
-    const text = stripPath(message, field);
-    if (key !== null && names[key] !== undefined) return { field: key, message: `${names[key]}: ${text}` };
-    return { field: null, message: text };
+  return raw.map((r: { field: string | null; message: string; label?: string }) => {
+    const key = r.field ? r.field.replace(/^(body|query|params)\./, '') : null;
+    const text = stripPath(r.message, r.field);
+    const name = key !== null ? names[key] : undefined;
+    if (key === null || name === undefined) return { field: null, message: text };
+    // The API's messages of issue 17 already start with the field's human name ("End date 2019-01-01 is before ...").
+    const said = [name, r.label].some((n) => n !== undefined && text.toLowerCase().startsWith(n.toLowerCase()));
+    return { field: key, message: said ? text : `${name}: ${text}` };
   });
 }
 

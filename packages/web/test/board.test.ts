@@ -10,7 +10,7 @@ import { ApiError, errorFrom } from '../src/api.ts';
 import { citationHref, citationKind } from '../src/format.ts';
 import { buildSummary, eventLabel, humanDateTime, ihcScore } from '../src/summary.ts';
 import { layoutTimeline, TIMELINE_FONT, type TimelineLayout } from '../src/timeline.ts';
-import { checkDate, fieldErrorsFrom, localToday, stripPath, validateBirthYear, validateSample, validateTreatment } from '../src/validation.ts';
+import { fieldErrorsFrom, localToday, stripPath, validateBirthYear, validateSample, validateTreatment } from '../src/validation.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ANALYSIS = { version: 3, createdAt: '2026-12-02T01:16:52.123Z', finishedAt: '2026-12-02T01:17:05.000Z', kbVersion: '2026.12.1', codeVersion: 'her2scope 0.1.0' };
@@ -204,41 +204,42 @@ test('timeline on a phone (350 px): close samples go to further rows, no block o
   assert.ok(Math.max(...narrow.samples.map((s) => s.block.row)) >= 2, 'rows are added on a narrow screen');
 });
 
-test('field checks: no date after today, none before the birth year, end on or after start, plausible birth year', () => {
+test('field checks with the core date rules: no date after today, none before the birth year, end on or after start, plausible birth year', () => {
   const today = '2026-12-02';
-  assert.deepEqual(validateSample({ collected: '2031-01-01' }, today, 1964), [{ field: 'collected', message: 'Collected: 2031-01-01 is after today (2026-12-02)' }]);
-  assert.deepEqual(validateSample({ collected: '1950-06-01' }, today, 1964), [{ field: 'collected', message: "Collected: 1950-06-01 is before the patient's birth year (1964)" }]);
+  assert.deepEqual(validateSample({ collected: '2031-01-01' }, today, 1964), [{ field: 'collected', message: 'Collection date 2031-01-01 is after today (2026-12-02)' }]);
+  assert.deepEqual(validateSample({ collected: '1950-06-01' }, today, 1964), [{ field: 'collected', message: 'Collection date 1950-06-01 is before the birth year 1964' }]);
   assert.deepEqual(validateSample({ collected: '1950-06-01' }, today, null), [], 'no birth year: only the future is checked');
+  assert.deepEqual(validateSample({ collected: '1950-06-01' }, today, 1850), [], 'an implausible stored birth year is not used');
   assert.deepEqual(validateSample({ collected: '2026-12-02' }, today, 1964), [], 'today is allowed');
-  assert.deepEqual(validateSample({ collected: '2026-02-30' }, today, 1964), [{ field: 'collected', message: 'Collected: 2026-02-30 is not a valid date (YYYY-MM-DD)' }]);
-  assert.deepEqual(validateSample({ collected: '' }, today, 1964), [{ field: 'collected', message: 'Collected: enter a date' }]);
-  assert.deepEqual(validateTreatment({ start: '2020-05-01', end: '2020-01-01' }, today, 1964), [{ field: 'end', message: 'End: 2020-01-01 is before the start (2020-05-01)' }]);
+  assert.deepEqual(validateSample({ collected: '2026-02-30' }, today, 1964), [{ field: 'collected', message: 'Collection date 2026-02-30 is not a valid date (YYYY-MM-DD)' }]);
+  assert.deepEqual(validateSample({ collected: '' }, today, 1964), [{ field: 'collected', message: 'Collection date: enter a date' }]);
+  assert.deepEqual(validateTreatment({ start: '2020-05-01', end: '2020-01-01' }, today, 1964), [{ field: 'end', message: 'End date 2020-01-01 is before the start date 2020-05-01' }]);
   assert.deepEqual(validateTreatment({ start: '2020-05-01', end: '2020-05-01' }, today, 1964), []);
   assert.deepEqual(validateTreatment({ start: '2020-05-01', end: '' }, today, 1964), []);
+  assert.deepEqual(validateTreatment({ start: '', end: '' }, today, 1964), [{ field: 'start', message: 'Start date: enter a date' }]);
   assert.deepEqual(validateTreatment({ start: '2035-01-01', end: '2036-01-01' }, today, 1964), [
-    { field: 'start', message: 'Start: 2035-01-01 is after today (2026-12-02)' },
-    { field: 'end', message: 'End: 2036-01-01 is after today (2026-12-02)' },
+    { field: 'start', message: 'Start date 2035-01-01 is after today (2026-12-02)' },
+    { field: 'end', message: 'End date 2036-01-01 is after today (2026-12-02)' },
   ]);
-  assert.deepEqual(validateBirthYear('2031', today), [{ field: 'birthYear', message: 'Birth year: enter a year from 1900 to 2026' }]);
-  assert.deepEqual(validateBirthYear('1899', today), [{ field: 'birthYear', message: 'Birth year: enter a year from 1900 to 2026' }]);
-  assert.deepEqual(validateBirthYear('19x4', today), [{ field: 'birthYear', message: 'Birth year: enter a year from 1900 to 2026' }]);
+  for (const bad of ['2031', '1899', '19x4']) assert.deepEqual(validateBirthYear(bad, today), [{ field: 'birthYear', message: 'Birth year must be a year from 1900 to 2026' }], bad);
   assert.deepEqual(validateBirthYear('1964', today), []);
   assert.deepEqual(validateBirthYear('', today), []);
-  assert.equal(checkDate('d', 'Date', '2026-12-03', today, null)?.message, 'Date: 2026-12-03 is after today (2026-12-02)');
   assert.equal(localToday(new Date(2026, 0, 5, 23, 59)), '2026-01-05');
 });
 
 test('API errors become field errors with human names, without internal paths', () => {
-  const names = { end: 'End', collected: 'Collected' };
-  assert.deepEqual(fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', field: 'body.end', message: 'body.end: end is before start' }), names, 'x'), [{ field: 'end', message: 'End: end is before start' }]);
-  assert.deepEqual(fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', field: 'body.weird', message: 'body.weird: bad' }), names, 'x'), [{ field: null, message: 'bad' }]);
+  const names = { end: 'End date', collected: 'Collection date', birthYear: 'Birth year' };
+  // Issue 17 API: `fields: [{ field, label, message }]`, messages already naming the field.
   assert.deepEqual(
-    fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', message: 'two problems', errors: [{ field: 'body.collected', message: 'after today' }, { field: 'body.end', message: 'body.end: before start' }, { nope: 1 }] }), names, 'x'),
+    fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', field: 'end', message: 'End date 2019-01-01 is before the start date 2020-03-01', fields: [{ field: 'end', label: 'End date', message: 'End date 2019-01-01 is before the start date 2020-03-01' }, { field: 'collected', label: 'Collection date', message: 'must be a date' }, { nope: 1 }] }), names, 'x'),
     [
-      { field: 'collected', message: 'Collected: after today' },
-      { field: 'end', message: 'End: before start' },
+      { field: 'end', message: 'End date 2019-01-01 is before the start date 2020-03-01' },
+      { field: 'collected', message: 'Collection date: must be a date' },
     ],
   );
+  // Older answers: one `field` with an internal path in the message.
+  assert.deepEqual(fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', field: 'body.end', message: 'body.end: end is before start' }), names, 'x'), [{ field: 'end', message: 'End date: end is before start' }]);
+  assert.deepEqual(fieldErrorsFrom(errorFrom(400, { error: 'invalid-input', field: 'body.weird', message: 'body.weird: bad' }), names, 'x'), [{ field: null, message: 'bad' }]);
   assert.deepEqual(fieldErrorsFrom(new Error('boom'), names, 'cannot add the sample'), [{ field: null, message: 'cannot add the sample' }]);
   assert.deepEqual(fieldErrorsFrom(new ApiError(409, 'conflict', 'a sample with this id exists'), names, 'x'), [{ field: null, message: 'a sample with this id exists' }]);
   assert.equal(stripPath('body.samples[0].collected: in the future', null), 'in the future');

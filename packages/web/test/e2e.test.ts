@@ -75,7 +75,7 @@ async function addSample(page: Page, label: string, type: string, site: string, 
   await page.getByLabel('Sample id').fill(label);
   await page.getByLabel('Type', { exact: true }).selectOption(type);
   await page.getByLabel('Site').selectOption(site);
-  await page.getByLabel('Collected').fill(date);
+  await page.getByLabel('Collection date').fill(date);
   await page.getByRole('button', { name: 'Add sample' }).click();
   await page.getByRole('heading', { name: new RegExp(`^Sample ${label}`) }).waitFor();
 }
@@ -148,8 +148,8 @@ test('log in, create a patient, enter pathology, upload VCFs, see the acquired E
 
   await page.getByRole('tab', { name: 'Overview' }).click();
   await page.getByLabel('Drug or regimen').fill('letrozole');
-  await page.getByLabel('Start').fill('2016-04-01');
-  await page.getByLabel('End (empty = ongoing)').fill('2019-01-10');
+  await page.getByLabel('Start date').fill('2016-04-01');
+  await page.getByLabel('End date (empty = ongoing)').fill('2019-01-10');
   await page.getByLabel('Response').selectOption('progression');
   await page.getByRole('button', { name: 'Add treatment' }).click();
   await page.getByText('2016-04-01 – 2019-01-10 (progression)').waitFor();

@@ -58,7 +58,7 @@ test('display helpers', () => {
   assert.equal(her2Class('HER2-positive'), 'her2-pos');
   assert.equal(her2Class('HER2-null'), 'her2-zero');
   assert.equal(uploadQuery({ kind: 'variants', tumor: ' TUMOR ', normal: '', meanDepth: '300' }), 'kind=variants&tumor=TUMOR&meanDepth=300');
-  const e = errorFrom(400, { error: 'invalid-input', field: 'body.label', message: 'body.label: too long' });
-  assert.deepEqual([e.status, e.code, e.field, e.message], [400, 'invalid-input', 'body.label', 'body.label: too long']);
+  const e = errorFrom(400, { error: 'invalid-input', field: 'label', message: 'Label is too long', fields: [{ field: 'label', label: 'Label', message: 'Label is too long' }] });
+  assert.deepEqual([e.status, e.code, e.field, e.message, e.fields], [400, 'invalid-input', 'label', 'Label is too long', [{ field: 'label', label: 'Label', message: 'Label is too long' }]]);
   assert.equal(errorFrom(502, '<html>').message, 'request failed (HTTP 502)');
 });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
-import { fieldErrorsFrom, localToday, validateBirthYear, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, type FieldError } from '../validation.ts';
 import { href } from '../route.ts';
 import type { PatientListItem } from '../types.ts';
 
@@ -76,7 +76,7 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
   );
 }
 
-const PATIENT_FIELDS: Record<string, string> = { label: 'Patient identifier', sex: 'Sex', birthYear: 'Birth year', synthetic: 'Synthetic' };
+const PATIENT_FIELDS = labelsFor(['label', 'sex', 'birthYear', 'synthetic']);
 
 function NewPatient() {
   const [label, setLabel] = useState('');
@@ -89,7 +89,7 @@ function NewPatient() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local = [...(label.trim() ? [] : [{ field: 'label', message: 'Patient identifier: enter a pseudonym' }]), ...validateBirthYear(birthYear, localToday())];
+    const local = [...(label.trim() ? [] : [{ field: 'label', message: 'Label: enter a pseudonym' }]), ...validateBirthYear(birthYear, localToday())];
     setErrors(local);
     if (local.length) return focusFirstInvalid(form.current);
     setBusy(true);

@@ -6,7 +6,8 @@ import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
-import { fieldErrorsFrom, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
+import { fieldErrorsFrom, labelsFor, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
@@ -43,11 +44,12 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
   const [active, setActive] = useState<AnalysisRecord | null>(null);
   const [tab, setTab] = useState('overview');
   const [drawer, setDrawer] = useState<DrawerState>(null);
+  const [showEie, setShowEie] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
     try {
-      const d = await api.patient(id);
+      const d = await api.patient(id, showEie);
       setDetail(d);
       setError(null);
       const current = d.analyses.find((a) => a.status === 'queued' || a.status === 'running');
@@ -55,7 +57,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'cannot load the patient');
     }
-  }, [id]);
+  }, [id, showEie]);
 
   useEffect(() => {
     void load();
@@ -90,8 +92,10 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
   }, [active, load]);
 
   const latest = detail?.latest ?? null;
-  const result = latest?.result ?? null;
-  const summary = useMemo(() => (latest ? buildSummary(latest.result, latest.analysis) : null), [latest]);
+  // A stale analysis (records changed since) is never shown as current: the API withholds its result, and so do we.
+  const stale = detail?.analysisStale === true || latest?.stale === true;
+  const result = stale ? null : (latest?.result ?? null);
+  const summary = useMemo(() => (latest?.result && !stale ? buildSummary(latest.result, latest.analysis) : null), [latest, stale]);
   const timelineEvents = useMemo(() => {
     const out: TimelineEvents = {};
     for (const e of summary?.events ?? []) (out[e.sample] ??= []).push({ kind: e.kind, label: e.label });
@@ -126,7 +130,16 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       </p>
     );
   if (!detail) return <p role="status">Loading…</p>;
-  const { patient, samples, treatments, comments, analyses } = detail;
+  const { patient, samples: allSamples, treatments: allTreatments, comments, analyses } = detail;
+  const isActive = (r: { status?: string }) => r.status !== 'entered-in-error';
+  const samples = allSamples.filter(isActive);
+  const treatments = allTreatments.filter(isActive);
+  const earliestDate = [...samples.map((s) => s.collected), ...treatments.map((t) => t.start)].sort()[0] ?? null;
+  const withheld = (
+    <p className="stale-note">
+      The findings, options and reports of analysis v{latest?.analysis.version} are withheld: the records changed after it ran. Re-run the analysis to see current results.
+    </p>
+  );
   const cytometrySamples = result?.samples.filter((s) => s.cytometry) ?? [];
   const running = !!active && (active.status === 'queued' || active.status === 'running');
   const drawerFinding = drawer?.kind === 'finding' ? result?.samples.find((s) => s.id === drawer.sampleId)?.findings.find((f) => findingKey(f) === drawer.key) : undefined;
@@ -144,13 +157,43 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       <p className="meta">
         Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'} · {treatments.length} treatment{treatments.length === 1 ? '' : 's'}
       </p>
+      {can('patient.write') && (
+        <div className="actions record-actions">
+          <EditPatient patient={patient} earliestDate={earliestDate} onDone={load} />
+          <EnteredInError kind="patient" id={patient.id} what="this patient" onDone={async () => void (window.location.hash = '#/')} />
+        </div>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
 
-      {summary ? (
+      {stale && latest ? (
+        <section className="card stale" aria-labelledby="summary-h" role="region">
+          <h2 id="summary-h">Results out of date</h2>
+          <p>
+            <strong>
+              Analysis v{latest.analysis.version} ({humanDateTime(latest.analysis.finishedAt ?? latest.analysis.createdAt)}) no longer matches the records; its findings and options are not shown as current.
+            </strong>{' '}
+            What changed:
+          </p>
+          <ul>
+            {(detail.staleChanges ?? latest.changes ?? []).map((c, i) => (
+              <li key={i}>{c.message}</li>
+            ))}
+          </ul>
+          {running ? (
+            <p>A new analysis is running; the page updates when it finishes.</p>
+          ) : can('analysis.run') ? (
+            <button type="button" onClick={() => void run()} disabled={samples.length === 0}>
+              Re-run analysis
+            </button>
+          ) : (
+            <p>Ask a user who may run analyses to re-run it.</p>
+          )}
+        </section>
+      ) : summary ? (
         <SummaryCard summary={summary} onOptionEvidence={(rank) => setDrawer({ kind: 'option', index: rank - 1 })} onEventEvidence={openEventEvidence} />
       ) : (
         <section className="card summary" aria-labelledby="summary-h">
@@ -159,7 +202,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
         </section>
       )}
       <div className="analysis-bar">
-        {can('analysis.run') && (
+        {can('analysis.run') && !stale && (
           <button type="button" onClick={() => void run()} disabled={running || samples.length === 0}>
             Run analysis
           </button>
@@ -179,6 +222,10 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       <Tabs tabs={TABS} selected={tab} onSelect={setTab} label="Patient record">
         {tab === 'overview' && (
           <>
+            <div className="check eie-toggle">
+              <input id="show-eie" type="checkbox" checked={showEie} onChange={(e) => setShowEie(e.target.checked)} />
+              <label htmlFor="show-eie">Show records entered in error (struck through)</label>
+            </div>
             <section aria-labelledby="timeline-h" className="card">
               <h2 id="timeline-h">HER2 timeline</h2>
               <Timeline samples={samples} treatments={treatments} events={timelineEvents} />
@@ -188,11 +235,26 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
               {treatments.length === 0 ? (
                 <p>None recorded.</p>
               ) : (
-                <ul>
-                  {treatments.map((t) => (
-                    <li key={t.id}>
-                      <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
-                      {t.response ? ` (${t.response})` : ''}
+                <ul className="treatments">
+                  {allTreatments.map((t) => (
+                    <li key={t.id} className={isActive(t) ? undefined : 'eie'}>
+                      {isActive(t) ? (
+                        <span>
+                          <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
+                          {t.response ? ` (${t.response})` : ''}
+                        </span>
+                      ) : (
+                        <del>
+                          <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
+                        </del>
+                      )}
+                      <EnteredInErrorNote record={t} />
+                      {can('treatment.write') && isActive(t) && (
+                        <span className="actions inline">
+                          <EditTreatment treatment={t} birthYear={patient.birthYear} onDone={load} />
+                          <EnteredInError kind="treatment" id={t.id} what={`treatment ${t.drug}`} onDone={load} />
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -275,8 +337,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
                 </tbody>
               </table>
             </div>
-            {samples.map((s) => (
-              <SampleCard key={s.id} sample={s} can={can} onChange={load} />
+            {allSamples.map((s) => (
+              <SampleCard key={s.id} sample={s} birthYear={patient.birthYear} can={can} onChange={load} />
             ))}
             {can('patient.write') && <AddSample patientId={patient.id} birthYear={patient.birthYear} onAdded={load} />}
           </section>
@@ -308,6 +370,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
                 </section>
               )}
             </>
+          ) : stale ? (
+            withheld
           ) : (
             <p>No finished analysis yet.</p>
           ))}
@@ -317,6 +381,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
               <h2 id="options-h">Therapy options for {result.latestSample}</h2>
               <TherapyOptions result={result} onEvidence={(index) => setDrawer({ kind: 'option', index })} />
             </section>
+          ) : stale ? (
+            withheld
           ) : (
             <p>No finished analysis yet.</p>
           ))}
@@ -337,6 +403,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
               </ul>
               <p className="notice">{result.notice}</p>
             </section>
+          ) : stale ? (
+            withheld
           ) : (
             <p>No finished analysis yet.</p>
           ))}
@@ -356,7 +424,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
   );
 }
 
-function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: string) => boolean; onChange: () => Promise<void> }) {
+function SampleCard({ sample, birthYear, can, onChange }: { sample: SampleInfo; birthYear: number | null; can: (p: string) => boolean; onChange: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
 
@@ -370,6 +438,15 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
     }
   }
 
+  if (sample.status === 'entered-in-error')
+    return (
+      <section className="card sample eie" id={`sample-${sample.id}`} aria-labelledby={`sample-h-${sample.id}`}>
+        <h3 id={`sample-h-${sample.id}`}>
+          <del>Sample {sample.label}</del> <span className="sub">({sample.type}, {sample.site}, {sample.collected})</span>
+          <EnteredInErrorNote record={sample} />
+        </h3>
+      </section>
+    );
   return (
     <section className="card sample" id={`sample-${sample.id}`} aria-labelledby={`sample-h-${sample.id}`}>
       <h3 id={`sample-h-${sample.id}`}>
@@ -382,13 +459,19 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
         </details>
       )}
       {sample.classificationError && <p className="error">{sample.classificationError}</p>}
+      {can('patient.write') && (
+        <div className="actions record-actions">
+          <EditSample sample={sample} birthYear={birthYear} onDone={onChange} />
+          <EnteredInError kind="sample" id={sample.id} what={`sample ${sample.label}`} onDone={onChange} />
+        </div>
+      )}
       {can('pathology.write') && (
         <div className="actions">
           <button type="button" className="secondary" aria-expanded={editing} onClick={() => setEditing(!editing)}>
             {editing ? 'Close pathology form' : sample.pathology ? 'Edit pathology' : 'Enter pathology'}
           </button>
           {sample.pathology && !sample.pathology.signedAt && (
-            <button type="button" className="secondary" onClick={sign}>
+            <button type="button" className="secondary" onClick={() => void sign()}>
               Sign pathology v{sample.pathology.version}
             </button>
           )}
@@ -421,14 +504,22 @@ function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: s
         <p>No files.</p>
       ) : (
         <ul className="files">
-          {sample.files.map((f) => (
-            <li key={f.id}>
-              <a href={`/api/files/${f.id}`} download>
-                {f.originalName}
-              </a>{' '}
-              <span className="chip">{f.kind}</span> {formatBytes(f.size)} · SHA-256 <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
-            </li>
-          ))}
+          {sample.files.map((f) =>
+            f.status === 'entered-in-error' ? (
+              <li key={f.id} className="eie">
+                <del>{f.originalName}</del> <span className="chip">{f.kind}</span>
+                <EnteredInErrorNote record={f} />
+              </li>
+            ) : (
+              <li key={f.id}>
+                <a href={`/api/files/${f.id}`} download>
+                  {f.originalName}
+                </a>{' '}
+                <span className="chip">{f.kind}</span> {formatBytes(f.size)} · SHA-256 <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>{' '}
+                {can('file.upload') && <EnteredInError kind="file" id={f.id} what={`file ${f.originalName}`} onDone={onChange} />}
+              </li>
+            ),
+          )}
         </ul>
       )}
       {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} onUploaded={onChange} />}
@@ -436,7 +527,7 @@ function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: s
   );
 }
 
-const SAMPLE_FIELDS: Record<string, string> = { label: 'Sample id', type: 'Type', site: 'Site', collected: 'Collected' };
+const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected']);
 
 function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
@@ -490,7 +581,7 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
           <FieldMessage errors={errors} field="site" id="as-site" />
         </div>
         <div>
-          <label htmlFor="as-date">Collected</label>
+          <label htmlFor="as-date">Collection date</label>
           <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required {...invalidProps(errors, 'collected', 'as-date')} />
           <FieldMessage errors={errors} field="collected" id="as-date" />
         </div>
@@ -501,7 +592,7 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
   );
 }
 
-const TREATMENT_FIELDS: Record<string, string> = { drug: 'Drug or regimen', start: 'Start', end: 'End', response: 'Response' };
+const TREATMENT_FIELDS = labelsFor(['drug', 'start', 'end', 'response']);
 
 function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [drug, setDrug] = useState('');
@@ -513,7 +604,7 @@ function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; bi
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug or regimen: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear)];
+    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear)];
     setErrors(local);
     if (local.length) return focusFirstInvalid(form.current);
     try {
@@ -539,12 +630,12 @@ function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; bi
           <FieldMessage errors={errors} field="drug" id="tr-drug" />
         </div>
         <div>
-          <label htmlFor="tr-start">Start</label>
+          <label htmlFor="tr-start">Start date</label>
           <input id="tr-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} required {...invalidProps(errors, 'start', 'tr-start')} />
           <FieldMessage errors={errors} field="start" id="tr-start" />
         </div>
         <div>
-          <label htmlFor="tr-end">End (empty = ongoing)</label>
+          <label htmlFor="tr-end">End date (empty = ongoing)</label>
           <input id="tr-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} {...invalidProps(errors, 'end', 'tr-end')} />
           <FieldMessage errors={errors} field="end" id="tr-end" />
         </div>
