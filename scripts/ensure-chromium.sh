@@ -13,7 +13,14 @@ if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else echo "ensure-chromium: need root to install ${missing[*]}" >&2; exit 1; fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-echo "ensure-chromium: installing ${missing[*]} with apt-get" >&2
+# One line of output (issue 17: `npm run demo` printed pages of apt output); apt's own output goes to a log that is
+# shown (its last lines) only when the install fails.
+log="$(mktemp "${TMPDIR:-/tmp}/ensure-chromium.XXXXXX.log")"
+echo "ensure-chromium: installing ${missing[*]} with apt-get (log: $log)" >&2
 # apt-get update first: the package lists may be missing or stale on a fresh machine.
-$SUDO apt-get update -qq >&2
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  echo "ensure-chromium: apt-get failed; the end of $log:" >&2
+  tail -n 20 "$log" >&2
+  exit 1
+fi
+rm -f "$log"

@@ -160,3 +160,39 @@ describe('case file errors: exit 2, one line naming the path', () => {
     assert.match(oneLineError(her2scope(['analyze', casePath('b-her2-conversion'), '--out', '/tmp/x', '--format', 'docx'])), /--format: 'docx' is not one of html, pdf, patient, fhir, json/);
   });
 });
+
+test('analyze --out: progress steps and a final summary line on stderr (issue 17), reports listed on stdout', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-out-'));
+  try {
+    const r = her2scope(['analyze', casePath('a-erbb2-acquired'), '--out', dir, '--format', 'json,html']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    const steps = lines.map((l) => l.replace(/ \(\d+\.\d s\)$/, ''));
+    assert.deepEqual(steps.slice(0, 6), [
+      'analyze: reading the case',
+      'analyze: sample A-LIVER: reading a-liver.vcf.gz',
+      'analyze: sample A-LIVER: reading panel.bed',
+      'analyze: sample A-PRIMARY: reading a-primary.vcf',
+      'analyze: sample A-PRIMARY: reading panel.bed',
+      'analyze: interpreting with the knowledge base',
+    ]);
+    assert.ok(lines.slice(0, -1).every((l) => /^analyze: .* \(\d+\.\d s\)$/.test(l)), r.stderr);
+    assert.match(lines.at(-1)!, new RegExp(`^analyze: done in \\d+\\.\\d s: 2 samples, 3 findings \\(1 acquired\\), 0 receptor conversions, 5 options \\(top: [^)]+, level A\\); 2 reports in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    assert.ok(!r.stderr.includes('\r') && !r.stderr.includes('\x1b'), 'no terminal control codes when stderr is not a terminal');
+    assert.match(r.stdout, /^html {5}.*report\.html\njson {5}.*analysis\.json\nwritten in \d+ ms\. For research use; not a medical device\.\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('analyze refuses impossible dates with file, line and field (issue 17)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-dates-'));
+  try {
+    writeFileSync(join(dir, 'case.yaml'), 'patient: { id: SYN-D, birthYear: 1964, synthetic: true }\nsamples:\n  - { id: S1, type: primary, site: breast, collected: 1950-03-02 }\n');
+    const r = her2scope(['analyze', join(dir, 'case.yaml')]);
+    oneLineError(r);
+    assert.equal(r.stderr, `her2scope analyze: ${join(dir, 'case.yaml')}:3: samples[0].collected: Collection date 1950-03-02 is before the birth year 1964\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,12 +3,26 @@
  * Content-Security-Policy forbids both), printable to PDF. Every value from the analysis is escaped with `esc`.
  */
 import type { AnalysisResult, Citation, EvidenceRef, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
-import { citationUrl, cytometryView, erLabel, esc, her2Label, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
+import { citationUrl, erLabel, esc, her2Label, latestSample, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
 import { renderCytometryBarsSvg, renderTimelineSvg } from './plots.ts';
 
 export interface RenderOptions {
   /** When the report was generated; left out of the output when not given (renderers stay deterministic). */
   generatedAt?: Date;
+  /** The analysis run (server: "run 3 of patient"), printed with the versions. */
+  analysisVersion?: string;
+  /** Code version that made the analysis. */
+  codeVersion?: string;
+  /** Pathology sign-off per sample id ("signed by dr-x on 2 Dec 2026", "not signed"); absent: not recorded. */
+  signOff?: Record<string, string>;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** A date as people read it: `2 Mar 2016` (from YYYY-MM-DD or an ISO timestamp; UTC). */
+export function humanDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
 }
 
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -34,6 +48,135 @@ section{break-inside:auto}
 @media print{body{max-width:none;padding:0}a{text-decoration:none}h2{break-after:avoid;page-break-after:avoid}}
 `;
 
+/**
+ * The clinician report's own layout (issue 17): a summary card first; the printed PDF holds the card and the compact
+ * tables only (at most two pages for up to 3 samples and 10 findings: small type, rows never split, no forced page
+ * breaks so no half-empty pages); the appendix (rule trails, full evidence, cytometry, methods) is on screen only and
+ * the print says where to find it. Screen-only hints (e.g. "Hover for details") are not printed.
+ */
+const CLINICIAN_CSS = `
+.card{border:2px solid #2166ac;border-radius:6px;padding:6px 10px;margin:8px 0}
+.card h2{margin:4px 0 6px;border:none;font-size:16px}
+.card h3{margin:8px 0 4px}
+.compact td,.compact th{padding:2px 5px}
+.conv{color:#b2182b;font-weight:bold}
+.meta{font-size:11px;color:#444}
+.print-only{display:none}
+@media print{
+  body{font-size:9.5px;line-height:1.3}
+  h1{font-size:15px;margin:0 0 2px}h2{font-size:12px;margin:8px 0 4px}h3{font-size:10.5px;margin:6px 0 3px}
+  table{margin:3px 0 5px}th,td{padding:2px 4px}
+  .notice,.synthetic{padding:3px 6px;margin:3px 0}
+  .card{padding:4px 8px;margin:4px 0}.card h2{font-size:13px}
+  .screen-only,.appendix{display:none}
+  .print-only{display:block}
+  tr,li,.keep,figure{break-inside:avoid;page-break-inside:avoid}
+  #timeline svg{max-height:48mm}
+  .small{font-size:8.5px}
+}
+`;
+
+const IHC_RULE = /^her2\.ihc\.(0|1\+|2\+|3\+)$/;
+
+/** HER2 with the values behind it: category, IHC score (from the rule trail) and ISH group / ratio. */
+function her2Values(s: SampleAnalysis): string {
+  const h = s.classification?.her2;
+  if (!s.classification) return 'no pathology';
+  if (!h) return 'not tested';
+  const ihc = h.rules.map((r) => IHC_RULE.exec(r.id)?.[1]).find((x) => x !== undefined);
+  const parts = [ihc !== undefined ? `IHC ${ihc}` : null, h.ishGroup !== null ? `ISH group ${h.ishGroup}` : null, h.ishRatioText !== null ? `ratio ${h.ishRatioText}` : null].filter(Boolean);
+  return `<b>${esc(h.category)}</b>${parts.length ? ` <span class="small">(${esc(parts.join(', '))})</span>` : ''}`;
+}
+
+function receptorValue(rec: ReceptorResult<string> | undefined): string {
+  if (!rec) return 'no pathology';
+  return `${esc(rec.status)}${rec.percent !== null ? ` <span class="small">(${esc(rec.percent)}%)</span>` : ''}`;
+}
+
+/** Which samples a receptor conversion ends at, per marker (the card marks them). */
+function conversionsAt(r: AnalysisResult): Map<string, string[]> {
+  const at = new Map<string, string[]>();
+  for (const c of r.changes) {
+    if (!c.kind.endsWith('-conversion')) continue;
+    const marker = c.kind.replace('-conversion', '').toUpperCase();
+    at.set(c.toSample, [...(at.get(c.toSample) ?? []), `${marker}: ${c.from} → ${c.to}`]);
+  }
+  return at;
+}
+
+/** At most two warnings, each cut to one line's length; the rest are counted (all of them are in the appendix). */
+function warningsText(ws: readonly string[]): string {
+  if (!ws.length) return 'none';
+  const shown = ws.slice(0, 2).map((w) => `<span class="warn">${esc(shorten(w, 110))}</span>`);
+  return `${shown.join('<br>')}${ws.length > 2 ? `<br><span class="muted">and ${ws.length - 2} more (appendix)</span>` : ''}`;
+}
+
+const exposureText = (c: AnalysisResult['changes'][number]) =>
+  c.afterTreatments.length ? c.afterTreatments.map((t) => `${esc(t.drug)} ${esc(t.months)} mo`).join(', ') : '<span class="muted">no treatment recorded between</span>';
+
+/** Page 1: receptors per sample, acquired / lost / emerging findings, the top three options, versions and sign-off. */
+function summaryCard(r: AnalysisResult, o: RenderOptions): string {
+  const conv = conversionsAt(r);
+  const receptors = `<table class="compact"><thead><tr><th>Collected</th><th>Sample</th><th>HER2</th><th>ER</th><th>PR</th><th>Change</th>${o.signOff ? '<th>Pathology sign-off</th>' : ''}</tr></thead><tbody>${r.samples
+    .map(
+      (s) =>
+        `<tr><td class="nw">${esc(humanDate(s.collected))}</td><td><b>${esc(s.id)}</b> <span class="small">${esc(s.type)}, ${esc(s.site)}</span></td><td>${her2Values(s)}</td><td>${receptorValue(s.classification?.er)}</td><td>${receptorValue(s.classification?.pr)}</td><td>${(conv.get(s.id) ?? []).map((x) => `<span class="conv">${esc(x)}</span>`).join('<br>') || '<span class="muted">—</span>'}</td>${o.signOff ? `<td class="small">${esc(o.signOff[s.id] ?? 'not recorded')}</td>` : ''}</tr>`,
+    )
+    .join('')}</tbody></table>`;
+  const latest = latestSample(r);
+  const emerging = (latest?.findings ?? []).filter((f) => f.origin === 'not-evaluable-earlier');
+  const variantChanges = r.changes.filter((c) => c.kind === 'acquired-variant' || c.kind === 'lost-variant');
+  const vafOf = (c: AnalysisResult['changes'][number]) => {
+    const sample = r.samples.find((s) => s.id === (c.kind === 'lost-variant' ? c.fromSample : c.toSample));
+    const f = sample?.findings.find((x) => c.detail.startsWith(`${x.gene} ${x.alteration}`));
+    return f ? `VAF ${esc(vafText(f.vaf))}` : '';
+  };
+  const changeRows = [
+    ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc((c.detail.split(':')[0] ?? c.detail).replace(/ (acquired|lost)$/, ''))}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
+    ...emerging.map((f) => `<tr><td>emerging</td><td>${esc(f.gene)} ${esc(f.alteration)}</td><td class="nw">VAF ${esc(vafText(f.vaf))}</td><td>${esc(latest?.id ?? '')}</td><td class="small">not evaluable earlier (no earlier sample could have detected it)</td></tr>`),
+  ];
+  const findings = changeRows.length
+    ? `<table class="compact"><thead><tr><th>Finding</th><th>Alteration</th><th>VAF</th><th>Samples</th><th>Prior exposure</th></tr></thead><tbody>${changeRows.join('')}</tbody></table>`
+    : '<p class="muted">No acquired, lost or emerging finding.</p>';
+  const top = r.therapyOptions.slice(0, 3);
+  const options = top.length
+    ? `<table class="compact"><thead><tr><th>#</th><th>Option</th><th>Level</th><th>Setting</th><th>Warnings</th></tr></thead><tbody>${top
+        .map((t, i) => `<tr><td>${i + 1}</td><td><b>${esc(t.therapy)}</b></td><td><b>${esc(t.level)}</b></td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p class="muted">No therapy option from the knowledge base.</p>';
+  const versions = [
+    o.analysisVersion ? `Analysis ${esc(o.analysisVersion)}` : 'Analysis',
+    o.generatedAt ? `of ${esc(humanDate(o.generatedAt.toISOString()))}` : null,
+    `knowledge base ${esc(r.kbVersion)}`,
+    o.codeVersion ? `code ${esc(o.codeVersion)}` : null,
+  ].filter(Boolean);
+  return `<section id="summary" class="card keep"><h2>Summary</h2>
+<h3>HER2 / ER / PR per sample</h3>${receptors}
+<h3>Acquired, lost and emerging findings</h3>${findings}
+<h3>Top options for ${esc(r.latestSample)}</h3>${options}
+<p class="meta">${versions.join(', ')}. Evidence to discuss, not recommendations.</p></section>`;
+}
+
+/** All findings, one row each, without the evidence texts (those are in the appendix). */
+function findingsCompact(r: AnalysisResult): string {
+  const rows = r.samples.flatMap((s) =>
+    s.findings.map((f) => {
+      const levels = [...new Set(f.evidence.flatMap((e) => e.therapies.map((t) => t.level)))].sort();
+      return `<tr><td>${esc(s.id)}</td><td><b>${esc(f.gene)}</b> ${esc(f.alteration)}</td><td class="${f.origin === 'acquired' ? 'acquired' : ''}">${esc(f.origin)}</td><td class="nw">${esc(vafText(f.vaf))}${f.depth !== null ? ` <span class="small muted">(${esc(f.depth)}×)</span>` : ''}</td><td>${esc(f.oncogenicity ?? '')}</td><td class="small">${f.evidence.length ? `${esc(f.evidence.length)} KB entr${f.evidence.length === 1 ? 'y' : 'ies'}${levels.length ? `, levels ${esc(levels.join(', '))}` : ''}` : 'no KB entry'}</td></tr>`;
+    }),
+  );
+  return rows.length ? `<table class="compact"><thead><tr><th>Sample</th><th>Finding</th><th>Origin</th><th>VAF</th><th>Oncogenicity</th><th>Evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p class="muted">No variant in a knowledge-base gene.</p>';
+}
+
+/** Options after the top three, one row each (reasons and citations in the appendix). */
+function otherOptions(r: AnalysisResult): string {
+  const rest = r.therapyOptions.slice(3);
+  if (!rest.length) return '';
+  return `<h3>Other options</h3><table class="compact"><thead><tr><th>Level</th><th>Option</th><th>Setting</th><th>Warnings</th></tr></thead><tbody>${rest
+    .map((t) => `<tr><td>${esc(t.level)}</td><td>${esc(t.therapy)}</td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
+    .join('')}</tbody></table>`;
+}
+
 export function citationHtml(c: Citation): string {
   const url = citationUrl(c);
   const id = url ? `<a href="${esc(url)}" rel="noreferrer noopener">${esc(c.id)}</a>` : esc(c.id);
@@ -52,7 +195,7 @@ function ruleTrail(rules: ReceptorResult<string>['rules']): string {
 function samplesTable(r: AnalysisResult): string {
   const rows = r.samples.map((s) => {
     const ki67 = s.classification?.ki67;
-    const cyto = cytometryView(s.cytometry);
+    const cyto = s.cytometry;
     return `<tr><td class="nw">${esc(s.collected)}</td><td class="nw">${esc(s.id)}</td><td>${esc(s.type)}</td><td>${esc(s.site)}</td><td>${esc(her2Label(s))}</td><td>${esc(erLabel(s))}</td><td>${esc(prLabel(s))}</td><td>${ki67 !== null && ki67 !== undefined ? `${esc(ki67)}%` : '—'}</td><td>${s.sequenced ? `yes (${s.findings.length} KB finding${s.findings.length === 1 ? '' : 's'}, ${s.otherVariants} other)` : 'no'}</td><td>${cyto ? (cyto.hiddenHer2StemCells ? '<span class="warn">hidden HER2+ stem cells</span>' : 'no hidden HER2+ population') : '—'}</td></tr>`;
   });
   return `<table><thead><tr><th>Collected</th><th>Sample</th><th>Type</th><th>Site</th><th>HER2</th><th>ER</th><th>PR</th><th>Ki-67</th><th>Sequenced</th><th>Cytometry</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -80,7 +223,7 @@ function classificationBlock(s: SampleAnalysis): string {
 export function shorten(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 30)).replace(/[\s,;:.]+$/, '')}… (full text in the source)`;
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 30)).replace(/[\s,;:.]+$/, '')}…${max >= 150 ? ' (full text in the source)' : ''}`;
 }
 
 function evidenceHtml(e: EvidenceRef): string {
@@ -145,7 +288,7 @@ function changesSection(r: AnalysisResult): string {
 function cytometrySection(r: AnalysisResult): string {
   const parts: string[] = [];
   for (const s of r.samples) {
-    const c = cytometryView(s.cytometry);
+    const c = s.cytometry;
     if (!c) continue;
     const svg = renderCytometryBarsSvg(s);
     parts.push(
@@ -184,8 +327,8 @@ function therapySection(r: AnalysisResult): string {
 
 function treatmentsTable(r: AnalysisResult): string {
   if (r.treatments.length === 0) return '<p class="muted">No treatment recorded.</p>';
-  return `<table><thead><tr><th>Drug</th><th>Start</th><th>End</th><th>Response</th></tr></thead><tbody>${r.treatments
-    .map((t) => `<tr><td>${esc(t.drug)}</td><td>${esc(t.start)}</td><td>${esc(t.end ?? 'ongoing')}</td><td>${esc(t.response ?? '—')}</td></tr>`)
+  return `<table class="compact"><thead><tr><th>Drug</th><th>Start</th><th>End</th><th>Response</th></tr></thead><tbody>${r.treatments
+    .map((t) => `<tr><td>${esc(t.drug)}</td><td class="nw">${esc(humanDate(t.start))}</td><td class="nw">${esc(t.end ? humanDate(t.end) : 'ongoing')}</td><td>${esc(t.response ?? '—')}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -210,15 +353,14 @@ export function renderClinicianHtml(result: AnalysisResult, options: RenderOptio
   const r = result;
   const p = r.patient;
   const synthetic = p.synthetic ? '<div class="synthetic">SYNTHETIC PATIENT: example data, not a real person.</div>' : '';
-  const patientRows = [
-    ['Patient', esc(p.id)],
-    ['Sex', esc(p.sex ? (SEX_LABEL[p.sex] ?? p.sex) : 'not given')],
-    ['Birth year', esc(p.birthYear ?? 'not given')],
-    ['Samples', esc(r.samples.length)],
-    ['Latest sample', esc(r.latestSample)],
-    ['Knowledge base', esc(r.kbVersion)],
-    ...(options.generatedAt ? [['Generated', esc(options.generatedAt.toISOString())]] : []),
+  const patientLine = [
+    `<b>${esc(p.id)}</b>`,
+    esc(p.sex ? (SEX_LABEL[p.sex] ?? p.sex) : 'sex not given'),
+    `born ${esc(p.birthYear ?? 'not given')}`,
+    `${esc(r.samples.length)} sample${r.samples.length === 1 ? '' : 's'}, latest ${esc(r.latestSample)}`,
+    ...(options.generatedAt ? [`generated ${esc(humanDate(options.generatedAt.toISOString()))} ${esc(options.generatedAt.toISOString().slice(11, 16))} UTC`] : []),
   ];
+  const hasCytometry = r.samples.some((s) => s.cytometry);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -227,7 +369,7 @@ export function renderClinicianHtml(result: AnalysisResult, options: RenderOptio
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>her2scope report: ${esc(p.id)}</title>
-<style>${BASE_CSS}</style>
+<style>${BASE_CSS}${CLINICIAN_CSS}</style>
 </head>
 <body>
 <header>
@@ -235,17 +377,25 @@ export function renderClinicianHtml(result: AnalysisResult, options: RenderOptio
 <div class="notice">${esc(r.notice)}</div>
 ${(r.kbNotices ?? []).map((n) => `<div class="notice">${esc(n)}</div>`).join('')}
 ${synthetic}
-<table class="keep"><tbody>${patientRows.map(([k, v]) => `<tr><th style="width:160px">${k}</th><td>${v}</td></tr>`).join('')}</tbody></table>
+<p class="meta">${patientLine.join(' · ')}</p>
 </header>
-<section id="samples"><h2>Samples</h2>${samplesTable(r)}</section>
-<section id="timeline"><h2>HER2 timeline</h2><figure class="keep">${renderTimelineSvg(r)}<figcaption>Samples on a time axis: HER2 category (circle), ER status (square) and treatments (bars). Hover for details.</figcaption></figure></section>
-<section id="changes"><h2>Changes over time</h2>${changesSection(r)}</section>
-<section id="classification"><h2>HER2 / ER / PR per sample, with the rule trail</h2>${r.samples.map(classificationBlock).join('')}</section>
-<section id="findings"><h2>Findings, origin and evidence</h2>${findingsSection(r)}</section>
-${r.samples.some((s) => s.cytometry) ? `<section id="cytometry"><h2>Cytometry</h2>${cytometrySection(r)}</section>` : ''}
-<section id="therapy"><h2>Therapy options for ${esc(r.latestSample)}</h2>${therapySection(r)}</section>
+<main>
+${summaryCard(r, options)}
+<section id="findings-summary"><h2>Findings</h2>${findingsCompact(r)}</section>
+${otherOptions(r)}
 <section id="treatments"><h2>Treatments</h2>${treatmentsTable(r)}</section>
-<section id="methods"><h2>Methods</h2>${methodsHtml(r)}</section>
+<section id="timeline"><h2>HER2 timeline</h2><figure class="keep">${renderTimelineSvg(r)}<figcaption>Samples on a time axis: HER2 category (circle), ER status (square) and treatments (bars).<span class="screen-only"> Hover for details.</span></figcaption></figure></section>
+<p class="print-only small">Details (rule trails, every evidence entry with its citations, ${hasCytometry ? 'cytometry, ' : ''}excluded options, methods and limitations): appendix of the HTML report (report.html) of this analysis. Knowledge base ${esc(r.kbVersion)}. ${esc(r.notice)} Results must be confirmed by a qualified laboratory and interpreted by the treating team.</p>
+</main>
+<section class="appendix" id="appendix"><h2>Appendix</h2>
+<section id="samples"><h3>Samples</h3>${samplesTable(r)}</section>
+<section id="changes"><h3>Changes over time</h3>${changesSection(r)}</section>
+<section id="classification"><h3>HER2 / ER / PR per sample, with the rule trail</h3>${r.samples.map(classificationBlock).join('')}</section>
+<section id="findings"><h3>Findings, origin and evidence</h3>${findingsSection(r)}</section>
+${hasCytometry ? `<section id="cytometry"><h3>Cytometry</h3>${cytometrySection(r)}</section>` : ''}
+<section id="therapy"><h3>Therapy options for ${esc(r.latestSample)}</h3>${therapySection(r)}</section>
+<section id="methods"><h3>Methods</h3>${methodsHtml(r)}</section>
+</section>
 <footer><p class="notice">${esc(r.notice)}</p><p class="small muted">Generated by her2scope; knowledge base ${esc(r.kbVersion)}.</p></footer>
 </body>
 </html>

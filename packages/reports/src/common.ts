@@ -72,36 +72,6 @@ export function prLabel(s: SampleAnalysis): string {
   return `${pr.status}${pr.percent !== null ? ` (${pr.percent}%)` : ''}`;
 }
 
-/** The part of a cytometry result the reports show, checked at run time (the analysis passes it through untyped). */
-export interface CytometryView {
-  hiddenHer2StemCells: boolean;
-  events: number | null;
-  detectionLimit: number | null;
-  populations: Array<{ name: string; count: number; fraction: number | null; ci95: [number, number] | null; parent: string }>;
-  notes: string[];
-  bulkHer2: string | null;
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-export function cytometryView(c: SampleAnalysis['cytometry']): CytometryView | null {
-  if (!c) return null;
-  const pops = Array.isArray(c.populations) ? c.populations : [];
-  return {
-    hiddenHer2StemCells: c.hiddenHer2StemCells === true,
-    events: num(c.events),
-    detectionLimit: num(c.detectionLimit),
-    populations: pops
-      .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
-      .map((p) => {
-        const ci = Array.isArray(p.ci95) && p.ci95.length === 2 && num(p.ci95[0]) !== null && num(p.ci95[1]) !== null ? ([p.ci95[0], p.ci95[1]] as [number, number]) : null;
-        return { name: String(p.name ?? ''), count: num(p.count) ?? 0, fraction: num(p.fraction), ci95: ci, parent: String(p.parent ?? '') };
-      }),
-    notes: Array.isArray(c.notes) ? c.notes.map(String) : [],
-    bulkHer2: typeof c.bulkHer2 === 'string' ? c.bulkHer2 : null,
-  };
-}
-
 /** `3.0%` for fractions, with more digits for rare populations. */
 export function percentText(fraction: number | null): string {
   if (fraction === null) return 'n/a';

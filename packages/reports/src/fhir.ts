@@ -32,7 +32,7 @@
 import { createHash } from 'node:crypto';
 import type { AnalysisResult, Citation, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
 import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, Extension, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
-import { citationUrl, cytometryView, latestSample, LEVEL_MEANING } from './common.ts';
+import { citationUrl, latestSample, LEVEL_MEANING } from './common.ts';
 
 export const LOINC = 'http://loinc.org';
 export const HGNC = 'http://www.genenames.org';
@@ -193,7 +193,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
       });
       results.push(ref);
     }
-    const cyto = cytometryView(s.cytometry);
+    const cyto = s.cytometry;
     if (cyto) {
       const ref = add<Observation>(`cytometry:${s.id}`, {
         resourceType: 'Observation',

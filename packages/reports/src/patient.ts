@@ -13,7 +13,7 @@
 import type { AnalysisResult, Change, Finding, SampleAnalysis, TherapyOption } from '@her2scope/core';
 import type { RenderOptions } from './clinician.ts';
 import { CSP } from './clinician.ts';
-import { cytometryView, esc, utcDate } from './common.ts';
+import { esc, utcDate } from './common.ts';
 
 const PATIENT_CSS = `
 *{box-sizing:border-box}
@@ -163,7 +163,7 @@ export function renderPatientSummaryHtml(result: AnalysisResult, options: Render
   const findings = r.samples.flatMap((s) => s.findings.filter((f) => f.origin !== 'acquired').map((f) => findingSentence(r, s, f)));
   const conversions = r.changes.map((c) => conversionSentence(r, c)).filter((x): x is string => x !== null);
   const lost = r.changes.filter((c) => c.kind === 'lost-variant');
-  const cyto = r.samples.filter((s) => cytometryView(s.cytometry)?.hiddenHer2StemCells);
+  const cyto = r.samples.filter((s) => s.cytometry?.hiddenHer2StemCells);
   const top = r.therapyOptions.slice(0, 5);
 
   const sampleItems = r.samples.map(

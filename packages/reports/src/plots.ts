@@ -11,7 +11,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { AnalysisResult, SampleAnalysis } from '@her2scope/core';
-import { cytometryView, type CytometryView, utcDate } from './common.ts';
+import { utcDate } from './common.ts';
 
 type PlotDocument = NonNullable<Plot.PlotOptions['document']>;
 
@@ -108,7 +108,7 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
 
 /** Bar chart of the cytometry populations (percent of their parent) with 95% intervals and the detection limit. */
 export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): string | null {
-  const c: CytometryView | null = cytometryView(sample.cytometry);
+  const c = sample.cytometry;
   if (!c || c.populations.length === 0) return null;
   const data = c.populations.map((p) => ({
     name: p.name,

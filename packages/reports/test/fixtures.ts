@@ -2,7 +2,7 @@
  * SYNTHETIC analysis results for the report tests, built the way the CLI builds them: `interpretCase` on in-memory
  * case data (mirroring examples/cases a-d) with the real bundled knowledge base. Not real patients.
  */
-import { interpretCase, type AnalysisResult, type CaseData, type CaseFile, type CoveredRegion, type SampleData, type VariantCall } from '@her2scope/core';
+import { interpretCase, type AnalysisResult, type CaseData, type CaseFile, type CytometryResult, type CoveredRegion, type SampleData, type VariantCall } from '@her2scope/core';
 import { loadKnowledgeBase } from '@her2scope/kb';
 
 export const KB = loadKnowledgeBase();
@@ -58,7 +58,7 @@ export function caseB(): CaseData {
 }
 
 /** A cytometry summary as the cytometry engine returns it (only the fields the reports read). */
-export const CYTOMETRY = {
+export const CYTOMETRY: CytometryResult = {
   hiddenHer2StemCells: true,
   events: 20000,
   totalEvents: 21000,
@@ -114,4 +114,30 @@ export const ALL = (): Array<[string, AnalysisResult]> => [
   ['b', analyse(caseB())],
   ['c', analyse(caseC())],
   ['d', analyse(caseD())],
+  ['heavy', analyse(caseHeavy())],
 ];
+
+/**
+ * (heavy) The issue-17 size: 3 samples and 10 KB findings, HER2-low to IHC 2+/ISH-positive, several treatments: the
+ * clinician PDF must still be at most two pages. SYNTHETIC; positions are GRCh37 as in the examples.
+ */
+export function caseHeavy(): CaseData {
+  const H1047R = (vaf: number) => call('PIK3CA', 'p.H1047R', '3', 178952085, 'A', 'G', vaf, { hgvsc: 'c.3140A>G', depth: 450 });
+  const D538G = (vaf: number) => call('ESR1', 'p.D538G', '6', 152419926, 'A', 'G', vaf, { hgvsc: 'c.1613A>G' });
+  const E17K = (vaf: number) => call('AKT1', 'p.E17K', '14', 105246551, 'C', 'T', vaf, { hgvsc: 'c.49G>A' });
+  const V777L = (vaf: number) => call('ERBB2', 'p.V777L', '17', 37881000, 'G', 'T', vaf, { hgvsc: 'c.2329G>T' });
+  return caseOf(
+    { id: 'SYN-HEAVY', sex: 'F', birthYear: 1960, synthetic: true },
+    [
+      sample({ id: 'H-PRIMARY', type: 'primary', site: 'breast', collected: '2015-03-02', pathology: { her2: { ihc: '1+' }, er: { percent: 95 }, pr: { percent: 40 }, ki67: 20 } } as Sample, [E545K(0.22)]),
+      sample({ id: 'H-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', pathology: { her2: { ihc: '2+', ish: { probe: 'dual', her2: 4.6, cep17: 2.6 } }, er: { percent: 60 }, pr: { percent: 5 }, ki67: 30 } } as Sample, [E545K(0.25), L755S(0.31), Y537S(0.12)]),
+      sample({ id: 'H-BONE', type: 'metastasis', site: 'bone', collected: '2022-06-10', pathology: { her2: { ihc: '3+' }, er: { percent: 5 }, pr: { percent: 0 } } } as Sample, [E545K(0.28), L755S(0.35), Y537S(0.15), D538G(0.08), H1047R(0.11), E17K(0.06)]),
+    ],
+    [
+      { drug: 'letrozole', start: '2015-04-01', end: '2019-01-10', response: 'progression' },
+      { drug: 'fulvestrant', start: '2019-03-01', end: '2020-11-15', response: 'progression' },
+      { drug: 'palbociclib', start: '2019-03-01', end: '2020-11-15', response: 'progression' },
+      { drug: 'capecitabine', start: '2020-12-01', end: '2022-05-20', response: 'progression' },
+    ],
+  );
+}

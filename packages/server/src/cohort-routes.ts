@@ -103,12 +103,13 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
       importing = true;
       await mkdir(o.tmpDir, { recursive: true });
       const dir = await mkdtemp(join(o.tmpDir, 'study-'));
+      let summary: Awaited<ReturnType<typeof importStudy>>;
       try {
         let total = 0;
         let count = 0;
         const seen = new Set<string>();
         let top: string | null | undefined;
-        // preservePath: busboy keeps only the base name otherwise, and case_lists/ files would land in the top folder.
+        // preservePath: busboy would otherwise keep only the base name (losing case_lists/ and hiding a '..').
         for await (const part of req.files({ preservePath: true, limits: { files: o.maxFiles, fileSize: o.limitBytes, parts: o.maxFiles + 5 } })) {
           const name = part.filename ?? '';
           if (!STUDY_PATH.test(name) || name.split('/').some((x) => x === '.' || x === '..')) {
@@ -137,7 +138,6 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
           if (part.file.truncated) throw new HttpError(413, 'too-large', `the study is larger than the upload limit (${o.limitBytes} bytes)`);
         }
         if (!seen.has('meta_study.txt')) throw badRequest('the upload has no meta_study.txt: upload the whole study folder', 'files');
-        let summary;
         try {
           summary = await importStudy(o.storage, dir);
         } catch (e) {
@@ -145,17 +145,18 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
           if (e instanceof InputError) throw new InputError(e.field.split(`${dir}/`).join('').split(dir).join('study'), e.detail.split(`${dir}/`).join('').split(dir).join('study'));
           throw e;
         }
-        await ctx.store.recordAudit(ctx.actor(req), { action: 'cohort.import', entityType: 'study', entityId: summary.study });
-        return reply.code(201).send({ summary, notice: RESEARCH_USE_NOTICE });
       } catch (e) {
         const err = e as { code?: string };
         if (err.code === 'FST_FILES_LIMIT') throw new HttpError(413, 'too-many-files', `a study upload has at most ${o.maxFiles} files`);
         if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new HttpError(413, 'too-large', `the study is larger than the upload limit (${o.limitBytes} bytes)`);
         throw e;
       } finally {
-        importing = false;
+        // Removed before answering, so no upload outlives its request.
         await rm(dir, { recursive: true, force: true });
+        importing = false;
       }
+      await ctx.store.recordAudit(ctx.actor(req), { action: 'cohort.import', entityType: 'study', entityId: summary.study });
+      return reply.code(201).send({ summary, notice: RESEARCH_USE_NOTICE });
     },
   );
 

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
-import { interpretCase, type AnalysisResult } from '@her2scope/core';
-import { loadCase } from '@her2scope/formats/case';
+import { dirname, resolve } from 'node:path';
+import type { AnalysisResult } from '@her2scope/core';
+import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -51,22 +51,29 @@ export const analyzeCommand: Command = {
     if (minDepth !== undefined && (!Number.isInteger(minDepth) || minDepth < 1)) throw new UsageError('--min-depth: must be a whole number >= 1');
     const minAltReads = numberFlag('min-alt-reads', values['min-alt-reads']);
     if (minAltReads !== undefined && (!Number.isInteger(minAltReads) || minAltReads < 1)) throw new UsageError('--min-alt-reads: must be a whole number >= 1');
-    const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : undefined;
+    // Progress on stderr (issue 17: `--out` used to print nothing for 9-15 s): on a terminal one line rewritten in
+    // place; otherwise (logs, CI), with --out, one line per step, prefixed so that it reads as progress.
     const t0 = performance.now();
-    const data = await loadCase(resolve(io.cwd, positionals[0]!), { onProgress: progress });
-    const result = interpretCase(data, loadKnowledgeBase(), {
+    const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    const progress = io.stderrIsTTY ? (m: string) => io.stderr(`\r\x1b[K${m}`) : values.out !== undefined ? (m: string) => io.stderr(`analyze: ${m} (${elapsed()})\n`) : undefined;
+    progress?.('reading the case');
+    const casePath = resolve(io.cwd, positionals[0]!);
+    const result = await analyzeCase(await readCaseFile(casePath), directoryResolver(dirname(casePath), casePath), {
+      kb: loadKnowledgeBase(),
+      ...(progress ? { onProgress: progress } : {}),
       ...(minDepth ? { minDepth } : {}),
       ...(minAltReads ? { minAltReads } : {}),
       includePreclinical: values['include-preclinical'] === true,
       // The evidence-age banner is judged against today (the result does not contain the date).
       asOf: new Date().toISOString().slice(0, 10),
     });
-    if (progress) io.stderr('\r\x1b[K');
+    if (progress && io.stderrIsTTY) io.stderr('\r\x1b[K');
     if (values.out !== undefined) {
       const { writeReports } = await import('@her2scope/reports');
       const written = await writeReports(result, resolve(io.cwd, values.out), formats, { onProgress: progress });
-      if (progress) io.stderr('\r\x1b[K');
+      if (progress && io.stderrIsTTY) io.stderr('\r\x1b[K');
       io.stdout(`${Object.entries(written).map(([f, p]) => `${f.padEnd(8)} ${p}`).join('\n')}\nwritten in ${Math.round(performance.now() - t0)} ms. ${RESEARCH_USE}\n`);
+      io.stderr(`${summaryLine(result, Object.keys(written).length, values.out, elapsed())}\n`);
       if (values.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
       return 0;
     }
@@ -74,6 +81,15 @@ export const analyzeCommand: Command = {
     return 0;
   },
 };
+
+/** The one-line summary printed at the end of `analyze --out` (stderr). */
+export function summaryLine(r: AnalysisResult, reports: number, out: string, took: string): string {
+  const findings = r.samples.reduce((n, s) => n + s.findings.length, 0);
+  const acquired = r.changes.filter((c) => c.kind === 'acquired-variant').length;
+  const conversions = r.changes.filter((c) => c.kind.endsWith('-conversion')).length;
+  const top = r.therapyOptions[0];
+  return `analyze: done in ${took}: ${r.samples.length} sample${r.samples.length === 1 ? '' : 's'}, ${findings} finding${findings === 1 ? '' : 's'} (${acquired} acquired), ${conversions} receptor conversion${conversions === 1 ? '' : 's'}, ${r.therapyOptions.length} option${r.therapyOptions.length === 1 ? '' : 's'}${top ? ` (top: ${top.therapy}, level ${top.level})` : ''}; ${reports} report${reports === 1 ? '' : 's'} in ${out}`;
+}
 
 function parseFormats(list: string | undefined): Format[] {
   if (list === undefined) return [...FORMATS];

@@ -13,5 +13,6 @@ export const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () =
   { name: 'classify', summary: 'classify HER2 / ER / PR of one sample by the ASCO/CAP rules', load: async () => (await import('./classify.ts')).classifyCommand },
   { name: 'cytometry', summary: 'HER2+ CD44+ CD24-low stem cells from FCS files or per-cell tables (Gating-ML 2.0 gates)', load: async () => (await import('./cytometry.ts')).cytometryCommand },
   { name: 'variants', summary: 'list the variants of an annotated VCF or a MAF (gene, HGVS, VAF, depth)', load: async () => (await import('./variants.ts')).variantsCommand },
+  { name: 'schema', summary: 'print the JSON Schema of an output contract (analysis)', load: async () => (await import('./schema.ts')).schemaCommand },
   { name: 'cohort', summary: 'import cBioPortal studies; prevalence, Fisher comparisons, paired and signature analyses, plots', load: async () => (await import('./cohort.ts')).cohortCommand },
 ];

@@ -6,3 +6,4 @@ export * from './dates.ts';
 export * from './drugs.ts';
 export * from './state.ts';
 export * from './variant-class.ts';
+export * from './schema.ts';

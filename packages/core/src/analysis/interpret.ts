@@ -16,7 +16,10 @@ import { drugOntology, type DrugOntology } from './drugs.ts';
 import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, originOf, sameVariant, type CoverageOptions } from './origin.ts';
 import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
 import { therapyOptionsFor, type Basis } from './therapy.ts';
+import { cytometryResultId, findingId, her2ResultId } from './schema.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
+import { assessBulkHer2 } from '../cytometry/analysis.ts';
+import type { CytometryResult } from '../cytometry/types.ts';
 import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
@@ -123,6 +126,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
     const classification = classifications.get(s.sample.id) ?? null;
     const earlier = ordered.filter((o) => o.sample.collected < s.sample.collected);
     const findings: Finding[] = [];
+    const ids = new Set<string>();
     let otherVariants = 0;
     for (const v of s.variants ?? []) {
       if (!genes.has(v.gene)) {
@@ -134,7 +138,11 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       const origin = germ.germline ? { origin: 'germline' as const, sample: null, reason: germ.reason } : originOf(v, s, earlier, cov);
       const polymorphism = cls.oncogenicity === 'polymorphism';
       const entries = applicableEntries(kb, drugs, v, germ.germline, isOncogenic(cls.oncogenicity), polymorphism);
+      let id = findingId(s.sample.id, v);
+      for (let n = 2; ids.has(id); n++) id = `${findingId(s.sample.id, v)}#${n}`;
+      ids.add(id);
       findings.push({
+        id,
         gene: v.gene,
         alteration: variantLabel(v),
         hgvsc: v.hgvsc,
@@ -168,6 +176,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         });
       }
     }
+    const cytometry = withBulkHer2(s.cytometry, classification);
     return {
       id: s.sample.id,
       type: s.sample.type,
@@ -177,8 +186,8 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       sequenced: s.variants !== null,
       findings,
       otherVariants,
-      statusEvidence: statusEvidence(kb, classification, s.cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
-      cytometry: s.cytometry,
+      statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
+      cytometry,
     };
   });
 
@@ -214,6 +223,16 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   };
 }
 
+/**
+ * The hidden HER2+ stem-cell flag judged against the sample's own bulk HER2 result, classified here once (the case
+ * loader passes the cytometry populations without a bulk HER2 result; a pending result counts as equivocal).
+ */
+function withBulkHer2(c: CytometryResult | null, classification: ClassificationResult | null): CytometryResult | null {
+  const her2 = classification?.her2;
+  if (!c || !her2) return c;
+  return assessBulkHer2(c, her2.category === 'pending' ? 'equivocal' : her2.category);
+}
+
 function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemCells: boolean): KbEntry[] {
   const category = c?.her2?.category;
   return kb.entries.filter((e) => {
@@ -235,13 +254,13 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
       if (f.evidence.length === 0) continue;
       const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id)!).filter(Boolean);
       const vaf = f.vaf !== null ? `, VAF ${f.vaf.toFixed(2)}` : '';
-      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, entries, her2Status: her2Now, germline: f.origin === 'germline' });
+      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline' });
     }
   }
   if (state.her2) {
     const h = state.her2;
     const at = h.sample === latest.id ? '' : ` (latest evaluable HER2 result: ${h.sample}, ${h.collected})`;
-    bases.push({ label: `${h.category}${at}`, key: `her2:${h.sample}`, entries: entriesForCategory(kb, h.category), her2Status: h.status, germline: false });
+    bases.push({ label: `${h.category}${at}`, key: `her2:${h.sample}`, ids: [her2ResultId(h.sample)], entries: entriesForCategory(kb, h.category), her2Status: h.status, germline: false });
     if (h.status === 'negative') {
       const covered = new Set<Her2Category>([h.category]);
       if (h.category === 'HER2-low') covered.add('HER2-ultralow');
@@ -254,6 +273,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
         bases.push({
           label: `${cat} in ${prior.sample} (${prior.collected})`,
           key: `her2:${prior.sample}`,
+          ids: [her2ResultId(prior.sample)],
           entries: entriesForCategory(kb, cat),
           her2Status: 'negative',
           germline: false,
@@ -265,6 +285,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
         bases.push({
           label: `HER2-positive in ${positive.sample} (${positive.collected})`,
           key: `her2:${positive.sample}`,
+          ids: [her2ResultId(positive.sample)],
           entries: entriesForCategory(kb, 'HER2-positive'),
           her2Status: 'positive',
           germline: false,
@@ -277,7 +298,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
   if (cytometry?.cytometry?.hiddenHer2StemCells) {
     const note = cytometry.id === latest.id ? '' : ` (from ${cytometry.id}, ${cytometry.collected})`;
     const entries = kb.entries.filter((e) => e.alteration.kind === 'her2-stem-cells');
-    if (entries.length) bases.push({ label: `${entries[0]!.alteration.label}${note}`, key: `cytometry:${cytometry.id}`, entries, her2Status: her2Now, germline: false });
+    if (entries.length) bases.push({ label: `${entries[0]!.alteration.label}${note}`, key: `cytometry:${cytometry.id}`, ids: [cytometryResultId(cytometry.id)], entries, her2Status: her2Now, germline: false });
   }
   return bases;
 }

@@ -38,6 +38,7 @@
 import type { Citation, EvidenceLevel, KbEntry, Therapy } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
 import { judgeContext, settingText, type ClinicalState, type Fit } from './state.ts';
+import { optionId } from './schema.ts';
 import type { ContraryEvidence, ExcludedOption, ResistanceWarning, TherapyOption, TherapySupport } from './types.ts';
 
 export const LEVEL_ORDER: Record<EvidenceLevel, number> = { A: 0, B: 1, C: 2, D: 3, E: 4 };
@@ -48,6 +49,8 @@ export interface Basis {
   label: string;
   /** Same key = same finding (resistance and sensitivity of one finding meet here). */
   key: string;
+  /** Ids of the findings / HER2 / cytometry results this basis is (schema.ts): every item from it carries them as `basis`. */
+  ids: string[];
   entries: KbEntry[];
   /** HER2 status the items are judged on. */
   her2Status: 'positive' | 'negative' | null;
@@ -94,8 +97,10 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
   const contrary: ContraryEvidence[] = [];
   const excluded: ExcludedOption[] = [];
   let hiddenPreclinical = 0;
-  const exclude = (name: string, level: EvidenceLevel, reason: string) => {
-    if (!excluded.some((x) => x.therapy === name && x.reason === reason)) excluded.push({ therapy: name, level, reason });
+  const exclude = (name: string, level: EvidenceLevel, reason: string, basis: readonly string[]) => {
+    const same = excluded.find((x) => x.therapy === name && x.reason === reason);
+    if (same) same.basis = union(same.basis, basis);
+    else excluded.push({ therapy: name, level, reason, basis: [...basis] });
   };
 
   for (const basis of bases) {
@@ -122,7 +127,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
         }
         const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon };
         if (therapy.direction === 'no-benefit') {
-          contrary.push({ therapy: therapy.name, drugs: canon, level, reason: `${basis.label}: ${short(entry.summary)} (${entry.id}, level ${level}; ${sourceTag(entry)})`, citations: entry.citations });
+          contrary.push({ therapy: therapy.name, drugs: canon, level, reason: `${basis.label}: ${short(entry.summary)} (${entry.id}, level ${level}; ${sourceTag(entry)})`, citations: entry.citations, basis: [...basis.ids] });
           continue;
         }
         if (therapy.direction === 'resistance') {
@@ -139,25 +144,25 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
         }
         const classNames = therapy.drugs.filter((d) => drugs.classOf(d) !== null);
         if (classNames.length) {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id} names a drug class (${classNames.join(', ')}), not a regimen: class-level evidence only`);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id} names a drug class (${classNames.join(', ')}), not a regimen: class-level evidence only`, basis.ids);
           continue;
         }
         if (canon.some((d) => drugs.classesOf(d).has('parp-inhibitor')) && !basis.germline) {
-          exclude(therapy.name, level, `${basis.label}: PARP inhibitors need a germline pathogenic BRCA1/2 variant (OlympiAD/EMBRACA; olaparib, talazoparib labels); this finding is not germline-confirmed`);
+          exclude(therapy.name, level, `${basis.label}: PARP inhibitors need a germline pathogenic BRCA1/2 variant (OlympiAD/EMBRACA; olaparib, talazoparib labels); this finding is not germline-confirmed`, basis.ids);
           continue;
         }
         if (entry.context.germline && !basis.germline) {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id} needs a germline alteration`);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id} needs a germline alteration`, basis.ids);
           continue;
         }
         if (fit === 'does-not-fit') {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`, basis.ids);
           continue;
         }
         // A regimen whose every drug the disease already progressed on in the metastatic setting is not an option
         // again (treatment `response: progression`); continuing one drug with a new partner stays possible.
         if (canon.every((d) => state.progressedDrugs.has(d))) {
-          exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`);
+          exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`, basis.ids);
           continue;
         }
         candidates.push(c);
@@ -177,7 +182,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     if (!generic(c.entry)) return true;
     const r = resistanceItems.find((r) => r.basis.key === c.basis.key && c.drugs.some((d) => hits(r, d)));
     if (!r) return true;
-    exclude(c.therapy.name, c.level, `${c.basis.label}: resistance wins over this finding's generic sensitivity item ${c.entry.id}: ${r.entry.id} (level ${r.level}) reports resistance to ${r.therapy.name}`);
+    exclude(c.therapy.name, c.level, `${c.basis.label}: resistance wins over this finding's generic sensitivity item ${c.entry.id}: ${r.entry.id} (level ${r.level}) reports resistance to ${r.therapy.name}`, c.basis.ids);
     return false;
   });
 
@@ -187,7 +192,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const key = [...new Set(c.drugs)].sort().join(' + ');
     let slot = options.get(key);
     if (!slot) {
-      slot = { o: { therapy: '', drugs: [], level: c.level, reasons: [], citations: [], warnings: [], setting: null, context: 'unknown', support: [] }, cands: [] };
+      slot = { o: { id: '', therapy: '', drugs: [], level: c.level, reasons: [], citations: [], warnings: [], setting: null, context: 'unknown', support: [], basis: [] }, cands: [] };
       options.set(key, slot);
     }
     slot.cands.push(c);
@@ -200,6 +205,9 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const fixed = lead.entry.origin === 'curated' ? [...new Set(lead.drugs)] : [...new Set(lead.drugs)].sort((a, b) => drugs.orderKey(a) - drugs.orderKey(b) || a.localeCompare(b));
     o.drugs = fixed;
     o.therapy = fixed.join(' + ');
+    o.id = optionId(fixed);
+    // The basis: every finding / result whose items support this regimen, in the order of the bases.
+    o.basis = union([], ...bases.filter((b) => cands.some((c) => c.basis === b)).map((b) => b.ids));
     const best = [...cands].sort((a, b) => fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level])[0]!;
     o.level = cands.reduce<EvidenceLevel>((l, c) => (LEVEL_ORDER[c.level] < LEVEL_ORDER[l] ? c.level : l), 'E');
     o.context = cands.some((c) => c.fit === 'fits') ? 'fits' : 'unknown';
@@ -244,7 +252,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const guideline = fitting.some((c) => c.placed && c.entry.context.line && c.level === 'A');
     if (severe) {
       // Rule 5 (3): no option that its own warning contradicts (README "Therapy interpretation").
-      exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`);
+      exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`, o.basis);
       continue;
     }
     const tier = fitting.length === 0 ? 2 : guideline ? 0 : 1;
@@ -258,13 +266,26 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     level: r.level,
     reason: `${r.basis.label}: resistance (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})${r.notes.length ? ` [${r.notes.join('; ')}]` : ''}`,
     citations: r.entry.citations,
+    basis: [...r.basis.ids],
   }));
-  const seen = new Set<string>();
-  const uniqueResistance = resistance.filter((w) => (seen.has(w.therapy + w.reason) ? false : (seen.add(w.therapy + w.reason), true)));
+  const byKey = new Map<string, ResistanceWarning>();
+  for (const w of resistance) {
+    const same = byKey.get(`${w.therapy}\0${w.reason}`);
+    if (same) same.basis = union(same.basis, w.basis);
+    else byKey.set(`${w.therapy}\0${w.reason}`, w);
+  }
+  const uniqueResistance = [...byKey.values()];
   uniqueResistance.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.therapy.localeCompare(b.therapy) || a.reason.localeCompare(b.reason));
   contrary.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.therapy.localeCompare(b.therapy));
   excluded.sort((a, b) => a.therapy.localeCompare(b.therapy) || a.reason.localeCompare(b.reason));
   return { options: ranked.map((r) => r.o), resistance: uniqueResistance, contrary, excluded, hiddenPreclinical };
+}
+
+/** The ids of `a` followed by those of each further list not yet in it. */
+function union(a: readonly string[], ...more: ReadonlyArray<readonly string[]>): string[] {
+  const out = [...a];
+  for (const list of more) for (const id of list) if (!out.includes(id)) out.push(id);
+  return out;
 }
 
 const fitRank = (c: { fit: Fit; placed: boolean }) => (c.fit === 'fits' ? (c.placed ? 0 : 1) : 2);

@@ -39,6 +39,8 @@ export interface StemCellInput {
   /** Restrict to these events (e.g. a Gating-ML gate); `gateName` describes it. */
   gate?: { membership: Uint8Array; name: string } | null;
   bulkHer2?: string | null;
+  /** Leave the bulk HER2 assessment to the core's case interpretation (summarizeStemCells `deferBulkHer2`). */
+  deferBulkHer2?: boolean;
   /** Extra notes from the adapter (compensation used, warnings). */
   notes?: string[];
 }
@@ -160,7 +162,7 @@ export function analyzeStemCells(input: StemCellInput): CytometryResult {
   if (dead) notes.push(`${dead.toLocaleString('en-US')} viability-positive (dead) events were excluded.`);
   if (lineageNegative) notes.push(`${lineageNegative.toLocaleString('en-US')} lineage-negative events were excluded.`);
   if (missing) notes.push(`${missing.toLocaleString('en-US')} events with a missing marker value were excluded.`);
-  return summarizeStemCells({ totalEvents: n, analysed, her2: nHer2, stem: nStem, both: nBoth, analysedText, thresholds, notes, bulkHer2: input.bulkHer2 ?? null });
+  return summarizeStemCells({ totalEvents: n, analysed, her2: nHer2, stem: nStem, both: nBoth, analysedText, thresholds, notes, bulkHer2: input.bulkHer2 ?? null, ...(input.deferBulkHer2 ? { deferBulkHer2: true } : {}) });
 }
 
 /**
@@ -178,6 +180,11 @@ export function summarizeStemCells(input: {
   thresholds: Partial<Record<string, MarkerThreshold>>;
   notes: string[];
   bulkHer2: string | null;
+  /**
+   * The bulk HER2 result will come from the case's pathology, assessed by the core's interpretation
+   * (`assessBulkHer2`): no "no bulk HER2" note.
+   */
+  deferBulkHer2?: boolean;
 }): CytometryResult {
   const { analysed, her2: nHer2, stem: nStem, both: nBoth } = input;
   const populations = [
@@ -192,21 +199,14 @@ export function summarizeStemCells(input: {
   }
   notes.push(`HER2+CD44+CD24-low ${describeDetectionLimit(nBoth, analysed)}.`);
 
-  let hidden = false;
   const bulk = input.bulkHer2;
+  let hidden = false;
   if (bulk !== null) {
-    const cat = parseBulkHer2(bulk);
-    const above = limit !== null && nBoth > 0 && nBoth / analysed > limit;
-    hidden = cat === 'negative-or-low' && above;
-    if (hidden) {
-      notes.push(
-        `Bulk HER2 is ${bulk} (negative/low), yet ${formatRarePercent(nBoth / analysed)} of analysed cells are HER2+CD44+CD24-low, above the ${formatRarePercent(limit!)} detection limit: a HER2+ stem-cell population that bulk testing misses (Duru 2012, PMID 23091114; Ithimakin 2013, PMID 23442322).`,
-      );
-    } else if (cat === 'negative-or-low') {
-      notes.push(`Bulk HER2 is ${bulk} (negative/low); no HER2+CD44+CD24-low population above the detection limit.`);
-    }
-  } else {
-    notes.push('No bulk HER2 result given (panel bulkHer2 or --bulk-her2): the hidden HER2+ stem-cell flag is not assessed.');
+    const a = bulkHer2Assessment(nBoth, analysed, limit, bulk);
+    hidden = a.hidden;
+    if (a.note) notes.push(a.note);
+  } else if (!input.deferBulkHer2) {
+    notes.push(NO_BULK_HER2_NOTE);
   }
 
   return {
@@ -220,6 +220,38 @@ export function summarizeStemCells(input: {
     bulkHer2: bulk,
     notes,
   };
+}
+
+export const NO_BULK_HER2_NOTE = 'No bulk HER2 result given (panel bulkHer2 or --bulk-her2): the hidden HER2+ stem-cell flag is not assessed.';
+
+/** The hidden HER2+ stem-cell flag: bulk HER2 negative/low, and HER2+CD44+CD24-low above the detection limit. */
+function bulkHer2Assessment(nBoth: number, analysed: number, limit: number | null, bulk: string): { hidden: boolean; note: string | null } {
+  const cat = parseBulkHer2(bulk);
+  const above = limit !== null && nBoth > 0 && nBoth / analysed > limit;
+  if (cat === 'negative-or-low' && above && limit !== null) {
+    return {
+      hidden: true,
+      note: `Bulk HER2 is ${bulk} (negative/low), yet ${formatRarePercent(nBoth / analysed)} of analysed cells are HER2+CD44+CD24-low, above the ${formatRarePercent(limit)} detection limit: a HER2+ stem-cell population that bulk testing misses (Duru 2012, PMID 23091114; Ithimakin 2013, PMID 23442322).`,
+    };
+  }
+  if (cat === 'negative-or-low') return { hidden: false, note: `Bulk HER2 is ${bulk} (negative/low); no HER2+CD44+CD24-low population above the detection limit.` };
+  return { hidden: false, note: null };
+}
+
+/**
+ * A stem-cell result without a bulk HER2 result (`bulkHer2: null`) assessed against the sample's bulk HER2 result
+ * (the case's pathology, classified by the core): the flag, `bulkHer2` and the note, as if the bulk result had been
+ * given to the cytometry analysis. A result without the stem-cell populations (gates / workspace only), or one
+ * already assessed, is returned as it is.
+ */
+export function assessBulkHer2(result: CytometryResult, bulkHer2: string): CytometryResult {
+  if (result.bulkHer2 !== null) return result;
+  const both = result.populations.find((p) => p.name === 'HER2+CD44+CD24-low' && p.parent === 'analysed');
+  if (!both) return result;
+  const a = bulkHer2Assessment(both.count, result.events, result.detectionLimit, bulkHer2);
+  const notes = result.notes.filter((n) => n !== NO_BULK_HER2_NOTE);
+  if (a.note) notes.push(a.note);
+  return { ...result, hiddenHer2StemCells: a.hidden, bulkHer2, notes };
 }
 
 /** Gate results as populations: fraction of the parent gate (of all events for a top-level gate). */

@@ -1,14 +1,26 @@
 /**
- * Loads a case file (YAML or JSON) and everything it references — variant files (VCF/MAF), sequenced-region BEDs,
- * cytometry files — into the core's `CaseData`. Relative paths resolve against the case file's folder. Errors name
- * the case file and the path inside it (`samples[1].variants.file`), or the referenced file, line and field.
+ * Case files: parse a case (YAML or JSON) and read every file it names — variant files (VCF/BCF/MAF),
+ * sequenced-region BEDs, cytometry files — into the core's `CaseData`. Parsing only: nothing here classifies
+ * pathology or interprets a result (the core does, once, in `interpretCase`; `analyzeCase` in ../analyze runs both).
+ *
+ * Where a named file is comes from a resolver (`ResolveFile`): for a case file on disk, `directoryResolver` (relative
+ * paths against the case file's folder); the server passes one backed by its database records of stored files, so a
+ * case never has to be written to disk. Which reader reads which sample field is the registry `SAMPLE_INPUTS`
+ * (CONTRIBUTING.md, "How to add a file format"). Errors name the case and the path inside it
+ * (`samples[1].variants.file`), or the referenced file, line and field.
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { classifyPathology, parseCaseFile, InputError, isoDay, timelineIssues, type CaseData, type CaseFile, type CaseSample, type CytometrySummary, type SampleData } from '@her2scope/core';
+import { parseCaseFile, InputError, isoDay, timelineIssues, type CaseData, type CaseFile, type CaseSample, type SampleData } from '@her2scope/core';
 import { LineCounter, parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
+
+/**
+ * Where a file the case names is on disk: `ref` as the case writes it, `field` its place in the case
+ * (`samples[0].variants.file`). Returns a readable path; throws InputError (naming the field) when there is none.
+ */
+export type ResolveFile = (ref: string, field: string) => string | Promise<string>;
 
 export interface LoadCaseOptions {
   /** Called with a short message before each referenced file is read. */
@@ -19,15 +31,16 @@ export interface LoadCaseOptions {
  * Parse a case file's text (YAML or JSON); errors carry the file and line. The dates are checked too (core
  * timelineIssues: none after `today`, none before the birth year, end >= start); `today` defaults to the clock.
  */
-export function parseCaseText(text: string, path: string, today: string = isoDay(new Date())) {
+export function parseCaseText(text: string, path: string, today: string = isoDay(new Date())): CaseFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    throw new InputError(`${path}${line ? `:${line}` : ''}`, `not valid YAML/JSON: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    const first = err.message.split('\n')[0] ?? err.message;
+    throw new InputError(`${path}${line ? `:${line}` : ''}`, `not valid YAML/JSON: ${first.replace(/ at line \d+, column \d+:?$/, '')}`);
   }
-  let parsed: ReturnType<typeof parseCaseFile>;
+  let parsed: CaseFile;
   try {
     parsed = parseCaseFile(doc.toJS({ maxAliasCount: 100 }));
   } catch (e) {
@@ -43,7 +56,8 @@ export function parseCaseText(text: string, path: string, today: string = isoDay
   return parsed;
 }
 
-export async function loadCase(path: string, options: LoadCaseOptions = {}): Promise<CaseData> {
+/** Read and parse a case file on disk. */
+export async function readCaseFile(path: string): Promise<CaseFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -51,65 +65,85 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(path, `cannot read case file (${code === 'ENOENT' ? 'no such file' : code})`);
   }
-  return loadCaseFile(parseCaseText(text, path), { ...options, base: dirname(resolve(path)), name: path });
+  return parseCaseText(text, path);
 }
 
-/**
- * Load an already-parsed case (no case file on disk: the server passes its snapshot in memory, so no patient data is
- * written to a temporary file). `base` resolves relative paths; `name` stands for the case in error messages.
- */
-export async function loadCaseFile(caseFile: CaseFile, options: LoadCaseOptions & { base: string; name: string }): Promise<CaseData> {
-  const samples: SampleData[] = [];
-  for (const [i, sample] of caseFile.samples.entries()) samples.push(await loadSample(sample, i, options.base, options.name, options));
-  return { case: caseFile, samples };
-}
-
-/** The sample's bulk HER2 category, for the cytometry hidden-population flag (pending counts as equivocal). */
-function bulkHer2(sample: CaseSample): string | undefined {
-  if (!sample.pathology?.her2) return undefined;
-  try {
-    const her2 = classifyPathology({ her2: sample.pathology.her2 }).her2;
-    return her2 ? (her2.category === 'pending' ? 'equivocal' : her2.category) : undefined;
-  } catch {
-    return undefined; // the interpretation reports the pathology error with its path
-  }
-}
-
-async function loadSample(sample: CaseSample, index: number, base: string, casePath: string, options: LoadCaseOptions): Promise<SampleData> {
-  const at = (field: string) => `${casePath}: samples[${index}].${field}`;
-  const within = async <T>(field: string, file: string, read: (abs: string) => Promise<T>): Promise<T> => {
-    const abs = resolve(base, file);
-    options.onProgress?.(`sample ${sample.id}: reading ${file}`);
+/** Files named relative to `base` (a case file's folder); a missing file is an InputError naming `caseName: field`. */
+export function directoryResolver(base: string, caseName: string): ResolveFile {
+  return async (ref, field) => {
+    const abs = resolve(base, ref);
     try {
       await access(abs);
     } catch {
-      throw new InputError(at(field), `file not found: ${abs}`);
+      throw new InputError(`${caseName}: ${field}`, `file not found: ${abs}`);
     }
-    return read(abs);
+    return abs;
   };
-  let variants: SampleData['variants'] = null;
-  let regions: SampleData['regions'] = null;
-  if (sample.variants) {
-    const v = sample.variants;
-    variants = await within('variants.file', v.file, (abs) => readVariantCalls(abs, { tumor: v.tumor, normal: v.normal }));
-    if (v.regions) regions = await within('variants.regions', v.regions, (abs) => readBed(abs));
-  }
-  let cytometry: CytometrySummary | null = null;
-  if (sample.cytometry) {
-    const c = sample.cytometry;
-    // Loaded only for cases with cytometry: the FCS/Gating-ML stack is not needed otherwise (start-up time).
-    const { analyzeCytometryFile } = await import('../cytometry/index.ts');
-    cytometry = (await within('cytometry.file', c.file, (abs) =>
-      analyzeCytometryFile(abs, {
-        ...(c.panel ? { panelPath: resolve(base, c.panel) } : {}),
-        ...(c.control ? { controlPath: resolve(base, c.control) } : {}),
-        ...(c.gates ? { gatesPath: resolve(base, c.gates) } : {}),
-        ...(c.workspace ? { workspacePath: resolve(base, c.workspace) } : {}),
+}
+
+/** Read a case file on disk and every file it names (relative paths against its folder). */
+export async function loadCase(path: string, options: LoadCaseOptions = {}): Promise<CaseData> {
+  return loadCaseData(await readCaseFile(path), directoryResolver(dirname(resolve(path)), path), options);
+}
+
+/** What one sample field needs read: `open(field, ref)` resolves a file the field names, with progress. */
+interface InputContext {
+  sample: CaseSample;
+  open: (field: string, ref: string) => Promise<string>;
+}
+
+/**
+ * The reader registry: for each optional input of a case sample, the sample field that names it and the reader
+ * that turns it into `SampleData`. Adding an input kind = one entry here (and its field in the case schema, core
+ * case/schema.ts); adding a format of an existing kind = its reader's own registry (variants: VARIANT_FORMATS).
+ */
+export const SAMPLE_INPUTS: ReadonlyArray<{ field: keyof CaseSample; read: (c: InputContext, data: SampleData) => Promise<void> }> = [
+  {
+    field: 'variants',
+    read: async ({ sample, open }, data) => {
+      const v = sample.variants;
+      if (!v) return;
+      data.variants = await readVariantCalls(await open('variants.file', v.file), { ...(v.tumor !== undefined ? { tumor: v.tumor } : {}), ...(v.normal !== undefined ? { normal: v.normal } : {}) });
+      if (v.regions) data.regions = await readBed(await open('variants.regions', v.regions));
+    },
+  },
+  {
+    field: 'cytometry',
+    read: async ({ sample, open }, data) => {
+      const c = sample.cytometry;
+      if (!c) return;
+      // Loaded only for cases with cytometry: the FCS/Gating-ML stack is not needed otherwise (start-up time).
+      const { analyzeCytometryFile } = await import('../cytometry/index.ts');
+      const file = await open('cytometry.file', c.file);
+      data.cytometry = await analyzeCytometryFile(file, {
+        ...(c.panel ? { panelPath: await open('cytometry.panel', c.panel) } : {}),
+        ...(c.control ? { controlPath: await open('cytometry.control', c.control) } : {}),
+        ...(c.gates ? { gatesPath: await open('cytometry.gates', c.gates) } : {}),
+        ...(c.workspace ? { workspacePath: await open('cytometry.workspace', c.workspace) } : {}),
         ...(c.group !== undefined ? { group: c.group } : {}),
         ...(c.sample !== undefined ? { sample: c.sample } : {}),
-        ...(bulkHer2(sample) ? { bulkHer2: bulkHer2(sample)! } : {}),
-      }),
-    )) as CytometrySummary;
+        // The bulk HER2 result of a sample with pathology is the core's classification of it (interpretCase).
+        ...(sample.pathology?.her2 ? { deferBulkHer2: true } : {}),
+      });
+    },
+  },
+];
+
+/**
+ * Read every file an already-parsed case names, through `resolveFile`. The server passes its snapshot in memory
+ * with a resolver backed by its stored-file records: no patient data is written to a temporary file.
+ */
+export async function loadCaseData(caseFile: CaseFile, resolveFile: ResolveFile, options: LoadCaseOptions = {}): Promise<CaseData> {
+  const samples: SampleData[] = [];
+  for (const [i, sample] of caseFile.samples.entries()) {
+    const data: SampleData = { sample, variants: null, regions: null, cytometry: null };
+    const open = async (field: string, ref: string) => {
+      const path = await resolveFile(ref, `samples[${i}].${field}`);
+      options.onProgress?.(`sample ${sample.id}: reading ${ref}`);
+      return path;
+    };
+    for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open }, data);
+    samples.push(data);
   }
-  return { sample, variants, regions, cytometry };
+  return { case: caseFile, samples };
 }

@@ -61,6 +61,11 @@ export interface AnalyzeCytometryOptions {
   compensation?: string;
   /** Bulk HER2 result; overrides the panel's `bulkHer2`. */
   bulkHer2?: string;
+  /**
+   * The bulk HER2 result comes later, from the case's pathology as the core classifies it (case loading): the result
+   * leaves `bulkHer2` null and the flag unassessed, and the panel's `bulkHer2` is not used.
+   */
+  deferBulkHer2?: boolean;
   /** Write the CD44/CD24 density + HER2 histogram SVG here (atomically). */
   plotPath?: string;
   /** FlowJo 10 workspace (.wsp): every population of the matching sample is reported. */
@@ -288,7 +293,7 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
   const wsPops = flowjo ? workspacePopulations(flowjo) : [];
 
   if (panel?.populations && flowjo) {
-    const result = workspaceStemCells(flowjo, panel.populations, panelName, n, options.bulkHer2 ?? panel.bulkHer2 ?? null, notes);
+    const result = workspaceStemCells(flowjo, panel.populations, panelName, n, options.deferBulkHer2 ? undefined : (options.bulkHer2 ?? panel.bulkHer2 ?? null), notes);
     result.populations = [...gatePops, ...wsPops, ...result.populations];
     if (warnings.length > 0) result.warnings = warnings;
     return result;
@@ -386,7 +391,8 @@ export async function analyzeCytometryFile(path: string, options: AnalyzeCytomet
     eventCount: n,
     markers: markers as Parameters<typeof analyzeStemCells>[0]['markers'],
     gate,
-    bulkHer2: options.bulkHer2 ?? panel.bulkHer2 ?? null,
+    bulkHer2: options.deferBulkHer2 ? null : (options.bulkHer2 ?? panel.bulkHer2 ?? null),
+    ...(options.deferBulkHer2 ? { deferBulkHer2: true } : {}),
     notes,
   });
   result.populations = [...gatePops, ...wsPops, ...result.populations];
@@ -445,7 +451,8 @@ function findPopulation(a: FlowJoAnalysis, ref: string, where: string): FlowJoPo
 }
 
 /** The three stem-cell populations taken from the workspace populations the panel names (within `analysed`). */
-function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, panelName: string, n: number, bulkHer2: string | null, notes: string[]): CytometryResult {
+/** `bulkHer2` undefined: deferred to the case interpretation (AnalyzeCytometryOptions.deferBulkHer2). */
+function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, panelName: string, n: number, bulkHer2: string | null | undefined, notes: string[]): CytometryResult {
   const pick = (key: keyof WorkspacePopulationMap) => findPopulation(a, map[key]!, `${panelName}: populations.${key}`);
   const her2 = pick('HER2+');
   const stem = pick('CD44+CD24-low');
@@ -468,6 +475,7 @@ function workspaceStemCells(a: FlowJoAnalysis, map: WorkspacePopulationMap, pane
     analysedText: analysed ? `events in workspace population '${analysed.fullPath}'` : 'all events',
     thresholds: {},
     notes,
-    bulkHer2,
+    bulkHer2: bulkHer2 ?? null,
+    ...(bulkHer2 === undefined ? { deferBulkHer2: true } : {}),
   });
 }

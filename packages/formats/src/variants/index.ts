@@ -45,11 +45,14 @@ export interface VariantReadOptions {
   skipBadRecords?: boolean;
   onProgress?: (p: { bytesRead: number; totalBytes: number; records: number }) => void;
   /** Skip content detection. */
-  format?: 'vcf' | 'bcf' | 'maf';
+  format?: VariantFormat;
 }
 
+/** The variant file formats of the reader registry (VARIANT_FORMATS). */
+export type VariantFormat = 'vcf' | 'bcf' | 'maf';
+
 export interface VariantFile extends AsyncIterable<VariantCall> {
-  readonly format: 'vcf' | 'bcf' | 'maf';
+  readonly format: VariantFormat;
   /** Where the consequences come from. */
   readonly annotation: 'vep' | 'snpeff' | 'maf';
   /** Malformed records skipped so far (final once iteration has ended). */
@@ -118,16 +121,52 @@ async function peek(src: ByteSource, compression: Compression): Promise<string> 
   }
 }
 
-function detect(text: string, name: string): 'vcf' | 'bcf' | 'maf' {
-  if (text.startsWith('BCF\x02')) return 'bcf';
-  // VCF meta lines start with '##' (MAF comment lines such as '#version 2.4' with one '#').
-  if (text.startsWith('##')) return 'vcf';
-  const lines = text.split('\n');
-  const firstData = lines.find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
-  if (/(^|\t)Hugo_Symbol(\t|$)/i.test(firstData) || text.startsWith('#version')) return 'maf';
+type CommonOptions = Omit<VariantReadOptions, 'region' | 'genes' | 'format'> & { region: Region | null; genes: readonly string[] | null };
+
+/**
+ * The variant-file reader registry: format name -> how to recognise it and how to open it. Detection asks each
+ * format's `content` test on the first decompressed bytes in this order, then each `extension` test on the file
+ * name; adding a variant format = one entry here (CONTRIBUTING.md, "How to add a file format").
+ */
+export const VARIANT_FORMATS: ReadonlyArray<{
+  name: VariantFormat;
+  /** Recognised by the first (decompressed) bytes. */
+  content: (text: string) => boolean;
+  /** Recognised by the file name when the content says nothing. */
+  extension: (lowerName: string) => boolean;
+  open: (src: ByteSource, compression: Compression, common: CommonOptions, index: ByteSource | null) => Promise<VariantFile>;
+}> = [
+  {
+    name: 'bcf',
+    content: (t) => t.startsWith('BCF\x02'),
+    extension: () => false,
+    open: (src, compression, common, index) => VcfVariantFile.open(src, compression, common, index, bcfHooks(src.name)),
+  },
+  {
+    // VCF meta lines start with '##' (MAF comment lines such as '#version 2.4' with one '#').
+    name: 'vcf',
+    content: (t) => t.startsWith('##'),
+    extension: (n) => /\.(vcf|vcf\.gz|vcf\.bgz)$/.test(n),
+    open: (src, compression, common, index) => VcfVariantFile.open(src, compression, common, index),
+  },
+  {
+    name: 'maf',
+    content: (t) => {
+      const firstData = t.split('\n').find((l) => l.trim() !== '' && !l.startsWith('#')) ?? '';
+      return /(^|\t)Hugo_Symbol(\t|$)/i.test(firstData) || t.startsWith('#version');
+    },
+    extension: (n) => /\.(maf|maf\.gz|maf\.txt|txt|tsv)$/.test(n),
+    open: async (src, compression, common, index) => {
+      await index?.close(); // a MAF has no index
+      return MafVariantFile.open(src, compression, common);
+    },
+  },
+];
+
+function detect(text: string, name: string): VariantFormat {
   const lower = name.toLowerCase();
-  if (/\.(vcf|vcf\.gz|vcf\.bgz)$/.test(lower)) return 'vcf';
-  if (/\.(maf|maf\.gz|maf\.txt|txt|tsv)$/.test(lower)) return 'maf';
+  const format = VARIANT_FORMATS.find((f) => f.content(text)) ?? VARIANT_FORMATS.find((f) => f.extension(lower));
+  if (format) return format.name;
   if (text === '') throw new InputError(name, 'empty file');
   throw new InputError(name, "not a VCF (no '##fileformat=VCF' first line) nor a MAF (no 'Hugo_Symbol' column header)");
 }
@@ -150,11 +189,10 @@ export async function openVariantSource(src: ByteSource, opts: VariantReadOption
     const region = typeof opts.region === 'string' ? parseRegion(opts.region) : (opts.region ?? null);
     const compression = await sniffCompression(src);
     const format = opts.format ?? detect(await peek(src, compression), src.name);
-    const common = { ...opts, region, genes: opts.genes && opts.genes.length ? opts.genes : null };
-    if (format === 'vcf') return await VcfVariantFile.open(src, compression, common, index);
-    if (format === 'bcf') return await VcfVariantFile.open(src, compression, common, index, bcfHooks(src.name));
-    await index?.close();
-    return await MafVariantFile.open(src, compression, common);
+    const common: CommonOptions = { ...opts, region, genes: opts.genes && opts.genes.length ? opts.genes : null };
+    const reader = VARIANT_FORMATS.find((f) => f.name === format);
+    if (!reader) throw new InputError(src.name, `unknown variant format '${String(format)}'`);
+    return await reader.open(src, compression, common, index);
   } catch (e) {
     await src.close();
     await index?.close();

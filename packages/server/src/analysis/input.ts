@@ -2,9 +2,14 @@
  * The input of one analysis run, snapshotted from the database when the run is requested and stored with it: the
  * patient, each sample with the pathology version and the files (by id, storage path and SHA-256) it used, and the
  * treatments. Files are immutable (content-addressed), so a stored run can be re-run or audited exactly.
- * `toCaseFile` turns a snapshot into the case-file object that `loadCase` reads.
+ * `toCaseFile` turns a snapshot into a case-file object whose file references are the stored files' ids, and
+ * `snapshotResolver` finds those files in the data folder from the snapshot's records (database-backed: the case is
+ * analysed in memory by `analyzeCase`, never written to disk).
  */
-import { parseCaseFile, timelineIssues, type CaseFile } from '@her2scope/core';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, parseCaseFile, timelineIssues, type CaseFile } from '@her2scope/core';
+import type { ResolveFile } from '@her2scope/formats/analyze';
 import type { ClinicalStore, PathologyRecord, Patient, Sample, StoredFile, TreatmentRecord } from '@her2scope/storage/clinical';
 import { badRequest } from '../http-error.ts';
 
@@ -107,8 +112,9 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
   return out;
 }
 
-/** The case-file object for a snapshot, with file references resolved by `resolvePath` (absolute paths). */
-export function toCaseFile(input: AnalysisInput, resolvePath: (f: FileRef) => string): CaseFile {
+/** The case-file object for a snapshot; each file reference is the stored file's id (resolved by `snapshotResolver`). */
+export function toCaseFile(input: AnalysisInput): CaseFile {
+  const resolvePath = (f: FileRef) => f.fileId;
   return parseCaseFile({
     patient: input.patient,
     samples: input.samples.map((s) => ({
@@ -147,7 +153,7 @@ export function toCaseFile(input: AnalysisInput, resolvePath: (f: FileRef) => st
 export function assertAnalysable(input: AnalysisInput, today: string): void {
   let c: CaseFile;
   try {
-    c = toCaseFile(input, (f) => `/${f.fileId}`);
+    c = toCaseFile(input);
   } catch (e) {
     throw badRequest(`cannot analyse this patient yet: ${(e as Error).message}`);
   }
@@ -197,4 +203,43 @@ export function inputChanges(used: AnalysisInput, now: AnalysisInput): InputChan
   }
   for (const t of a.treatments) if (!tAfter.has(t.id)) out.push({ entity: 'treatment', id: t.id, change: 'removed', message: `treatment ${t.drug} from ${t.start} entered in error` });
   return out;
+}
+
+/** Every stored file a snapshot names, by file id. */
+function snapshotFiles(input: AnalysisInput): Map<string, FileRef> {
+  const out = new Map<string, FileRef>();
+  const add = (f: FileRef | undefined) => {
+    if (f) out.set(f.fileId, f);
+  };
+  for (const s of input.samples) {
+    add(s.variants?.file);
+    add(s.variants?.regions);
+    add(s.cytometry?.file);
+    add(s.cytometry?.panel);
+    add(s.cytometry?.control);
+    add(s.cytometry?.gates);
+  }
+  return out;
+}
+
+/**
+ * The resolver of a snapshot's case (`toCaseFile`): a file id -> its content-addressed path in `dataDir`, from the
+ * snapshot's stored-file records. `onResolve(path, name)` learns each path with the file's original name (error
+ * messages name the upload, never the storage path). An id the snapshot does not hold, or a stored file missing
+ * from the data folder, is an InputError naming the case field.
+ */
+export function snapshotResolver(input: AnalysisInput, dataDir: string, onResolve: (path: string, name: string) => void = () => {}): ResolveFile {
+  const files = snapshotFiles(input);
+  return async (ref, field) => {
+    const f = files.get(ref);
+    if (!f) throw new InputError(`case: ${field}`, 'not a stored file of this analysis');
+    const path = join(dataDir, ...f.storagePath.split('/'));
+    onResolve(path, f.name);
+    try {
+      await access(path);
+    } catch {
+      throw new InputError(`case: ${field}`, `stored file ${f.name} is missing from the data folder`);
+    }
+    return path;
+  };
 }

@@ -5,13 +5,11 @@
  * writes nothing to disk either: the case is handed over in memory (issue 12: no patient snapshot in tmp/).
  */
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { interpretCase } from '@her2scope/core';
-import { loadCaseFile } from '@her2scope/formats/case';
+import { analyzeCase } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { renderClinicianHtml, renderPatientSummaryHtml, toFhirBundle } from '@her2scope/reports';
-import { toCaseFile, type AnalysisInput, type FileRef } from '../analysis/input.ts';
+import { snapshotResolver, toCaseFile, type AnalysisInput } from '../analysis/input.ts';
 import type { JobData, WorkerMessage } from './messages.ts';
 
 const data = workerData as JobData;
@@ -20,31 +18,26 @@ const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 async function run(): Promise<void> {
   const input: AnalysisInput = data.input;
   const names = new Map<string, string>();
-  const resolvePath = (f: FileRef) => {
-    const abs = join(data.dataDir, ...f.storagePath.split('/'));
-    names.set(abs, f.name);
-    return abs;
-  };
-  const caseFile = toCaseFile(input, resolvePath);
+  const caseFile = toCaseFile(input);
+  const resolveFile = snapshotResolver(input, data.dataDir, (path, name) => names.set(path, name));
   const clean = (msg: string) => {
     let out = msg;
     for (const [abs, name] of names) out = out.split(abs).join(name);
     return out;
   };
-  const totalFiles = Math.max(names.size, 1);
+  const totalFiles = Math.max(caseFile.samples.reduce((n, s) => n + [s.variants?.file, s.variants?.regions, s.cytometry?.file, s.cytometry?.panel, s.cytometry?.control, s.cytometry?.gates].filter(Boolean).length, 0), 1);
   let filesRead = 0;
   post({ type: 'progress', progress: 0.05, message: 'reading the case' });
   try {
-    const caseData = await loadCaseFile(caseFile, {
-      base: data.dataDir,
-      name: 'case',
+    const kb = loadKnowledgeBase();
+    const result = await analyzeCase(caseFile, resolveFile, {
+      kb,
+      ...(data.minDepth ? { minDepth: data.minDepth } : {}),
       onProgress: (m) => {
         filesRead++;
-        post({ type: 'progress', progress: 0.05 + (0.65 * Math.min(filesRead, totalFiles)) / totalFiles, message: clean(m) });
+        post({ type: 'progress', progress: 0.05 + (0.7 * Math.min(filesRead, totalFiles)) / totalFiles, message: clean(m) });
       },
     });
-    post({ type: 'progress', progress: 0.75, message: 'interpreting with the knowledge base' });
-    const result = interpretCase(caseData, loadKnowledgeBase(), data.minDepth ? { minDepth: data.minDepth } : {});
     post({ type: 'progress', progress: 0.85, message: 'rendering reports' });
     const generatedAt = new Date();
     const reports: Array<{ format: string; mediaType: string; content: string }> = [
