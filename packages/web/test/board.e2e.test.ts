@@ -153,18 +153,20 @@ test('tabs, landmarks and axe-core on every page and HTML report (desktop and ph
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Overview');
   assert.equal(await page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), 'true');
 
-  // The HTML reports of SYN-A's analysis.
+  // The HTML reports (clinician report and patient summary) of SYN-A (variants) and SYN-C (cytometry).
   await page.setViewportSize(DESKTOP);
-  await openPatient(page, /^SYN-A/);
-  await page.getByRole('tab', { name: 'Reports' }).click();
-  for (const name of ['Clinician report (HTML)', 'Patient summary (HTML)']) {
-    const href = await page.getByRole('link', { name }).getAttribute('href');
-    assert.ok(href);
-    const report = await page.context().newPage(); // same session
-    await report.goto(new URL(href, h.url).href);
-    await assertAccessible(report, name);
-    await shoot(report, `report-${name.split(' ')[0]?.toLowerCase() ?? 'x'}-1440x900`);
-    await report.close();
+  for (const label of [/^SYN-A/, /^SYN-C/]) {
+    await openPatient(page, label);
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    for (const name of ['Clinician report (HTML)', 'Patient summary (HTML)']) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      assert.ok(href);
+      const report = await page.context().newPage(); // same session
+      await report.goto(new URL(href, h.url).href);
+      await assertAccessible(report, `${name} of ${String(label)}`);
+      await shoot(report, `report-${String(label).replace(/\W/g, '').toLowerCase()}-${name.split(' ')[0]?.toLowerCase() ?? 'x'}-1440x900`, true);
+      await report.close();
+    }
   }
   await page.close();
 });
