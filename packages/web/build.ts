@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 
 export const WEB_DIR = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = join(WEB_DIR, 'dist');
-// The app bundles only the core's classification engine (other core imports are type-only and erased).
+// The app bundles the core's classification engine and the case schema with its date rules (other core imports are
+// type-only and erased).
 const CORE_SRC = join(WEB_DIR, '..', 'core', 'src');
-const CORE_BUNDLED = [join(CORE_SRC, 'classification'), join(CORE_SRC, 'errors.ts'), join(CORE_SRC, 'notice.ts')];
+const CORE_BUNDLED = [join(CORE_SRC, 'classification'), join(CORE_SRC, 'case'), join(CORE_SRC, 'errors.ts'), join(CORE_SRC, 'notice.ts')];
 
 function listFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {

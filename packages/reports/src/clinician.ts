@@ -393,7 +393,7 @@ ${otherOptions(r)}
 <section id="timeline"><h2>HER2 timeline</h2><figure class="keep">${renderTimelineSvg(r)}<figcaption>Samples on a time axis: HER2 category (circle), ER status (square) and treatments (bars).<span class="screen-only"> Hover for details.</span></figcaption></figure></section>
 <p class="print-only small">Details (rule trails, every evidence entry with its citations, ${hasCytometry ? 'cytometry, ' : ''}excluded options, methods and limitations): appendix of the HTML report (report.html) of this analysis. Knowledge base ${esc(r.kbVersion)}. ${esc(r.notice)} Results must be confirmed by a qualified laboratory and interpreted by the treating team.</p>
 </main>
-<section class="appendix" id="appendix"><h2>Appendix</h2>
+<section class="appendix" id="appendix" aria-labelledby="appendix-h"><h2 id="appendix-h">Appendix</h2>
 <section id="samples"><h3>Samples</h3>${samplesTable(r)}</section>
 ${copyNumberHtml(r) ? `<section id="copy-number"><h3>Copy-number track (sequencing)</h3>${copyNumberHtml(r)}</section>` : ''}
 <section id="changes"><h3>Changes over time</h3>${changesSection(r)}</section>

@@ -203,7 +203,7 @@ export function renderPatientSummaryHtml(result: AnalysisResult, options: Render
 <title>Your test results: a summary</title>
 <style>${PATIENT_CSS}</style>
 </head>
-<body>
+<body><main>
 <h1>Your test results: a summary</h1>
 <div class="notice">${esc(r.notice)}</div>
 ${p.synthetic ? '<div class="synthetic">This is a made-up example. It is not a real person.</div>' : ''}
@@ -243,7 +243,7 @@ ${
 <h2>Where this comes from</h2>
 <p>The HER2, ER and PR results follow the rules that doctors use for these tests. The list of medicines comes from a list of published studies and drug labels. The list was last updated in version ${esc(r.kbVersion)}.</p>
 <p class="notice">${esc(r.notice)}</p>
-</body>
+</main></body>
 </html>
 `;
 }

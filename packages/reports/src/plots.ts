@@ -94,7 +94,8 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
     marks: [
       Plot.barX(bars, { x1: 'start', x2: 'end', y: 'row', fill: '#9ecae1', stroke: '#3182bd', title: 'title', rx: 3 }),
       Plot.text(bars, { x: 'end', y: 'row', text: 'label', textAnchor: 'end', dx: -4, fill: '#08519c' }),
-      Plot.ruleX(points, { x: 'date', stroke: '#888', strokeDasharray: '4,3' }),
+      // Decorative stems: hidden from assistive technology (an aria-label on a plain <g> is an axe-core violation).
+      Plot.ruleX(points, { x: 'date', stroke: '#888', strokeDasharray: '4,3', ariaHidden: 'true' }),
       Plot.text(points, { x: 'date', text: 'id', frameAnchor: 'top', lineAnchor: 'bottom', dy: -6, fontWeight: 'bold' }),
       Plot.dot(points, { x: 'date', y: () => 'HER2', r: 9, fill: 'her2Colour', stroke: '#333', title: 'title' }),
       Plot.text(points, { x: 'date', y: () => 'HER2', text: 'her2', dy: 17, lineAnchor: 'top' }),
@@ -125,7 +126,7 @@ export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): str
     Plot.ruleX([0]),
   ];
   if (c.detectionLimit !== null) {
-    marks.push(Plot.ruleX([c.detectionLimit * 100], { stroke: '#d62728', strokeDasharray: '5,3' }));
+    marks.push(Plot.ruleX([c.detectionLimit * 100], { stroke: '#d62728', strokeDasharray: '5,3', ariaHidden: 'true' }));
     marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4 }));
   }
   const svg: unknown = Plot.plot({

@@ -5,6 +5,7 @@ import { PatientList } from './pages/PatientList.tsx';
 import { PatientPage } from './pages/PatientPage.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { CohortPage } from './pages/CohortPage.tsx';
 import { href, parseRoute, type Route } from './route.ts';
 import type { SessionInfo } from './types.ts';
 
@@ -19,6 +20,19 @@ export function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+
+  // Focus moves to the new page's heading on navigation (screen readers announce it); the title follows.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => {
+      const h = document.querySelector<HTMLHeadingElement>('main h1');
+      if (!h) return; // a page still loading focuses its own heading when it is ready
+      if (!h.hasAttribute('tabindex')) h.setAttribute('tabindex', '-1');
+      if (!h.contains(document.activeElement)) h.focus();
+      if (route.page !== 'patient') document.title = `${h.textContent ?? ''} — her2scope`;
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [route, session]);
 
   useEffect(() => {
     api
@@ -65,6 +79,9 @@ export function App() {
           <a href={href({ page: 'patients' })} aria-current={route.page === 'patients' || route.page === 'patient' ? 'page' : undefined}>
             Patients
           </a>
+          <a href={href({ page: 'cohorts' })} aria-current={route.page === 'cohorts' ? 'page' : undefined}>
+            Cohorts
+          </a>
           {can('admin') && (
             <a href={href({ page: 'admin' })} aria-current={route.page === 'admin' ? 'page' : undefined}>
               Accounts &amp; audit
@@ -77,14 +94,15 @@ export function App() {
         <span className="who">
           {session.user.username} <span className="role">({session.user.role})</span>
         </span>
-        <button type="button" className="secondary" onClick={onLogout}>
+        <button type="button" className="secondary" onClick={() => void onLogout()}>
           Log out
         </button>
+        <p className="notice-bar">{NOTICE}</p>
       </header>
-      <p className="notice-bar">{NOTICE}</p>
       <main id="main" tabIndex={-1}>
         {route.page === 'patients' && <PatientList can={can} />}
         {route.page === 'patient' && <PatientPage key={route.id} id={route.id} can={can} />}
+        {route.page === 'cohorts' && <CohortPage isAdmin={can('admin')} />}
         {route.page === 'account' && <AccountPage onSessionEnded={() => setSession(null)} />}
         {route.page === 'admin' && (can('admin') ? <AdminPage currentUserId={session.user.id} /> : <p role="alert">Only administrators can see this page.</p>)}
       </main>

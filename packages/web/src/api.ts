@@ -8,11 +8,14 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
-  constructor(status: number, code: string, message: string, field?: string) {
+  /** Every field error the server listed (`fields: [{ field, label, message }]`). */
+  readonly fields: Array<{ field: string | null; message: string; label?: string }>;
+  constructor(status: number, code: string, message: string, field?: string, fields: Array<{ field: string | null; message: string; label?: string }> = []) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.fields = fields;
   }
 }
 
@@ -23,9 +26,14 @@ export function setCsrfToken(token: string | null): void {
 
 /** Turn a non-2xx response body into an ApiError with the server's message. */
 export function errorFrom(status: number, body: unknown): ApiError {
-  const b = (body ?? {}) as { error?: unknown; message?: unknown; field?: unknown };
+  const b = (body !== null && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown; field?: unknown; fields?: unknown };
   const message = typeof b.message === 'string' ? b.message : `request failed (HTTP ${status})`;
-  return new ApiError(status, typeof b.error === 'string' ? b.error : 'error', message, typeof b.field === 'string' ? b.field : undefined);
+  // Issue 17: `fields: [{ field, label, message }]`, every problem of a 400 by the key the client sent.
+  const fields = (Array.isArray(b.fields) ? (b.fields as unknown[]) : []).flatMap((e) => {
+    const x = (e !== null && typeof e === 'object' ? e : {}) as { field?: unknown; label?: unknown; message?: unknown };
+    return typeof x.message === 'string' ? [{ field: typeof x.field === 'string' ? x.field : null, message: x.message, ...(typeof x.label === 'string' ? { label: x.label } : {}) }] : [];
+  });
+  return new ApiError(status, typeof b.error === 'string' ? b.error : 'error', message, typeof b.field === 'string' ? b.field : undefined, fields);
 }
 
 async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -59,7 +67,11 @@ export const api = {
   logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
   patients: (q: string) => request<{ patients: PatientListItem[] }>('GET', `/api/patients${q ? `?q=${encodeURIComponent(q)}` : ''}`),
   createPatient: (body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean }) => request<{ patient: { id: string } }>('POST', '/api/patients', body),
-  patient: (id: string) => request<PatientDetail>('GET', `/api/patients/${encodeURIComponent(id)}`),
+  patient: (id: string, includeEnteredInError = false) => request<PatientDetail>('GET', `/api/patients/${encodeURIComponent(id)}${includeEnteredInError ? '?includeEnteredInError=1' : ''}`),
+  editPatient: (id: string, body: { label?: string; sex?: string | null; birthYear?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/patients/${encodeURIComponent(id)}`, body),
+  editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
+  editTreatment: (id: string, body: { drug?: string; start?: string; end?: string | null; response?: string | null; revision?: number }) => request<unknown>('PATCH', `/api/treatments/${encodeURIComponent(id)}`, body),
+  enteredInError: (kind: 'patient' | 'sample' | 'treatment' | 'file', id: string, reason: string) => request<unknown>('POST', `/api/${kind}s/${encodeURIComponent(id)}/entered-in-error`, { reason }),
   addSample: (patientId: string, body: { label: string; type: string; site: string; collected: string }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
   enterPathology: (sampleId: string, body: unknown) => request<unknown>('PUT', `/api/samples/${encodeURIComponent(sampleId)}/pathology`, body),
   signPathology: (sampleId: string) => request<unknown>('POST', `/api/samples/${encodeURIComponent(sampleId)}/pathology/sign`),
@@ -73,6 +85,7 @@ export const api = {
   changePassword: (currentPassword: string, newPassword: string) => request<{ ok: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => request<{ sessions: SessionEntry[] }>('GET', '/api/auth/sessions'),
   endSession: (id: string) => request<{ ok: boolean; current: boolean }>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
+  cohortStudies: () => request<{ studies: CohortStudy[] }>('GET', '/api/cohort/studies'),
   audit: (before?: number) => request<{ entries: AuditEntry[] }>('GET', `/api/audit?limit=200${before ? `&before=${before}` : ''}`),
 };
 
@@ -127,4 +140,82 @@ export function uploadFile(sampleId: string, file: File, params: UploadParams, o
     form.append('file', file, file.name);
     xhr.send(form);
   });
+}
+
+// ---- cohorts (issue 17) -------------------------------------------------------------------------------------------
+
+export interface CohortStudy {
+  identifier: string;
+  name: string;
+  description: string | null;
+  importedAt: string;
+  samples: number;
+  patients: number;
+}
+
+/** k of n with the fraction (null when n = 0: JSON has no NaN) and the Wilson 95% interval. */
+export interface CohortProportion {
+  k: number;
+  n: number;
+  fraction: number | null;
+  ci95: [number, number];
+}
+
+export interface CohortPrevalence {
+  study: string;
+  alteration: string;
+  denominator: string;
+  groupBy: string | null;
+  overall: CohortProportion;
+  groups: Array<CohortProportion & { group: string | null }>;
+}
+
+export interface CohortComparison {
+  study: string;
+  alteration: string;
+  denominator: string;
+  groupBy: string | null;
+  groupA: string[];
+  groupB: string[];
+  a: CohortProportion;
+  b: CohortProportion;
+  fisherP: number;
+  /** Infinity and NaN arrive as null. */
+  oddsRatio: number;
+  oddsRatioCi95: [number | null, number | null];
+}
+
+export function cohortQuery<T>(kind: 'prevalence' | 'compare', params: Record<string, string>): Promise<T> {
+  return request<T>('GET', `/api/cohort/${kind}?${new URLSearchParams(params).toString()}`);
+}
+
+/** An oncoprint or lollipop as an SVG blob (shown through an object URL); an error answer becomes an ApiError. */
+export async function cohortSvg(kind: 'oncoprint' | 'lollipop', params: Record<string, string>): Promise<Blob> {
+  const res = await fetch(`/api/cohort/${kind}?${new URLSearchParams({ ...params, format: 'svg' }).toString()}`, { credentials: 'same-origin' });
+  if (res.ok && (res.headers.get('content-type') ?? '').startsWith('image/svg+xml')) return res.blob();
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    json = null;
+  }
+  throw errorFrom(res.status, json);
+}
+
+/** Upload a study folder: one part per file, named by its path in the folder (as a folder picker gives it). */
+export async function importStudy(files: File[]): Promise<{ summary: { study?: string } & Record<string, unknown> }> {
+  const form = new FormData();
+  for (const f of files) form.append('file', f, f.webkitRelativePath || f.name);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch('/api/cohort/studies', { method: 'POST', headers, body: form, credentials: 'same-origin' });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = { message: text.slice(0, 200) };
+  }
+  if (!res.ok) throw errorFrom(res.status, json);
+  return json as { summary: { study?: string } & Record<string, unknown> };
 }

@@ -1,5 +1,5 @@
-/** Hash routes: `#/` patients, `#/patients/<id>`, `#/admin`, `#/account`. Pure (tested). */
-export type Route = { page: 'patients' } | { page: 'patient'; id: string } | { page: 'admin' } | { page: 'account' };
+/** Hash routes: `#/` patients, `#/patients/<id>`, `#/cohorts`, `#/admin`, `#/account`. Pure (tested). */
+export type Route = { page: 'patients' } | { page: 'patient'; id: string } | { page: 'admin' } | { page: 'account' } | { page: 'cohorts' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -7,6 +7,7 @@ export function parseRoute(hash: string): Route {
   if (m) return { page: 'patient', id: m[1]!.toLowerCase() };
   if (path === '/admin') return { page: 'admin' };
   if (path === '/account') return { page: 'account' };
+  if (path === '/cohorts') return { page: 'cohorts' };
   return { page: 'patients' };
 }
 
@@ -18,6 +19,8 @@ export function href(route: Route): string {
       return '#/admin';
     case 'account':
       return '#/account';
+    case 'cohorts':
+      return '#/cohorts';
     default:
       return '#/';
   }

@@ -71,15 +71,17 @@ after(async () => {
 });
 
 async function addSample(page: Page, label: string, type: string, site: string, date: string) {
+  await page.getByRole('tab', { name: 'Pathology' }).click();
   await page.getByLabel('Sample id').fill(label);
   await page.getByLabel('Type', { exact: true }).selectOption(type);
   await page.getByLabel('Site').selectOption(site);
-  await page.getByLabel('Collected').fill(date);
+  await page.getByLabel('Collection date').fill(date);
   await page.getByRole('button', { name: 'Add sample' }).click();
   await page.getByRole('heading', { name: new RegExp(`^Sample ${label}`) }).waitFor();
 }
 
 async function upload(page: Page, sample: string, kind: string, file: string, tumorNormal = false) {
+  await page.getByRole('tab', { name: 'Files' }).click();
   const form = page.getByRole('form', { name: `Upload a file for sample ${sample}` });
   await form.getByLabel('File type').selectOption(kind);
   if (tumorNormal) {
@@ -92,6 +94,7 @@ async function upload(page: Page, sample: string, kind: string, file: string, tu
 }
 
 async function enterPathology(page: Page, sample: string, values: { ihc: string; er: string; pr: string }, expectCategory: string) {
+  await page.getByRole('tab', { name: 'Pathology' }).click();
   const card = page.locator(`section.sample`, { has: page.getByRole('heading', { name: new RegExp(`^Sample ${sample}`) }) });
   await card.getByRole('button', { name: 'Enter pathology' }).click();
   const form = page.getByRole('form', { name: `Pathology of sample ${sample}` });
@@ -143,25 +146,32 @@ test('log in, create a patient, enter pathology, upload VCFs, see the acquired E
   await upload(page, 'LIV', 'variants', 'a-liver.vcf.gz', true);
   await upload(page, 'LIV', 'regions', 'panel.bed');
 
+  await page.getByRole('tab', { name: 'Overview' }).click();
   await page.getByLabel('Drug or regimen').fill('letrozole');
-  await page.getByLabel('Start').fill('2016-04-01');
-  await page.getByLabel('End (empty = ongoing)').fill('2019-01-10');
+  await page.getByLabel('Start date').fill('2016-04-01');
+  await page.getByLabel('End date (empty = ongoing)').fill('2019-01-10');
   await page.getByLabel('Response').selectOption('progression');
   await page.getByRole('button', { name: 'Add treatment' }).click();
   await page.getByText('2016-04-01 – 2019-01-10 (progression)').waitFor();
 
   await page.getByRole('button', { name: 'Run analysis' }).click();
-  await page.getByRole('heading', { name: /^Findings/ }).waitFor({ timeout: 60_000 });
+  // Results come first: the summary card shows the acquired mutation as soon as the analysis is done.
+  await page.getByRole('region', { name: /^Summary analysis v1/ }).locator('li.event-acquired', { hasText: 'ERBB2 p.L755S' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await page.getByRole('heading', { level: 2, name: /^Findings \(analysis v1/ }).waitFor();
   const acquired = page.locator('tr.origin-acquired');
   assert.equal(await acquired.count(), 1);
   assert.match(await acquired.innerText(), /ERBB2\s+p\.L755S\s+acquired \(vs PRIM\)\s+0\.31/);
   assert.match(await page.locator('tr.origin-pre-existing').first().innerText(), /PIK3CA\s+p\.E545K\s+pre-existing/);
   await page.getByText(/ERBB2 p\.L755S acquired: absent from PRIM/).waitFor();
+  await page.getByRole('tab', { name: 'Options' }).click();
   await page.getByRole('heading', { name: 'Therapy options for LIV' }).waitFor();
-  assert.match(await page.getByRole('img', { name: /^HER2 timeline: PRIM 2016-03-02 HER2-low/ }).getAttribute('aria-label') ?? '', /letrozole 2016-04-01 to 2019-01-10/);
+  await page.getByRole('tab', { name: 'Overview' }).click();
+  assert.match(await page.getByRole('img', { name: /^HER2 timeline: PRIM 2016-03-02 IHC 1\+ HER2-low/ }).getAttribute('aria-label') ?? '', /LIV 2019-02-01 IHC 1\+ HER2-low, ER positive, ERBB2 p\.L755S acquired; treatments: letrozole 2016-04-01 to 2019-01-10/);
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   t.diagnostic(`screenshot: ${SCREENSHOT}`);
 
+  await page.getByRole('tab', { name: 'Reports' }).click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Clinician report (PDF)' }).click()]);
   assert.equal(download.suggestedFilename(), 'report.pdf');
   const pdfPath = join(dir, 'report.pdf');

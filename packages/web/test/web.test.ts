@@ -2,10 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { errorFrom, uploadQuery } from '../src/api.ts';
-import { citationHref, formatBytes, formatPercent, her2Class } from '../src/format.ts';
+import { formatBytes, formatPercent, her2Class } from '../src/format.ts';
 import { classifyForm, EMPTY_PATHOLOGY_FORM, formToPathology, pathologyToForm } from '../src/pathology-form.ts';
 import { href, parseRoute } from '../src/route.ts';
-import { layoutTimeline } from '../src/timeline.ts';
 
 test('live classification: IHC 2+ with dual-probe ISH group 4 is HER2-low with the rule trail; ER 5% is low positive', () => {
   const r = classifyForm({ ...EMPTY_PATHOLOGY_FORM, ihc: '2+', ishHer2: '4.6', ishCep17: '2,6', erPercent: '5', prPercent: '0' });
@@ -40,33 +39,6 @@ test('pathology form round trip', () => {
   assert.deepEqual(pathologyToForm(null), EMPTY_PATHOLOGY_FORM);
 });
 
-test('timeline layout: samples in date order on the axis, treatments in lanes, yearly ticks', () => {
-  const l = layoutTimeline(
-    [
-      { id: 'b', label: 'LIVER', collected: '2019-02-01', her2: 'HER2-low', er: 'positive' },
-      { id: 'a', label: 'PRIMARY', collected: '2016-03-02', her2: 'HER2-low', er: 'positive' },
-    ],
-    [
-      { drug: 'letrozole', start: '2016-04-01', end: '2019-01-10' },
-      { drug: 'palbociclib', start: '2017-01-01', end: '2018-01-01' },
-      { drug: 'fulvestrant', start: '2019-03-01', end: null },
-    ],
-    900,
-    '2020-03-01',
-  );
-  assert.deepEqual(l.samples.map((s) => s.label), ['PRIMARY', 'LIVER']);
-  assert.equal(l.samples[0]!.x, 40);
-  assert.ok(l.samples[1]!.x > l.samples[0]!.x);
-  assert.deepEqual(l.treatments.map((t) => [t.drug, t.lane, t.ongoing]), [['letrozole', 0, false], ['palbociclib', 1, false], ['fulvestrant', 0, true]]);
-  assert.equal(Math.round(l.treatments[2]!.x2), 860, 'an ongoing treatment runs to today, the end of the axis');
-  assert.deepEqual(l.ticks.map((t) => t.label), ['2017', '2018', '2019', '2020']);
-  assert.equal(l.lanes, 2);
-  const empty = layoutTimeline([], [], 900, '2020-01-01');
-  assert.deepEqual(empty.samples, []);
-  const one = layoutTimeline([{ id: 'x', label: 'X', collected: '2020-06-15', her2: null, er: null }], [], 900, '2020-06-15');
-  assert.equal(Math.round(one.samples[0]!.x), 450, 'a single date sits in the middle');
-});
-
 test('routes', () => {
   const id = '0b7d7c1e-1111-4222-8333-444455556666';
   assert.deepEqual(parseRoute(`#/patients/${id}`), { page: 'patient', id });
@@ -83,15 +55,12 @@ test('display helpers', () => {
   assert.equal(formatPercent(null), '—');
   assert.equal(formatBytes(1536), '1.5 KiB');
   assert.equal(formatBytes(2 * 1024 ** 3), '2.0 GiB');
-  assert.equal(citationHref({ type: 'pmid', id: 'PMID:30531871' }), 'https://pubmed.ncbi.nlm.nih.gov/30531871/');
-  assert.equal(citationHref({ type: 'label', id: 'FDA:Enhertu', url: 'javascript:alert(1)' }), null, 'only https links');
-  assert.equal(citationHref({ type: 'civic', id: 'EID7313', url: 'https://civicdb.org/evidence/7313' }), 'https://civicdb.org/evidence/7313');
   assert.equal(her2Class('HER2-positive'), 'her2-pos');
   assert.equal(her2Class('HER2-null'), 'her2-zero');
   assert.equal(uploadQuery({ kind: 'variants', tumor: ' TUMOR ', normal: '', meanDepth: '300' }), 'kind=variants&tumor=TUMOR&meanDepth=300');
   assert.equal(uploadQuery({ kind: 'flowjo-workspace', group: ' Samples ', sample: 'A 1.fcs' }), 'kind=flowjo-workspace&group=Samples&sample=A+1.fcs');
   assert.equal(uploadQuery({ kind: 'cytometry', group: 'Samples', sample: 'x' }), 'kind=cytometry', 'group and sample only go with a workspace');
-  const e = errorFrom(400, { error: 'invalid-input', field: 'body.label', message: 'body.label: too long' });
-  assert.deepEqual([e.status, e.code, e.field, e.message], [400, 'invalid-input', 'body.label', 'body.label: too long']);
+  const e = errorFrom(400, { error: 'invalid-input', field: 'label', message: 'Label is too long', fields: [{ field: 'label', label: 'Label', message: 'Label is too long' }] });
+  assert.deepEqual([e.status, e.code, e.field, e.message, e.fields], [400, 'invalid-input', 'label', 'Label is too long', [{ field: 'label', label: 'Label', message: 'Label is too long' }]]);
   assert.equal(errorFrom(502, '<html>').message, 'request failed (HTTP 502)');
 });

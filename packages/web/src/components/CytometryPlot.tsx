@@ -56,6 +56,7 @@ export function CytometryPlot({ sampleId, cytometry }: { sampleId: string; cytom
           </g>
         )}
       </svg>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={`Populations of ${sampleId}`}>
       <table className="compact">
         <caption className="visually-hidden">Populations of {sampleId}</caption>
         <thead>
@@ -79,6 +80,7 @@ export function CytometryPlot({ sampleId, cytometry }: { sampleId: string; cytom
           ))}
         </tbody>
       </table>
+      </div>
       {notes.length > 0 && (
         <ul className="notes">
           {notes.map((n, i) => (

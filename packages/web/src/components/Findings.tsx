@@ -1,9 +1,13 @@
 import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
 import type { AnalysisResult } from '../types.ts';
 import { ReadEvidenceNote } from './Longitudinal.tsx';
+import type { Finding } from '@her2scope/core';
+
+/** A finding's key within its sample. */
+export const findingKey = (f: Pick<Finding, 'chrom' | 'pos' | 'ref' | 'alt'>) => `${f.chrom}:${f.pos}:${f.ref}>${f.alt}`;
 
 /** Findings per sample in collection order; acquired and pre-existing findings are highlighted. */
-export function Findings({ result }: { result: AnalysisResult }) {
+export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvidence: (sampleId: string, findingKey: string) => void }) {
   return (
     <>
       {result.samples.map((s) => (
@@ -14,7 +18,7 @@ export function Findings({ result }: { result: AnalysisResult }) {
           {!s.sequenced && <p>Not sequenced.</p>}
           {s.sequenced && s.findings.length === 0 && <p>No variants in knowledge-base genes{s.otherVariants ? ` (${s.otherVariants} other variants)` : ''}.</p>}
           {s.findings.length > 0 && (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={`Findings of ${s.id}`}>
               <table className="findings">
                 <thead>
                   <tr>
@@ -28,7 +32,7 @@ export function Findings({ result }: { result: AnalysisResult }) {
                 </thead>
                 <tbody>
                   {s.findings.map((f) => (
-                    <tr key={`${f.chrom}:${f.pos}:${f.ref}>${f.alt}`} className={`origin-${f.origin}`}>
+                    <tr key={findingKey(f)} className={`origin-${f.origin}`}>
                       <th scope="row">{f.gene}</th>
                       <td>{f.alteration}</td>
                       <td>
@@ -38,7 +42,12 @@ export function Findings({ result }: { result: AnalysisResult }) {
                       </td>
                       <td>{formatVaf(f.vaf)}</td>
                       <td>{f.depth ?? '—'}</td>
-                      <td>{f.evidence.length ? `${f.evidence.length} KB entr${f.evidence.length === 1 ? 'y' : 'ies'}` : '—'}</td>
+                      <td>
+                        {f.evidence.length ? `${f.evidence.length} KB entr${f.evidence.length === 1 ? 'y' : 'ies'}` : 'none'}{' '}
+                        <button type="button" className="link" onClick={() => onEvidence(s.id, findingKey(f))}>
+                          Evidence<span className="visually-hidden"> for {f.gene} {f.alteration} in {s.id}</span>
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -63,7 +72,7 @@ export function Findings({ result }: { result: AnalysisResult }) {
   );
 }
 
-export function TherapyOptions({ result }: { result: AnalysisResult }) {
+export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult; onEvidence: (index: number) => void }) {
   if (result.therapyOptions.length === 0) return <p>No options from the knowledge base.</p>;
   return (
     <>
@@ -76,6 +85,14 @@ export function TherapyOptions({ result }: { result: AnalysisResult }) {
                 {o.level}
               </span>{' '}
               <strong>{o.therapy}</strong>
+              <span className="sub">
+                {' '}
+                · {o.setting ?? 'setting not stated'}
+                {o.context === 'unknown' ? ' · context unknown' : ''}
+              </span>{' '}
+              <button type="button" className="link" onClick={() => onEvidence(i)}>
+                Evidence<span className="visually-hidden"> for {o.therapy}</span>
+              </button>
             </p>
             <ul>
               {o.reasons.map((r, j) => (
@@ -95,11 +112,11 @@ export function TherapyOptions({ result }: { result: AnalysisResult }) {
                   <span key={j}>
                     {j > 0 && '; '}
                     {h ? (
-                      <a href={h} target="_blank" rel="noopener noreferrer" title={c.text}>
+                      <a href={h} target="_blank" rel="noopener noreferrer">
                         {c.id}
                       </a>
                     ) : (
-                      <span title={c.text}>{c.id}</span>
+                      <span>{c.id}</span>
                     )}
                   </span>
                 );
@@ -120,6 +137,31 @@ export function TherapyOptions({ result }: { result: AnalysisResult }) {
           </ul>
         </>
       )}
+      {result.contraryEvidence.length > 0 && (
+        <>
+          <h3>Contrary evidence (negative trials; never options)</h3>
+          <ul>
+            {result.contraryEvidence.map((c, i) => (
+              <li key={i}>
+                {c.level} {c.therapy}: {c.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {result.excludedOptions.length > 0 && (
+        <details>
+          <summary>Not applicable to this patient ({result.excludedOptions.length})</summary>
+          <ul>
+            {result.excludedOptions.map((x, i) => (
+              <li key={i}>
+                {x.level} {x.therapy}: {x.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {result.hiddenPreclinical > 0 && <p className="sub">{result.hiddenPreclinical} preclinical or inferential (level D/E) items not shown.</p>}
     </>
   );
 }

@@ -81,7 +81,7 @@ export function AccountPage({ onSessionEnded }: { onSessionEnded: () => void }) 
         </div>
         <button type="submit">Change password</button>
       </form>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Sessions">
         <table>
           <caption>Your sessions</caption>
           <thead>

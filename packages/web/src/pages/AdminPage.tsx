@@ -53,7 +53,7 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
           {error}
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Users">
         <table>
           <caption>Accounts</caption>
           <thead>
@@ -105,7 +105,7 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
         </div>
         <button type="submit">Create account</button>
       </form>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log">
         <table className="compact">
           <caption>Audit log (newest first; ids only, never patient data)</caption>
           <thead>

@@ -23,10 +23,15 @@ export function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
   }
 
   return (
+    <>
+      <header className="topbar">
+        <span className="brand">her2scope</span>
+        <p className="notice-bar">{RESEARCH_USE_NOTICE}</p>
+      </header>
     <main className="login" id="main">
       <h1>her2scope</h1>
       <p className="sub">HER2-centred breast-cancer precision-oncology workbench.</p>
-      <form onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>
+      <form onSubmit={(e) => void submit(e)} aria-describedby={error ? 'login-error' : undefined}>
         <label htmlFor="login-user">User name</label>
         <input id="login-user" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         <label htmlFor="login-password">Password</label>
@@ -42,5 +47,7 @@ export function Login({ onLogin }: { onLogin: (s: SessionInfo) => void }) {
       </form>
       <p className="notice">{RESEARCH_USE_NOTICE}</p>
     </main>
+      <footer className="footer">her2scope — {RESEARCH_USE_NOTICE}</footer>
+    </>
   );
 }

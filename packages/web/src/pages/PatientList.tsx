@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
+import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, type FieldError } from '../validation.ts';
 import { href } from '../route.ts';
 import type { PatientListItem } from '../types.ts';
 
@@ -39,7 +41,7 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
           {error}
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Patient table">
         <table className="patients">
           <caption className="visually-hidden">Patients{q ? ` matching “${q}”` : ''}</caption>
           <thead>
@@ -74,18 +76,23 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
   );
 }
 
+const PATIENT_FIELDS = labelsFor(['label', 'sex', 'birthYear', 'synthetic']);
+
 function NewPatient() {
   const [label, setLabel] = useState('');
   const [sex, setSex] = useState('');
   const [birthYear, setBirthYear] = useState('');
   const [synthetic, setSynthetic] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    const local = [...(label.trim() ? [] : [{ field: 'label', message: 'Label: enter a pseudonym' }]), ...validateBirthYear(birthYear, localToday())];
+    setErrors(local);
+    if (local.length) return focusFirstInvalid(form.current);
     setBusy(true);
-    setError(null);
     try {
       const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean } = { label: label.trim(), synthetic };
       if (sex) body.sex = sex;
@@ -93,43 +100,43 @@ function NewPatient() {
       const { patient } = await api.createPatient(body);
       window.location.hash = href({ page: 'patient', id: patient.id });
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'cannot create the patient');
+      setErrors(fieldErrorsFrom(err, PATIENT_FIELDS, 'cannot create the patient'));
+      focusFirstInvalid(form.current);
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="new-patient-h">
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="new-patient-h" ref={form} noValidate>
       <h2 id="new-patient-h">New patient</h2>
       <div className="grid">
         <div>
           <label htmlFor="np-label">Patient identifier (pseudonym)</label>
-          <input id="np-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} />
+          <input id="np-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} {...invalidProps(errors, 'label', 'np-label')} />
+          <FieldMessage errors={errors} field="label" id="np-label" />
         </div>
         <div>
           <label htmlFor="np-sex">Sex</label>
-          <select id="np-sex" value={sex} onChange={(e) => setSex(e.target.value)}>
+          <select id="np-sex" value={sex} onChange={(e) => setSex(e.target.value)} {...invalidProps(errors, 'sex', 'np-sex')}>
             <option value="">not given</option>
             <option value="F">F</option>
             <option value="M">M</option>
             <option value="X">X</option>
           </select>
+          <FieldMessage errors={errors} field="sex" id="np-sex" />
         </div>
         <div>
           <label htmlFor="np-year">Birth year</label>
-          <input id="np-year" inputMode="numeric" value={birthYear} onChange={(e) => setBirthYear(e.target.value)} pattern="[0-9]{4}" />
+          <input id="np-year" inputMode="numeric" value={birthYear} onChange={(e) => setBirthYear(e.target.value)} {...invalidProps(errors, 'birthYear', 'np-year')} />
+          <FieldMessage errors={errors} field="birthYear" id="np-year" />
         </div>
         <div className="check">
           <input id="np-synthetic" type="checkbox" checked={synthetic} onChange={(e) => setSynthetic(e.target.checked)} />
           <label htmlFor="np-synthetic">Synthetic (test) patient</label>
         </div>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage errors={errors} />
       <button type="submit" disabled={busy}>
         Create patient
       </button>

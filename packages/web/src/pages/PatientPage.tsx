@@ -1,10 +1,17 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, reportUrl } from '../api.ts';
-import { Timeline } from '../components/Timeline.tsx';
+import { Timeline, type TimelineEvents } from '../components/Timeline.tsx';
+import { SummaryCard } from '../components/SummaryCard.tsx';
+import { Tabs } from '../components/Tabs.tsx';
+import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
+import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
+import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
+import { fieldErrorsFrom, labelsFor, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
-import { Findings, TherapyOptions } from '../components/Findings.tsx';
+import { Findings, findingKey, TherapyOptions } from '../components/Findings.tsx';
 import { LongitudinalPanels } from '../components/Longitudinal.tsx';
 import { formatBytes, her2Class } from '../format.ts';
 import type { AnalysisRecord, PatientDetail, SampleInfo } from '../types.ts';
@@ -21,15 +28,29 @@ const REPORT_LABELS: Record<string, string> = {
   json: 'Analysis (JSON)',
 };
 
+type DrawerState = { kind: 'finding'; sampleId: string; key: string } | { kind: 'option'; index: number } | null;
+
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'pathology', label: 'Pathology' },
+  { id: 'files', label: 'Files' },
+  { id: 'findings', label: 'Findings' },
+  { id: 'options', label: 'Options' },
+  { id: 'reports', label: 'Reports' },
+];
+
 export function PatientPage({ id, can }: { id: string; can: (p: string) => boolean }) {
   const [detail, setDetail] = useState<PatientDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState<AnalysisRecord | null>(null);
+  const [tab, setTab] = useState('overview');
+  const [drawer, setDrawer] = useState<DrawerState>(null);
+  const [showEie, setShowEie] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
     try {
-      const d = await api.patient(id);
+      const d = await api.patient(id, showEie);
       setDetail(d);
       setError(null);
       const current = d.analyses.find((a) => a.status === 'queued' || a.status === 'running');
@@ -37,27 +58,50 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'cannot load the patient');
     }
-  }, [id]);
+  }, [id, showEie]);
 
   useEffect(() => {
-    void load().then(() => heading.current?.focus());
+    void load();
   }, [load]);
+
+  // Once the page has loaded, focus moves to its heading (screen readers announce the new page).
+  const focused = useRef(false);
+  useEffect(() => {
+    if (!detail) return;
+    document.title = `${detail.patient.label} — her2scope`;
+    if (!focused.current) {
+      focused.current = true;
+      heading.current?.focus();
+    }
+  }, [detail]);
 
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
     if (!active || active.status === 'done' || active.status === 'failed') return;
-    const poll = async () => {
-      try {
-        const { analysis } = await api.analysis(active.id);
-        setActive(analysis);
-        if (analysis.status === 'done' || analysis.status === 'failed') await load();
-      } catch {
-        setActive({ ...active });
-      }
-    };
-    const timer = setTimeout(() => void poll(), 500);
+    const timer = setTimeout(() => {
+      void (async () => {
+        try {
+          const { analysis } = await api.analysis(active.id);
+          setActive(analysis);
+          if (analysis.status === 'done' || analysis.status === 'failed') await load();
+        } catch {
+          setActive({ ...active });
+        }
+      })();
+    }, 500);
     return () => clearTimeout(timer);
   }, [active, load]);
+
+  const latest = detail?.latest ?? null;
+  // A stale analysis (records changed since) is never shown as current: the API withholds its result, and so do we.
+  const stale = detail?.analysisStale === true || latest?.stale === true;
+  const result = stale ? null : (latest?.result ?? null);
+  const summary = useMemo(() => (latest?.result && !stale ? buildSummary(latest.result, latest.analysis) : null), [latest, stale]);
+  const timelineEvents = useMemo(() => {
+    const out: TimelineEvents = {};
+    for (const e of summary?.events ?? []) (out[e.sample] ??= []).push({ kind: e.kind, label: e.label });
+    return out;
+  }, [summary]);
 
   async function run() {
     try {
@@ -68,6 +112,18 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     }
   }
 
+  function openEventEvidence(sample: string, label: string) {
+    if (!result) return;
+    const match = (sid: string) => result.samples.find((s) => s.id === sid)?.findings.find((f) => `${f.gene} ${f.alteration}` === label);
+    const inSample = match(sample);
+    if (inSample) return setDrawer({ kind: 'finding', sampleId: sample, key: findingKey(inSample) });
+    // A lost variant is listed in the earlier sample(s): take the latest sample that has it.
+    for (const s of [...result.samples].reverse()) {
+      const f = match(s.id);
+      if (f) return setDrawer({ kind: 'finding', sampleId: s.id, key: findingKey(f) });
+    }
+  }
+
   if (error && !detail)
     return (
       <p className="error" role="alert">
@@ -75,13 +131,24 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       </p>
     );
   if (!detail) return <p role="status">Loading…</p>;
-  const { patient, samples, treatments, comments, analyses, latest } = detail;
-  const result = latest?.result ?? null;
+  const { patient, samples: allSamples, treatments: allTreatments, comments, analyses } = detail;
+  const isActive = (r: { status?: string }) => r.status !== 'entered-in-error';
+  const samples = allSamples.filter(isActive);
+  const treatments = allTreatments.filter(isActive);
+  const earliestDate = [...samples.map((s) => s.collected), ...treatments.map((t) => t.start)].sort()[0] ?? null;
+  const withheld = (
+    <p className="stale-note">
+      The findings, options and reports of analysis v{latest?.analysis.version} are withheld: the records changed after it ran. Re-run the analysis to see current results.
+    </p>
+  );
   const cytometrySamples = result?.samples.filter((s) => s.cytometry) ?? [];
+  const running = !!active && (active.status === 'queued' || active.status === 'running');
+  const drawerFinding = drawer?.kind === 'finding' ? result?.samples.find((s) => s.id === drawer.sampleId)?.findings.find((f) => findingKey(f) === drawer.key) : undefined;
+  const drawerOption = drawer?.kind === 'option' ? result?.therapyOptions[drawer.index] : undefined;
 
   return (
-    <article aria-labelledby="patient-h">
-      <p>
+    <article aria-labelledby="patient-h" className="patient">
+      <p className="back">
         <a href="#/">← All patients</a>
       </p>
       <h1 id="patient-h" ref={heading} tabIndex={-1}>
@@ -89,82 +156,55 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
         {patient.synthetic && <span className="chip synthetic">synthetic patient</span>}
       </h1>
       <p className="meta">
-        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'}
+        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'} · {treatments.length} treatment{treatments.length === 1 ? '' : 's'}
       </p>
+      {can('patient.write') && (
+        <div className="actions record-actions">
+          <EditPatient patient={patient} earliestDate={earliestDate} onDone={load} />
+          <EnteredInError kind="patient" id={patient.id} what="this patient" onDone={async () => void (window.location.hash = '#/')} />
+        </div>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
 
-      <section aria-labelledby="timeline-h" className="card">
-        <h2 id="timeline-h">HER2 timeline</h2>
-        <Timeline samples={samples} treatments={treatments} />
-      </section>
-
-      <section aria-labelledby="samples-h">
-        <h2 id="samples-h">Samples</h2>
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Sample</th>
-                <th scope="col">Collected</th>
-                <th scope="col">Type, site</th>
-                <th scope="col">HER2</th>
-                <th scope="col">ER</th>
-                <th scope="col">PR</th>
-                <th scope="col">Pathology</th>
-              </tr>
-            </thead>
-            <tbody>
-              {samples.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row">
-                    <a href={`#sample-${s.id}`} onClick={(e) => (e.preventDefault(), document.getElementById(`sample-${s.id}`)?.scrollIntoView())}>
-                      {s.label}
-                    </a>
-                  </th>
-                  <td>{s.collected}</td>
-                  <td>
-                    {s.type}, {s.site}
-                  </td>
-                  <td>{s.classification?.her2 ? <span className={`chip ${her2Class(s.classification.her2.category)}`}>{s.classification.her2.category}</span> : '—'}</td>
-                  <td>{s.classification ? s.classification.er.status : '—'}</td>
-                  <td>{s.classification ? s.classification.pr.status : '—'}</td>
-                  <td>{s.pathology ? `v${s.pathology.version}${s.pathology.signedBy ? `, signed by ${s.pathology.signedBy}` : ', not signed'}` : 'none'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {samples.map((s) => (
-          <SampleCard key={s.id} sample={s} can={can} onChange={load} />
-        ))}
-        {can('patient.write') && <AddSample patientId={patient.id} onAdded={load} />}
-      </section>
-
-      <section aria-labelledby="treatments-h" className="card">
-        <h2 id="treatments-h">Treatments</h2>
-        {treatments.length === 0 ? (
-          <p>None recorded.</p>
-        ) : (
+      {stale && latest ? (
+        <section className="card stale" aria-labelledby="summary-h" role="region">
+          <h2 id="summary-h">Results out of date</h2>
+          <p>
+            <strong>
+              Analysis v{latest.analysis.version} ({humanDateTime(latest.analysis.finishedAt ?? latest.analysis.createdAt)}) no longer matches the records; its findings and options are not shown as current.
+            </strong>{' '}
+            What changed:
+          </p>
           <ul>
-            {treatments.map((t) => (
-              <li key={t.id}>
-                <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
-                {t.response ? ` (${t.response})` : ''}
-              </li>
+            {(detail.staleChanges ?? latest.changes ?? []).map((c, i) => (
+              <li key={i}>{c.message}</li>
             ))}
           </ul>
-        )}
-        {can('treatment.write') && <AddTreatment patientId={patient.id} onAdded={load} />}
-      </section>
-
-      <section aria-labelledby="analysis-h" className="card">
-        <h2 id="analysis-h">Analysis</h2>
-        {can('analysis.run') && (
-          <button type="button" onClick={run} disabled={!!active && (active.status === 'queued' || active.status === 'running') || samples.length === 0}>
+          {running ? (
+            <p>A new analysis is running; the page updates when it finishes.</p>
+          ) : can('analysis.run') ? (
+            <button type="button" onClick={() => void run()} disabled={samples.length === 0}>
+              Re-run analysis
+            </button>
+          ) : (
+            <p>Ask a user who may run analyses to re-run it.</p>
+          )}
+        </section>
+      ) : summary ? (
+        <SummaryCard summary={summary} onOptionEvidence={(rank) => setDrawer({ kind: 'option', index: rank - 1 })} onEventEvidence={openEventEvidence} />
+      ) : (
+        <section className="card summary" aria-labelledby="summary-h">
+          <h2 id="summary-h">Summary</h2>
+          <p>No finished analysis yet. Enter pathology and files, then run the analysis.</p>
+        </section>
+      )}
+      <div className="analysis-bar">
+        {can('analysis.run') && !stale && (
+          <button type="button" onClick={() => void run()} disabled={running || samples.length === 0}>
             Run analysis
           </button>
         )}
@@ -178,81 +218,215 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             {active.status === 'failed' && <p className="error">{active.error}</p>}
           </div>
         )}
-        {analyses.length > 0 && (
-          <details>
-            <summary>History ({analyses.length} run{analyses.length === 1 ? '' : 's'}; every run is kept)</summary>
-            <ul>
-              {analyses.map((a) => (
-                <li key={a.id}>
-                  v{a.version} · {a.status} · {a.createdAt.slice(0, 19).replace('T', ' ')} UTC · KB {a.kbVersion} · {a.codeVersion}
-                  {a.error ? ` · ${a.error}` : ''}
-                </li>
-              ))}
-            </ul>
-          </details>
-        )}
-      </section>
+      </div>
 
-      {latest && result && (
-        <>
-          <section aria-labelledby="findings-h" className="card">
-            <h2 id="findings-h">
-              Findings <span className="sub">(analysis v{latest.analysis.version}, KB {result.kbVersion})</span>
-            </h2>
-            <Findings result={result} />
-            <LongitudinalPanels result={result} />
-          </section>
-          <section aria-labelledby="options-h" className="card">
-            <h2 id="options-h">Therapy options for {result.latestSample}</h2>
-            <TherapyOptions result={result} />
-          </section>
-          {cytometrySamples.length > 0 && (
-            <section aria-labelledby="cyto-h" className="card">
-              <h2 id="cyto-h">Cytometry</h2>
-              {cytometrySamples.map((s) => (
-                <CytometryPlot key={s.id} sampleId={s.id} cytometry={s.cytometry!} />
-              ))}
+      <Tabs tabs={TABS} selected={tab} onSelect={setTab} label="Patient record">
+        {tab === 'overview' && (
+          <>
+            <div className="check eie-toggle">
+              <input id="show-eie" type="checkbox" checked={showEie} onChange={(e) => setShowEie(e.target.checked)} />
+              <label htmlFor="show-eie">Show records entered in error (struck through)</label>
+            </div>
+            <section aria-labelledby="timeline-h" className="card">
+              <h2 id="timeline-h">HER2 timeline</h2>
+              <Timeline samples={samples} treatments={treatments} events={timelineEvents} />
             </section>
-          )}
-          <section aria-labelledby="reports-h" className="card">
-            <h2 id="reports-h">Reports</h2>
-            <ul className="reports">
-              {['html', 'pdf', 'patient', 'fhir', 'json'].filter((f) => latest.reports.includes(f)).map((f) => (
-                <li key={f}>
-                  <a href={reportUrl(latest.analysis.id, f, f === 'fhir' || f === 'json')} {...(f === 'html' || f === 'patient' ? { target: '_blank', rel: 'noopener' } : { download: '' })}>
-                    {REPORT_LABELS[f]}
-                  </a>
-                </li>
-              ))}
-            </ul>
-            <p className="notice">{result.notice}</p>
-          </section>
-        </>
-      )}
-
-      <section aria-labelledby="comments-h" className="card">
-        <h2 id="comments-h">Tumour-board comments</h2>
-        {comments.length === 0 ? (
-          <p>No comments yet.</p>
-        ) : (
-          <ul className="comments">
-            {comments.map((c) => (
-              <li key={c.id}>
-                <p className="comment-meta">
-                  {c.author ?? 'system'} · {c.createdAt.slice(0, 16).replace('T', ' ')} UTC
-                </p>
-                <p className="comment-body">{c.body}</p>
-              </li>
-            ))}
-          </ul>
+            <section aria-labelledby="treatments-h" className="card">
+              <h2 id="treatments-h">Treatments</h2>
+              {treatments.length === 0 ? (
+                <p>None recorded.</p>
+              ) : (
+                <ul className="treatments">
+                  {allTreatments.map((t) => (
+                    <li key={t.id} className={isActive(t) ? undefined : 'eie'}>
+                      {isActive(t) ? (
+                        <span>
+                          <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
+                          {t.response ? ` (${t.response})` : ''}
+                        </span>
+                      ) : (
+                        <del>
+                          <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
+                        </del>
+                      )}
+                      <EnteredInErrorNote record={t} />
+                      {can('treatment.write') && isActive(t) && (
+                        <span className="actions inline">
+                          <EditTreatment treatment={t} birthYear={patient.birthYear} onDone={load} />
+                          <EnteredInError kind="treatment" id={t.id} what={`treatment ${t.drug}`} onDone={load} />
+                        </span>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {can('treatment.write') && <AddTreatment patientId={patient.id} birthYear={patient.birthYear} onAdded={load} />}
+            </section>
+            <section aria-labelledby="history-h" className="card">
+              <h2 id="history-h">Analysis history</h2>
+              {analyses.length === 0 ? (
+                <p>No analysis yet.</p>
+              ) : (
+                <ul>
+                  {analyses.map((a) => (
+                    <li key={a.id}>
+                      v{a.version} · {a.status} · {humanDateTime(a.createdAt)} · KB {a.kbVersion} · {a.codeVersion}
+                      {a.error ? ` · ${a.error}` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <p className="sub">Every run is kept.</p>
+            </section>
+            <section aria-labelledby="comments-h" className="card">
+              <h2 id="comments-h">Tumour-board comments</h2>
+              {comments.length === 0 ? (
+                <p>No comments yet.</p>
+              ) : (
+                <ul className="comments">
+                  {comments.map((c) => (
+                    <li key={c.id}>
+                      <p className="comment-meta">
+                        {c.author ?? 'system'} · {humanDateTime(c.createdAt)}
+                      </p>
+                      <p className="comment-body">{c.body}</p>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {can('comment') && <AddComment patientId={patient.id} onAdded={load} />}
+            </section>
+          </>
         )}
-        {can('comment') && <AddComment patientId={patient.id} onAdded={load} />}
-      </section>
+        {tab === 'pathology' && (
+          <section aria-labelledby="samples-h">
+            <h2 id="samples-h">Samples and pathology</h2>
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Samples">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Sample</th>
+                    <th scope="col">Collected</th>
+                    <th scope="col">Type, site</th>
+                    <th scope="col">HER2</th>
+                    <th scope="col">ER</th>
+                    <th scope="col">PR</th>
+                    <th scope="col">Pathology</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {samples.map((s) => (
+                    <tr key={s.id}>
+                      <th scope="row">
+                        <a href={`#sample-${s.id}`} onClick={(e) => (e.preventDefault(), document.getElementById(`sample-${s.id}`)?.scrollIntoView())}>
+                          {s.label}
+                        </a>
+                      </th>
+                      <td>{s.collected}</td>
+                      <td>
+                        {s.type}, {s.site}
+                      </td>
+                      <td>
+                        {s.classification?.her2 ? <span className={`chip ${her2Class(s.classification.her2.category)}`}>{s.classification.her2.category}</span> : '—'}
+                        {ihcScore(s.classification) ? <span className="sub"> {ihcScore(s.classification)}</span> : null}
+                      </td>
+                      <td>{s.classification ? s.classification.er.status : '—'}</td>
+                      <td>{s.classification ? s.classification.pr.status : '—'}</td>
+                      <td>{s.pathology ? `v${s.pathology.version}${s.pathology.signedBy ? `, signed by ${s.pathology.signedBy}` : ', not signed'}` : 'none'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {allSamples.map((s) => (
+              <SampleCard key={s.id} sample={s} birthYear={patient.birthYear} can={can} onChange={load} />
+            ))}
+            {can('patient.write') && <AddSample patientId={patient.id} birthYear={patient.birthYear} onAdded={load} />}
+          </section>
+        )}
+        {tab === 'files' && (
+          <section aria-labelledby="files-h">
+            <h2 id="files-h">Files</h2>
+            {samples.length === 0 && <p>Add a sample (Pathology tab) first.</p>}
+            {samples.map((s) => (
+              <SampleFiles key={s.id} sample={s} can={can} onChange={load} />
+            ))}
+          </section>
+        )}
+        {tab === 'findings' &&
+          (latest && result ? (
+            <>
+              <section aria-labelledby="findings-h" className="card">
+                <h2 id="findings-h">
+                  Findings <span className="sub">(analysis v{latest.analysis.version}, KB {result.kbVersion})</span>
+                </h2>
+                <Findings result={result} onEvidence={(sampleId, key) => setDrawer({ kind: 'finding', sampleId, key })} />
+                <LongitudinalPanels result={result} />
+              </section>
+              {cytometrySamples.length > 0 && (
+                <section aria-labelledby="cyto-h" className="card">
+                  <h2 id="cyto-h">Cytometry</h2>
+                  {cytometrySamples.map((s) => (
+                    <CytometryPlot key={s.id} sampleId={s.id} cytometry={s.cytometry ?? {}} />
+                  ))}
+                </section>
+              )}
+            </>
+          ) : stale ? (
+            withheld
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+        {tab === 'options' &&
+          (result ? (
+            <section aria-labelledby="options-h" className="card">
+              <h2 id="options-h">Therapy options for {result.latestSample}</h2>
+              <TherapyOptions result={result} onEvidence={(index) => setDrawer({ kind: 'option', index })} />
+            </section>
+          ) : stale ? (
+            withheld
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+        {tab === 'reports' &&
+          (latest && result ? (
+            <section aria-labelledby="reports-h" className="card">
+              <h2 id="reports-h">Reports of analysis v{latest.analysis.version}</h2>
+              <ul className="reports">
+                {['html', 'pdf', 'patient', 'fhir', 'json']
+                  .filter((f) => latest.reports.includes(f))
+                  .map((f) => (
+                    <li key={f}>
+                      <a href={reportUrl(latest.analysis.id, f, f === 'fhir' || f === 'json')} {...(f === 'html' || f === 'patient' ? { target: '_blank', rel: 'noopener' } : { download: '' })}>
+                        {REPORT_LABELS[f]}
+                      </a>
+                    </li>
+                  ))}
+              </ul>
+              <p className="notice">{result.notice}</p>
+            </section>
+          ) : stale ? (
+            withheld
+          ) : (
+            <p>No finished analysis yet.</p>
+          ))}
+      </Tabs>
+
+      {drawerFinding && drawer?.kind === 'finding' && (
+        <Drawer title={`Evidence: ${drawerFinding.gene} ${drawerFinding.alteration} in ${drawer.sampleId}`} onClose={() => setDrawer(null)}>
+          <FindingEvidence finding={drawerFinding} sampleId={drawer.sampleId} />
+        </Drawer>
+      )}
+      {drawerOption && (
+        <Drawer title={`Evidence: ${drawerOption.therapy}`} onClose={() => setDrawer(null)}>
+          <OptionEvidence option={drawerOption} />
+        </Drawer>
+      )}
     </article>
   );
 }
 
-function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: string) => boolean; onChange: () => Promise<void> }) {
+function SampleCard({ sample, birthYear, can, onChange }: { sample: SampleInfo; birthYear: number | null; can: (p: string) => boolean; onChange: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
 
@@ -266,6 +440,15 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
     }
   }
 
+  if (sample.status === 'entered-in-error')
+    return (
+      <section className="card sample eie" id={`sample-${sample.id}`} aria-labelledby={`sample-h-${sample.id}`}>
+        <h3 id={`sample-h-${sample.id}`}>
+          <del>Sample {sample.label}</del> <span className="sub">({sample.type}, {sample.site}, {sample.collected})</span>
+          <EnteredInErrorNote record={sample} />
+        </h3>
+      </section>
+    );
   return (
     <section className="card sample" id={`sample-${sample.id}`} aria-labelledby={`sample-h-${sample.id}`}>
       <h3 id={`sample-h-${sample.id}`}>
@@ -278,13 +461,19 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
         </details>
       )}
       {sample.classificationError && <p className="error">{sample.classificationError}</p>}
+      {can('patient.write') && (
+        <div className="actions record-actions">
+          <EditSample sample={sample} birthYear={birthYear} onDone={onChange} />
+          <EnteredInError kind="sample" id={sample.id} what={`sample ${sample.label}`} onDone={onChange} />
+        </div>
+      )}
       {can('pathology.write') && (
         <div className="actions">
           <button type="button" className="secondary" aria-expanded={editing} onClick={() => setEditing(!editing)}>
             {editing ? 'Close pathology form' : sample.pathology ? 'Edit pathology' : 'Enter pathology'}
           </button>
           {sample.pathology && !sample.pathology.signedAt && (
-            <button type="button" className="secondary" onClick={sign}>
+            <button type="button" className="secondary" onClick={() => void sign()}>
               Sign pathology v{sample.pathology.version}
             </button>
           )}
@@ -303,19 +492,36 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
           }}
         />
       )}
-      <h4>Files</h4>
+    </section>
+  );
+}
+
+function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: string) => boolean; onChange: () => Promise<void> }) {
+  return (
+    <section className="card sample" aria-labelledby={`files-h-${sample.id}`}>
+      <h3 id={`files-h-${sample.id}`}>
+        Files of sample {sample.label} <span className="sub">({sample.type}, {sample.site}, {sample.collected})</span>
+      </h3>
       {sample.files.length === 0 ? (
         <p>No files.</p>
       ) : (
         <ul className="files">
-          {sample.files.map((f) => (
-            <li key={f.id}>
-              <a href={`/api/files/${f.id}`} download>
-                {f.originalName}
-              </a>{' '}
-              <span className="chip">{f.kind}</span> {formatBytes(f.size)} · SHA-256 <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>
-            </li>
-          ))}
+          {sample.files.map((f) =>
+            f.status === 'entered-in-error' ? (
+              <li key={f.id} className="eie">
+                <del>{f.originalName}</del> <span className="chip">{f.kind}</span>
+                <EnteredInErrorNote record={f} />
+              </li>
+            ) : (
+              <li key={f.id}>
+                <a href={`/api/files/${f.id}`} download>
+                  {f.originalName}
+                </a>{' '}
+                <span className="chip">{f.kind}</span> {formatBytes(f.size)} · SHA-256 <code title={f.sha256}>{f.sha256.slice(0, 12)}…</code>{' '}
+                {can('file.upload') && <EnteredInError kind="file" id={f.id} what={`file ${f.originalName}`} onDone={onChange} />}
+              </li>
+            ),
+          )}
         </ul>
       )}
       {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} onUploaded={onChange} />}
@@ -323,75 +529,86 @@ function SampleCard({ sample, can, onChange }: { sample: SampleInfo; can: (p: st
   );
 }
 
-function AddSample({ patientId, onAdded }: { patientId: string; onAdded: () => Promise<void> }) {
+const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected']);
+
+function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
   const [type, setType] = useState('primary');
   const [site, setSite] = useState('breast');
   const [collected, setCollected] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    const local = validateSample({ collected }, localToday(), birthYear);
+    setErrors(local);
+    if (local.length) return focusFirstInvalid(form.current);
     try {
       await api.addSample(patientId, { label: label.trim(), type, site, collected });
       setLabel('');
       setCollected('');
       await onAdded();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'cannot add the sample');
+      setErrors(fieldErrorsFrom(err, SAMPLE_FIELDS, 'cannot add the sample'));
+      focusFirstInvalid(form.current);
     }
   }
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="add-sample-h">
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-sample-h" ref={form} noValidate>
       <h3 id="add-sample-h">Add a sample</h3>
       <div className="grid">
         <div>
           <label htmlFor="as-label">Sample id</label>
-          <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} />
+          <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} {...invalidProps(errors, 'label', 'as-label')} />
+          <FieldMessage errors={errors} field="label" id="as-label" />
         </div>
         <div>
           <label htmlFor="as-type">Type</label>
-          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)}>
+          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)} {...invalidProps(errors, 'type', 'as-type')}>
             {SAMPLE_TYPES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="type" id="as-type" />
         </div>
         <div>
           <label htmlFor="as-site">Site</label>
-          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)}>
+          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)} {...invalidProps(errors, 'site', 'as-site')}>
             {SITES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="site" id="as-site" />
         </div>
         <div>
-          <label htmlFor="as-date">Collected</label>
-          <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required />
+          <label htmlFor="as-date">Collection date</label>
+          <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required {...invalidProps(errors, 'collected', 'as-date')} />
+          <FieldMessage errors={errors} field="collected" id="as-date" />
         </div>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage errors={errors} />
       <button type="submit">Add sample</button>
     </form>
   );
 }
 
-function AddTreatment({ patientId, onAdded }: { patientId: string; onAdded: () => Promise<void> }) {
+const TREATMENT_FIELDS = labelsFor(['drug', 'start', 'end', 'response']);
+
+function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [drug, setDrug] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [response, setResponse] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
+    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear)];
+    setErrors(local);
+    if (local.length) return focusFirstInvalid(form.current);
     try {
       await api.addTreatment(patientId, { drug: drug.trim(), start, ...(end ? { end } : {}), ...(response ? { response } : {}) });
       setDrug('');
@@ -400,42 +617,43 @@ function AddTreatment({ patientId, onAdded }: { patientId: string; onAdded: () =
       setResponse('');
       await onAdded();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'cannot add the treatment');
+      setErrors(fieldErrorsFrom(err, TREATMENT_FIELDS, 'cannot add the treatment'));
+      focusFirstInvalid(form.current);
     }
   }
 
   return (
-    <form onSubmit={submit} aria-labelledby="add-tr-h">
+    <form onSubmit={(e) => void submit(e)} aria-labelledby="add-tr-h" ref={form} noValidate>
       <h3 id="add-tr-h">Add a treatment</h3>
       <div className="grid">
         <div>
           <label htmlFor="tr-drug">Drug or regimen</label>
-          <input id="tr-drug" value={drug} onChange={(e) => setDrug(e.target.value)} required maxLength={200} />
+          <input id="tr-drug" value={drug} onChange={(e) => setDrug(e.target.value)} required maxLength={200} {...invalidProps(errors, 'drug', 'tr-drug')} />
+          <FieldMessage errors={errors} field="drug" id="tr-drug" />
         </div>
         <div>
-          <label htmlFor="tr-start">Start</label>
-          <input id="tr-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} required />
+          <label htmlFor="tr-start">Start date</label>
+          <input id="tr-start" type="date" value={start} onChange={(e) => setStart(e.target.value)} required {...invalidProps(errors, 'start', 'tr-start')} />
+          <FieldMessage errors={errors} field="start" id="tr-start" />
         </div>
         <div>
-          <label htmlFor="tr-end">End (empty = ongoing)</label>
-          <input id="tr-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
+          <label htmlFor="tr-end">End date (empty = ongoing)</label>
+          <input id="tr-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} {...invalidProps(errors, 'end', 'tr-end')} />
+          <FieldMessage errors={errors} field="end" id="tr-end" />
         </div>
         <div>
           <label htmlFor="tr-response">Response</label>
-          <select id="tr-response" value={response} onChange={(e) => setResponse(e.target.value)}>
+          <select id="tr-response" value={response} onChange={(e) => setResponse(e.target.value)} {...invalidProps(errors, 'response', 'tr-response')}>
             {RESPONSES.map((r) => (
               <option key={r} value={r}>
                 {r || 'not given'}
               </option>
             ))}
           </select>
+          <FieldMessage errors={errors} field="response" id="tr-response" />
         </div>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage errors={errors} />
       <button type="submit">Add treatment</button>
     </form>
   );
