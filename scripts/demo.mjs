@@ -23,6 +23,9 @@ for (const f of cases) {
   run(['analyze', join('examples', 'cases', f)]);
   run(['analyze', join('examples', 'cases', f), '--out', join('demo-output', f.replace(/\.yaml$/, ''))]);
 }
+// Example e (issue 16: reads, copy number, serial ctDNA) sits in its own folder with its BAM and copy-number files.
+run(['analyze', join('examples', 'cases', 'e-ctdna', 'e-ctdna.yaml')]);
+run(['analyze', join('examples', 'cases', 'e-ctdna', 'e-ctdna.yaml'), '--out', join('demo-output', 'e-ctdna')]);
 run(['cohort', 'compare', '--group-a', '8/14', '--group-b', '11/13']);
 console.log(`\nReports for each example case are in ${resolve('demo-output')}/<case>/ (report.html, report.pdf, patient-summary.html, fhir-bundle.json, analysis.json).`);
 

@@ -90,7 +90,7 @@ describe('hostile edits of a valid result fail with the path named', () => {
   const cases: Array<[string, (r: ReturnType<typeof base>) => void, RegExp]> = [
     ['an option without basis', (r) => delete r.therapyOptions[0]?.basis, /^therapyOptions\.0\.basis: /],
     ['an option with an empty basis', (r) => (r.therapyOptions[0]!.basis = []), /^therapyOptions\.0\.basis: /],
-    ['a basis id that names nothing', (r) => (r.therapyOptions[1]!.basis = ['A-LIVER:variant:1:1:A:T']), /^therapyOptions\.1\.basis\.0: 'A-LIVER:variant:1:1:A:T' is not a finding, HER2 result or cytometry result of this analysis$/],
+    ['a basis id that names nothing', (r) => (r.therapyOptions[1]!.basis = ['A-LIVER:variant:1:1:A:T']), /^therapyOptions\.1\.basis\.0: 'A-LIVER:variant:1:1:A:T' is not a finding, HER2, cytometry or copy-number result of this analysis$/],
     ['a duplicate option id', (r) => (r.therapyOptions[1]!.id = r.therapyOptions[0]!.id), /^therapyOptions\.1\.id: duplicate option id 'option:fulvestrant\+inavolisib\+palbociclib'$/],
     ['a field outside the contract', (r) => (r.therapyOptions[0]!.score = 3), /^therapyOptions\.0: Unrecognized key: "score"$/],
     ['another notice', (r) => (r.notice = 'For clinical use.'), /^notice: /],
@@ -116,7 +116,7 @@ describe('her2scope schema', () => {
     assert.deepEqual(schema, analysisJsonSchema());
     assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(schema.required, ['patient', 'samples', 'changes', 'therapyOptions', 'resistance', 'contraryEvidence', 'excludedOptions', 'hiddenPreclinical', 'context', 'kbNotices', 'latestSample', 'treatments', 'kbVersion', 'notice']);
+    assert.deepEqual(schema.required, ['patient', 'samples', 'changes', 'therapyOptions', 'resistance', 'contraryEvidence', 'excludedOptions', 'hiddenPreclinical', 'context', 'kbNotices', 'latestSample', 'treatments', 'kbVersion', 'notice', 'ctdna']);
     assert.deepEqual(schema.properties.therapyOptions?.items?.required, ['id', 'therapy', 'drugs', 'level', 'reasons', 'citations', 'warnings', 'setting', 'context', 'support', 'basis']);
   });
 

@@ -5,6 +5,7 @@
 import type { AnalysisResult, Citation, EvidenceRef, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
 import { citationUrl, erLabel, esc, her2Label, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
 import { renderCytometryBarsSvg, renderTimelineSvg } from './plots.ts';
+import { copyNumberHtml, ctdnaHtml, readEvidenceHtml } from './longitudinal.ts';
 
 export interface RenderOptions {
   /** When the report was generated; left out of the output when not given (renderers stay deterministic). */
@@ -107,7 +108,7 @@ const sameFinding = (a: Finding, b: Finding) => a.gene === b.gene && a.chrom ===
 function findingRow(f: Finding, laterWith: SampleAnalysis | undefined): string {
   const origin = `${esc(ORIGIN_LABEL[f.origin] ?? f.origin)}${f.originSample ? ` <span class="muted">(vs ${esc(f.originSample)})</span>` : ''}`;
   const evidence = !f.evidence.length ? '<span class="muted">no KB entry for this alteration</span>' : laterWith ? `<span class="muted">${esc(f.evidence.length)} KB entries: see ${esc(laterWith.id)} below.</span>` : evidenceList(f.evidence);
-  return `<tr><td><b>${esc(f.gene)}</b></td><td>${esc(f.alteration)}${f.hgvsc ? `<br><span class="small muted">${esc(f.hgvsc)}</span>` : ''}</td><td class="small">${esc(f.consequence)}<br>${esc(f.chrom)}:${esc(f.pos)} ${esc(f.ref)}&gt;${esc(f.alt)}</td><td class="${f.origin === 'acquired' ? 'acquired' : ''}">${origin}</td><td class="nw">VAF ${esc(vafText(f.vaf))}${f.depth !== null ? `<br><span class="small muted">depth ${esc(f.depth)}</span>` : ''}</td><td>${evidence}</td></tr>`;
+  return `<tr><td><b>${esc(f.gene)}</b></td><td>${esc(f.alteration)}${f.hgvsc ? `<br><span class="small muted">${esc(f.hgvsc)}</span>` : ''}</td><td class="small">${esc(f.consequence)}<br>${esc(f.chrom)}:${esc(f.pos)} ${esc(f.ref)}&gt;${esc(f.alt)}</td><td class="${f.origin === 'acquired' ? 'acquired' : ''}">${origin}${readEvidenceHtml(f)}</td><td class="nw">VAF ${esc(vafText(f.vaf))}${f.depth !== null ? `<br><span class="small muted">depth ${esc(f.depth)}</span>` : ''}</td><td>${evidence}</td></tr>`;
 }
 
 function findingsSection(r: AnalysisResult): string {
@@ -135,7 +136,7 @@ function changesSection(r: AnalysisResult): string {
   return `<table><thead><tr><th>Change</th><th>Detail</th><th>Treatments before it</th></tr></thead><tbody>${r.changes
     .map(
       (c) =>
-        `<tr><td class="${c.kind === 'acquired-variant' || c.kind === 'her2-conversion' ? 'acquired' : ''}">${esc(c.kind)}</td><td>${esc(c.detail)}</td><td>${
+        `<tr><td class="${c.kind === 'acquired-variant' || c.kind === 'her2-conversion' || c.kind === 'emerging-variant' ? 'acquired' : ''}">${esc(c.kind)}</td><td>${esc(c.detail)}</td><td>${
           c.afterTreatments.length ? c.afterTreatments.map((t) => `${esc(t.drug)}: ${esc(t.months)} month${t.months === 1 ? '' : 's'} (${esc(t.start)} to ${esc(t.end ?? 'ongoing')})`).join('<br>') : '<span class="muted">none recorded</span>'
         }</td></tr>`,
     )
@@ -245,7 +246,9 @@ ${synthetic}
 </header>
 <section id="samples"><h2>Samples</h2>${samplesTable(r)}</section>
 <section id="timeline"><h2>HER2 timeline</h2><figure class="keep">${renderTimelineSvg(r)}<figcaption>Samples on a time axis: HER2 category (circle), ER status (square) and treatments (bars). Hover for details.</figcaption></figure></section>
+${copyNumberHtml(r) ? `<section id="copy-number"><h2>Copy-number track (sequencing)</h2>${copyNumberHtml(r)}</section>` : ''}
 <section id="changes"><h2>Changes over time</h2>${changesSection(r)}</section>
+${r.ctdna ? `<section id="ctdna"><h2>Serial ctDNA (plasma)</h2>${ctdnaHtml(r)}</section>` : ''}
 <section id="classification"><h2>HER2 / ER / PR per sample, with the rule trail</h2>${r.samples.map(classificationBlock).join('')}</section>
 <section id="findings"><h2>Findings, origin and evidence</h2>${findingsSection(r)}</section>
 ${r.samples.some((s) => s.cytometry) ? `<section id="cytometry"><h2>Cytometry</h2>${cytometrySection(r)}</section>` : ''}

@@ -47,6 +47,7 @@ export const ORIGIN_LABEL: Record<string, string> = {
   'not-evaluable-earlier': 'not evaluable earlier (no earlier sample could have detected it)',
   'first-sample': 'first sample (no earlier sample)',
   germline: 'germline (alt reads in the matched normal)',
+  'clonal-haematopoiesis': 'clonal haematopoiesis (CHIP: in the white cells, not the tumour)',
 };
 
 /** A UTC date from `YYYY-MM-DD`. */

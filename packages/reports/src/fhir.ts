@@ -31,7 +31,7 @@
  * ids), evidence levels (LOINC LL5356-2 answers), the cytometry observation.
  */
 import { createHash } from 'node:crypto';
-import { cytometryResultId, her2ResultId, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
+import { copyNumberResultId, cytometryResultId, her2ResultId, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
 import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, Extension, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
 import { citationUrl, latestSample, LEVEL_MEANING } from './common.ts';
 
@@ -148,7 +148,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         meta: { profile: [`${IG}/specimen`], ...security },
         identifier: [{ system: SAMPLE_ID_SYSTEM, value: s.id }],
         status: 'available',
-        type: textOnly(`Tumour tissue (${s.type})`),
+        type: textOnly(s.type === 'plasma' ? 'Plasma (cell-free DNA)' : `Tumour tissue (${s.type})`),
         subject,
         collection: { collectedDateTime: s.collected, bodySite: textOnly(s.site) },
         note: [{ text: `Sample ${s.id}: ${s.type}, ${s.site}, collected ${s.collected}.` }],
@@ -160,6 +160,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const her2Obs = new Map<string, Reference<Observation>>();
   const cytoObs = new Map<string, Reference<Observation>>();
   const variantObs = new Map<string, Reference<Observation>>();
+  const cnObs = new Map<string, Reference<Observation>>();
   const base = (s: SampleAnalysis): Pick<Observation, 'status' | 'subject' | 'specimen' | 'effectiveDateTime'> => ({ status: 'final', subject, specimen: specimenRefs.get(s.id)!, effectiveDateTime: s.collected });
 
   for (const s of r.samples) {
@@ -217,6 +218,22 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
       cytoObs.set(s.id, ref);
       results.push(ref);
     }
+    const cn = s.copyNumber;
+    if (cn && cn.genes.length > 0) {
+      // Copy number by sequencing (issue 16): one observation per sample, a component per gene; the id the core's
+      // `basis` uses for it is `<sample>:copy-number`.
+      const ref = add<Observation>(`copy-number:${s.id}`, {
+        resourceType: 'Observation',
+        meta: { ...security },
+        ...base(s),
+        category: CATEGORIES.map((c) => structuredClone(c)),
+        code: textOnly('Gene copy number by sequencing (purity/ploidy-adjusted)'),
+        component: cn.genes.map((g): ObservationComponent => ({ code: textOnly(`${g.gene} copy number`), valueQuantity: { value: g.copyNumber, unit: 'copies', system: UCUM, code: '{copies}' }, interpretation: [textOnly(g.status)] })),
+        note: [...cn.genes.map((g) => ({ text: g.text })), ...(cn.erbb2 ? [{ text: `ERBB2 vs IHC/ISH: ${cn.erbb2.text} (${cn.erbb2.source})` }] : [])],
+      });
+      cnObs.set(copyNumberResultId(s.id), ref);
+      results.push(ref);
+    }
     s.findings.forEach((f, i) => {
       const ref = add<Observation>(`variant:${s.id}:${i}:${f.gene}:${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, variantObservation(s, f, base(s), security));
       variantObs.set(`${s.id}#${i}`, ref);
@@ -232,6 +249,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     if (her2) byId.set(her2ResultId(s.id), her2);
     const cyto = cytoObs.get(s.id);
     if (cyto) byId.set(cytometryResultId(s.id), cyto);
+    const cn = cnObs.get(copyNumberResultId(s.id));
+    if (cn) byId.set(copyNumberResultId(s.id), cn);
     s.findings.forEach((f, i) => {
       const ref = variantObs.get(`${s.id}#${i}`);
       if (ref) byId.set(f.id, ref);
@@ -277,6 +296,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
     ...r.changes.map((c) => c.detail),
+    ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
+    ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
     r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${r.therapyOptions[0]!.level}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
     ...(r.excludedOptions.length ? [`Not applicable to this patient (excluded, not options): ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}.`] : []),
     r.notice,
@@ -330,6 +351,8 @@ function variantObservation(s: SampleAnalysis, f: Finding, base: Pick<Observatio
     note: [
       { text: `${f.gene} ${f.alteration} at ${f.chrom}:${f.pos} ${f.ref}>${f.alt}${f.depth !== null ? `, depth ${f.depth}` : ''} in sample ${s.id}.` },
       { text: `Origin: ${origin}.` },
+      ...(f.plasma ? [{ text: `Plasma: ${f.plasma.text}.` }] : []),
+      ...(f.readEvidence ?? []).map((e) => ({ text: `Reads in ${e.sample} (${e.collected}): ${e.text}.` })),
       ...f.evidence.map((e) => ({ text: `${e.id}: ${e.alteration}, ${e.effect}. ${e.summary}` })),
     ],
   };

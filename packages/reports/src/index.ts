@@ -21,6 +21,8 @@ export { renderPatientSummaryHtml } from './patient.ts';
 export { toFhirBundle, CODES, HGNC_IDS } from './fhir.ts';
 export { renderPdf, PdfError, chromiumPath } from './pdf.ts';
 export { renderTimelineSvg, renderCytometryBarsSvg } from './plots.ts';
+export { renderCtdnaSvg, type CtdnaPlotInput, type CtdnaSeries } from './ctdna-plot.ts';
+export { copyNumberHtml, ctdnaHtml, ctdnaSeries, readEvidenceHtml } from './longitudinal.ts';
 export { esc, citationUrl } from './common.ts';
 
 export type ReportFormat = 'html' | 'pdf' | 'patient' | 'fhir' | 'json';

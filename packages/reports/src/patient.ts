@@ -12,6 +12,7 @@
  */
 import type { AnalysisResult, Change, Finding, SampleAnalysis, TherapyOption } from '@her2scope/core';
 import type { RenderOptions } from './clinician.ts';
+import { patientLongitudinalSentences } from './longitudinal.ts';
 import { CSP } from './clinician.ts';
 import { esc, utcDate } from './common.ts';
 
@@ -43,7 +44,7 @@ const GENE_WORDS: Record<string, string> = {
 const SITE_WORDS: Record<string, string> = { 'lymph node': 'a lymph node', other: 'another part of the body' };
 const siteWords = (site: string) => SITE_WORDS[site] ?? `the ${site}`;
 
-const TYPE_WORDS: Record<string, string> = { primary: 'the first tumor', recurrence: 'cancer that came back', metastasis: 'a place the cancer spread to' };
+const TYPE_WORDS: Record<string, string> = { primary: 'the first tumor', recurrence: 'cancer that came back', metastasis: 'a place the cancer spread to', plasma: 'a blood test for tumor DNA' };
 
 function dateWords(iso: string): string {
   return utcDate(iso).toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
@@ -161,7 +162,7 @@ export function renderPatientSummaryHtml(result: AnalysisResult, options: Render
   const genes = [...new Set(r.samples.flatMap((s) => s.findings.map((f) => f.gene)))].sort();
   const acquired = r.samples.flatMap((s) => s.findings.filter((f) => f.origin === 'acquired').map((f) => findingSentence(r, s, f)));
   const findings = r.samples.flatMap((s) => s.findings.filter((f) => f.origin !== 'acquired').map((f) => findingSentence(r, s, f)));
-  const conversions = r.changes.map((c) => conversionSentence(r, c)).filter((x): x is string => x !== null);
+  const conversions = [...r.changes.map((c) => conversionSentence(r, c)).filter((x): x is string => x !== null), ...patientLongitudinalSentences(r)];
   const lost = r.changes.filter((c) => c.kind === 'lost-variant');
   const cyto = r.samples.filter((s) => s.cytometry?.hiddenHer2StemCells);
   const top = r.therapyOptions.slice(0, 5);

@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { PLASMA_SITE } from '@her2scope/core';
 import { parseCaseText } from '@her2scope/formats/case';
 import type { Actor, FileKind } from '@her2scope/storage/clinical';
 import { snapshotPatient } from './analysis/input.ts';
@@ -36,7 +37,7 @@ export async function loadExampleCases(app: FastifyInstance, dir: string = EXAMP
       await store.addFile({ sampleId, kind, originalName: basename(abs), options, ...stored }, LOADER);
     };
     for (const s of c.samples) {
-      const sample = await store.createSample({ patientId: patient.id, label: s.id, type: s.type, site: s.site, collected: s.collected }, LOADER);
+      const sample = await store.createSample({ patientId: patient.id, label: s.id, type: s.type, site: s.site ?? PLASMA_SITE, collected: s.collected }, LOADER);
       if (s.pathology) await store.addPathology(sample.id, s.pathology, LOADER);
       if (s.variants) {
         const v = s.variants;

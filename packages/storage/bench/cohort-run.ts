@@ -1,20 +1,17 @@
 /**
- * One measured run of the cohort benchmark, in its own process so that its peak RSS is the import's and the queries'
- * alone: `node --import tsx cohort-run.ts <database-url> <study-folder>`. Prints one JSON line.
+ * The queries of the cohort benchmark on a database where the bench study was imported (by `her2scope cohort import`,
+ * see cohort.bench.ts), in their own process: `node --import tsx cohort-run.ts <database-url>`. Prints one JSON line.
  */
 import { openDatabase } from '../src/index.ts';
-import { compareGroups, importStudy, prevalenceCounts, type PrevalenceQuery } from '../src/cohort/index.ts';
+import { compareGroups, prevalenceCounts, type PrevalenceQuery } from '../src/cohort/index.ts';
 import { BENCH_STUDY_ID } from './gen-study.ts';
 
-const [url, dir] = process.argv.slice(2);
-if (!url || !dir) {
-  console.error('usage: cohort-run.ts <database-url> <study-folder>');
+const [url] = process.argv.slice(2);
+if (!url) {
+  console.error('usage: cohort-run.ts <database-url>');
   process.exit(2);
 }
 const storage = await openDatabase(url);
-const t0 = performance.now();
-const summary = await importStudy(storage, dir);
-const importS = (performance.now() - t0) / 1000;
 
 async function median(run: () => Promise<unknown>): Promise<{ median: number; min: number; max: number }> {
   await run(); // warm-up
@@ -37,16 +34,9 @@ const byErMs = await median(() => prevalenceCounts(storage, byEr));
 const cmpQ = { ...grouped, groupA: ['Primary'], groupB: ['Metastasis'] };
 const cmp = await compareGroups(storage, cmpQ);
 const compareMs = await median(() => compareGroups(storage, cmpQ));
-const mut = summary.profiles.find((p) => p.kind === 'mutations')!;
 await storage.close();
 console.log(
   JSON.stringify({
-    importS,
-    samples: summary.samples,
-    mafRows: mut.rows,
-    stored: mut.stored,
-    redacted: mut.redacted,
-    panels: mut.panels,
     overall: [g.table.overall.k, g.table.overall.n],
     denominator: g.denominator,
     groups: g.table.groups.map((x) => [x.group, x.k, x.n]),

@@ -156,6 +156,7 @@ export interface Database {
   cohort_gene_panel_gene: CohortGenePanelGeneTable;
   cohort_gene: CohortGeneTable;
   cohort_profile_group_count: CohortProfileGroupCountTable;
+  cohort_gene_group_count: CohortGeneGroupCountTable;
 }
 
 /** Migration 0003_cohort_panels. */
@@ -185,4 +186,14 @@ export interface CohortProfileGroupCountTable {
   grouping: string;
   value: string | null;
   n: number;
+}
+
+/** Migration 0006_cohort_gene_counts: altered samples per (mutation profile, gene, grouping value), non-zero only. */
+export interface CohortGeneGroupCountTable {
+  profile_id: number;
+  gene: string;
+  /** As in cohort_profile_group_count: '' (overall), 'her2', 'SAMPLE:<attr>' or 'PATIENT:<attr>'. */
+  grouping: string;
+  value: string | null;
+  k: number;
 }

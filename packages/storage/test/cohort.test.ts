@@ -327,9 +327,77 @@ test('PostgreSQL: import and queries give the same counts', { skip: pgAdminUrl()
   writeFileSync(maf, readFileSync(maf, 'utf8').replace(/\tS27\tLOH\t/, '\tS99\tLOH\t'));
   await assert.rejects(importStudy(s, dir), /sample 'S99' is not in the clinical sample file/);
   assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+  assert.ok((await assertCountedEqualsLive(s, 'synthetic_her2')) > 50);
   if (!noShared) {
     await importStudy(s, join(shared, 'study_es_0'));
     assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 28]]);
     await s.db.deleteFrom('cohort_study').where('identifier', '=', 'study_es_0').execute();
   }
+});
+
+/** Every gene of a study by every precomputed grouping: the numerators counted at import equal the live counts. */
+async function assertCountedEqualsLive(s: Storage, study: string): Promise<number> {
+  const st = await s.db.selectFrom('cohort_study').select('id').where('identifier', '=', study).executeTakeFirstOrThrow();
+  const genes = (await s.db.selectFrom('cohort_gene').select('gene').where('study_id', '=', st.id).execute()).map((r) => r.gene);
+  const groupings = await s.db
+    .selectFrom('cohort_profile_group_count as c')
+    .innerJoin('cohort_profile as p', 'p.id', 'c.profile_id')
+    .select('c.grouping')
+    .distinct()
+    .where('p.study_id', '=', st.id)
+    .where('p.alteration_type', '=', 'MUTATION_EXTENDED')
+    .execute();
+  const groupBys: Array<PrevalenceQuery['groupBy']> = [undefined];
+  for (const { grouping } of groupings) {
+    if (grouping === 'her2') groupBys.push({ kind: 'her2' });
+    else if (grouping.startsWith('SAMPLE:') || grouping.startsWith('PATIENT:')) groupBys.push({ kind: 'attribute', attribute: grouping.slice(grouping.indexOf(':') + 1) });
+  }
+  let compared = 0;
+  for (const gene of genes) {
+    for (const groupBy of groupBys) {
+      const q: PrevalenceQuery = { study, alteration: { kind: 'mutation', gene }, ...(groupBy ? { groupBy } : {}) };
+      const counted = await prevalenceCounts(s, q);
+      const live = await prevalenceCounts(s, q, { countLive: true });
+      assert.deepEqual(counted.counts, live.counts, `${study} ${gene} by ${JSON.stringify(groupBy ?? null)}`);
+      compared++;
+    }
+  }
+  return compared;
+}
+
+test('grouped numerators counted at import (migration 0006) equal the live counts, with gene panels and off-panel calls', async (t) => {
+  const s = await openDatabase(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-gc-'));
+  t.after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await importStudy(s, fixture);
+  // The counted path is the one taken: ERBB2 by SAMPLE_TYPE is read from cohort_gene_group_count.
+  const rows = await s.db.selectFrom('cohort_gene_group_count').select(['value', 'k']).where('gene', '=', 'ERBB2').where('grouping', '=', 'SAMPLE:SAMPLE_TYPE').orderBy('value').execute();
+  assert.deepEqual(rows.map((r) => [r.value, r.k]), [['Primary', 8], ['Recurrence', 11]]);
+  assert.ok((await assertCountedEqualsLive(s, 'synthetic_her2')) > 50);
+  // A changed stored count shows through (so the comparison above is not between two live counts).
+  await s.db.updateTable('cohort_gene_group_count').set({ k: 7 }).where('gene', '=', 'ERBB2').where('grouping', '=', 'SAMPLE:SAMPLE_TYPE').where('value', '=', 'Primary').execute();
+  assert.deepEqual(await counts(s, { alteration: ERBB2, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), [['Primary', 7, 14], ['Recurrence', 11, 13]]);
+  // Class and protein-change queries are counted live.
+  assert.deepEqual(await counts(s, { alteration: { ...ERBB2, proteinChange: 'L755S' }, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), (await prevalenceCounts(s, { alteration: { ...ERBB2, proteinChange: 'L755S' }, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }, { countLive: true })).table.groups.map((g) => [g.group, g.k, g.n]));
+
+  // Gene panels with off-panel calls: S01 and S02 (ERBB2 L755S) on a panel without ERBB2, S03 whole exome.
+  await s.db.deleteFrom('cohort_study').execute();
+  cpSync(fixture, dir, { recursive: true });
+  writeFileSync(join(dir, 'meta_gene_panel_matrix.txt'), 'cancer_study_identifier: synthetic_her2\ngenetic_alteration_type: GENE_PANEL_MATRIX\ndatatype: GENE_PANEL_MATRIX\ndata_filename: data_gene_panel_matrix.txt\n');
+  writeFileSync(join(dir, 'data_gene_panel_matrix.txt'), 'SAMPLE_ID\tmutations\nS01\tSYN_GC_PANEL\nS02\tSYN_GC_PANEL\nS03\tNA\n');
+  writeFileSync(join(dir, 'data_gene_panel_gc.txt'), 'stable_id: SYN_GC_PANEL\ndescription: synthetic panel without ERBB2\ngene_list: PIK3CA\tTP53\n');
+  await importStudy(s, dir);
+  assert.deepEqual(await counts(s, { alteration: ERBB2, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), [['Recurrence', 11, 13], ['Primary', 6, 12]]);
+  assert.ok((await assertCountedEqualsLive(s, 'synthetic_her2')) > 50);
+});
+
+test('study_es_0 (gene panels, patient attributes): counted numerators equal the live counts for every gene', { skip: noShared }, async (t) => {
+  const s = await openDatabase(':memory:');
+  t.after(() => s.close());
+  await importStudy(s, join(shared, 'study_es_0'));
+  assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 28]]);
+  assert.ok((await assertCountedEqualsLive(s, 'study_es_0')) > 100);
 });

@@ -37,6 +37,8 @@ export const ORIGIN_LABELS: Record<string, string> = {
   'pre-existing': 'pre-existing',
   'not-evaluable-earlier': 'not evaluable earlier',
   'first-sample': 'first sample',
+  germline: 'germline',
+  'clonal-haematopoiesis': 'clonal haematopoiesis (CHIP)',
 };
 
 /** CSS class of the HER2 category chip. */

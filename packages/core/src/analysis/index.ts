@@ -7,3 +7,4 @@ export * from './drugs.ts';
 export * from './state.ts';
 export * from './variant-class.ts';
 export * from './schema.ts';
+export * from './longitudinal.ts';

@@ -5,9 +5,9 @@
  * (therapy.ts). Pure and deterministic: all data and the KB come in as arguments.
  */
 import { classifyPathology } from '../classification/index.ts';
-import { InputError } from '../errors.ts';
+import { InputError, missingValue } from '../errors.ts';
 import type { ClassificationResult, Her2Category } from '../classification/types.ts';
-import type { CaseSample, Treatment } from '../case/schema.ts';
+import { PLASMA_SITE, type CaseSample, type Treatment } from '../case/schema.ts';
 import { kbGenes, variantEntries } from '../kb/match.ts';
 import type { KbEntry, KnowledgeBase } from '../kb/schema.ts';
 import type { VariantCall } from '../variants/types.ts';
@@ -16,16 +16,16 @@ import { drugOntology, type DrugOntology } from './drugs.ts';
 import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, originOf, sameVariant, type CoverageOptions } from './origin.ts';
 import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
 import { therapyOptionsFor, type Basis } from './therapy.ts';
-import { cytometryResultId, findingId, her2ResultId } from './schema.ts';
+import { copyNumberResultId, cytometryResultId, findingId, her2ResultId } from './schema.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
 import { assessBulkHer2 } from '../cytometry/analysis.ts';
 import type { CytometryResult } from '../cytometry/types.ts';
 import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
+import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaCall, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
-import { missingValue } from '../errors.ts';
 
-const TYPE_RANK: Record<CaseSample['type'], number> = { primary: 0, recurrence: 1, metastasis: 2 };
+const TYPE_RANK: Record<CaseSample['type'], number> = { primary: 0, recurrence: 1, metastasis: 2, plasma: 3 };
 
 /** Collection order: date, then primary < recurrence < metastasis, then id. Never file order. */
 export function orderSamples<T extends { sample: CaseSample }>(samples: readonly T[]): T[] {
@@ -66,8 +66,13 @@ export function exposuresBetween(treatments: readonly Treatment[], earlier: stri
     .map((t) => ({ drug: t.drug, start: t.start, end: t.end ?? null, months: wholeMonths(t.start, minDate(t.end ?? later, later)) }));
 }
 
+/** A VAF for text: two decimals, or two significant digits below 0.01 (plasma: 0.002, not 0.00). */
+function vafText(vaf: number): string {
+  return vaf >= 0.01 || vaf === 0 ? vaf.toFixed(2) : String(Number(vaf.toPrecision(2)));
+}
+
 function describeSample(s: CaseSample): string {
-  return `${s.id} (${s.type}, ${s.site}, ${s.collected})`;
+  return `${s.id} (${s.type}, ${s.site ?? PLASMA_SITE}, ${s.collected})`;
 }
 
 function describeExposure(exposures: TreatmentExposure[]): string {
@@ -129,16 +134,28 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
     const findings: Finding[] = [];
     const ids = new Set<string>();
     let otherVariants = 0;
+    const plasmaSample = s.sample.type === 'plasma';
     for (const v of s.variants ?? []) {
-      if (!genes.has(v.gene)) {
+      // plasma: clonal-haematopoiesis genes are shown (flagged) even without KB entries
+      if (!genes.has(v.gene) && !(plasmaSample && isChGeneVariant(v))) {
         otherVariants++;
         continue;
       }
-      const germ = isGermline(v);
+      // plasma vs white cells: the VCF's normal is the white-cell sample, so normal reads mean CHIP or germline
+      // (longitudinal.ts plasmaCall), not germline by the tissue rule
+      const plasma = plasmaSample ? plasmaCall(v) : null;
+      const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
-      const origin = germ.germline ? { origin: 'germline' as const, sample: null, reason: germ.reason } : originOf(v, s, earlier, cov);
+      const readEvidence = readEvidenceFor(v, s, ordered);
+      const origin = germ.germline
+        ? { origin: 'germline' as const, sample: null, reason: germ.reason, readText: null }
+        : plasma?.origin === 'chip'
+          ? { origin: 'clonal-haematopoiesis' as const, sample: null, reason: plasma.text, readText: null }
+          : originWithReads(originOf(v, s, earlier, cov), readEvidence, ordered);
       const polymorphism = cls.oncogenicity === 'polymorphism';
-      const entries = applicableEntries(kb, drugs, v, germ.germline, isOncogenic(cls.oncogenicity), polymorphism);
+      // CHIP, possible CHIP and germline calls from plasma never support a therapy option
+      const notTumour = plasma !== null && (plasma.origin === 'chip' || plasma.origin === 'possible-chip' || plasma.origin === 'germline');
+      const entries = notTumour ? [] : applicableEntries(kb, drugs, v, germ.germline, isOncogenic(cls.oncogenicity), polymorphism);
       let id = findingId(s.sample.id, v);
       for (let n = 2; ids.has(id); n++) id = `${findingId(s.sample.id, v)}#${n}`;
       ids.add(id);
@@ -162,15 +179,17 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         vus: cls.oncogenicity === 'vus' && !entries.some((e) => e.alteration.kind === 'protein'),
         populationAf: v.populationAf ?? null,
         evidence: entries.map((e) => evidenceRef(e, state, drugs)),
+        readEvidence,
+        plasma,
       });
       if (origin.origin === 'acquired' && origin.sample) {
         const from = origin.sample.sample;
         const exposures = exposuresBetween(treatments, from.collected, s.sample.collected);
         changes.push({
           kind: 'acquired-variant',
-          detail: `${v.gene} ${variantLabel(v)} acquired: absent from ${describeSample(from)}, found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}${describeExposure(exposures)}; detection power in ${from.id}: ${coverageOf(origin.sample, v, v.vaf, cov, s).reason}`,
+          detail: `${v.gene} ${variantLabel(v)} acquired: absent from ${describeSample(from)}, found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${vafText(v.vaf)}` : ''}${describeExposure(exposures)}; ${origin.readText !== null ? `reads in ${from.id}: ${origin.readText}` : `detection power in ${from.id}: ${coverageOf(origin.sample, v, v.vaf, cov, s).reason}`}${plasma?.origin === 'possible-chip' ? `; ${plasma.text}` : ''}`,
           from: 'not detected',
-          to: v.vaf !== null ? `VAF ${v.vaf.toFixed(2)}` : 'detected',
+          to: v.vaf !== null ? `VAF ${vafText(v.vaf)}` : 'detected',
           fromSample: from.id,
           toSample: s.sample.id,
           afterTreatments: exposures,
@@ -181,7 +200,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
     return {
       id: s.sample.id,
       type: s.sample.type,
-      site: s.sample.site,
+      site: s.sample.site ?? PLASMA_SITE,
       collected: s.sample.collected,
       classification,
       sequenced: s.variants !== null,
@@ -189,8 +208,20 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       otherVariants,
       statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
       cytometry,
+      tumorFraction: s.sample.tumorFraction ?? null,
+      copyNumber: sampleCopyNumber(s, classification),
     };
   });
+  const ctdna = ctdnaSummary(ordered, treatments, (v) => genes.has(v.gene) || isChGeneVariant(v), variantLabel);
+  for (const c of cnChanges(samples.map((s) => ({ id: s.id, collected: s.collected, copyNumber: s.copyNumber ?? null })))) {
+    const from = ordered.find((o) => o.sample.id === c.fromSample);
+    const to = ordered.find((o) => o.sample.id === c.toSample);
+    const exposures = from && to ? exposuresBetween(treatments, from.sample.collected, to.sample.collected) : [];
+    changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures });
+  }
+  for (const e of ctdna?.emerging ?? []) {
+    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend });
+  }
 
   changes.push(...lostVariants(ordered, genes, treatments, cov));
   changes.push(...conversions(ordered, classifications, treatments));
@@ -221,6 +252,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
     treatments,
     kbVersion: kb.version,
     notice: RESEARCH_USE_NOTICE,
+    ctdna: ctdna?.summary ?? null,
   };
 }
 
@@ -295,6 +327,8 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
       }
     }
   }
+  const ngs = erbb2NgsBasis(kb, samples, state);
+  if (ngs) bases.push(ngs);
   const cytometry = [...samples].reverse().find((s) => s.cytometry !== null);
   if (cytometry?.cytometry?.hiddenHer2StemCells) {
     const note = cytometry.id === latest.id ? '' : ` (from ${cytometry.id}, ${cytometry.collected})`;
@@ -302,6 +336,30 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
     if (entries.length) bases.push({ label: `${(entries[0] ?? missingValue('entries[0]')).alteration.label}${note}`, key: `cytometry:${cytometry.id}`, ids: [cytometryResultId(cytometry.id)], entries, her2Status: her2Now, germline: false });
   }
   return bases;
+}
+
+/**
+ * ERBB2 amplification by sequencing (the latest sample with an ERBB2 copy-number call), when the patient's HER2
+ * status by IHC/ISH is not positive: the HER2-positive items become options only with a warning, since HER2 status
+ * is set by IHC and ISH (ASCO/CAP, copynumber reconcileErbb2's source) — a tumour board would ask for ISH on that
+ * sample before HER2-positive therapy. Concordant amplification adds nothing (IHC/ISH already made it positive).
+ */
+function erbb2NgsBasis(kb: KnowledgeBase, samples: SampleAnalysis[], state: ClinicalState): Basis | null {
+  const withCn = [...samples].reverse().find((s) => s.copyNumber?.genes.some((g) => g.gene === 'ERBB2'));
+  const cn: SampleCopyNumber | null | undefined = withCn?.copyNumber;
+  const g = cn?.genes.find((x) => x.gene === 'ERBB2');
+  if (!withCn || !cn || !g || g.status !== 'amplification' || state.her2?.status === 'positive') return null;
+  const rec = cn.erbb2;
+  const why = rec && rec.concordance !== 'not-assessable' ? rec.text : `ERBB2 amplified by NGS in ${withCn.id} without IHC/ISH on that sample`;
+  return {
+    label: `ERBB2 amplification by NGS in ${withCn.id} (${withCn.collected}; copy number ${g.copyNumber})`,
+    key: `cn:${withCn.id}:ERBB2`,
+    ids: [copyNumberResultId(withCn.id)],
+    entries: entriesForCategory(kb, 'HER2-positive'),
+    her2Status: 'positive',
+    germline: false,
+    warning: `HER2 by NGS only: ${why}. HER2-positive therapy rests on IHC 3+ or ISH amplification (ASCO/CAP HER2 testing guideline, Wolff AC et al. J Clin Oncol 2018;36:2105-2122; 2023 update): confirm by ISH on ${withCn.id} before HER2-directed therapy for HER2-positive disease`,
+  };
 }
 
 const TWO_YEARS_MONTHS = 24;
@@ -313,7 +371,7 @@ function kbNotices(kb: KnowledgeBase, asOf: string): string[] {
   return [`CIViC evidence in this knowledge base dates from ${old.join(', ')}, more than two years old: check for newer evidence and labels before acting on it.`];
 }
 
-const KIND_ORDER: Record<Change['kind'], number> = { 'her2-conversion': 0, 'er-conversion': 1, 'pr-conversion': 2, 'acquired-variant': 3, 'lost-variant': 4 };
+const KIND_ORDER: Record<Change['kind'], number> = { 'her2-conversion': 0, 'er-conversion': 1, 'pr-conversion': 2, 'cn-change': 3, 'acquired-variant': 4, 'emerging-variant': 5, 'lost-variant': 6 };
 const orderIndex = (ordered: SampleData[], id: string) => ordered.findIndex((s) => s.sample.id === id);
 
 /** Variants that disappear: absent from a later sample that had the power to detect them (origin.ts). */
@@ -323,7 +381,9 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
   ordered.forEach((s) => {
     for (const v of s.variants ?? []) {
       if (!genes.has(v.gene) || isGermline(v).germline) continue;
-      const later = ordered.filter((o) => o.sample.collected > s.sample.collected && o.variants !== null);
+      // a plasma draw's absence does not mean the tumour lost it (tumour fraction): tissue samples only
+      if (s.sample.type === 'plasma') continue;
+      const later = ordered.filter((o) => o.sample.collected > s.sample.collected && o.variants !== null && o.sample.type !== 'plasma');
       const stillThere = (o: SampleData) => (o.variants ?? missingValue('o.variants')).some((w) => sameVariant(v, w));
       const lostIn = later.find((o) => !stillThere(o) && coverageOf(o, v, v.vaf, cov, s).status === 'adequate');
       if (!lostIn) continue;

@@ -71,7 +71,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The VAF a variant seen in `later` at `vaf` would have in `earlier` (purity-adjusted when purities are given). */
-export function expectedVaf(vaf: number, earlier: SampleData, later: SampleData | null): number {
+export function expectedVaf(vaf: number, earlier: Pick<SampleData, 'sample'>, later: Pick<SampleData, 'sample'> | null): number {
   const pe = earlier.sample.purity;
   const pl = later?.sample.purity;
   if (pe !== undefined && pl !== undefined) return Math.min(1, (vaf * pe) / pl);
@@ -118,7 +118,10 @@ export function originOf(v: VariantCall, self: SampleData | null, earlier: Sampl
   if (sequenced.length === 0) return { origin: 'first-sample', sample: null, reason: 'no earlier sequenced sample' };
   const foundIn = sequenced.find((s) => (s.variants ?? missingValue('s.variants')).some((w) => sameVariant(v, w)));
   if (foundIn) return { origin: 'pre-existing', sample: foundIn, reason: `found in ${foundIn.sample.id}` };
-  const judged = [...sequenced].reverse().map((s) => ({ s, c: coverageOf(s, v, v.vaf, opts, self) }));
+  // A plasma draw's absence says little about the tumour (its VAF is diluted by the tumour fraction): only tissue
+  // samples can make a variant "acquired" by coverage.
+  const judged = [...sequenced].filter((s) => s.sample.type !== 'plasma').reverse().map((s) => ({ s, c: coverageOf(s, v, v.vaf, opts, self) }));
+  if (judged.length === 0) return { origin: 'not-evaluable-earlier', sample: null, reason: `earlier samples are plasma draws only (${sequenced.map((s) => s.sample.id).join(', ')}), whose absence does not exclude the variant in the tumour` };
   const covering = judged.find((j) => j.c.status === 'adequate');
   if (covering) return { origin: 'acquired', sample: covering.s, reason: `absent from ${covering.s.sample.id} (${covering.c.reason})` };
   return { origin: 'not-evaluable-earlier', sample: null, reason: `no earlier sample could have detected it: ${judged.map((j) => `${j.s.sample.id}: ${j.c.reason}`).join('; ')}` };

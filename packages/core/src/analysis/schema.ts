@@ -22,12 +22,15 @@ import type { ClassificationResult } from '../classification/types.ts';
 import type { CytometryResult } from '../cytometry/types.ts';
 import { CitationSchema, EVIDENCE_LEVELS, TherapySchema } from '../kb/schema.ts';
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
+import { CtdnaSummarySchema, FindingReadEvidenceSchema, PlasmaCallSchema, SampleCopyNumberSchema } from './longitudinal-schema.ts';
 
 // ---- ids -------------------------------------------------------------------------------------------------------
 
 export const findingId = (sample: string, v: { chrom: string; pos: number; ref: string; alt: string }): string => `${sample}:variant:${v.chrom}:${v.pos}:${v.ref}:${v.alt}`;
 export const her2ResultId = (sample: string): string => `${sample}:her2`;
 export const cytometryResultId = (sample: string): string => `${sample}:cytometry`;
+/** Copy number by sequencing of one sample (issue 16): `<sample>:copy-number`. */
+export const copyNumberResultId = (sample: string): string => `${sample}:copy-number`;
 export const optionId = (drugs: readonly string[]): string => `option:${[...new Set(drugs)].sort().join('+')}`;
 
 // ---- classification (classification/types.ts; kept equal to those interfaces by the check at the end) ----------
@@ -119,7 +122,8 @@ export const EvidenceRefSchema = z
   })
   .strict();
 
-export const ORIGINS = ['germline', 'pre-existing', 'acquired', 'not-evaluable-earlier', 'first-sample'] as const;
+/** `clonal-haematopoiesis`: a plasma variant the matched white cells carry (CHIP), not the tumour's. */
+export const ORIGINS = ['germline', 'pre-existing', 'acquired', 'not-evaluable-earlier', 'first-sample', 'clonal-haematopoiesis'] as const;
 
 export const FindingSchema = z
   .object({
@@ -150,6 +154,10 @@ export const FindingSchema = z
     populationAf: z.number().nullable(),
     /** The KB items that apply to this finding (none for a VUS, a polymorphism, or germline without germline items). */
     evidence: z.array(EvidenceRefSchema),
+    /** Read-level look-back: the reads at this position in every other sample with reads (longitudinal.ts). */
+    readEvidence: z.array(FindingReadEvidenceSchema),
+    /** Plasma findings: tumour / presumed tumour / possible CHIP / CHIP / germline, with the white-cell reads. */
+    plasma: PlasmaCallSchema.nullable(),
   })
   .strict();
 
@@ -163,7 +171,8 @@ export const TreatmentExposureSchema = z
   })
   .strict();
 
-export const CHANGE_KINDS = ['acquired-variant', 'lost-variant', 'her2-conversion', 'er-conversion', 'pr-conversion'] as const;
+/** `cn-change`: a gene's copy-number status by sequencing changed; `emerging-variant`: first seen in plasma during a therapy. */
+export const CHANGE_KINDS = ['acquired-variant', 'lost-variant', 'her2-conversion', 'er-conversion', 'pr-conversion', 'cn-change', 'emerging-variant'] as const;
 
 export const ChangeSchema = z
   .object({
@@ -175,6 +184,9 @@ export const ChangeSchema = z
     fromSample: z.string(),
     toSample: z.string(),
     afterTreatments: z.array(TreatmentExposureSchema),
+    /** emerging-variant: date of the first plasma detection and the trajectory's trend. */
+    firstDetected: date.optional(),
+    trend: z.string().optional(),
   })
   .strict();
 
@@ -192,6 +204,10 @@ export const SampleAnalysisSchema = z
     /** KB entries matched by HER2 status or cytometry. */
     statusEvidence: z.array(EvidenceRefSchema),
     cytometry: CytometryResultSchema.nullable(),
+    /** Plasma draws: the circulating tumour DNA fraction given in the case. */
+    tumorFraction: z.number().nullable(),
+    /** Gene-level copy number by sequencing and ERBB2 against IHC/ISH (id `<sample>:copy-number`); null without. */
+    copyNumber: SampleCopyNumberSchema.nullable(),
   })
   .strict();
 
@@ -288,6 +304,8 @@ export const AnalysisResultSchema = z
     treatments: z.array(TreatmentOutputSchema),
     kbVersion: z.string(),
     notice: z.literal(RESEARCH_USE_NOTICE),
+    /** Serial plasma ctDNA: draws, detection limits, trajectories (null without plasma draws). */
+    ctdna: CtdnaSummarySchema.nullable(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -297,11 +315,12 @@ export const AnalysisResultSchema = z
       for (const f of s.findings) known.add(f.id);
       if (s.classification?.her2) known.add(her2ResultId(s.id));
       if (s.cytometry) known.add(cytometryResultId(s.id));
+      if (s.copyNumber) known.add(copyNumberResultId(s.id));
     }
     for (const key of ['therapyOptions', 'resistance', 'contraryEvidence', 'excludedOptions'] as const) {
       r[key].forEach((item, i) => {
         item.basis.forEach((id, j) => {
-          if (!known.has(id)) ctx.addIssue({ code: 'custom', message: `'${id}' is not a finding, HER2 result or cytometry result of this analysis`, path: [key, i, 'basis', j] });
+          if (!known.has(id)) ctx.addIssue({ code: 'custom', message: `'${id}' is not a finding, HER2, cytometry or copy-number result of this analysis`, path: [key, i, 'basis', j] });
         });
       });
     }

@@ -241,8 +241,11 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       });
       if (!shared.length) continue;
       contradicted = true;
-      // Severe: the resistance evidence is at least as strong as the option's, or the patient already had the drug.
-      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] || shared.some((d) => state.priorDrugs.has(d))) severe = true;
+      // Severe: the resistance evidence is at least as strong as the option's. A drug the patient already had does not
+      // by itself make weaker resistance evidence severe: regimens such as tucatinib + trastuzumab + capecitabine are
+      // indicated after prior anti-HER2 therapy (Tukysa label: "one or more prior anti-HER2-based regimens in the
+      // metastatic setting"); progression on the regimen itself is handled by the prior-therapy exclusions.
+      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level]) severe = true;
       const w = `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`;
       if (!o.warnings.includes(w)) o.warnings.push(w);
     }

@@ -20,6 +20,7 @@ import type {
   TherapySupportSchema,
   TreatmentExposureSchema,
 } from './schema.ts';
+import type { SampleCopyNumberInput, SampleReads } from './longitudinal.ts';
 
 export type { AnalysisResult } from './schema.ts';
 
@@ -35,6 +36,10 @@ export interface SampleData {
    * the hidden HER2+ stem-cell flag against that result (cytometry/analysis.ts `assessBulkHer2`).
    */
   cytometry: CytometryResult | null;
+  /** Reads counted at every variant position of the case (read-level look-back); absent / null without reads. */
+  reads?: SampleReads | null;
+  /** Copy-number segments from sequencing; absent / null without. */
+  copyNumber?: SampleCopyNumberInput | null;
 }
 
 export interface CaseData {

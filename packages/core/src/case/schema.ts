@@ -7,8 +7,11 @@ import { z } from 'zod';
 import { PathologyInputSchema, zodToInputError } from '../classification/input.ts';
 
 export const TREATMENT_SETTINGS = ['early', 'metastatic'] as const;
-export const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'] as const;
-export const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'] as const;
+/** `plasma`: a blood draw for circulating tumour DNA (ctDNA); its site may be omitted (it is blood). */
+export const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis', 'plasma'] as const;
+export const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'blood', 'other'] as const;
+/** The site of a plasma sample that gives none. */
+export const PLASMA_SITE = 'blood' as const;
 
 /** ISO calendar date YYYY-MM-DD (YAML may already have turned it into a Date). */
 const isoDate = z.preprocess(
@@ -28,10 +31,16 @@ export const CaseSampleSchema = z
   .object({
     id: z.string({ error: 'must be a text id' }).min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, { error: 'may contain only letters, digits, ".", "_" and "-"' }),
     type: z.enum(SAMPLE_TYPES, { error: `must be one of ${SAMPLE_TYPES.join(', ')}` }),
-    site: z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` }),
+    /** Required for tissue samples; a plasma sample without one is from blood (PLASMA_SITE). */
+    site: z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` }).optional(),
     collected: isoDate,
     /** Tumour purity (fraction of tumour cells, 0-1), used to purity-adjust detection power for "acquired". */
     purity: z.number({ error: 'must be a fraction from 0 to 1' }).gt(0, { error: 'must be a fraction > 0 and <= 1' }).max(1, { error: 'must be a fraction > 0 and <= 1' }).optional(),
+    /**
+     * Plasma only: circulating tumour DNA fraction (0-1) estimated for the draw (e.g. ichorCNA), shown beside the
+     * draw; informational (not used in a calculation).
+     */
+    tumorFraction: z.number({ error: 'must be a fraction from 0 to 1' }).min(0, { error: 'must be a fraction from 0 to 1' }).max(1, { error: 'must be a fraction from 0 to 1' }).optional(),
     pathology: PathologyInputSchema.optional(),
     variants: z
       .object({
@@ -41,6 +50,32 @@ export const CaseSampleSchema = z
         regions: fileRef.optional(),
         /** Sample-level mean depth, used for coverage when the BED has no depth column. */
         meanDepth: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Aligned reads for the read-level look-back (docs/reads.md): BAM (index `.bai`/`.csi` beside it, or `index`) or
+     * CRAM (`.crai` beside it, or `index`; `reference` = the FASTA it was written against, with `.fai`).
+     */
+    reads: z
+      .object({
+        file: fileRef,
+        index: fileRef.optional(),
+        reference: fileRef.optional(),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Copy-number segments from sequencing: CNVkit `.cns` / `.call.cns`, SEG (`sample` picks the ID), PCGR-style CNA
+     * TSV, or VCF `<DEL>/<DUP>/<AMP>` with CN. `purity` / `ploidy` convert log2 ratios to copies (default: the
+     * sample's purity, ploidy 2).
+     */
+    copyNumber: z
+      .object({
+        file: fileRef,
+        purity: z.number({ error: 'must be a fraction > 0 and <= 1' }).gt(0, { error: 'must be a fraction > 0 and <= 1' }).max(1, { error: 'must be a fraction > 0 and <= 1' }).optional(),
+        ploidy: z.number({ error: 'must be a number > 0 and <= 10' }).gt(0, { error: 'must be a number > 0 and <= 10' }).max(10, { error: 'must be a number > 0 and <= 10' }).optional(),
+        sample: z.string({ error: 'must be a sample name' }).min(1, { error: 'must be a sample name' }).optional(),
       })
       .strict()
       .optional(),
@@ -101,6 +136,8 @@ export const CaseFileSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.samples.forEach((s, i) => {
+      if (s.site === undefined && s.type !== 'plasma') ctx.addIssue({ code: 'custom', message: `required for a ${s.type} sample (one of ${SITES.join(', ')})`, path: ['samples', i, 'site'] });
+      if (s.tumorFraction !== undefined && s.type !== 'plasma') ctx.addIssue({ code: 'custom', message: 'is for plasma samples only', path: ['samples', i, 'tumorFraction'] });
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate sample id '${s.id}'`, path: ['samples', i, 'id'] });
       seen.add(s.id);
     });

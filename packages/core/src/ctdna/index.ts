@@ -191,7 +191,7 @@ export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: numbe
   }
   const points = [...draws].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const seen = points.filter(detected);
-  const fmt = (d: Draw) => (detected(d) ? formatPercent((d.vaf ?? missingValue('d.vaf'))) : 'not detected');
+  const fmt = (d: Draw) => (detected(d) ? formatPercent(d.vaf ?? missingValue('d.vaf')) : 'not detected');
   const series = points.map(fmt).join(' → ');
   if (seen.length === 0) return { trend: 'not-detected', firstDetected: null, points, text: `not detected in ${points.length} draw${points.length === 1 ? '' : 's'}` };
   const first = seen[0] ?? missingValue('seen[0]');

@@ -371,7 +371,7 @@ function invert(m: Uint8Array): Uint8Array {
 
 function count(m: Uint8Array): number {
   let c = 0;
-  for (let i = 0; i < m.length; i++) c += (m[i] ?? missingValue('m[i]'));
+  for (let i = 0; i < m.length; i++) c += m[i] ?? missingValue('m[i]');
   return c;
 }
 

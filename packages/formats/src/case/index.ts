@@ -11,9 +11,10 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type SampleData } from '@her2scope/core';
+import { genomicKey, parseCaseFile, InputError, type CaseData, type CaseFile, type CaseSample, type SampleData } from '@her2scope/core';
 import { parseDocument } from 'yaml';
 import { readBed } from '../bed/index.ts';
+import type { AlleleQuery, ReadFileSpec } from '../reads/index.ts';
 import { readVariantCalls } from '../variants/index.ts';
 
 /**
@@ -80,6 +81,9 @@ interface InputContext {
   open: (field: string, ref: string) => Promise<string>;
 }
 
+/** Alignment files resolved by the `reads` input, counted once every sample's variants are known (countCaseReads). */
+const pendingReads = new WeakMap<SampleData, { spec: ReadFileSpec; file: string }>();
+
 /**
  * The reader registry: for each optional input of a case sample, the sample field that names it and the reader
  * that turns it into `SampleData`. Adding an input kind = one entry here (and its field in the case schema, core
@@ -115,7 +119,62 @@ export const SAMPLE_INPUTS: ReadonlyArray<{ field: keyof CaseSample; read: (c: I
       });
     },
   },
+  {
+    // Copy-number segments (CNVkit .cns/.call.cns, SEG, PCGR CNA TSV, VCF <DEL>/<DUP>/<AMP>): formats/copynumber.
+    field: 'copyNumber',
+    read: async ({ sample, open }, data) => {
+      const c = sample.copyNumber;
+      if (!c) return;
+      const { readCopyNumber } = await import('../copynumber/index.ts');
+      const cn = await readCopyNumber(await open('copyNumber.file', c.file), c.sample !== undefined ? { sample: c.sample } : {});
+      data.copyNumber = { file: c.file, format: cn.format, segments: cn.segments, purity: c.purity ?? null, ploidy: c.ploidy ?? null };
+    },
+  },
+  {
+    // BAM / CRAM for the read-level look-back: the files are resolved here and counted after every sample is read.
+    field: 'reads',
+    read: async ({ sample, open }, data) => {
+      const r = sample.reads;
+      if (!r) return;
+      const spec: ReadFileSpec = { file: await open('reads.file', r.file) };
+      if (r.index !== undefined) spec.index = await open('reads.index', r.index);
+      if (r.reference !== undefined) spec.reference = await open('reads.reference', r.reference);
+      pendingReads.set(data, { spec, file: r.file });
+    },
+  },
 ];
+
+/**
+ * Read-level look-back (issue 16): every sample with `reads` is counted at the position of every variant called in
+ * any sample of the case (SNVs and left-aligned indels; MAPQ >= 20, base quality >= 20, no duplicate / secondary /
+ * supplementary / QC-fail reads: formats/reads).
+ */
+async function countCaseReads(samples: SampleData[], options: LoadCaseOptions): Promise<void> {
+  const withReads = samples.filter((d) => pendingReads.has(d));
+  if (withReads.length === 0) return;
+  const queries: AlleleQuery[] = [];
+  const seen = new Set<string>();
+  for (const d of samples) {
+    for (const v of d.variants ?? []) {
+      const key = genomicKey(v);
+      if (seen.has(key) || !/^[ACGTN]+$/i.test(v.ref) || !/^[ACGTN]+$/i.test(v.alt)) continue;
+      seen.add(key);
+      queries.push({ chrom: v.chrom, pos: v.pos, ref: v.ref, alt: v.alt });
+    }
+  }
+  const { openReads } = await import('../reads/index.ts');
+  for (const d of withReads) {
+    const pending = pendingReads.get(d);
+    if (!pending) continue;
+    options.onProgress?.(`sample ${d.sample.id}: counting reads at ${queries.length} position${queries.length === 1 ? '' : 's'} in ${pending.file}`);
+    const file = await openReads(pending.spec);
+    try {
+      d.reads = { file: pending.file, counts: await file.count(queries) };
+    } finally {
+      await file.close();
+    }
+  }
+}
 
 /**
  * Read every file an already-parsed case names, through `resolveFile`. The server passes its snapshot in memory
@@ -133,5 +192,6 @@ export async function loadCaseData(caseFile: CaseFile, resolveFile: ResolveFile,
     for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open }, data);
     samples.push(data);
   }
+  await countCaseReads(samples, options);
   return { case: caseFile, samples };
 }

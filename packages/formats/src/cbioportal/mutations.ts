@@ -137,7 +137,7 @@ export async function* readStudyMutations(path: string, file: string, options: M
     const f = text.split('\t');
     if (f.length < width) throw new StudyFileError(file, n, null, `has ${f.length} columns, the header has ${width}`);
     stats.rows++;
-    const ix = (I ?? missingValue('I'));
+    const ix = I ?? missingValue('I');
     const gene = (f[ix.Hugo_Symbol ?? missingValue('ix.Hugo_Symbol')] ?? missingValue('f[ix.Hugo_Symbol]')).trim();
     let entrezGeneId: number | null = null;
     if (ix.Entrez_Gene_Id !== undefined) {

@@ -654,7 +654,7 @@ function parseDataSet(src: ByteSource, name: string, chain: { dataSet: number; d
     eventCount = dataLength / bytesPerEvent;
   } else {
     eventCount = tot;
-    const need = (expected ?? missingValue('expected'));
+    const need = expected ?? missingValue('expected');
     if (dataLength < need) {
       fail(name, `byte ${chosen.start}: DATA segment has ${dataLength} bytes but $TOT ${tot} × ${bytesPerEvent} bytes per event needs ${need}`);
     }

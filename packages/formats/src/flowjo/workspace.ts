@@ -400,7 +400,7 @@ export function flowJoStrategy(ws: FlowJoWorkspace, sample: FlowJoSample): { str
       const stripped = dn.slice(comp.prefix.length, dn.length - comp.suffix.length);
       if (comp.matrix.detectors.includes(stripped)) {
         channel = stripped;
-        compensation = (matrixId ?? missingValue('matrixId'));
+        compensation = matrixId ?? missingValue('matrixId');
       }
     }
     const key = sample.transforms.has(dn) ? dn : sample.transforms.has(channel) ? channel : null;

@@ -19,8 +19,8 @@
 import { access } from 'node:fs/promises';
 import { BamFile } from '@gmod/bam';
 import type { CramRecord } from '@gmod/cram';
-import { InputError } from '@her2scope/core';
-import { bgzfBlockSize, fileSource, inflateBgzfBlock, type ByteSource } from '../vcf/io.ts';
+import { InputError, missingValue } from '@her2scope/core/errors';
+import { bgzfBlockSize, bgzfChunks, fileSource, inflateBgzfBlock, type ByteSource } from '../vcf/io.ts';
 import {
   DEFAULT_READ_FILTERS,
   SiteCounter,
@@ -31,7 +31,6 @@ import {
   type AlleleQuery,
   type ReadFilterOptions,
 } from './pileup.ts';
-import { missingValue } from '@her2scope/core/errors';
 
 export { DEFAULT_READ_FILTERS, BAM_FLAG, alleleKind, SiteCounter, countOverRegion } from './pileup.ts';
 export type { AlignedRead, AlleleCounts, AlleleKind, AlleleQuery, ReadFilterOptions } from './pileup.ts';
@@ -182,6 +181,10 @@ class BamBytesView implements AlignedRead {
     const b = this.b;
     return (b[p] ?? missingValue('b[p]')) | ((b[p + 1] ?? missingValue('b[p + 1]')) << 8) | ((b[p + 2] ?? missingValue('b[p + 2]')) << 16) | ((b[p + 3] ?? missingValue('b[p + 3]')) << 24);
   }
+  /** The block_size field at `p` (4 bytes must be there). */
+  sizeAt(b: Uint8Array, p: number): number {
+    return (b[p] ?? 0) | ((b[p + 1] ?? 0) << 8) | ((b[p + 2] ?? 0) << 16) | ((b[p + 3] ?? 0) << 24);
+  }
   /** Point at the record whose block_size field is at `p`; false when the record is cut off by the end of `b`. */
   point(b: Uint8Array, p: number): boolean {
     this.b = b;
@@ -221,14 +224,79 @@ class BamBytesView implements AlignedRead {
   }
 }
 
-/** Feed the records of one contig in a decompressed chunk, in file (= coordinate) order, through one reused view. */
-function feedBamRecords(data: Uint8Array, refId: number, sink: (r: AlignedRead) => void): void {
-  const view = new BamBytesView();
-  let p = 0;
-  while (view.point(data, p)) {
-    p = view.next;
-    if (view.refId === refId) sink(view);
+/**
+ * Feeds the records of one contig, in file (= coordinate) order, through one reused view, from the decompressed
+ * BGZF blocks of one chunk as they come: a record cut by block boundaries is joined from its pieces (a copy of that
+ * record only), so the blocks are never concatenated. As before, an unreadable record (block_size < 32) ends the
+ * chunk, and a record cut off by the chunk's end is not counted.
+ */
+export class BamRecordFeeder {
+  private readonly view = new BamBytesView();
+  /** Pieces of a record cut by a block boundary, and their total length. */
+  private pieces: Uint8Array[] = [];
+  private held = 0;
+  private stopped = false;
+  constructor(
+    private readonly refId: number,
+    private readonly sink: (r: AlignedRead) => void,
+  ) {}
+
+  push(data: Uint8Array): void {
+    if (this.stopped) return;
+    let p = 0;
+    if (this.held > 0) {
+      if (this.held < 4) {
+        const take = Math.min(4 - this.held, data.length);
+        this.hold(data.subarray(0, take));
+        p = take;
+        if (this.held < 4) return;
+      }
+      const head = joinBytes(this.pieces, this.held);
+      this.pieces = [head];
+      const size = 4 + this.view.sizeAt(head, 0);
+      if (size < 36) {
+        this.stopped = true;
+        return;
+      }
+      const need = size - this.held;
+      if (need > data.length - p) {
+        this.hold(data.subarray(p));
+        return;
+      }
+      this.hold(data.subarray(p, p + need));
+      const record = joinBytes(this.pieces, this.held);
+      this.pieces = [];
+      this.held = 0;
+      p += need;
+      if (this.view.point(record, 0) && this.view.refId === this.refId) this.sink(this.view);
+    }
+    const view = this.view;
+    while (view.point(data, p)) {
+      p = view.next;
+      if (view.refId === this.refId) this.sink(view);
+    }
+    if (p < data.length) {
+      if (data.length - p >= 4 && view.sizeAt(data, p) < 32) this.stopped = true;
+      else this.hold(data.subarray(p));
+    }
   }
+
+  private hold(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.held += piece.length;
+  }
+}
+
+function joinBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1 && pieces[0]?.length === length) return pieces[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
 
 interface ChunkLike {
@@ -240,31 +308,32 @@ interface ChunkLike {
 const voff = (v: { blockPosition: number; dataPosition: number }) => v.blockPosition * 65536 + v.dataPosition;
 
 /**
- * The decompressed bytes of a chunk, from its first record (minv) to its end (maxv), inflated block by block with
- * node:zlib (the BGZF helpers of the VCF reader). @gmod/bam's own inflater is WebAssembly whose memory only grows;
- * node:zlib keeps peak memory at the size of the chunk.
+ * Inflates a chunk block by block with node:zlib (the BGZF helpers of the VCF reader), from its first record (minv)
+ * to its end (maxv), and hands each block's bytes to `feed` in order. @gmod/bam's own inflater is WebAssembly whose
+ * memory only grows; node:zlib keeps peak memory at one block.
  */
-async function readBgzfChunk(src: ByteSource, chunk: ChunkLike): Promise<Buffer> {
+async function readBgzfChunk(src: ByteSource, chunk: ChunkLike, feed: (data: Uint8Array) => void): Promise<void> {
   const first = chunk.minv.blockPosition;
   const last = chunk.maxv.blockPosition;
   let raw = await src.read(first, Math.min(chunk.fetchedSize(), src.size - first));
-  const parts: Buffer[] = [];
-  let at = 0;
-  while (first + at <= last && first + at < src.size) {
-    if (at + 18 > raw.length || at + bgzfBlockSize(src, raw, at, first + at) > raw.length) {
-      const more = await src.read(first + raw.length, 1 << 17);
-      if (more.length === 0) throw new InputError(src.name, `byte ${first + at}: truncated BGZF block`);
-      raw = Buffer.concat([raw, more]);
+  let rawAt = first; // file offset of raw[0]
+  let at = first; // file offset of the next block
+  while (at <= last && at < src.size) {
+    const o = at - rawAt;
+    if (o + 18 > raw.length || o + bgzfBlockSize(src, raw, o, at) > raw.length) {
+      const more = await src.read(rawAt + raw.length, 1 << 17);
+      if (more.length === 0) throw new InputError(src.name, `byte ${at}: truncated BGZF block`);
+      raw = Buffer.concat([raw.subarray(o), more]);
+      rawAt = at;
       continue;
     }
-    const size = bgzfBlockSize(src, raw, at, first + at);
-    let data = inflateBgzfBlock(src, raw.subarray(at, at + size), first + at);
-    if (first + at === last) data = data.subarray(0, chunk.maxv.dataPosition);
-    if (at === 0) data = data.subarray(chunk.minv.dataPosition);
-    parts.push(data);
+    const size = bgzfBlockSize(src, raw, o, at);
+    let data: Uint8Array = inflateBgzfBlock(src, raw.subarray(o, o + size), at);
+    if (at === last) data = data.subarray(0, chunk.maxv.dataPosition);
+    if (at === first) data = data.subarray(chunk.minv.dataPosition);
+    feed(data);
     at += size;
   }
-  return parts.length === 1 ? parts[0] ?? missingValue('parts[0]') : Buffer.concat(parts);
 }
 
 /** Target size (compressed bytes) of one read from the file: bounds the memory of a long merged stretch. */
@@ -364,7 +433,51 @@ export function cramAligned(r: CramRecord): AlignedRead {
 }
 
 function notA(file: string, what: string, e: unknown): InputError {
-  return new InputError(file, `not a readable ${what} (${(e as Error).message.split('\n')[0]})`);
+  const why = e instanceof InputError ? e.detail : (e as Error).message;
+  return new InputError(file, `not a readable ${what} (${why.split('\n')[0]})`);
+}
+
+/**
+ * The reference names of a BAM, from its binary header (SAM spec §4.2: magic `BAM\1`, l_text, text, n_ref, then
+ * l_name, name, l_ref per reference), inflated with node:zlib. Replaces @gmod/bam's getHeader, whose WebAssembly
+ * inflater (loaded through fetch of a data URL) cost about 0.1 s of start-up per run for a few kilobytes.
+ */
+export async function readBamContigs(src: ByteSource): Promise<string[]> {
+  const blocks = bgzfChunks(src, 0);
+  let buf: Buffer = Buffer.alloc(0);
+  const need = async (n: number): Promise<void> => {
+    const parts = [buf];
+    let have = buf.length;
+    while (have < n) {
+      const next = await blocks.next();
+      if (next.done) throw new Error('the header is cut off');
+      parts.push(next.value);
+      have += next.value.length;
+    }
+    if (parts.length > 1) buf = Buffer.concat(parts, have);
+  };
+  try {
+    await need(12);
+    if (buf.toString('latin1', 0, 4) !== 'BAM\x01') throw new Error('no BAM magic number');
+    const lText = buf.readInt32LE(4);
+    if (lText < 0) throw new Error('negative header length');
+    await need(12 + lText);
+    const nRef = buf.readInt32LE(8 + lText);
+    if (nRef < 0) throw new Error('negative number of references');
+    const names: string[] = [];
+    let p = 12 + lText;
+    for (let i = 0; i < nRef; i++) {
+      await need(p + 4);
+      const lName = buf.readInt32LE(p);
+      if (lName < 1) throw new Error(`reference #${i} has no name`);
+      await need(p + 4 + lName + 4);
+      names.push(buf.toString('latin1', p + 4, p + 4 + lName - 1));
+      p += 4 + lName + 4;
+    }
+    return names;
+  } finally {
+    await blocks.return(undefined);
+  }
 }
 
 async function openBam(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): Promise<ReadFile> {
@@ -382,22 +495,22 @@ async function openBam(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): P
   }
   if (!index) throw new InputError(file, `no index: expected ${file}.bai or ${file}.csi (make one with 'samtools index ${file}')`);
   const bam = new BamFile(/\.csi$/i.test(index) ? { bamPath: file, csiPath: index } : { bamPath: file, baiPath: index });
-  let header;
+  const src = await fileSource(file);
+  let names: string[];
   try {
-    header = await bam.getHeader();
+    names = await readBamContigs(src);
   } catch (e) {
+    await src.close();
     throw notA(file, 'BAM file', e);
   }
-  const names = (header ?? []).filter((l) => l.tag === 'SQ').map((l) => l.data.find((d) => d.tag === 'SN')?.value ?? '');
   const contigIndex = new Map(names.map((n, i) => [n, i] as const));
-  const src = await fileSource(file);
   return {
     format: 'bam',
     contigs: names,
     count: (queries) =>
       countWith(queries, contigIndex, opts, async (contig, ws) => {
         // The index (via @gmod/bam) names the BGZF chunks each window needs; chunks that overlap are merged so each
-        // stretch of the file is decompressed (by @gmod/bam) once, and records are read straight from the bytes.
+        // stretch of the file is decompressed (by node:zlib) once, and records are read straight from the bytes.
         const refId = contigIndex.get(contig) ?? missingValue('contigIndex.get(contig)');
         const sink = readSink(ws.flatMap((w) => w.counters), opts);
         const where = `${file}:${contig}`;
@@ -405,7 +518,8 @@ async function openBam(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): P
           const chunks: ChunkLike[] = [];
           for (const w of ws) chunks.push(...((await (bam.index ?? missingValue('bam.index')).blocksForRange(refId, Math.max(0, w.start - 1), w.end)) as ChunkLike[]));
           for (const chunk of mergeChunks(chunks)) {
-            feedBamRecords(await readBgzfChunk(src, chunk), refId, sink);
+            const feeder = new BamRecordFeeder(refId, sink);
+            await readBgzfChunk(src, chunk, (data) => feeder.push(data));
           }
         } catch (e) {
           if (e instanceof InputError) throw e;

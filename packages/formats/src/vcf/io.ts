@@ -16,8 +16,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { InputError } from '@her2scope/core';
-import { missingValue } from '@her2scope/core/errors';
+import { InputError, missingValue } from '@her2scope/core/errors';
 
 /** Random-access bytes: a file or (for tests) a Buffer. */
 export interface ByteSource {
@@ -111,9 +110,19 @@ export function bgzfBlockSize(src: ByteSource, b: Buffer, at: number, filePos: n
   throw new InputError(src.name, `byte ${filePos}: BGZF block without a block size (corrupt file)`);
 }
 
+/**
+ * zlib options for one BGZF block: the output buffer sized from the block's ISIZE trailer (at most 64 KiB by the
+ * spec, clamped so a corrupt trailer cannot ask for more), so the block inflates into one buffer; with zlib's 16 KiB
+ * default it is inflated in four pieces and concatenated (measured: about half the time per block).
+ */
+function blockInflateOptions(block: Buffer): zlib.ZlibOptions {
+  const isize = block.length >= 4 ? block.readUInt32LE(block.length - 4) : 0;
+  return { chunkSize: Math.min(Math.max(isize, 64), 65536) + 64 };
+}
+
 export function inflateBgzfBlock(src: ByteSource, block: Buffer, filePos: number): Buffer {
   try {
-    return zlib.gunzipSync(block);
+    return zlib.gunzipSync(block, blockInflateOptions(block));
   } catch (e) {
     throw new InputError(src.name, `byte ${filePos}: corrupt BGZF block (${(e as Error).message})`);
   }
@@ -130,7 +139,7 @@ const gunzipAsync = promisify(zlib.gunzip);
 /** inflateBgzfBlock on libuv's thread pool (so that inflating overlaps with parsing on the main thread). */
 async function inflateBgzfBlockAsync(src: ByteSource, block: Buffer, filePos: number): Promise<Buffer> {
   try {
-    return await gunzipAsync(block);
+    return await gunzipAsync(block, blockInflateOptions(block));
   } catch (e) {
     throw new InputError(src.name, `byte ${filePos}: corrupt BGZF block (${(e as Error).message})`);
   }

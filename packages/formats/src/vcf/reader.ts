@@ -256,7 +256,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *scan(): AsyncGenerator<VariantCall[]> {
-    const rest = (this.rest ?? missingValue('this.rest'));
+    const rest = this.rest ?? missingValue('this.rest');
     const st: ScanState = {
       patterns: this.ctx.genes ? [...this.ctx.genes].map((g) => Buffer.from(g, 'utf8')) : null,
       firstData: this.header.lineCount + 1,
@@ -333,7 +333,7 @@ export class VcfVariantFile implements AsyncIterable<VariantCall> {
   }
 
   private async *indexed(): AsyncGenerator<VariantCall[]> {
-    const region = (this.ctx.region ?? missingValue('this.ctx.region'));
+    const region = this.ctx.region ?? missingValue('this.ctx.region');
     const index = await readTabixIndex((this.index ?? missingValue('this.index')), this.bcf ? this.bcf.hooks.contigs(this.bcf.headerLines) : undefined);
     if (!index.refNames.includes(region.chrom)) {
       const alt = region.chrom.startsWith('chr') ? region.chrom.slice(3) : `chr${region.chrom}`;

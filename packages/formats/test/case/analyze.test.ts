@@ -98,7 +98,7 @@ test('directoryResolver: relative to the case folder; a missing file names the c
 });
 
 test('the reader registries list the case inputs and the variant formats', () => {
-  assert.deepEqual(SAMPLE_INPUTS.map((i) => i.field), ['variants', 'cytometry']);
+  assert.deepEqual(SAMPLE_INPUTS.map((i) => i.field), ['variants', 'cytometry', 'copyNumber', 'reads']);
   assert.deepEqual(VARIANT_FORMATS.map((f) => f.name), ['bcf', 'vcf', 'maf']);
   const by = (text: string, name: string) => VARIANT_FORMATS.find((f) => f.content(text))?.name ?? VARIANT_FORMATS.find((f) => f.extension(name))?.name ?? null;
   assert.equal(by('##fileformat=VCFv4.2\n', 'x.txt'), 'vcf');

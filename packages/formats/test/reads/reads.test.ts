@@ -238,3 +238,52 @@ test('index chunks: overlapping and touching ones merge; long stretches are cut 
   const long = Array.from({ length: 10 }, (_, i) => ch(i * 100000, 7, (i + 1) * 100000, 7));
   assert.deepEqual(show(mergeChunks(long)), ['0:7-300000:7/365536', '300000:7-600000:7/365536', '600000:7-900000:7/365536', '900000:7-1000000:7/165536']);
 });
+
+test('BAM header: the reference names come from the binary header; a cut-off or non-BAM header is an error', async () => {
+  const { readBamContigs } = await import('../../src/reads/index.ts');
+  const { bufferSource } = await import('../../src/vcf/io.ts');
+  const { gzipSync } = await import('node:zlib');
+  const bam = readFileSync(join(dir, 'sample.bam'));
+  assert.deepEqual(await readBamContigs(bufferSource(bam, 'sample.bam')), ['syn1', 'syn2']);
+  // a BGZF block holding only the start of a header (magic, l_text = 100, 10 bytes of text)
+  const bgzf = (payload: Buffer) => {
+    const gz = gzipSync(payload);
+    // rewrite as a BGZF block: FEXTRA with the BC subfield (SAM spec 4.1)
+    const body = gz.subarray(10);
+    const head = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0, 0]);
+    head.writeUInt16LE(head.length + body.length - 1, 16);
+    return Buffer.concat([head, body]);
+  };
+  const cut = Buffer.concat([Buffer.from('BAM\x01', 'latin1'), Buffer.from([100, 0, 0, 0]), Buffer.alloc(10, 0x41)]);
+  const eof = Buffer.from('1f8b08040000000000ff0600424302001b0003000000000000000000', 'hex');
+  await assert.rejects(readBamContigs(bufferSource(Buffer.concat([bgzf(cut), eof]), 'cut.bam')), /^Error: the header is cut off$/);
+  await assert.rejects(readBamContigs(bufferSource(bgzf(cut), 'cut.bam')), /cut\.bam: no BGZF end-of-file marker: the file is truncated/);
+  await assert.rejects(readBamContigs(bufferSource(bgzf(Buffer.from('SAM\x01\0\0\0\0\0\0\0\0', 'latin1')), 'x.bam')), /no BAM magic number/);
+  await assert.rejects(readBamContigs(bufferSource(Buffer.from('plain text, not BGZF at all'), 't.bam')), /t\.bam: byte 0: not a BGZF block/);
+});
+
+test('BAM records cut by block boundaries anywhere (even in the block_size field) are joined and counted once', async () => {
+  const { BamRecordFeeder } = await import('../../src/reads/index.ts');
+  const { gunzipSync } = await import('node:zlib');
+  const all = gunzipSync(readFileSync(join(dir, 'sample.bam')));
+  const lText = all.readInt32LE(4);
+  let p = 12 + lText;
+  const nRef = all.readInt32LE(8 + lText);
+  for (let i = 0; i < nRef; i++) p += 8 + all.readInt32LE(p);
+  const records = all.subarray(p);
+  const seen = (pieces: Uint8Array[]) => {
+    const out: string[] = [];
+    const feeder = new BamRecordFeeder(0, (r) => out.push(`${r.start}:${r.name}:${r.flags}:${r.cigar.length}:${r.base(0)}:${r.qual(0)}`));
+    for (const piece of pieces) feeder.push(piece);
+    return out;
+  };
+  const whole = seen([records]);
+  assert.ok(whole.length > 100, `syn1 reads in the fixture: ${whole.length}`);
+  // every cut point in the first 700 bytes (several records, each field boundary), and 1-byte pieces throughout
+  for (let cutAt = 1; cutAt < 700; cutAt++) assert.deepEqual(seen([records.subarray(0, cutAt), records.subarray(cutAt)]), whole, `cut at ${cutAt}`);
+  const bytes = Array.from({ length: Math.min(records.length, 20000) }, (_, i) => records.subarray(i, i + 1));
+  assert.deepEqual(seen(bytes), whole.slice(0, seen([records.subarray(0, 20000)]).length));
+  // an unreadable record (block_size 8) ends the chunk: nothing after it is counted
+  const bad = Buffer.concat([records.subarray(0, records.readInt32LE(0) + 4), Buffer.from([8, 0, 0, 0]), records.subarray(records.readInt32LE(0) + 4)]);
+  assert.deepEqual(seen([bad.subarray(0, 10), bad.subarray(10)]), whole.slice(0, 1));
+});

@@ -101,6 +101,8 @@ const BULK_INDEXES = [
   { name: 'cohort_mutation_gene_idx', table: 'cohort_mutation', columns: ['profile_id', 'gene', 'sample_ref'] },
   { name: 'cohort_cna_gene_idx', table: 'cohort_cna', columns: ['profile_id', 'gene', 'value', 'sample_ref'] },
 ] as const;
+/** SQLite page cache during an import, in the pragma's negative-KiB form (16 MiB). */
+const IMPORT_CACHE_KIB = -16384;
 /** A MAF above this size counts as a large load. */
 const LARGE_LOAD_BYTES = 20 * 1024 * 1024;
 
@@ -126,11 +128,14 @@ interface Ctx {
   genes: Map<string, number | null>;
   /** Profiles whose denominators are precomputed by group. */
   countedProfiles: number[];
+  /** Mutation profiles, whose grouped numerators per gene are precomputed too. */
+  mutationProfiles: number[];
 }
 
+/** A clinical row kept until its ids are known: the file's values in column order (null = missing). */
 interface SampleInfo {
   patientId: string;
-  attrs: Map<string, string>;
+  values: ReadonlyArray<string | null>;
 }
 
 export interface ImportOptions {
@@ -188,12 +193,26 @@ export async function importStudy(storage: Storage, dir: string, options: Import
       client.release(failed);
       await single.destroy();
     }
+  } else if (storage.sqlite) {
+    // A 16 MiB page cache for the import instead of the 64 MiB kept for queries (db.ts): the bulk rows are appended
+    // and their indexes built afterwards, so the larger cache bought no speed here but was a fifth of the import's
+    // peak memory (100,000-sample bench: ~410 -> ~330 MB).
+    const sqlite = storage.sqlite;
+    const before: unknown = sqlite.pragma('cache_size', { simple: true });
+    sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB}`);
+    try {
+      await run(storage.db, { sqlite });
+      // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes (sampled).
+      sqlite.pragma('analysis_limit = 1000');
+      await sql`ANALYZE`.execute(storage.db);
+    } finally {
+      if (typeof before === 'number') sqlite.pragma(`cache_size = ${before}`);
+    }
   } else {
-    await run(storage.db, storage.sqlite ? { sqlite: storage.sqlite } : {});
+    await run(storage.db, {});
   }
-  // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes (SQLite: sampled).
-  if (storage.sqlite) storage.sqlite.pragma('analysis_limit = 1000');
-  await sql`ANALYZE`.execute(storage.db);
+  // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes.
+  if (!storage.sqlite) await sql`ANALYZE`.execute(storage.db);
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   return summary;
 }
@@ -223,7 +242,7 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   const { sampleRefs, patientRefs } = await importClinical(trx, studyId, manifest, summary, progress);
   const sampleSet = new Set(sampleRefs.keys());
   const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
-  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [] };
+  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [], mutationProfiles: [] };
   await importGenePanels(trx, ctx);
 
   const maf = manifest.files.find((f) => f.kind === 'mutations');
@@ -242,13 +261,18 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   }
   await storeGenes(trx, ctx);
   progress('counting denominators by group');
-  await precomputeGroupCounts(trx, ctx);
+  const groupings = await precomputeGroupCounts(trx, ctx);
+  progress('counting altered samples by gene and group');
+  for (const profileId of ctx.mutationProfiles) await precomputeGeneCounts(trx, ctx, profileId, groupings);
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
 }
 
 async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void) {
-  const patientAttrs = new Map<string, Map<string, string>>();
+  // Values are kept as the reader's arrays (no Map per row): 100,000 Maps were tens of MB of the import's peak.
+  const patientAttrs = new Map<string, ReadonlyArray<string | null>>();
+  const none: ReadonlyArray<string | null> = [];
+  let patientColumns: string[] = [];
   const attributeRows: Database['cohort_attribute'][] = [];
   const defs = (level: 'PATIENT' | 'SAMPLE', attrs: ClinicalAttribute[]) => {
     for (const a of attrs) attributeRows.push({ study_id: studyId, level, attr_id: a.id, display_name: a.displayName, description: a.description, datatype: a.datatype, priority: a.priority });
@@ -259,23 +283,19 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     const cf = await openClinicalFile(patientFile.dataPath, patientFile.dataFile, 'PATIENT');
     defs('PATIENT', cf.attributes);
     summary.attributes.patient = cf.attributes.length;
-    for await (const row of cf.rows) {
-      const m = new Map<string, string>();
-      row.values.forEach((v, i) => v !== null && m.set(cf.attributes[i]!.id, v));
-      patientAttrs.set(row.patientId, m);
-    }
+    patientColumns = cf.attributes.map((a) => a.id);
+    for await (const row of cf.rows) patientAttrs.set(row.patientId, row.values);
   }
   const sampleFile = manifest.files.find((f) => f.kind === 'clinical-sample')!;
   progress(`reading ${sampleFile.dataFile}`);
   const cs = await openClinicalFile(sampleFile.dataPath, sampleFile.dataFile, 'SAMPLE');
   defs('SAMPLE', cs.attributes);
   summary.attributes.sample = cs.attributes.length;
+  const sampleColumns = cs.attributes.map((a) => a.id);
   const samples = new Map<string, SampleInfo>();
   for await (const row of cs.rows) {
-    const m = new Map<string, string>();
-    row.values.forEach((v, i) => v !== null && m.set(cs.attributes[i]!.id, v));
-    samples.set(row.sampleId!, { patientId: row.patientId, attrs: m });
-    if (!patientAttrs.has(row.patientId)) patientAttrs.set(row.patientId, new Map());
+    samples.set(row.sampleId!, { patientId: row.patientId, values: row.values });
+    if (!patientAttrs.has(row.patientId)) patientAttrs.set(row.patientId, none);
   }
   if (samples.size === 0) throw new StudyFileError(sampleFile.dataFile, null, null, 'has no samples');
 
@@ -286,22 +306,31 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   }
   const patientRefs = await insertReturningIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id');
   const pa = new BatchInserter(trx, 'cohort_patient_attribute', 4, fastOf.get(trx));
-  for (const [pid, attrs] of patientAttrs) for (const [attr_id, value] of attrs) await pa.add({ study_id: studyId, patient_ref: patientRefs.get(pid)!, attr_id, value });
+  for (const [pid, values] of patientAttrs) {
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      const attr_id = patientColumns[i];
+      if (value !== null && value !== undefined && attr_id !== undefined) await pa.add({ study_id: studyId, patient_ref: patientRefs.get(pid)!, attr_id, value });
+    }
+  }
   await pa.flush();
 
   // HER2 category from the merged patient + sample attributes (sample values win), only when HER2 columns exist.
   const her2Columns: readonly string[] = HER2_COLUMNS;
   const hasHer2 = attributeRows.some((a) => her2Columns.includes(a.attr_id));
+  // Each HER2 column's index in the sample and patient files (-1: not there).
+  const her2Index = her2Columns.map((k) => [k, sampleColumns.indexOf(k), patientColumns.indexOf(k)] as const);
   const report = summary.her2Report;
   const sampleRows: Insertable<Database['cohort_sample']>[] = [];
   for (const [sample_id, s] of samples) {
     let her2: string | null = null;
     if (hasHer2) {
       const merged: Record<string, string> = {};
-      for (const k of her2Columns) {
-        const v = s.attrs.get(k) ?? patientAttrs.get(s.patientId)!.get(k);
-        if (v !== undefined) merged[k] = v;
-      }
+      const patient = patientAttrs.get(s.patientId) ?? none;
+      her2Index.forEach(([k, si, pi]) => {
+        const v = (si >= 0 ? s.values[si] : null) ?? (pi >= 0 ? patient[pi] : null) ?? null;
+        if (v !== null) merged[k] = v;
+      });
       const r = her2CategoryFromAttributes(merged);
       her2 = r.category;
       if (r.rule !== null || r.category !== null || r.reason !== 'no HER2 data') {
@@ -326,7 +355,13 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   }
   const sampleRefs = await insertReturningIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id');
   const sa = new BatchInserter(trx, 'cohort_sample_attribute', 4, fastOf.get(trx));
-  for (const [sid, s] of samples) for (const [attr_id, value] of s.attrs) await sa.add({ study_id: studyId, sample_ref: sampleRefs.get(sid)!, attr_id, value });
+  for (const [sid, s] of samples) {
+    for (let i = 0; i < s.values.length; i++) {
+      const value = s.values[i];
+      const attr_id = sampleColumns[i];
+      if (value !== null && value !== undefined && attr_id !== undefined) await sa.add({ study_id: studyId, sample_ref: sampleRefs.get(sid)!, attr_id, value });
+    }
+  }
   await sa.flush();
   summary.patients = patientRefs.size;
   summary.samples = sampleRefs.size;
@@ -488,6 +523,7 @@ async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   const profiledBy = `case list ${sequenced.stableId}${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
   const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
   ctx.countedProfiles.push(profileId);
+  ctx.mutationProfiles.push(profileId);
   const filter = parseVariantFilter(f.meta.fields.get('variant_classification_filter'), f.meta.file, f.meta.lineOf.get('variant_classification_filter') ?? null);
   const stats = emptyMutationStats();
   const b = new BatchInserter(trx, 'cohort_mutation', 17, fastOf.get(trx));
@@ -607,14 +643,15 @@ const MAX_PRECOMPUTED_VALUES = 200;
  * Samples per (profile, panel, group value) for the mutation and copy-number profiles: the grouped denominator of a
  * gene is then the sum over "no panel" and the panels that cover the gene, read from a small table.
  */
-async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<void> {
-  if (!ctx.countedProfiles.length) return;
+async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<Groupings> {
+  const groupings: Groupings = { sample: [], patient: [] };
+  if (!ctx.countedProfiles.length) return groupings;
   const distinct = async (table: 'cohort_sample_attribute' | 'cohort_patient_attribute') =>
     (
       await sql<{ attr_id: string; c: number | string }>`SELECT attr_id, COUNT(DISTINCT value) AS c FROM ${sql.table(table)} WHERE study_id = ${ctx.studyId} GROUP BY attr_id`.execute(trx)
     ).rows.filter((r) => Number(r.c) <= MAX_PRECOMPUTED_VALUES).map((r) => r.attr_id);
-  const sampleAttrs = await distinct('cohort_sample_attribute');
-  const patientAttrs = await distinct('cohort_patient_attribute');
+  const sampleAttrs = (groupings.sample = await distinct('cohort_sample_attribute'));
+  const patientAttrs = (groupings.patient = await distinct('cohort_patient_attribute'));
   for (const profileId of ctx.countedProfiles) {
     const head = sql`INSERT INTO cohort_profile_group_count (profile_id, panel_key, grouping, value, n)`;
     await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), '', NULL, COUNT(*) FROM cohort_profile_sample ps WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0)`.execute(trx);
@@ -625,6 +662,160 @@ async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<void> {
     for (const a of patientAttrs) {
       await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`PATIENT:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref LEFT JOIN cohort_patient_attribute ga ON ga.patient_ref = s.patient_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
     }
+  }
+  return groupings;
+}
+
+/** The clinical attributes whose group sizes were precomputed (few enough values). */
+interface Groupings {
+  sample: string[];
+  patient: string[];
+}
+
+/** cohort_profile_group_count row marking a mutation profile whose per-gene grouped numerators were counted. */
+export const GENE_COUNTS_GROUPING = '#gene_counts';
+
+/** Rows of (gene, sample) pairs read per page while counting the grouped numerators. */
+const PAIR_PAGE = 10_000;
+
+/**
+ * Grouped numerators of a mutation profile (migration 0006): for each gene and each grouping of the denominators
+ * ('' overall, 'her2', the precomputed sample and patient attributes), the number of distinct samples with a mutation
+ * of the gene that are profiled for it (no panel, or a panel listing the gene or its Entrez ID, as `cohort query`
+ * decides it). One pass over the (gene, sample) pairs of the covering index, in pages (keyset on gene, sample), with
+ * every sample's group values held as small integer codes; memory stays a few MB for 100,000 samples.
+ */
+async function precomputeGeneCounts(trx: Trx, ctx: Ctx, profileId: number, groupings: Groupings): Promise<void> {
+  // The profile's samples, densely numbered, with their panels (0 = none). Read in pages, as everything below: whole
+  // result arrays of 100,000 row objects would each cost tens of MB at the import's peak.
+  const index = new Map<number, number>();
+  const panels: number[] = [];
+  await inPages(
+    (after) => trx.selectFrom('cohort_profile_sample').select(['sample_ref as ref', 'panel_id']).where('profile_id', '=', profileId).where('sample_ref', '>', after).orderBy('sample_ref').limit(PAIR_PAGE).execute(),
+    (m) => {
+      index.set(Number(m.ref), panels.length);
+      panels.push(m.panel_id ?? 0);
+    },
+  );
+  const panelOfSample = Int32Array.from(panels);
+  // Group codes: one column of codes per grouping; codes number the (grouping, value) pairs across all groupings.
+  const keys: Array<{ grouping: string; value: string | null }> = [];
+  const columns: Int32Array[] = [];
+  const addGrouping = async (grouping: string, read: ((after: number) => Promise<Array<{ ref: number | string; value: string | null }>>) | null) => {
+    const codeOf = new Map<string | null, number>();
+    const code = (value: string | null) => {
+      let c = codeOf.get(value);
+      if (c === undefined) {
+        c = keys.length;
+        keys.push({ grouping, value });
+        codeOf.set(value, c);
+      }
+      return c;
+    };
+    const col = new Int32Array(panelOfSample.length).fill(-1);
+    if (read) {
+      await inPages(read, (r) => {
+        const i = index.get(Number(r.ref));
+        if (i !== undefined) col[i] = code(r.value);
+      });
+    }
+    // Samples without a value form the null group, as in the LEFT JOIN of the live count.
+    col.forEach((c, i) => {
+      if (c < 0) col[i] = code(null);
+    });
+    columns.push(col);
+  };
+  const study = ctx.studyId;
+  await addGrouping('', null);
+  await addGrouping('her2', (after) => trx.selectFrom('cohort_sample').select(['id as ref', 'her2_category as value']).where('study_id', '=', study).where('id', '>', after).orderBy('id').limit(PAIR_PAGE).execute());
+  for (const a of groupings.sample) {
+    await addGrouping(`SAMPLE:${a}`, (after) =>
+      trx.selectFrom('cohort_sample_attribute').select(['sample_ref as ref', 'value']).where('study_id', '=', study).where('attr_id', '=', a).where('sample_ref', '>', after).orderBy('sample_ref').limit(PAIR_PAGE).execute(),
+    );
+  }
+  for (const a of groupings.patient) {
+    await addGrouping(`PATIENT:${a}`, (after) =>
+      trx
+        .selectFrom('cohort_sample as s')
+        .innerJoin('cohort_patient_attribute as pa', 'pa.patient_ref', 's.patient_ref')
+        .select(['s.id as ref', 'pa.value'])
+        .where('s.study_id', '=', study)
+        .where('pa.attr_id', '=', a)
+        .where('s.id', '>', after)
+        .orderBy('s.id')
+        .limit(PAIR_PAGE)
+        .execute(),
+    );
+  }
+  // Panels covering a gene: the gene's symbol (upper-cased) or its Entrez ID in the panel's list.
+  const coveringOf = (gene: string): Set<number> => {
+    const entrez = ctx.genes.get(gene);
+    const out = new Set<number>([0]);
+    for (const p of ctx.panels.values()) if (p.genes.has(gene.toUpperCase()) || (entrez !== null && entrez !== undefined && p.genes.has(String(entrez)))) out.add(p.id);
+    return out;
+  };
+  const counts = new Int32Array(keys.length);
+  // Results as (gene number, code, count) triples: written after the pass, since a COPY on PostgreSQL holds the
+  // connection that the pages are read from.
+  const genes: string[] = [];
+  const triples: number[] = [];
+  const flush = (gene: string) => {
+    counts.forEach((k, c) => {
+      if (k > 0) triples.push(genes.length, c, k);
+    });
+    genes.push(gene);
+    counts.fill(0);
+  };
+  let current: string | null = null;
+  let covering = new Set<number>();
+  let after: [string, number] | null = null;
+  for (;;) {
+    let q = trx.selectFrom('cohort_mutation').select(['gene', 'sample_ref']).distinct().where('profile_id', '=', profileId);
+    // A row-value comparison, which both SQLite and PostgreSQL turn into a range of the (profile, gene, sample) index.
+    if (after) {
+      const [g, s] = after;
+      q = q.where((eb) => eb(eb.refTuple('gene', 'sample_ref'), '>', eb.tuple(g, s)));
+    }
+    const page = await q.orderBy('gene').orderBy('sample_ref').limit(PAIR_PAGE).execute();
+    for (const r of page) {
+      if (r.gene !== current) {
+        if (current !== null) flush(current);
+        current = r.gene;
+        covering = coveringOf(r.gene);
+      }
+      const i = index.get(Number(r.sample_ref));
+      if (i === undefined || !covering.has(panelOfSample[i] ?? 0)) continue;
+      for (const col of columns) {
+        const c = col[i];
+        if (c !== undefined) counts[c] = (counts[c] ?? 0) + 1;
+      }
+    }
+    const last = page[page.length - 1];
+    if (page.length < PAIR_PAGE || !last) break;
+    after = [last.gene, Number(last.sample_ref)];
+  }
+  if (current !== null) flush(current);
+  const b = new BatchInserter(trx, 'cohort_gene_group_count', 5, fastOf.get(trx));
+  for (let t = 0; t + 2 < triples.length; t += 3) {
+    const gene = genes[triples[t] ?? -1];
+    const key = keys[triples[t + 1] ?? -1];
+    const k = triples[t + 2];
+    if (gene === undefined || key === undefined || k === undefined) throw new Error('gene counts: internal index out of range');
+    await b.add({ profile_id: profileId, gene, grouping: key.grouping, value: key.value, k });
+  }
+  await b.flush();
+  await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: GENE_COUNTS_GROUPING, value: null, n: b.count }).execute();
+}
+
+/** Reads rows keyed by an increasing integer `ref` in pages of PAIR_PAGE (keyset pagination), calling `each` per row. */
+async function inPages<R extends { ref: number | string }>(read: (after: number) => Promise<R[]>, each: (row: R) => void): Promise<void> {
+  let after = -1;
+  for (;;) {
+    const page = await read(after);
+    for (const r of page) each(r);
+    const last = page[page.length - 1];
+    if (page.length < PAIR_PAGE || !last) return;
+    after = Number(last.ref);
   }
 }
 

@@ -36,7 +36,7 @@ import {
   type SampleSignature,
 } from '@her2scope/core/cohort';
 import type { Storage } from '../db.ts';
-import { OFF_PANEL_GROUPING, bytesToFloat64 } from './import.ts';
+import { GENE_COUNTS_GROUPING, OFF_PANEL_GROUPING, bytesToFloat64 } from './import.ts';
 
 export interface StudyRef {
   id: number;
@@ -141,6 +141,8 @@ interface Units {
   denominator: string;
   /** The gene as the study spells it. */
   gene?: string;
+  /** "Any mutation of the gene": its grouped numerators may have been counted at import (cohort_gene_group_count). */
+  geneCounts?: { profileId: number; gene: string };
 }
 
 /** A gene as the study spells it. */
@@ -263,7 +265,15 @@ async function unitsOf(storage: Storage, study: StudyRef, a: AlterationSpec, pro
       if (pc.residue) conds.push(sql`substr(m.protein_change, 1, 1) = ${pc.residue}`);
     }
   }
-  return { from: gp.from, counted: gp.counted, denominator: gp.denominator, gene: gp.gene.gene, altered: sql`(SELECT DISTINCT m.sample_ref FROM cohort_mutation m WHERE ${sql.join(conds, sql` AND `)})` };
+  const plain = !a.mutationClass && !a.proteinChange;
+  return {
+    from: gp.from,
+    counted: gp.counted,
+    denominator: gp.denominator,
+    gene: gp.gene.gene,
+    altered: sql`(SELECT DISTINCT m.sample_ref FROM cohort_mutation m WHERE ${sql.join(conds, sql` AND `)})`,
+    ...(plain ? { geneCounts: { profileId: p.id, gene: gp.gene.gene } } : {}),
+  };
 }
 
 async function attributeLevel(storage: Storage, study: StudyRef, attribute: string): Promise<'SAMPLE' | 'PATIENT'> {
@@ -303,7 +313,33 @@ async function countedGroupSizes(storage: Storage, counted: { profileId: number;
   return new Map(r.rows.map((x) => [x.grp, Number(x.c)]));
 }
 
-export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery): Promise<PrevalenceResult> {
+/**
+ * Altered samples per group value from the numerators counted at import (migration 0006), or null when the profile
+ * has none for this grouping (imported before 0006, or an attribute with too many values): then they are counted.
+ */
+async function countedAltered(storage: Storage, c: { profileId: number; gene: string }, group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null): Promise<Map<string | null, number> | null> {
+  const grouping = group === null ? '' : group === 'her2' ? 'her2' : `${group.level}:${group.attribute}`;
+  const marks = await storage.db
+    .selectFrom('cohort_profile_group_count')
+    .select('grouping')
+    .where('profile_id', '=', c.profileId)
+    .where('grouping', 'in', [GENE_COUNTS_GROUPING, grouping])
+    .groupBy('grouping')
+    .execute();
+  if (marks.length < 2) return null;
+  const rows = await storage.db.selectFrom('cohort_gene_group_count').select(['value', 'k']).where('profile_id', '=', c.profileId).where('gene', '=', c.gene).where('grouping', '=', grouping).execute();
+  return new Map(rows.map((r) => [r.value, Number(r.k)]));
+}
+
+export interface PrevalenceOptions {
+  /**
+   * Count the altered samples from cohort_mutation even where the import counted them (default false). The two ways
+   * give the same numbers; tests use this to check that.
+   */
+  countLive?: boolean;
+}
+
+export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery, options: PrevalenceOptions = {}): Promise<PrevalenceResult> {
   const study = await findStudy(storage, q.study);
   const u = await unitsOf(storage, study, q.alteration, q.profile);
   let counts: GroupCount[];
@@ -319,7 +355,7 @@ export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery): Pr
       group = 'her2';
     }
     const n = (u.counted ? await countedGroupSizes(storage, u.counted, group) : null) ?? (await countByGroup(storage, u.from, group));
-    const k = await countByGroup(storage, u.altered, group);
+    const k = (u.geneCounts && !options.countLive ? await countedAltered(storage, u.geneCounts, group) : null) ?? (await countByGroup(storage, u.altered, group));
     counts = [...n].map(([grp, size]) => ({ group: grp, n: size, k: k.get(grp) ?? 0 }));
   } else {
     groupBy = `treatment with ${g.agent} before the sample`;
@@ -378,9 +414,9 @@ export interface ComparisonResult extends TwoGroupComparison {
 }
 
 /** Two-group comparison of the groups named in `a` and `b` (values of the grouping; several values are pooled). */
-export async function compareGroups(storage: Storage, q: PrevalenceQuery & { groupA: string[]; groupB: string[] }): Promise<ComparisonResult> {
+export async function compareGroups(storage: Storage, q: PrevalenceQuery & { groupA: string[]; groupB: string[] }, options: PrevalenceOptions = {}): Promise<ComparisonResult> {
   if (!q.groupBy) throw new InputError('by', 'a comparison needs --by (the attribute whose values form the groups)');
-  const p = await prevalenceCounts(storage, q);
+  const p = await prevalenceCounts(storage, q, options);
   const a = poolGroups(p.counts, q.groupA);
   const b = poolGroups(p.counts, q.groupB);
   const known = p.counts.filter((c) => c.group !== null).map((c) => c.group);

@@ -8,6 +8,7 @@ import { migration0001Cohort } from './0001_cohort.ts';
 import { migration0002Clinical } from './0002_clinical.ts';
 import { migration0003CohortPanels } from './0003_cohort_panels.ts';
 import { migration0004Security } from './0004_security.ts';
+import { migration0006CohortGeneCounts } from './0006_cohort_gene_counts.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -15,6 +16,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_clinical': migration0002Clinical(dialect),
     '0003_cohort_panels': migration0003CohortPanels(dialect),
     '0004_security': migration0004Security(),
+    '0006_cohort_gene_counts': migration0006CohortGeneCounts(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
 import type { AnalysisResult } from '../types.ts';
+import { ReadEvidenceNote } from './Longitudinal.tsx';
 
 /** Findings per sample in collection order; acquired and pre-existing findings are highlighted. */
 export function Findings({ result }: { result: AnalysisResult }) {
@@ -33,6 +34,7 @@ export function Findings({ result }: { result: AnalysisResult }) {
                       <td>
                         <span className={`chip ${f.origin === 'acquired' ? 'acquired' : f.origin === 'pre-existing' ? 'preexisting' : ''}`}>{ORIGIN_LABELS[f.origin] ?? f.origin}</span>
                         {f.originSample ? <span className="sub"> (vs {f.originSample})</span> : null}
+                        <ReadEvidenceNote finding={f} />
                       </td>
                       <td>{formatVaf(f.vaf)}</td>
                       <td>{f.depth ?? '—'}</td>

@@ -5,6 +5,7 @@ import { PathologyForm, ClassificationView } from '../components/PathologyForm.t
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
 import { Findings, TherapyOptions } from '../components/Findings.tsx';
+import { LongitudinalPanels } from '../components/Longitudinal.tsx';
 import { formatBytes, her2Class } from '../format.ts';
 import type { AnalysisRecord, PatientDetail, SampleInfo } from '../types.ts';
 
@@ -199,6 +200,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
               Findings <span className="sub">(analysis v{latest.analysis.version}, KB {result.kbVersion})</span>
             </h2>
             <Findings result={result} />
+            <LongitudinalPanels result={result} />
           </section>
           <section aria-labelledby="options-h" className="card">
             <h2 id="options-h">Therapy options for {result.latestSample}</h2>

@@ -1,0 +1,166 @@
+// The bundled SYNTHETIC example (e) of issue 16, through `her2scope analyze`: a primary with reads (look-back), three
+// plasma draws (ESR1 D538G 0.2% -> 1.5% -> 6% under letrozole; DNMT3A R882H steady at about 2% and in the white
+// cells) and a liver metastasis ERBB2-amplified by NGS but IHC 1+. Each is checked with exact values in the JSON,
+// the clinician HTML and the FHIR bundle (the patient summary too).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { assertGolden } from '../../../scripts/golden.ts';
+import { her2scope, oneLineError, repoRoot } from './helpers.ts';
+
+const CASE = join('examples', 'cases', 'e-ctdna', 'e-ctdna.yaml');
+const out = mkdtempSync(join(tmpdir(), 'her2scope-e-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+interface J {
+  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
+  changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[] }>;
+  therapyOptions: Array<{ therapy: string; warnings: string[]; drugs: string[] }>;
+  ctdna: { draws: Array<{ sample: string; detectionLimit: { text: string } }>; variants: Array<{ gene: string; alteration: string; origin: string; originText: string; trajectory: { trend: string; text: string; firstDetected: string } }> };
+  patient: { synthetic: boolean };
+  notice: string;
+}
+let json: J;
+let html: string;
+let fhir: string;
+let patient: string;
+
+before(() => {
+  const r = her2scope(['analyze', CASE, '--out', out, '--format', 'html,patient,fhir,json']);
+  assert.equal(r.code, 0, r.stderr);
+  json = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as J;
+  html = readFileSync(join(out, 'report.html'), 'utf8');
+  fhir = readFileSync(join(out, 'fhir-bundle.json'), 'utf8');
+  patient = readFileSync(join(out, 'patient-summary.html'), 'utf8');
+});
+
+const sample = (id: string) => {
+  const s = json.samples.find((x) => x.id === id);
+  assert.ok(s, id);
+  return s;
+};
+const finding = (id: string, gene: string) => {
+  const f = sample(id).findings.find((x) => x.gene === gene);
+  assert.ok(f, `${gene} in ${id}`);
+  return f;
+};
+
+describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number', () => {
+  test('the JSON is the golden file; synthetic and research-use', () => {
+    assertGolden(join(repoRoot, 'packages', 'cli', 'test', 'expected', 'e-ctdna.json'), json);
+    assert.equal(json.patient.synthetic, true);
+    assert.equal(json.notice, 'For research use; not a medical device.');
+    assert.deepEqual(json.samples.map((s) => [s.id, s.type, s.site, s.tumorFraction]), [
+      ['E-PRIMARY', 'primary', 'breast', null],
+      ['E-PLASMA-1', 'plasma', 'blood', 0.02],
+      ['E-PLASMA-2', 'plasma', 'blood', null],
+      ['E-PLASMA-3', 'plasma', 'blood', null],
+      ['E-LIVER', 'metastasis', 'liver', null],
+    ]);
+  });
+
+  test('ESR1 D538G: acquired by the primary\'s reads, tumour-derived, rising 0.2% -> 1.5% -> 6%, emerging under letrozole', () => {
+    const f = finding('E-PLASMA-1', 'ESR1');
+    assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%']);
+    assert.equal(f.plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%');
+    const acquired = json.changes.filter((c) => c.kind === 'acquired-variant');
+    assert.deepEqual(
+      acquired.map((c) => c.detail),
+      ['ESR1 p.D538G acquired: absent from E-PRIMARY (primary, breast, 2019-01-15), found in E-PLASMA-1 (plasma, blood, 2021-03-02) at VAF 0.002 after 25 months of letrozole; reads in E-PRIMARY: absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%'],
+    );
+    const esr1 = json.ctdna.variants.find((v) => v.gene === 'ESR1');
+    assert.deepEqual([esr1?.origin, esr1?.trajectory.trend, esr1?.trajectory.text], ['tumour', 'rising', 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-02)']);
+    const e = json.changes.find((c) => c.kind === 'emerging-variant');
+    assert.deepEqual([e?.fromSample, e?.toSample, e?.from, e?.to, e?.firstDetected, e?.trend], ['E-PLASMA-1', 'E-PLASMA-3', 'VAF 0.2% (2021-03-02, first detected)', 'VAF 6% (2022-03-08, rising)', '2021-03-02', 'rising']);
+    assert.deepEqual(e?.afterTreatments, [{ drug: 'letrozole', start: '2019-02-01', end: null, months: 25 }]);
+    // ESR1 D538G supports elacestrant (tumour-derived)
+    assert.ok(json.therapyOptions.some((o) => o.therapy === 'elacestrant' && o.warnings.length === 0));
+  });
+
+  test('DNMT3A R882H: CHIP (in the white cells), steady, never an option, never "acquired"', () => {
+    const f = finding('E-PLASMA-1', 'DNMT3A');
+    assert.deepEqual([f.origin, f.originReason], ['clonal-haematopoiesis', 'CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error)']);
+    assert.deepEqual(f.evidence, []);
+    const d = json.ctdna.variants.find((v) => v.gene === 'DNMT3A');
+    assert.deepEqual([d?.origin, d?.trajectory.trend, d?.trajectory.text], ['chip', 'steady', 'steady: 2% → 2.1% → 2% (first detected 2021-03-02)']);
+    assert.equal(json.changes.some((c) => c.detail.startsWith('DNMT3A')), false);
+    assert.deepEqual(json.ctdna.draws.map((x) => x.detectionLimit.text), Array(3).fill('depth 5000: 10 alt reads needed; ≥95% power for VAF ≥ 0.31%'));
+  });
+
+  test('E-LIVER: ERBB2 amplified by NGS (13.3 copies) but IHC 1+: discordant; HER2-positive regimens only with the warning', () => {
+    const cn = sample('E-LIVER').copyNumber;
+    assert.equal(cn?.genes.find((g) => g.gene === 'ERBB2')?.text, 'ERBB2 amplification (copy number 13.3; log2 2.31; purity 70%; ploidy 2)');
+    assert.deepEqual(cn?.genes.map((g) => `${g.gene} ${g.status}`), ['ERBB2 amplification', 'ESR1 neutral', 'CCND1 neutral', 'FGFR1 neutral', 'MYC neutral', 'PTEN neutral']);
+    assert.deepEqual([cn?.erbb2.concordance, cn?.erbb2.text], ['discordant', 'NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity']);
+    const her2pos = json.therapyOptions.filter((o) => o.drugs.includes('trastuzumab') || o.drugs.includes('pertuzumab'));
+    assert.ok(her2pos.length > 0);
+    for (const o of her2pos) assert.match(o.warnings.join(' '), /^HER2 by NGS only: NGS amplified but IHC 1\+ — discordant: consider ISH \/ heterogeneity\. .*confirm by ISH on E-LIVER before HER2-directed therapy/, o.therapy);
+    // PIK3CA H1047R in the liver: found in the primary, whose reads show it too
+    const p = finding('E-LIVER', 'PIK3CA');
+    assert.deepEqual([p.origin, p.originSample, p.readEvidence.map((e) => e.text)], ['pre-existing', 'E-PRIMARY', ['pre-existing, clonal: 160/500 alt reads in E-PRIMARY (binomial p = < 1e-300 vs 0.1% error; VAF 32%; cancer cell fraction 107%)']]);
+  });
+
+  test('the clinician HTML shows the read evidence, the copy-number track and the ctDNA figure', () => {
+    assert.ok(html.includes('<b>Reads:</b> absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%'));
+    assert.ok(html.includes('<section id="copy-number"><h2>Copy-number track (sequencing)</h2>'));
+    assert.ok(html.includes('<span class="warn">NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity</span>'));
+    assert.ok(html.includes('<section id="ctdna"><h2>Serial ctDNA (plasma)</h2><figure class="keep"><svg'));
+    assert.ok(html.includes('rising: 0.2% → 1.5% → 6% (first detected 2021-03-02)'));
+    assert.ok(html.includes('clonal haematopoiesis (CHIP)<br><span class="small muted">CHIP: also in the white-cell sample, 40/2000 reads in white cells'));
+    assert.ok(html.includes('>emerging-variant</td><td>ESR1 p.D538G first seen in plasma on 2021-03-02 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02); tumour-derived'));
+    assert.ok(html.includes('For research use; not a medical device.'));
+  });
+
+  test('the FHIR bundle carries the read evidence, plasma origin, copy number and trajectories', () => {
+    const bundle = JSON.parse(fhir) as { entry: Array<{ resource: { resourceType: string; conclusion?: string; note?: Array<{ text: string }> } }> };
+    const notes = bundle.entry.flatMap((e) => e.resource.note?.map((n) => n.text) ?? []);
+    assert.ok(notes.includes('Reads in E-PRIMARY (2019-01-15): absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%.'));
+    assert.ok(notes.includes('Plasma: CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error).'));
+    const conclusion = bundle.entry.find((e) => e.resource.resourceType === 'DiagnosticReport')?.resource.conclusion ?? '';
+    assert.ok(conclusion.includes('Copy number by sequencing in E-LIVER: ERBB2 amplification (copy number 13.3; log2 2.31; purity 70%; ploidy 2);'));
+    assert.ok(conclusion.includes(' ERBB2 vs IHC/ISH: NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity.'));
+    assert.ok(conclusion.includes('ctDNA ESR1 p.D538G: tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02).'));
+    assert.ok(conclusion.includes('ctDNA DNMT3A p.R882H: CHIP: also in the white-cell sample'));
+    // the copy-number observation, and every NGS-only HER2 option as a therapeutic implication derived from it
+    const full = JSON.parse(fhir) as { entry: Array<{ fullUrl: string; resource: { resourceType: string; code?: { text?: string }; derivedFrom?: Array<{ reference: string }>; component?: Array<{ valueCodeableConcept?: { text?: string }; valueQuantity?: { value: number } }>; note?: Array<{ text: string }> } }> };
+    const cnObs = full.entry.find((e) => e.resource.code?.text === 'Gene copy number by sequencing (purity/ploidy-adjusted)');
+    assert.equal(cnObs?.resource.component?.[0]?.valueQuantity?.value, 13.3);
+    const implications = full.entry.filter((e) => e.resource.derivedFrom?.some((d) => d.reference === cnObs?.fullUrl));
+    const warned = json.therapyOptions.filter((o) => o.warnings.some((w) => w.startsWith('HER2 by NGS only')));
+    assert.deepEqual(
+      implications.map((e) => e.resource.component?.find((c) => c.valueCodeableConcept?.text?.startsWith('Sensitivity / response: '))?.valueCodeableConcept?.text).sort(),
+      warned.map((o) => `Sensitivity / response: ${o.therapy}`).sort(),
+    );
+    for (const e of implications) assert.ok(e.resource.note?.some((n) => n.text.startsWith('Warning: HER2 by NGS only: NGS amplified but IHC 1+')));
+  });
+
+  test('the patient summary says it in plain words', () => {
+    assert.ok(patient.includes('A change in the ESR1 gene was first found in your blood on 2021-03-02, while you were taking letrozole. Since then, the amount has gone up.'));
+    assert.ok(patient.includes('A change in the DNMT3A gene in your blood comes from blood cells, not from the cancer.'));
+    assert.ok(patient.includes('The gene test of the sample from 2022-04-12 and the HER2 protein test do not agree.'));
+  });
+});
+
+describe('example e: errors in the new case fields are one line naming the file and field', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'her2scope-e-err-'));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const run = (yaml: string) => {
+    const path = join(tmp, 'case.yaml');
+    writeFileSync(path, yaml);
+    return { path, line: oneLineError(her2scope(['analyze', path, '--json'])) };
+  };
+  const head = 'patient: { id: SYN-ERR, synthetic: true }\nsamples:\n';
+  test('a missing BAM, a CRAM without its reference, a missing copy-number file, a plasma field on tissue', () => {
+    const dir = join(repoRoot, 'examples', 'cases', 'e-ctdna');
+    let r = run(`${head}  - { id: P, type: primary, site: breast, collected: 2020-01-01, variants: { file: ${join(dir, 'e-primary.vcf')} }, reads: { file: nope.bam } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].reads.file: file not found: ${join(tmp, 'nope.bam')}`);
+    r = run(`${head}  - { id: P, type: primary, site: breast, collected: 2020-01-01, variants: { file: ${join(dir, 'e-primary.vcf')} }, reads: { file: ${join(dir, 'e-primary.bam')}, reference: missing.fa } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].reads.reference: file not found: ${join(tmp, 'missing.fa')}`);
+    r = run(`${head}  - { id: L, type: metastasis, site: liver, collected: 2020-01-01, copyNumber: { file: gone.cns } }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].copyNumber.file: file not found: ${join(tmp, 'gone.cns')}`);
+    r = run(`${head}  - { id: L, type: metastasis, collected: 2020-01-01 }\n`);
+    assert.equal(r.line, `her2scope analyze: ${r.path}: samples[0].site: required for a metastasis sample (one of breast, bone, liver, lung, brain, lymph node, skin, blood, other)`);
+  });
+});
