@@ -249,6 +249,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     if (her2) byId.set(her2ResultId(s.id), her2);
     const cyto = cytoObs.get(s.id);
     if (cyto) byId.set(cytometryResultId(s.id), cyto);
+    const cn = cnObs.get(copyNumberResultId(s.id));
+    if (cn) byId.set(copyNumberResultId(s.id), cn);
     s.findings.forEach((f, i) => {
       const ref = variantObs.get(`${s.id}#${i}`);
       if (ref) byId.set(f.id, ref);

@@ -134,8 +134,9 @@ describe('generated cases (seeded)', () => {
       options += r.therapyOptions.length;
       excluded += r.excludedOptions.length;
     }
-    // The generator reaches the interesting paths (fixed by the seeds): options and exclusions in numbers.
-    assert.deepEqual([options, excluded], [78, 495]);
+    // The generator reaches the interesting paths (fixed by the seeds and the KB and rules of today: a change to either
+    // changes these counts; check that the generated cases still give options and exclusions before updating them).
+    assert.deepEqual([options, excluded], [65, 514]);
   });
 
   test('the checks fail on a report that drops an option or shows an excluded one as an option', () => {
