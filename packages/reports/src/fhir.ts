@@ -255,8 +255,6 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
       const ref = variantObs.get(`${s.id}#${i}`);
       if (ref) byId.set(f.id, ref);
     });
-    const cn = cnObs.get(copyNumberResultId(s.id));
-    if (cn) byId.set(copyNumberResultId(s.id), cn);
   }
   const derivedFrom = (what: string, basis: readonly string[]): Reference<Observation>[] =>
     basis.map((id) => {
