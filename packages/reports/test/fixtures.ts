@@ -128,9 +128,9 @@ export function caseHeavy(): CaseData {
   return caseOf(
     { id: 'SYN-HEAVY', sex: 'F', birthYear: 1960, synthetic: true },
     [
-      sample({ id: 'H-PRIMARY', type: 'primary', site: 'breast', collected: '2015-03-02', pathology: { her2: { ihc: '1+' }, er: { percent: 95 }, pr: { percent: 40 }, ki67: 20 } } as Sample, [E545K(0.22)]),
-      sample({ id: 'H-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', pathology: { her2: { ihc: '2+', ish: { probe: 'dual', her2: 4.6, cep17: 2.6 } }, er: { percent: 60 }, pr: { percent: 5 }, ki67: 30 } } as Sample, [E545K(0.25), L755S(0.31), Y537S(0.12)]),
-      sample({ id: 'H-BONE', type: 'metastasis', site: 'bone', collected: '2022-06-10', pathology: { her2: { ihc: '3+' }, er: { percent: 5 }, pr: { percent: 0 } } } as Sample, [E545K(0.28), L755S(0.35), Y537S(0.15), D538G(0.08), H1047R(0.11), E17K(0.06)]),
+      sample({ id: 'H-PRIMARY', type: 'primary', site: 'breast', collected: '2015-03-02', pathology: { her2: { ihc: '1+' }, er: { percent: 95 }, pr: { percent: 40 }, ki67: 20 } }, [E545K(0.22)]),
+      sample({ id: 'H-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', pathology: { her2: { ihc: '2+', ish: { probe: 'dual', her2: 4.6, cep17: 2.6 } }, er: { percent: 60 }, pr: { percent: 5 }, ki67: 30 } }, [E545K(0.25), L755S(0.31), Y537S(0.12)]),
+      sample({ id: 'H-BONE', type: 'metastasis', site: 'bone', collected: '2022-06-10', pathology: { her2: { ihc: '3+' }, er: { percent: 5 }, pr: { percent: 0 } } }, [E545K(0.28), L755S(0.35), Y537S(0.15), D538G(0.08), H1047R(0.11), E17K(0.06)]),
     ],
     [
       { drug: 'letrozole', start: '2015-04-01', end: '2019-01-10', response: 'progression' },

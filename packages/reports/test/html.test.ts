@@ -161,23 +161,23 @@ test('clinician summary card (issue 17): receptors with IHC/ISH values and conve
   const card = heavy.querySelector('#summary')!;
   const cells = (table: { querySelectorAll(s: string): Iterable<{ querySelectorAll(s: string): Iterable<{ textContent: string }> }> }) => [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
   const [receptors, findings, options] = [...card.querySelectorAll('table')];
-  assert.deepEqual(cells(receptors!), [
+  assert.deepEqual(cells(receptors), [
     ['2 Mar 2015', 'H-PRIMARY primary, breast', 'HER2-low (IHC 1+)', 'positive (95%)', 'positive (40%)', '—'],
     ['1 Feb 2019', 'H-LIVER metastasis, liver', 'HER2-low (IHC 2+, ISH group 4, ratio 1.77)', 'positive (60%)', 'positive (5%)', '—'],
     ['10 Jun 2022', 'H-BONE metastasis, bone', 'HER2-positive (IHC 3+)', 'low-positive (5%)', 'negative (0%)', 'HER2: HER2-low (negative) → HER2-positive (positive)ER: positive → low-positivePR: positive → negative'],
   ]);
-  assert.deepEqual(cells(findings!).map((r) => r.slice(0, 4)), [
+  assert.deepEqual(cells(findings).map((r) => r.slice(0, 4)), [
     ['acquired', 'ERBB2 p.L755S', 'VAF 0.31', 'H-PRIMARY → H-LIVER'],
     ['acquired', 'ESR1 p.Y537S', 'VAF 0.12', 'H-PRIMARY → H-LIVER'],
     ['acquired', 'ESR1 p.D538G', 'VAF 0.08', 'H-LIVER → H-BONE'],
     ['acquired', 'PIK3CA p.H1047R', 'VAF 0.11', 'H-LIVER → H-BONE'],
     ['emerging', 'AKT1 p.E17K', 'VAF 0.06', 'H-BONE'],
   ]);
-  assert.equal(cells(findings!)[0]![4], 'letrozole 45 mo');
-  assert.equal(cells(options!).length, 3);
-  assert.deepEqual(cells(options!).map((r) => r.slice(0, 3)), analyse(caseHeavy()).therapyOptions.slice(0, 3).map((o, i) => [String(i + 1), o.therapy, o.level]));
+  assert.equal(cells(findings)[0]![4], 'letrozole 45 mo');
+  assert.equal(cells(options).length, 3);
+  assert.deepEqual(cells(options).map((r) => r.slice(0, 3)), analyse(caseHeavy()).therapyOptions.slice(0, 3).map((o, i) => [String(i + 1), o.therapy, o.level]));
   // Long warning lists are cut to two, the rest counted; print hides the appendix and screen-only hints.
-  assert.match(cells(options!)[0]![4]!, /and \d+ more \(appendix\)$/);
+  assert.match(cells(options)[0]![4]!, /and \d+ more \(appendix\)$/);
   assert.match(heavy.querySelector('style')!.textContent, /@media print\{[^]*\.screen-only,\.appendix\{display:none\}/);
   assert.equal(heavy.querySelector('.screen-only')!.textContent, ' Hover for details.');
 });

@@ -738,7 +738,7 @@ export class ClinicalStore {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const t = trx as Kysely<any>;
       if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
-      const cur = (await t.selectFrom(table).select(['status', 'revision']).where('id', '=', id).executeTakeFirst()) as { status: string; revision: number | string } | undefined;
+      const cur = (await t.selectFrom(table).select(['status', 'revision']).where('id', '=', id).executeTakeFirst());
       if (!cur) return 'not-found' as const;
       if (cur.status !== 'active') return 'entered-in-error' as const;
       if (expectedRevision !== undefined && Number(cur.revision) !== expectedRevision) return 'revision-conflict' as const;
