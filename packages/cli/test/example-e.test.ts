@@ -104,9 +104,9 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
 
   test('the clinician HTML shows the read evidence, the copy-number track and the ctDNA figure', () => {
     assert.ok(html.includes('<b>Reads:</b> absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%'));
-    assert.ok(html.includes('<section id="copy-number"><h2>Copy-number track (sequencing)</h2>'));
+    assert.ok(html.includes('<section id="copy-number"><h3>Copy-number track (sequencing)</h3>'));
     assert.ok(html.includes('<span class="warn">NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity</span>'));
-    assert.ok(html.includes('<section id="ctdna"><h2>Serial ctDNA (plasma)</h2><figure class="keep"><svg'));
+    assert.ok(html.includes('<section id="ctdna"><h3>Serial ctDNA (plasma)</h3><figure class="keep"><svg'));
     assert.ok(html.includes('rising: 0.2% → 1.5% → 6% (first detected 2021-03-02)'));
     assert.ok(html.includes('clonal haematopoiesis (CHIP)<br><span class="small muted">CHIP: also in the white-cell sample, 40/2000 reads in white cells'));
     assert.ok(html.includes('>emerging-variant</td><td>ESR1 p.D538G first seen in plasma on 2021-03-02 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02); tumour-derived'));

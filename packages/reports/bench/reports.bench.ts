@@ -62,7 +62,7 @@ function largeCase(): CaseData {
     }
     const year = 2014 + i;
     samples.push({
-      sample: { id: `L-${i}`, type: i === 0 ? 'primary' : 'metastasis', site: (['breast', 'liver', 'bone', 'lung'] as const)[i % 4], collected: `${year}-0${1 + (i % 9)}-15`, pathology: { her2: { ihc: (['0', '1+', '2+', '3+'] as const)[i % 4], ...(i % 4 === 2 ? { ish: { her2: 3.2, cep17: 2.1 } } : {}) }, er: { percent: 90 - i * 5 }, pr: { percent: 40 - i * 3 } } } as SampleData['sample'],
+      sample: { id: `L-${i}`, type: i === 0 ? 'primary' : 'metastasis', site: (['breast', 'liver', 'bone', 'lung'] as const)[i % 4], collected: `${year}-0${1 + (i % 9)}-15`, pathology: { her2: { ihc: (['0', '1+', '2+', '3+'] as const)[i % 4], ...(i % 4 === 2 ? { ish: { her2: 3.2, cep17: 2.1 } } : {}) }, er: { percent: 90 - i * 5 }, pr: { percent: 40 - i * 3 } } },
       variants,
       regions: [{ chrom: '17', start: 37880000, end: 37882000, depth: 500 }, { chrom: '3', start: 178935000, end: 178953000, depth: 500 }, { chrom: '6', start: 152419000, end: 152421000, depth: 500 }],
       cytometry: null,

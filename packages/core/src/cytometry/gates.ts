@@ -459,8 +459,8 @@ export function polygonMembership(x: Float64Array, y: Float64Array, vertices: Re
   }
   for (let i = 0; i < n; i++) {
     if (within && within[i] === 0) continue;
-    const px = x[i]!;
-    const py = y[i]!;
+    const px = x[i] ?? Number.NaN;
+    const py = y[i] ?? Number.NaN;
     if (!(px >= minX && px <= maxX && py >= minY && py <= maxY)) continue;
     let wind = 0;
     for (let k = 0; k < nv; k++) {

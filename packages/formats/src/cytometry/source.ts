@@ -1,7 +1,6 @@
 /** Adapters from files to the evaluator's event source. */
 import type { GatingEventSource, SpilloverMatrix } from '@her2scope/core/cytometry';
 import type { FcsFile } from '../fcs/reader.ts';
-import { missingValue } from '@her2scope/core/errors';
 
 /**
  * Gating view of an FCS file: scaled columns, channel lookup by $PnN / $PnS, the spillover in force, and compensated

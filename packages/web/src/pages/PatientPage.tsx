@@ -161,7 +161,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       {can('patient.write') && (
         <div className="actions record-actions">
           <EditPatient patient={patient} earliestDate={earliestDate} onDone={load} />
-          <EnteredInError kind="patient" id={patient.id} what="this patient" onDone={async () => void (window.location.hash = '#/')} />
+          <EnteredInError kind="patient" id={patient.id} what="this patient" onDone={() => { window.location.hash = '#/'; return Promise.resolve(); }} />
         </div>
       )}
       {error && (
