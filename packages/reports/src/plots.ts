@@ -120,14 +120,14 @@ export function renderCytometryBarsSvg(sample: SampleAnalysis, width = 700): str
   }));
   const max = Math.max(...data.map((d) => d.hi ?? d.pct), (c.detectionLimit ?? 0) * 100, 0.1);
   const marks: Plot.Markish[] = [
-    Plot.barX(data, { x: 'pct', y: 'name', fill: (d: { name: string }) => (d.name === 'HER2+CD44+CD24-low' ? '#b2182b' : '#9ecae1'), title: 'title' }),
-    Plot.ruleY(data.filter((d) => d.lo !== null), { y: 'name', x1: 'lo', x2: 'hi', stroke: '#222', strokeWidth: 2 }),
-    Plot.text(data, { x: (d: { hi: number | null; pct: number }) => d.hi ?? d.pct, y: 'name', text: 'label', textAnchor: 'start', dx: 6 }),
-    Plot.ruleX([0]),
+    Plot.barX(data, { x: 'pct', y: 'name', fill: (d: { name: string }) => (d.name === 'HER2+CD44+CD24-low' ? '#b2182b' : '#9ecae1'), title: 'title', ariaHidden: 'true' }),
+    Plot.ruleY(data.filter((d) => d.lo !== null), { y: 'name', x1: 'lo', x2: 'hi', stroke: '#222', strokeWidth: 2, ariaHidden: 'true' }),
+    Plot.text(data, { x: (d: { hi: number | null; pct: number }) => d.hi ?? d.pct, y: 'name', text: 'label', textAnchor: 'start', dx: 6, ariaHidden: 'true' }),
+    Plot.ruleX([0], { ariaHidden: 'true' }),
   ];
   if (c.detectionLimit !== null) {
     marks.push(Plot.ruleX([c.detectionLimit * 100], { stroke: '#d62728', strokeDasharray: '5,3', ariaHidden: 'true' }));
-    marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4 }));
+    marks.push(Plot.text([c.detectionLimit * 100], { x: (d: number) => d, text: () => 'detection limit', frameAnchor: 'top', lineAnchor: 'bottom', fill: '#d62728', dy: -4, ariaHidden: 'true' }));
   }
   const svg: unknown = Plot.plot({
     document,

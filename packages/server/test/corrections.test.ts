@@ -52,7 +52,7 @@ for (const backend of backends()) {
       // Several problems at once are all listed.
       const many = await admin.post(`/api/patients/${p.id}/samples`, { label: 'bad label!', type: 'organ', site: 'liver', collected: '2020-01-01' });
       assert.deepEqual(many.json().fields.map((f: { field: string }) => f.field).sort(), ['label', 'type']);
-      assert.equal(many.json().fields.find((f: { field: string }) => f.field === 'type').message, 'Sample type must be one of primary, recurrence, metastasis');
+      assert.equal(many.json().fields.find((f: { field: string }) => f.field === 'type').message, 'Sample type must be one of primary, recurrence, metastasis, plasma');
     });
 
     test('edit patients, samples and treatments: revision + 1, audited with ids only; dates re-checked; stale revision is a 409', async () => {

@@ -287,7 +287,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
       if (f.evidence.length === 0) continue;
       const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)')).filter(Boolean);
       const vaf = f.vaf !== null ? `, VAF ${f.vaf.toFixed(2)}` : '';
-      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline' });
+      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline', acquired: f.origin === 'acquired' });
     }
   }
   if (state.her2) {

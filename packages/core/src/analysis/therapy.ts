@@ -56,6 +56,8 @@ export interface Basis {
   /** HER2 status the items are judged on. */
   her2Status: 'positive' | 'negative' | null;
   germline: boolean;
+  /** The finding was acquired (absent from an earlier sample): resistance from it on a drug already given is resistance that emerged under that drug. */
+  acquired?: boolean;
   /** Extra reason (history) and warning (discordance) carried by every option from this basis. */
   note?: string;
   warning?: string;
@@ -241,11 +243,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       });
       if (!shared.length) continue;
       contradicted = true;
-      // Severe: the resistance evidence is at least as strong as the option's. A drug the patient already had does not
-      // by itself make weaker resistance evidence severe: regimens such as tucatinib + trastuzumab + capecitabine are
-      // indicated after prior anti-HER2 therapy (Tukysa label: "one or more prior anti-HER2-based regimens in the
-      // metastatic setting"); progression on the regimen itself is handled by the prior-therapy exclusions.
-      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level]) severe = true;
+      // Severe: the resistance evidence is at least as strong as the option's, or the resistance finding was acquired
+      // and the patient already had the drug (resistance that emerged under it, e.g. ERBB2 T798I on neratinib). A drug
+      // given before does not by itself make weaker evidence from a finding present from the start severe: regimens
+      // such as tucatinib + trastuzumab + capecitabine are indicated after prior anti-HER2 therapy (Tukysa label: "one
+      // or more prior anti-HER2-based regimens in the metastatic setting").
+      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] || (r.basis.acquired === true && shared.some((d) => state.priorDrugs.has(d)))) severe = true;
       const w = `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`;
       if (!o.warnings.includes(w)) o.warnings.push(w);
     }

@@ -305,10 +305,14 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
     // Level C resistance against a level A option, fulvestrant never given: demoted within level A, not below B.
     assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
-    // Once the patient has had fulvestrant, the same warning is severe: the option is excluded with the warning.
+    // A drug given before does not make weaker resistance from a finding present from the start severe (tumour-board
+    // review s2, c09: label regimens given after prior therapy): the option stays, with the warning.
     const after = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
-    assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'B neratinib', 'B neratinib + fulvestrant']);
-    assert.match(excluded(after, 'alpelisib + fulvestrant').join('\n'), /contradicted by resistance evidence in this patient: fulvestrant: ERBB2 p.L755S/);
+    assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
+    assert.deepEqual(option(after, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
+    // Acquired under the drug already given: severe, the option is excluded with the warning.
+    const acquired = interpretCase(caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2022-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('PIK3CA', 'p.H1047R', 0.3)]), s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
+    assert.match(excluded(acquired, 'alpelisib + fulvestrant').join('\n'), /contradicted by resistance evidence in this patient: fulvestrant: ERBB2 p.L755S \(acquired/);
   });
 
   test('no-benefit items (NSABP B-47) are contrary evidence, never options', () => {
