@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClinicalStore } from '@her2scope/storage/clinical';
@@ -161,8 +161,8 @@ export class JobRunner {
   private async storePdf(id: string, pdf: Uint8Array): Promise<void> {
     const dir = join(this.dataDir, 'reports');
     await mkdir(dir, { recursive: true });
-    const tmp = join(this.dataDir, 'tmp', `${randomUUID()}.pdf`);
-    await mkdir(dirname(tmp), { recursive: true });
+    // The partial file sits beside its final name (same file system, atomic rename), never in the shared tmp/.
+    const tmp = join(dir, `.${randomUUID()}.pdf.part`);
     await writeFile(tmp, pdf);
     await rename(tmp, join(dir, `${id}.pdf`)).catch(async (e: unknown) => {
       await rm(tmp, { force: true });
