@@ -89,7 +89,7 @@ export async function startHarness(options: { users: Array<[string, string, stri
       // bypassCSP: the app's Content-Security-Policy (script-src 'self') would block injecting axe-core.
       const context = await browser.newContext({ viewport: viewport ?? options.viewport ?? DESKTOP, acceptDownloads: true, bypassCSP: true });
       const page = await context.newPage();
-      page.on('close', () => void context.close());
+      page.on('close', () => void context.close().catch(() => undefined)); // the browser may already be closing
       page.setDefaultTimeout(30_000);
       return page;
     },
