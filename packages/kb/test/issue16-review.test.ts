@@ -6,10 +6,11 @@
  *   ERBB2 I655V in plasma support nothing.
  * - An ESR1 variant absent from the primary by reads and first seen in a plasma draw is "acquired" in every later
  *   sample too, with the first sighting and the primary's reads, and one acquired-variant change.
+ * - DNMT3A R882 and TP53 R175 missense variants are likely oncogenic (hotspot rules, finding 13), their neighbours VUS.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { interpretCase, type AnalysisResult, type CaseData, type SampleData, type VariantCall } from '@her2scope/core';
+import { classifyVariant, interpretCase, type AnalysisResult, type CaseData, type SampleData, type VariantCall } from '@her2scope/core';
 import { loadKnowledgeBase } from '../src/index.ts';
 
 const kb = loadKnowledgeBase();
@@ -109,5 +110,29 @@ describe('a variant first seen in plasma, absent from the primary by reads', () 
       ['LIVER', 'pre-existing', 'found in P1'],
     ]);
     assert.equal(r.changes.filter((c) => c.kind === 'acquired-variant').length, 0);
+  });
+});
+
+describe('oncogenicity: DNMT3A R882 and TP53 R175 hotspots (KB 2026.12.2)', () => {
+  test('R882H / R882C and R175H are likely oncogenic with the hotspot citations; neighbours and other consequences stay VUS', () => {
+    const cls = (gene: string, hgvsp: string, consequence = 'missense_variant') => {
+      const r = classifyVariant(kb, { ...call(gene, hgvsp, 'chr2', 1, 'C', 'T', 0.02, 5000), consequence });
+      return [r.oncogenicity, r.reason];
+    };
+    assert.equal(kb.version, '2026.12.2');
+    assert.deepEqual(cls('DNMT3A', 'p.R882H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 882-882 (cancerhotspots.org:v2; PMID:35296003)']);
+    assert.deepEqual(cls('DNMT3A', 'p.R882C')[0], 'likely-oncogenic');
+    assert.deepEqual(cls('TP53', 'p.R175H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 175-175 (cancerhotspots.org:v2; PMID:34439241)']);
+    assert.deepEqual(cls('DNMT3A', 'p.R736H'), ['vus', 'VUS: not matched by the DNMT3A oncogenicity rules']);
+    assert.deepEqual(cls('TP53', 'p.R174W')[0], 'vus');
+    assert.deepEqual(cls('TP53', 'p.R175=', 'synonymous_variant')[0], 'vus');
+    // the common TP53 P72R polymorphism stays a polymorphism
+    assert.equal(classifyVariant(kb, call('TP53', 'p.P72R', 'chr17', 1, 'G', 'C', 0.5, 400)).oncogenicity, 'polymorphism');
+  });
+
+  test('DNMT3A R882H in plasma with the white cells carrying it: likely oncogenic, CHIP, still no option', () => {
+    const r = run([plasma('PLASMA', '2022-03-08', [plasmaCall(call('DNMT3A', 'p.R882H', 'chr2', 25234373, 'C', 'T', 0.02, 5000), 40, 2000)])], LETROZOLE);
+    const f = r.samples[0]!.findings[0]!;
+    assert.deepEqual([f.oncogenicity, f.origin, f.vus, f.evidence.length, r.therapyOptions.length], ['likely-oncogenic', 'clonal-haematopoiesis', false, 0, 0]);
   });
 });
