@@ -29,7 +29,7 @@ const I655V = (vaf: number, depth: number) => call('ERBB2', 'p.I655V', 'chr17', 
 const H1047R = (vaf: number, depth: number) => call('PIK3CA', 'p.H1047R', 'chr3', 179234297, 'A', 'G', vaf, depth);
 const D538G = (vaf: number, depth: number) => call('ESR1', 'p.D538G', 'chr6', 152098791, 'A', 'G', vaf, depth);
 
-const PATH = { her2: { ihc: '1+' }, er: { percent: 90 }, pr: { percent: 5 } };
+const PATH = { her2: { ihc: '1+' as const }, er: { percent: 90 }, pr: { percent: 5 } };
 const liver = (variants: VariantCall[]): SampleData => ({ sample: { id: 'LIVER', type: 'metastasis', site: 'liver', collected: '2022-04-12', pathology: PATH, variants: { file: 'liver.vcf' } }, variants, regions: PANEL, cytometry: null });
 const plasma = (id: string, collected: string, variants: VariantCall[]): SampleData => ({ sample: { id, type: 'plasma', collected, variants: { file: `${id}.vcf`, meanDepth: 5000 } }, variants, regions: null, cytometry: null });
 const LETROZOLE = [{ drug: 'letrozole', start: '2019-02-01' }];
