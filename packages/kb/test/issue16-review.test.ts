@@ -52,6 +52,13 @@ describe('germline calls in plasma against white cells', () => {
     assert.ok(tala.reasons.every((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08)')), tala.reasons.join('\n'));
   });
 
+  test('the same BRCA1 variant in the last tissue sample without a normal (not germline-confirmed there) still gets the plasma germline basis', () => {
+    const r = run([plasma('PLASMA', '2022-03-08', [plasmaCall(BRCA1(0.5, 5000), 1000, 2000)]), liver([H1047R(0.27, 400), BRCA1(0.5, 400)])], LETROZOLE);
+    assert.deepEqual(r.samples.map((x) => [x.id, x.findings.find((f) => f.gene === 'BRCA1')?.origin]), [['PLASMA', 'germline'], ['LIVER', 'pre-existing']]);
+    assert.deepEqual(parp(r), ['A talazoparib']);
+    assert.ok(r.therapyOptions.find((o) => o.therapy === 'talazoparib')!.reasons.some((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08)')));
+  });
+
   test('germline PIK3CA E545K (50% / 50%) and homozygous ERBB2 I655V (100% / 100%) in plasma never support an option', () => {
     const r = run([plasma('PLASMA', '2022-03-08', [plasmaCall(E545K(0.49, 5000), 1000, 2000), plasmaCall(I655V(1, 5000), 2000, 2000)])], LETROZOLE);
     assert.deepEqual(

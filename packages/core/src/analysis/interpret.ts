@@ -305,7 +305,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
   // Germline variants are constitutional: one found in any other sample (e.g. a plasma draw called against white
   // cells) holds today whichever sample was sequenced last; its items are the germline / PARP ones only
   // (applicableEntries) and therapy.ts rule 3 gates them.
-  const germlineSeen = new Set((sequenced?.findings ?? []).map((f) => genomicKey(f)));
+  const germlineSeen = new Set((sequenced?.findings ?? []).filter((f) => f.origin === 'germline').map((f) => genomicKey(f)));
   for (const s of [...samples].reverse()) {
     if (s === sequenced) continue;
     for (const f of s.findings) {
