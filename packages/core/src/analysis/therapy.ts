@@ -406,8 +406,10 @@ export function regimenCitations(entry: KbEntry, regimen: readonly string[], dru
     const text = `${c.id} ${c.text}`.toLowerCase();
     return drugs.namesOf(d).some((n) => n.length >= 4 && new RegExp(`(^|[^a-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9]|$)`).test(text));
   };
+  // Another therapy of the entry named as a whole (e.g. "aromatase inhibitor" resistance: PADA-1, SERENA-6).
+  const otherNames = entry.therapies.filter((t) => !t.drugs.every((d) => mine.has(drugs.canonical(d)))).map((t) => t.name.toLowerCase());
   const all = [...entry.citations, ...(entry.review?.citations ?? [])];
-  return all.filter((c) => [...mine].some((d) => mentions(c, d)) || ![...others].some((d) => mentions(c, d)));
+  return all.filter((c) => [...mine].some((d) => mentions(c, d)) || (![...others].some((d) => mentions(c, d)) && !otherNames.some((n) => c.text.toLowerCase().includes(n))));
 }
 
 function isEndocrineClass(drugs: DrugOntology, name: string): boolean {
