@@ -52,7 +52,7 @@ export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { su
             <ol className="top-options">
               {summary.options.map((o) => (
                 <li key={o.rank}>
-                  <span className={`level level-${o.level}`}>{o.level}</span> <strong>{o.therapy}</strong>
+                  <span className={`level level-${o.level}`}>{o.levelText}</span> <strong>{o.therapy}</strong>
                   <span className="sub">
                     {' '}
                     · {o.setting ?? 'setting not stated'}
