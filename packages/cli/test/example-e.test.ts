@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertGolden } from '../../../scripts/golden.ts';
+import type { AnalysisResult } from '@her2scope/core';
+import { formatText } from '../src/commands/analyze.ts';
 import { her2scope, oneLineError, repoRoot } from './helpers.ts';
 
 const CASE = join('examples', 'cases', 'e-ctdna', 'e-ctdna.yaml');
@@ -17,7 +19,7 @@ after(() => rmSync(out, { recursive: true, force: true }));
 interface J {
   samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
   changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[] }>;
-  therapyOptions: Array<{ therapy: string; warnings: string[]; drugs: string[] }>;
+  therapyOptions: Array<{ therapy: string; warnings: string[]; drugs: string[]; reasons: string[] }>;
   ctdna: { draws: Array<{ sample: string; detectionLimit: { text: string } }>; variants: Array<{ gene: string; alteration: string; origin: string; originText: string; trajectory: { trend: string; text: string; firstDetected: string } }> };
   patient: { synthetic: boolean };
   notice: string;
@@ -63,20 +65,48 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
 
   test('ESR1 D538G: acquired by the primary\'s reads, tumour-derived, rising 0.2% -> 1.5% -> 6%, emerging under letrozole', () => {
     const f = finding('E-PLASMA-1', 'ESR1');
-    assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%']);
-    assert.equal(f.plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%');
+    assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
+    // at 0.2% the 2,000 white-cell reads bound the VAF (< 0.15%) but could not call it (6 reads needed): presumed
+    // tumour-derived in this draw; tumour-derived from the later draws (1.5%, 6%)
+    assert.equal(f.plasma?.text, 'presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
+    assert.equal(finding('E-PLASMA-2', 'ESR1').plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
+    // first seen in E-PLASMA-1, absent from the primary: acquired in every later sample too, as in the change list
+    for (const id of ['E-PLASMA-2', 'E-PLASMA-3', 'E-LIVER']) {
+      const later = finding(id, 'ESR1');
+      assert.deepEqual([later.origin, later.originSample, later.originReason], ['acquired', 'E-PRIMARY', 'first seen in E-PLASMA-1 (2021-03-02); absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)'], id);
+    }
+    for (const t of ['elacestrant', 'imlunestrant', 'vepdegestrant']) assert.ok(json.therapyOptions.find((o) => o.therapy === t)?.reasons.every((x) => x.startsWith('ESR1 p.D538G (acquired, VAF 23%)')), t);
     const acquired = json.changes.filter((c) => c.kind === 'acquired-variant');
     assert.deepEqual(
       acquired.map((c) => c.detail),
-      ['ESR1 p.D538G acquired: absent from E-PRIMARY (primary, breast, 2019-01-15), found in E-PLASMA-1 (plasma, blood, 2021-03-02) at VAF 0.002 after 25 months of letrozole; reads in E-PRIMARY: absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%'],
+      ['ESR1 p.D538G acquired: absent from E-PRIMARY (primary, breast, 2019-01-15), found in E-PLASMA-1 (plasma, blood, 2021-03-02) at VAF 0.2% after 25 months of letrozole; reads in E-PRIMARY: absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)'],
     );
     const esr1 = json.ctdna.variants.find((v) => v.gene === 'ESR1');
-    assert.deepEqual([esr1?.origin, esr1?.trajectory.trend, esr1?.trajectory.text], ['tumour', 'rising', 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-02)']);
+    assert.deepEqual([esr1?.origin, esr1?.trajectory.trend, esr1?.trajectory.text], ['tumour', 'rising', 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error)']);
     const e = json.changes.find((c) => c.kind === 'emerging-variant');
     assert.deepEqual([e?.fromSample, e?.toSample, e?.from, e?.to, e?.firstDetected, e?.trend], ['E-PLASMA-1', 'E-PLASMA-3', 'VAF 0.2% (2021-03-02, first detected)', 'VAF 6% (2022-03-08, rising)', '2021-03-02', 'rising']);
     assert.deepEqual(e?.afterTreatments, [{ drug: 'letrozole', start: '2019-02-01', end: null, months: 25 }]);
     // ESR1 D538G supports elacestrant (tumour-derived)
     assert.ok(json.therapyOptions.some((o) => o.therapy === 'elacestrant' && o.warnings.length === 0));
+  });
+
+  test('the text report prints every VAF with the percent formatter (0.2%, never 0.00)', () => {
+    const lines = formatText(json as unknown as AnalysisResult).split('\n');
+    assert.deepEqual(
+      lines.filter((l) => /^ {6}(ESR1|DNMT3A|PIK3CA) /.test(l)),
+      [
+        '      PIK3CA p.H1047R  first-sample  VAF 32%  oncogenic  (17 KB entries)',
+        '      DNMT3A p.R882H  clonal-haematopoiesis  VAF 2%  likely-oncogenic  (no therapy)',
+        '      ESR1 p.D538G  acquired  VAF 0.2%  oncogenic  (3 KB entries)',
+        '      DNMT3A p.R882H  clonal-haematopoiesis  VAF 2.1%  likely-oncogenic  (no therapy)',
+        '      ESR1 p.D538G  acquired  VAF 1.5%  oncogenic  (3 KB entries)',
+        '      DNMT3A p.R882H  clonal-haematopoiesis  VAF 2%  likely-oncogenic  (no therapy)',
+        '      ESR1 p.D538G  acquired  VAF 6%  oncogenic  (3 KB entries)',
+        '      PIK3CA p.H1047R  pre-existing  VAF 27%  oncogenic  (17 KB entries)',
+        '      ESR1 p.D538G  acquired  VAF 23%  oncogenic  (3 KB entries)',
+      ],
+    );
+    assert.equal(lines.some((l) => /VAF 0\.00/.test(l)), false);
   });
 
   test('DNMT3A R882H: CHIP (in the white cells), steady, never an option, never "acquired"', () => {
@@ -99,29 +129,29 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     for (const o of her2pos) assert.match(o.warnings.join(' '), /^HER2 by NGS only: NGS amplified but IHC 1\+ — discordant: consider ISH \/ heterogeneity\. .*confirm by ISH on E-LIVER before HER2-directed therapy/, o.therapy);
     // PIK3CA H1047R in the liver: found in the primary, whose reads show it too
     const p = finding('E-LIVER', 'PIK3CA');
-    assert.deepEqual([p.origin, p.originSample, p.readEvidence.map((e) => e.text)], ['pre-existing', 'E-PRIMARY', ['pre-existing, clonal: 160/500 alt reads in E-PRIMARY (binomial p = < 1e-300 vs 0.1% error; VAF 32%; cancer cell fraction 107%)']]);
+    assert.deepEqual([p.origin, p.originSample, p.readEvidence.map((e) => e.text)], ['pre-existing', 'E-PRIMARY', ['pre-existing, clonal: 160/500 alt reads in E-PRIMARY (binomial p < 1e-300 vs 0.1% error; VAF 32%; cancer cell fraction ≈100%, clonal)']]);
   });
 
   test('the clinician HTML shows the read evidence, the copy-number track and the ctDNA figure', () => {
-    assert.ok(html.includes('<b>Reads:</b> absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%'));
+    assert.ok(html.includes('<b>Reads:</b> absent: 0/812 reads in E-PRIMARY (VAF &lt; 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)'));
     assert.ok(html.includes('<section id="copy-number"><h3>Copy-number track (sequencing)</h3>'));
     assert.ok(html.includes('<span class="warn">NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity</span>'));
     assert.ok(html.includes('<section id="ctdna"><h3>Serial ctDNA (plasma)</h3><figure class="keep"><svg'));
-    assert.ok(html.includes('rising: 0.2% → 1.5% → 6% (first detected 2021-03-02)'));
+    assert.ok(html.includes('rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error)'));
     assert.ok(html.includes('clonal haematopoiesis (CHIP)<br><span class="small muted">CHIP: also in the white-cell sample, 40/2000 reads in white cells'));
-    assert.ok(html.includes('>emerging-variant</td><td>ESR1 p.D538G first seen in plasma on 2021-03-02 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02); tumour-derived'));
+    assert.ok(html.includes('>emerging-variant</td><td>ESR1 p.D538G first seen in plasma on 2021-03-02 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error); tumour-derived'));
     assert.ok(html.includes('For research use; not a medical device.'));
   });
 
   test('the FHIR bundle carries the read evidence, plasma origin, copy number and trajectories', () => {
     const bundle = JSON.parse(fhir) as { entry: Array<{ resource: { resourceType: string; conclusion?: string; note?: Array<{ text: string }> } }> };
     const notes = bundle.entry.flatMap((e) => e.resource.note?.map((n) => n.text) ?? []);
-    assert.ok(notes.includes('Reads in E-PRIMARY (2019-01-15): absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%.'));
+    assert.ok(notes.includes('Reads in E-PRIMARY (2019-01-15): absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads).'));
     assert.ok(notes.includes('Plasma: CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error).'));
     const conclusion = bundle.entry.find((e) => e.resource.resourceType === 'DiagnosticReport')?.resource.conclusion ?? '';
     assert.ok(conclusion.includes('Copy number by sequencing in E-LIVER: ERBB2 amplification (copy number 13.3; log2 2.31; purity 70%; ploidy 2);'));
     assert.ok(conclusion.includes(' ERBB2 vs IHC/ISH: NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity.'));
-    assert.ok(conclusion.includes('ctDNA ESR1 p.D538G: tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%; rising: 0.2% → 1.5% → 6% (first detected 2021-03-02).'));
+    assert.ok(conclusion.includes('ctDNA ESR1 p.D538G: tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads); rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error).'));
     assert.ok(conclusion.includes('ctDNA DNMT3A p.R882H: CHIP: also in the white-cell sample'));
     // the copy-number observation, and every NGS-only HER2 option as a therapeutic implication derived from it
     const full = JSON.parse(fhir) as { entry: Array<{ fullUrl: string; resource: { resourceType: string; code?: { text?: string }; derivedFrom?: Array<{ reference: string }>; component?: Array<{ valueCodeableConcept?: { text?: string }; valueQuantity?: { value: number } }>; note?: Array<{ text: string }> } }> };

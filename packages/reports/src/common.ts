@@ -2,6 +2,7 @@
  * Helpers shared by the renderers: escaping, citation links, labels and small guards. Pure.
  */
 import type { AnalysisResult, Citation, SampleAnalysis } from '@her2scope/core';
+import { formatPercent } from '@her2scope/core/reads';
 
 /** HTML/XML text and attribute escaping: every value that comes from data goes through here. */
 export function esc(value: unknown): string {
@@ -36,9 +37,9 @@ export function citationUrl(c: Citation): string | null {
   return null;
 }
 
-/** `0.31` — the VAF as the analysis and the CLI print it (two decimals). */
+/** `31%`, `0.2%` — the VAF as the analysis and the CLI print it (core's percent formatter; never `0.00`). */
 export function vafText(vaf: number | null): string {
-  return vaf === null ? 'n/a' : vaf.toFixed(2);
+  return vaf === null ? 'n/a' : formatPercent(vaf);
 }
 
 export const ORIGIN_LABEL: Record<string, string> = {

@@ -9,6 +9,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import { formatPercent } from '@her2scope/core/reads';
 
 // linkedom's and Plot's types name DOM classes this package's lib (no DOM) lacks: the document is typed unknown here.
 const { document } = parseHTML('<!doctype html><html><head></head><body></body></html>') as unknown as { document: unknown };
@@ -32,7 +33,8 @@ export interface CtdnaPlotInput {
 }
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const pct = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
+/** VAFs and limits with core's percent formatter, as everywhere else (0.31%, 1.5%, 6%). */
+const pct = formatPercent;
 
 function outer(node: unknown): string {
   return (node as { outerHTML: string }).outerHTML;

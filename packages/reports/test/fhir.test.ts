@@ -135,7 +135,7 @@ test('FHIR: the acquired ERBB2 variant with HGNC gene, HGVS and the same VAF as 
   const nf = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').find((t) => t.component!.some((c) => c.valueCodeableConcept?.text === 'Sensitivity / response: neratinib + fulvestrant'))!;
   assert.deepEqual(nf.derivedFrom!.map((d) => d.reference), [`urn:uuid:${erbb2.id}`]);
   assert.deepEqual(nf.component!.filter((c) => hasCoding(c.code, LOINC, '51963-7')).map((c) => c.valueCodeableConcept!.text), ['neratinib', 'fulvestrant']);
-  // Its citations (per regimen, issue 14) are linked: the Bose 2013 paper is one of them in KB 2026.12.1.
+  // Its citations (per regimen, issue 14) are linked: the Bose 2013 paper is one of them in KB 2026.12.2.
   assert.ok(nf.extension!.some((e) => e.valueRelatedArtifact?.url === 'https://pubmed.ncbi.nlm.nih.gov/23220880/'));
   // One implication per option and per resistance warning.
   assert.equal(obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').length, r.therapyOptions.length + r.resistance.length);

@@ -23,12 +23,12 @@ test('clinician HTML: patient and sample table, notice, synthetic label, KB vers
       ['2019-02-01', 'A-LIVER', 'metastasis', 'liver', 'HER2-low (negative)', 'positive (90%)', 'positive (5%)', '30%'],
     ],
   );
-  assert.equal(doc.querySelector('#summary .meta')!.textContent, 'Analysis, knowledge base 2026.12.1. Evidence to discuss, not recommendations.');
-  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.1/);
+  assert.equal(doc.querySelector('#summary .meta')!.textContent, 'Analysis, knowledge base 2026.12.2. Evidence to discuss, not recommendations.');
+  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.2/);
   assert.ok(!html.includes('generated'), 'no timestamp unless one is given');
   const stamped = dom(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z'), analysisVersion: 'run 3', codeVersion: 'her2scope 0.1.0', signOff: { 'A-LIVER': 'signed by path-1 on 2 Jan 2026' } }));
   assert.equal(stamped.querySelector('header .meta')!.textContent, 'SYN-A · female · born 1961 · 2 samples, latest A-LIVER · generated 2 Jan 2026 03:04 UTC');
-  assert.equal(stamped.querySelector('#summary .meta')!.textContent, 'Analysis run 3 of 2 Jan 2026, knowledge base 2026.12.1, code her2scope 0.1.0. Evidence to discuss, not recommendations.');
+  assert.equal(stamped.querySelector('#summary .meta')!.textContent, 'Analysis run 3 of 2 Jan 2026, knowledge base 2026.12.2, code her2scope 0.1.0. Evidence to discuss, not recommendations.');
   assert.deepEqual([...stamped.querySelectorAll('#summary table')[0]!.querySelectorAll('tbody tr td:last-child')].map((td) => td.textContent), ['not recorded', 'signed by path-1 on 2 Jan 2026']);
 });
 
@@ -40,16 +40,16 @@ test('clinician HTML: the acquired ERBB2 variant with origin, VAF and linked evi
   assert.equal(cells[1], 'p.L755Sc.2264T>C');
   assert.equal(cells[3], 'acquired (vs A-PRIMARY)');
   assert.equal(row.querySelectorAll('td')[3]!.getAttribute('class'), 'acquired');
-  assert.match(cells[4], /^VAF 0\.31/);
+  assert.match(cells[4], /^VAF 31%/);
   const links = [...row.querySelectorAll('a')].map((x) => x.getAttribute('href'));
   assert.ok(links.includes('https://pubmed.ncbi.nlm.nih.gov/29420467/'), 'SUMMIT (Hyman 2018) linked to PubMed');
   // The pre-existing PIK3CA call of the primary points to the later sample instead of repeating 15 entries.
   const pik = [...doc.querySelectorAll('#findings tr')].filter((tr) => tr.textContent.includes('PIK3CA'));
   assert.equal(pik.length, 2);
-  assert.match(pik[0]!.textContent, /first sample \(no earlier sample\).*VAF 0\.23.*KB entries: see A-LIVER below/s);
-  assert.match(pik[1]!.textContent, /pre-existing \(vs A-PRIMARY\).*VAF 0\.27/s);
+  assert.match(pik[0]!.textContent, /first sample \(no earlier sample\).*VAF 23%.*KB entries: see A-LIVER below/s);
+  assert.match(pik[1]!.textContent, /pre-existing \(vs A-PRIMARY\).*VAF 27%/s);
   // The change, with the treatment before it.
-  assert.match(doc.querySelector('#changes')!.textContent, /ERBB2 p\.L755S acquired: absent from A-PRIMARY .* at VAF 0\.31 after 33 months of letrozole/);
+  assert.match(doc.querySelector('#changes')!.textContent, /ERBB2 p\.L755S acquired: absent from A-PRIMARY .* at VAF 31% after 33 months of letrozole/);
   assert.match(doc.querySelector('#changes')!.textContent, /letrozole: 33 months \(2016-04-01 to 2019-01-10\)/);
 });
 
@@ -75,7 +75,7 @@ test('clinician HTML: therapy options ranked, with levels, warnings and citation
   const hrefs = [...doc.querySelectorAll('a')].map((x) => x.getAttribute('href')!);
   assert.ok(hrefs.length > 20);
   for (const h of hrefs) assert.match(h, /^https?:\/\//);
-  // Every warning of every option is printed (KB 2026.12.1: the L755S endocrine-resistance item is preclinical, hidden).
+  // Every warning of every option is printed (KB 2026.12.2: the L755S endocrine-resistance item is preclinical, hidden).
   for (const w of a.therapyOptions.flatMap((o) => o.warnings)) assert.ok(doc.querySelector('#therapy')!.textContent.includes(`Warning: ${w}`), w);
 });
 
@@ -167,11 +167,11 @@ test('clinician summary card (issue 17): receptors with IHC/ISH values and conve
     ['10 Jun 2022', 'H-BONE metastasis, bone', 'HER2-positive (IHC 3+)', 'low-positive (5%)', 'negative (0%)', 'HER2: HER2-low (negative) → HER2-positive (positive)ER: positive → low-positivePR: positive → negative'],
   ]);
   assert.deepEqual(cells(findings).map((r) => r.slice(0, 4)), [
-    ['acquired', 'ERBB2 p.L755S', 'VAF 0.31', 'H-PRIMARY → H-LIVER'],
-    ['acquired', 'ESR1 p.Y537S', 'VAF 0.12', 'H-PRIMARY → H-LIVER'],
-    ['acquired', 'ESR1 p.D538G', 'VAF 0.08', 'H-LIVER → H-BONE'],
-    ['acquired', 'PIK3CA p.H1047R', 'VAF 0.11', 'H-LIVER → H-BONE'],
-    ['emerging', 'AKT1 p.E17K', 'VAF 0.06', 'H-BONE'],
+    ['acquired', 'ERBB2 p.L755S', 'VAF 31%', 'H-PRIMARY → H-LIVER'],
+    ['acquired', 'ESR1 p.Y537S', 'VAF 12%', 'H-PRIMARY → H-LIVER'],
+    ['acquired', 'ESR1 p.D538G', 'VAF 8%', 'H-LIVER → H-BONE'],
+    ['acquired', 'PIK3CA p.H1047R', 'VAF 11%', 'H-LIVER → H-BONE'],
+    ['emerging', 'AKT1 p.E17K', 'VAF 6%', 'H-BONE'],
   ]);
   assert.equal(cells(findings)[0]![4], 'letrozole 45 mo');
   assert.equal(cells(options).length, 3);

@@ -76,7 +76,7 @@ test('PDF: paginated, with the report text (timeline, findings, notice, page foo
   const pages = pdfPages(file);
   assert.equal(pages, 2);
   const text = pdfText(file);
-  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'Summary', 'Top options for A-LIVER', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'neratinib + fulvestrant', 'appendix of the HTML report', '2026.12.1'])
+  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'Summary', 'Top options for A-LIVER', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'neratinib + fulvestrant', 'appendix of the HTML report', '2026.12.2'])
     assert.ok(text.includes(s), `PDF text has '${s}'`);
   for (const s of ['Hover for details', 'Methods', 'Rule trail']) assert.ok(!text.includes(s), `no '${s}' in print (screen-only / appendix)`);
   assert.ok(text.includes(`Page 1 of ${pages}`) && text.includes(`Page ${pages} of ${pages}`));
@@ -94,7 +94,7 @@ test('PDF (issue 17): at most two pages for 3 samples and 10 findings, page 1 ho
   writeFileSync(file, pdf);
   assert.equal(pdfPages(file), 2);
   const page1 = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-  for (const s of ['Summary', 'HER2 / ER / PR per sample', 'IHC 2+', 'ratio 1.77', 'Acquired, lost and emerging findings', 'ERBB2 p.L755S', 'VAF 0.31', 'letrozole 45 mo', `Top options for H-BONE`, r.therapyOptions[0]!.therapy, 'Analysis run 3 of 2 Dec 2026'])
+  for (const s of ['Summary', 'HER2 / ER / PR per sample', 'IHC 2+', 'ratio 1.77', 'Acquired, lost and emerging findings', 'ERBB2 p.L755S', 'VAF 31%', 'letrozole 45 mo', `Top options for H-BONE`, r.therapyOptions[0]!.therapy, 'Analysis run 3 of 2 Dec 2026'])
     assert.ok(page1.includes(s), `page 1 has '${s}'`);
 });
 
@@ -159,7 +159,7 @@ test('CLI: her2scope analyze --out writes all five files for every bundled examp
   }
   const a = JSON.parse(readFileSync(join(tmp, 'cli', 'a-erbb2-acquired', 'analysis.json'), 'utf8'));
   assert.equal(a.samples.find((s: { id: string }) => s.id === 'A-LIVER').findings.find((f: { gene: string }) => f.gene === 'ERBB2').vaf, 0.31);
-  assert.ok(pdfText(join(tmp, 'cli', 'a-erbb2-acquired', 'report.pdf')).includes('VAF 0.31'));
+  assert.ok(pdfText(join(tmp, 'cli', 'a-erbb2-acquired', 'report.pdf')).includes('VAF 31%'));
   assert.ok(readFileSync(join(tmp, 'cli', 'c-hidden-stem-cells', 'report.html'), 'utf8').includes('<section id="cytometry">'));
   // Only some formats; a bad format is a one-line usage error.
   const only = join(tmp, 'cli', 'only');

@@ -1,13 +1,15 @@
 /** Small pure helpers for display (tested in packages/web/test). */
 import type { Citation } from '@her2scope/core';
+import { formatPercent as formatVafPercent } from '@her2scope/core/reads';
 
 export function formatPercent(fraction: number | null | undefined, digits = 1): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '—';
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
+/** A VAF as the analysis, CLI and reports print it (core's percent formatter: 31%, 0.2%; never 0.00). */
 export function formatVaf(vaf: number | null): string {
-  return vaf === null ? '—' : vaf.toFixed(2);
+  return vaf === null ? '—' : formatVafPercent(vaf);
 }
 
 export function formatBytes(n: number): string {

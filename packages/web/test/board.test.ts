@@ -29,7 +29,7 @@ test('summary of SYN-A: receptors with IHC, the acquired ERBB2 L755S with VAF an
     { id: 'A-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', her2: 'HER2-low', her2Category: 'HER2-low', ihc: 'IHC 1+', ish: null, er: 'positive (90%)', pr: 'positive (5%)' },
   ]);
   assert.equal(s.events.length, 1);
-  assert.deepEqual({ ...s.events[0], detail: undefined }, { kind: 'acquired', label: 'ERBB2 p.L755S', sample: 'A-LIVER', versus: 'A-PRIMARY', vaf: 'VAF 0.31', exposure: ['letrozole, 33 months'], detail: undefined });
+  assert.deepEqual({ ...s.events[0], detail: undefined }, { kind: 'acquired', label: 'ERBB2 p.L755S', sample: 'A-LIVER', versus: 'A-PRIMARY', vaf: 'VAF 31%', exposure: ['letrozole, 33 months'], detail: undefined });
   assert.deepEqual(s.conversions, []);
   assert.deepEqual(
     s.options.map((o) => [o.rank, o.level, o.therapy]),

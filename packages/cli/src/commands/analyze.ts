@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { isoDay, type AnalysisResult } from '@her2scope/core';
+import { formatPercent } from '@her2scope/core/reads';
 import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
@@ -108,7 +109,7 @@ export function formatText(r: AnalysisResult): string {
     const h = s.classification?.her2;
     const cls = s.classification ? `HER2 ${h ? `${h.category} (${h.status})` : 'not tested'}, ER ${s.classification.er.status}, PR ${s.classification.pr.status}` : 'no pathology';
     lines.push(`  ${s.collected}  ${s.id}  ${s.type}, ${s.site}: ${cls}${s.sequenced ? '' : '; not sequenced'}`);
-    for (const f of s.findings) lines.push(`      ${f.gene} ${f.alteration}  ${f.origin}${f.vaf !== null ? `  VAF ${f.vaf.toFixed(2)}` : ''}  ${f.oncogenicity}${f.evidence.length ? `  (${f.evidence.length} KB entries)` : '  (no therapy)'}${f.origin === 'not-evaluable-earlier' || f.origin === 'germline' ? `  - ${f.originReason}` : ''}`);
+    for (const f of s.findings) lines.push(`      ${f.gene} ${f.alteration}  ${f.origin}${f.vaf !== null ? `  VAF ${formatPercent(f.vaf)}` : ''}  ${f.oncogenicity}${f.evidence.length ? `  (${f.evidence.length} KB entries)` : '  (no therapy)'}${f.origin === 'not-evaluable-earlier' || f.origin === 'germline' ? `  - ${f.originReason}` : ''}`);
     if (s.cytometry) lines.push(`      cytometry: hidden HER2+ stem cells ${s.cytometry.hiddenHer2StemCells ? 'YES' : 'no'}`);
   }
   lines.push('', 'Changes:');

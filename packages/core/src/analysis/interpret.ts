@@ -13,7 +13,7 @@ import type { KbEntry, KnowledgeBase } from '../kb/schema.ts';
 import type { VariantCall } from '../variants/types.ts';
 import { minDate, wholeMonths } from './dates.ts';
 import { drugOntology, type DrugOntology } from './drugs.ts';
-import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, originOf, sameVariant, type CoverageOptions } from './origin.ts';
+import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, genomicKey, originOf, sameVariant, type CoverageOptions, type OriginCall } from './origin.ts';
 import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
 import { therapyOptionsFor, type Basis } from './therapy.ts';
 import { copyNumberResultId, cytometryResultId, findingId, her2ResultId } from './schema.ts';
@@ -24,6 +24,7 @@ import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
 import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaCall, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
+import { formatPercent } from '../reads/index.ts';
 
 const TYPE_RANK: Record<CaseSample['type'], number> = { primary: 0, recurrence: 1, metastasis: 2, plasma: 3 };
 
@@ -66,10 +67,8 @@ export function exposuresBetween(treatments: readonly Treatment[], earlier: stri
     .map((t) => ({ drug: t.drug, start: t.start, end: t.end ?? null, months: wholeMonths(t.start, minDate(t.end ?? later, later)) }));
 }
 
-/** A VAF for text: two decimals, or two significant digits below 0.01 (plasma: 0.002, not 0.00). */
-function vafText(vaf: number): string {
-  return vaf >= 0.01 || vaf === 0 ? vaf.toFixed(2) : String(Number(vaf.toPrecision(2)));
-}
+/** A VAF for text: the project's percent formatter (0.2%, 1.5%, 23%; never 0.00). */
+const vafText = formatPercent;
 
 function describeSample(s: CaseSample): string {
   return `${s.id} (${s.type}, ${s.site ?? PLASMA_SITE}, ${s.collected})`;
@@ -128,6 +127,9 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   }
   const state = clinicalState(ordered, classifications, treatments, data.case.patient.setting, drugs);
 
+  // Variants first seen as acquired: a later sample carrying the same variant is judged against the same absence
+  // (acquired since that earlier sample), not "pre-existing" because an intervening sample carried it.
+  const acquiredFirst: Array<{ v: VariantCall; seenIn: CaseSample; origin: OriginCall & { readText: string | null } }> = [];
   const samples: SampleAnalysis[] = ordered.map((s) => {
     const classification = classifications.get(s.sample.id) ?? null;
     const earlier = ordered.filter((o) => o.sample.collected < s.sample.collected);
@@ -147,14 +149,23 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
       const readEvidence = readEvidenceFor(v, s, ordered);
+      const own = germ.germline || plasma?.origin === 'chip' ? null : originWithReads(originOf(v, s, earlier, cov), readEvidence, ordered);
+      // found in an earlier sample in which it was itself acquired: acquired since the same absence, said so
+      const first = own?.origin === 'pre-existing' ? (acquiredFirst.find((a) => sameVariant(a.v, v) && a.seenIn.collected < s.sample.collected) ?? null) : null;
+      if (own?.origin === 'acquired') acquiredFirst.push({ v, seenIn: s.sample, origin: own });
       const origin = germ.germline
         ? { origin: 'germline' as const, sample: null, reason: germ.reason, readText: null }
-        : plasma?.origin === 'chip'
-          ? { origin: 'clonal-haematopoiesis' as const, sample: null, reason: plasma.text, readText: null }
-          : originWithReads(originOf(v, s, earlier, cov), readEvidence, ordered);
+        : own === null
+          ? { origin: 'clonal-haematopoiesis' as const, sample: null, reason: plasma?.text ?? '', readText: null }
+          : first
+            ? { origin: 'acquired' as const, sample: first.origin.sample, reason: `first seen in ${first.seenIn.id} (${first.seenIn.collected}); ${first.origin.reason}`, readText: first.origin.readText }
+            : own;
       const polymorphism = cls.oncogenicity === 'polymorphism';
-      // CHIP, possible CHIP and germline calls from plasma never support a therapy option
-      const notTumour = plasma !== null && (plasma.origin === 'chip' || plasma.origin === 'possible-chip' || plasma.origin === 'germline');
+      // CHIP and possible CHIP calls from plasma never support a therapy option. A germline call (plasma against
+      // white cells, or tissue against its normal) keeps only the items for germline alterations and PARP
+      // inhibitors (applicableEntries; therapy.ts rule 3): germline BRCA1/2 is the PARP-inhibitor biomarker, a
+      // germline PIK3CA or ERBB2 polymorphism supports nothing.
+      const notTumour = plasma !== null && (plasma.origin === 'chip' || plasma.origin === 'possible-chip');
       const entries = notTumour ? [] : applicableEntries(kb, drugs, v, germ.germline, isOncogenic(cls.oncogenicity), polymorphism);
       let id = findingId(s.sample.id, v);
       for (let n = 2; ids.has(id); n++) id = `${findingId(s.sample.id, v)}#${n}`;
@@ -182,7 +193,8 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         readEvidence,
         plasma,
       });
-      if (origin.origin === 'acquired' && origin.sample) {
+      // one acquired-variant change per variant: at the sample it was first seen in
+      if (origin.origin === 'acquired' && origin.sample && first === null) {
         const from = origin.sample.sample;
         const exposures = exposuresBetween(treatments, from.collected, s.sample.collected);
         changes.push({
@@ -286,8 +298,21 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
     for (const f of sequenced.findings) {
       if (f.evidence.length === 0) continue;
       const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)')).filter(Boolean);
-      const vaf = f.vaf !== null ? `, VAF ${f.vaf.toFixed(2)}` : '';
+      const vaf = f.vaf !== null ? `, VAF ${vafText(f.vaf)}` : '';
       bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline', acquired: f.origin === 'acquired' });
+    }
+  }
+  // Germline variants are constitutional: one found in any other sample (e.g. a plasma draw called against white
+  // cells) holds today whichever sample was sequenced last; its items are the germline / PARP ones only
+  // (applicableEntries) and therapy.ts rule 3 gates them.
+  const germlineSeen = new Set((sequenced?.findings ?? []).filter((f) => f.origin === 'germline').map((f) => genomicKey(f)));
+  for (const s of [...samples].reverse()) {
+    if (s === sequenced) continue;
+    for (const f of s.findings) {
+      if (f.origin !== 'germline' || f.evidence.length === 0 || germlineSeen.has(genomicKey(f))) continue;
+      germlineSeen.add(genomicKey(f));
+      const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)'));
+      bases.push({ label: `${f.gene} ${f.alteration} (germline, in ${s.id}, ${s.collected})`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: true });
     }
   }
   if (state.her2) {
@@ -395,8 +420,8 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
       const exposures = exposuresBetween(treatments, s.sample.collected, lostIn.sample.collected);
       out.push({
         kind: 'lost-variant',
-        detail: `${v.gene} ${variantLabel(v)} lost: found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${v.vaf.toFixed(2)}` : ''}, absent from ${describeSample(lostIn.sample)} which covered the position${describeExposure(exposures)}; detection power in ${lostIn.sample.id}: ${coverageOf(lostIn, v, v.vaf, cov, s).reason}`,
-        from: v.vaf !== null ? `VAF ${v.vaf.toFixed(2)}` : 'detected',
+        detail: `${v.gene} ${variantLabel(v)} lost: found in ${describeSample(s.sample)}${v.vaf !== null ? ` at VAF ${vafText(v.vaf)}` : ''}, absent from ${describeSample(lostIn.sample)} which covered the position${describeExposure(exposures)}; detection power in ${lostIn.sample.id}: ${coverageOf(lostIn, v, v.vaf, cov, s).reason}`,
+        from: v.vaf !== null ? `VAF ${vafText(v.vaf)}` : 'detected',
         to: 'not detected',
         fromSample: s.sample.id,
         toSample: lostIn.sample.id,

@@ -21,7 +21,7 @@ import type { Erbb2Reconciliation, GeneCopyNumber, Her2Plain, CnSegment } from '
 import { copyNumberChanges, geneCopyNumbers, reconcileErbb2 } from '../copynumber/index.ts';
 import type { DetectionLimit, PlasmaOrigin, PlasmaOriginResult, Trajectory, Trend } from '../ctdna/index.ts';
 import { chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy } from '../ctdna/index.ts';
-import { assessReadEvidence, type ReadEvidenceStatus } from '../reads/index.ts';
+import { assessReadEvidence, formatPercent, type ReadEvidenceStatus } from '../reads/index.ts';
 import type { ClassificationResult } from '../classification/types.ts';
 import type { CaseSample, Treatment } from '../case/schema.ts';
 import type { VariantCall } from '../variants/types.ts';
@@ -280,7 +280,7 @@ export interface EmergingChange {
 
 const ORIGIN_RANK: Record<PlasmaOrigin, number> = { germline: 0, chip: 1, tumour: 2, 'possible-chip': 3, 'presumed-tumour': 4 };
 
-const pctText = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
+const pctText = formatPercent;
 
 /**
  * Serial ctDNA over the plasma draws (sorted by date): the draws with their detection limits, every variant called

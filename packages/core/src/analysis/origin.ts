@@ -20,6 +20,7 @@
 import type { CoveredRegion, VariantCall } from '../variants/types.ts';
 import type { SampleData } from './types.ts';
 import { missingValue } from '../errors.ts';
+import { formatPercent } from '../reads/index.ts';
 
 export const DEFAULT_MIN_DEPTH = 50;
 export const DEFAULT_MIN_ALT_READS = 3;
@@ -98,12 +99,10 @@ export function coverageOf(sample: SampleData, v: VariantCall, vaf: number | nul
   if (vaf === null) return { status: 'unknown', reason: `depth ${n}, but the VAF is unknown, so detection power cannot be judged`, depth: n };
   const f = expectedVaf(vaf, sample, other);
   const power = binomialAtLeast(opts.minAltReads, n, f);
-  const adj = f !== vaf ? ` (purity-adjusted from ${vaf.toFixed(2)})` : '';
-  const reason = `depth ${n}: VAF ${round(f)}${adj} gives ~${round1(n * f)} reads (P(>=${opts.minAltReads} reads) = ${pct(power)})`;
+  const adj = f !== vaf ? ` (purity-adjusted from ${formatPercent(vaf)})` : '';
+  const reason = `depth ${n}: VAF ${formatPercent(f)}${adj} gives ~${round1(n * f)} reads (P(>=${opts.minAltReads} reads) = ${pct(power)})`;
   return { status: power >= DETECTION_POWER ? 'adequate' : 'insufficient', reason, depth: n };
 }
-
-const round = (x: number) => (x >= 0.1 ? x.toFixed(2) : String(Math.round(x * 1000) / 1000));
 
 export interface OriginCall {
   origin: 'pre-existing' | 'acquired' | 'not-evaluable-earlier' | 'first-sample';

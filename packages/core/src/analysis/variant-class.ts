@@ -16,6 +16,7 @@
 import { codonOf } from '../kb/match.ts';
 import type { Citation, KnowledgeBase } from '../kb/schema.ts';
 import type { VariantCall } from '../variants/types.ts';
+import { formatPercent } from '../reads/index.ts';
 
 export type Oncogenicity = 'oncogenic' | 'likely-oncogenic' | 'vus' | 'polymorphism';
 
@@ -40,7 +41,7 @@ export function isGermline(v: VariantCall): { germline: boolean; reason: string 
     return v.normalAltCount >= NORMAL_ALT_READS ? { germline: true, reason: `germline: ${text}` } : { germline: false, reason: text };
   }
   if (v.normalVaf !== undefined && v.normalVaf !== null) {
-    const text = `VAF ${v.normalVaf.toFixed(2)} in the matched normal`;
+    const text = `VAF ${formatPercent(v.normalVaf)} in the matched normal`;
     return v.normalVaf >= NORMAL_VAF ? { germline: true, reason: `germline: ${text}` } : { germline: false, reason: text };
   }
   return { germline: false, reason: '' };

@@ -4,7 +4,7 @@
  */
 import { fisherExactTest } from '../stats/fisher.ts';
 import { wilsonInterval } from '../stats/proportion.ts';
-import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, detectableVaf, formatP, formatPercent, minSignificantAltReads } from '../reads/index.ts';
+import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, detectionLimit, formatPercent, pText, vafUpperBound } from '../reads/index.ts';
 import { missingValue } from '../errors.ts';
 
 // ---------------------------------------------------------------- detection limit
@@ -25,10 +25,8 @@ export interface DetectionLimit {
  */
 export function ctdnaDetectionLimit(depth: number, opts: { errorRate?: number; alpha?: number; power?: number } = {}): DetectionLimit {
   const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
-  const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const power = opts.power ?? DEFAULT_POWER;
-  const k = minSignificantAltReads(depth, errorRate, alpha);
-  const vaf = detectableVaf(depth, { minAltReads: k, power });
+  const { minAltReads: k, vaf } = detectionLimit(depth, opts);
   return {
     depth,
     minAltReads: k,
@@ -102,7 +100,8 @@ export interface PlasmaVariantInput {
  *   0.99 -> germline (heterozygous / homozygous);
  * - significant otherwise -> CHIP (the clone is in the blood; below 2% VAF it is named clonal haematopoiesis below
  *   the CHIP definition);
- * - not significant and the WBC depth had >= 95% power for the plasma VAF -> tumour;
+ * - not significant and the WBC depth had >= 95% power to call the plasma VAF (the significant-count rule of
+ *   reads/index.ts `detectionLimit`, the same as the plasma detection limit) -> tumour;
  * Without (or with too shallow) a white-cell sample: a CH gene -> possible CHIP; anything else -> presumed tumour.
  */
 export function classifyPlasmaVariant(v: PlasmaVariantInput, opts: { errorRate?: number; alpha?: number; power?: number } = {}): PlasmaOriginResult {
@@ -125,13 +124,18 @@ export function classifyPlasmaVariant(v: PlasmaVariantInput, opts: { errorRate?:
       return { origin: 'germline', text: `germline (${hi >= 0.99 && lo > 0.5 ? 'homozygous' : 'heterozygous'}): ${reads} (VAF ${formatPercent(vaf)})`, sources: [] };
     }
     const below = vaf < CHIP_MIN_VAF ? ' (clonal haematopoiesis below the 2% CHIP definition)' : '';
-    return { origin: 'chip', text: `CHIP: also in the white-cell sample, ${reads} (VAF ${formatPercent(vaf)}; binomial p = ${formatP(p)} vs ${formatPercent(errorRate)} error)${below}`, sources: [CHIP_SOURCE, ...(ch ? [ch.source] : [])] };
+    return { origin: 'chip', text: `CHIP: also in the white-cell sample, ${reads} (VAF ${formatPercent(vaf)}; binomial ${pText(p)} vs ${formatPercent(errorRate)} error)${below}`, sources: [CHIP_SOURCE, ...(ch ? [ch.source] : [])] };
   }
-  const lim = detectableVaf(w.depth, { power });
+  const { minAltReads, vaf: lim } = detectionLimit(w.depth, { errorRate, alpha, power });
+  const upper = vafUpperBound(w.altReads, w.depth);
+  const bound = w.altReads === 0 && upper !== null ? ` (VAF < ${formatPercent(upper)}, 95% upper bound)` : '';
+  const within = w.altReads > 0 ? `, within the ${formatPercent(errorRate)} error rate (binomial ${pText(p)})` : '';
+  const rule = `a call needs ≥${minAltReads} alt read${minAltReads === 1 ? '' : 's'}`;
   if (lim !== null && lim <= v.plasmaVaf) {
-    return { origin: 'tumour', text: `tumour-derived: absent from white cells, ${reads}, ≥${formatPercent(power)} power for VAF ≥ ${formatPercent(lim)}`, sources: [] };
+    return { origin: 'tumour', text: `tumour-derived: absent from white cells, ${reads}${bound}${within}; ≥${formatPercent(power)} power for VAF ≥ ${formatPercent(lim)} (${rule})`, sources: [] };
   }
-  return fallback(`; white cells too shallow to exclude it (${reads}, power only for VAF ≥ ${lim === null ? '100%' : formatPercent(lim)})`);
+  const only = lim === null ? `too few reads for a call above the ${formatPercent(errorRate)} error rate` : `≥${formatPercent(power)} power only for VAF ≥ ${formatPercent(lim)} (${rule})`;
+  return fallback(`; white cells too shallow to exclude it at the plasma VAF ${formatPercent(v.plasmaVaf)}: ${reads}${bound}${within}; ${only}`);
 }
 
 // ---------------------------------------------------------------- trajectories
@@ -181,13 +185,18 @@ function changed(a: Draw, b: Draw, alpha: number, fold: number): -1 | 0 | 1 {
  * - emerging: not detected in the first draw, detected in the last;
  * - rising / falling / steady: first vs last detected draw, by Fisher's exact test on the read counts (alpha 0.05)
  *   when both have them, else by a fold change of `fold` (default 2).
+ * The first detection is marked "at the detection limit" (with its reads and binomial p against the error rate) when
+ * its VAF is below the draw's 95%-power detection limit (`detectionLimit`): a draw at that depth would miss such a
+ * VAF more than 5% of the time, so the first date is uncertain.
  */
-export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: number; fold?: number } = {}): Trajectory {
+export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: number; fold?: number; errorRate?: number; power?: number } = {}): Trajectory {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
   const fold = opts.fold ?? DEFAULT_FOLD;
   for (const d of draws) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date)) throw new RangeError(`draw ${d.sample}: date '${d.date}' is not YYYY-MM-DD`);
     if (d.vaf !== null && !(d.vaf >= 0 && d.vaf <= 1)) throw new RangeError(`draw ${d.sample}: VAF ${d.vaf} is not in [0, 1]`);
+    if (d.altReads != null && d.depth != null && !(Number.isInteger(d.altReads) && Number.isInteger(d.depth) && d.altReads >= 0 && d.altReads <= d.depth)) throw new RangeError(`draw ${d.sample}: reads ${d.altReads}/${d.depth} are not whole numbers with 0 <= alt <= depth`);
   }
   const points = [...draws].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const seen = points.filter(detected);
@@ -203,7 +212,14 @@ export function classifyTrajectory(draws: readonly Draw[], opts: { alpha?: numbe
     const c = seen.length < 2 ? 0 : changed(first, last, alpha, fold);
     trend = c > 0 ? 'rising' : c < 0 ? 'falling' : 'steady';
   }
-  return { trend, firstDetected: first.date, points, text: `${trend}: ${series} (first detected ${first.date})` };
+  let atLimit = '';
+  if (first.altReads != null && first.depth) {
+    const lim = detectionLimit(first.depth, { errorRate, alpha, ...(opts.power !== undefined ? { power: opts.power } : {}) });
+    if (lim.vaf === null || first.altReads / first.depth < lim.vaf) {
+      atLimit = `, at the detection limit: ${first.altReads}/${first.depth} reads, binomial ${pText(binomialUpperTail(first.altReads, first.depth, errorRate))} vs ${formatPercent(errorRate)} error`;
+    }
+  }
+  return { trend, firstDetected: first.date, points, text: `${trend}: ${series} (first detected ${first.date}${atLimit})` };
 }
 
 export interface TreatmentSpan {

@@ -6,15 +6,22 @@
  *   error at a per-base rate `errorRate` (default 0.1% = 0.001, an option; set it from the assay's measured
  *   background). Alt reads ~ Binomial(depth, errorRate) under "absent".
  * - Present: the one-sided binomial test P(X >= alt | depth, errorRate) < alpha (default 0.05).
- * - Power: with a true variant allele fraction f, alt reads ~ Binomial(depth, f); the power to see at least
- *   `minAltReads` of them is P(X >= minAltReads | depth, f). The smallest f with power >= 95% is the detectable
- *   VAF. With minAltReads = 1 it is 1 - 0.05^(1/depth) (about 3/depth, the "rule of three": Hanley JA,
- *   Lippman-Hand A. JAMA 1983;249:1743-1745), e.g. 0/812 reads -> >= 95% power for VAF >= 0.37%.
+ * - Power: with a true variant allele fraction f, alt reads ~ Binomial(depth, f). A call needs the alt reads to be
+ *   significant against the error rate, i.e. at least k* = `minSignificantAltReads(depth, errorRate, alpha)` of
+ *   them (the same rule as "present" above), so the power at f is P(X >= k* | depth, f). The smallest f with power
+ *   >= 95% is the detectable VAF (`detectionLimit`): one model for "present", "absent" and the plasma detection
+ *   limit. E.g. 812 reads at 0.1% error: k* = 3 (P(X >= 3 | 812, 0.001) = 0.049), detectable VAF 0.77%.
+ * - Upper bound: with 0 alt reads the data also bound the VAF: the one-sided 95% Clopper-Pearson upper bound
+ *   1 - 0.05^(1/depth) (about 3/depth, the "rule of three": Hanley JA, Lippman-Hand A. JAMA 1983;249:1743-1745),
+ *   e.g. 0/812 reads -> VAF < 0.37% (95% upper bound). This is a bound on the VAF, not the power of a call, and is
+ *   worded so; it never decides "absent" against a VAF of interest (the power does).
  * - Purity: a heterozygous clonal mutation on a locus with total copy number C in the tumour, purity p, normal
  *   copy number 2, mutation multiplicity m, cancer cell fraction CCF has expected
  *       VAF = p * CCF * m / (p * C + 2 * (1 - p))
  *   so CCF = VAF * (p * C + 2 * (1 - p)) / (p * m) (the cancer-cell-fraction model of ABSOLUTE, Carter SL et al.
  *   Nat Biotechnol 2012;30:413-421; worked example in PMC3934006 Fig. 1: VAF 0.125, C 3, purity 67% -> CCF 0.5).
+ *   The point estimate is reported capped at 100% ("≈100%, clonal"): an estimate above 1 says the assumed copies or
+ *   purity are off, not that more than every cancer cell carries the variant.
  *   "Subclonal" here means the 95% interval of the CCF (from the Wilson interval of the VAF) lies wholly below 1:
  *   the reads are not compatible with every cancer cell carrying the variant. Without purity no clonality is
  *   claimed ("low-level").
@@ -84,7 +91,7 @@ export function minSignificantAltReads(depth: number, errorRate = DEFAULT_ERROR_
   return depth + 1; // never significant at this depth
 }
 
-/** Power to see >= minAltReads alt reads at this depth if the true VAF is `vaf`. */
+/** Power to see >= minAltReads alt reads at this depth if the true VAF is `vaf` (see `detectionLimit` for the rule). */
 export function detectionPower(depth: number, vaf: number, minAltReads = 1): number {
   checkCounts(0, depth);
   if (!Number.isInteger(minAltReads) || minAltReads < 1) throw new RangeError(`minAltReads must be a whole number >= 1 (got ${minAltReads})`);
@@ -94,7 +101,8 @@ export function detectionPower(depth: number, vaf: number, minAltReads = 1): num
 
 /**
  * The smallest VAF detected with probability >= `power` (default 95%) when at least `minAltReads` alt reads are
- * needed (default 1). null when the depth cannot reach it (depth < minAltReads).
+ * needed (default 1). null when the depth cannot reach it (depth < minAltReads). For the power of a call use
+ * `detectionLimit`, which needs the significant count; with minAltReads = 1 this is the rule-of-three bound.
  */
 export function detectableVaf(depth: number, opts: { minAltReads?: number; power?: number } = {}): number | null {
   const minAlt = opts.minAltReads ?? 1;
@@ -112,6 +120,40 @@ export function detectableVaf(depth: number, opts: { minAltReads?: number; power
     else lo = mid;
   }
   return hi;
+}
+
+export interface CallLimit {
+  /** Alt reads a call needs at this depth: the smallest count significant against the error rate. */
+  minAltReads: number;
+  /** Smallest VAF reaching minAltReads with >= power; null when the depth cannot (never significant). */
+  vaf: number | null;
+}
+
+/**
+ * The detection limit of a call at a depth (module comment, "Power"): k* = minSignificantAltReads(depth, errorRate,
+ * alpha) alt reads are needed, and the limit is the smallest VAF that reaches k* with >= `power`. The one power
+ * model of "absent", the white-cell check and the plasma detection limit.
+ */
+export function detectionLimit(depth: number, opts: { errorRate?: number; alpha?: number; power?: number } = {}): CallLimit {
+  const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const power = opts.power ?? DEFAULT_POWER;
+  const k = minSignificantAltReads(depth, errorRate, alpha);
+  return { minAltReads: k, vaf: detectableVaf(depth, { minAltReads: k, power }) };
+}
+
+/**
+ * One-sided upper confidence bound of the VAF from `altReads` of `depth` (Clopper-Pearson: the f with
+ * P(X <= altReads | depth, f) = 1 - confidence). With 0 reads it is 1 - (1 - confidence)^(1/depth), the rule of
+ * three. null without reads.
+ */
+export function vafUpperBound(altReads: number, depth: number, confidence = DEFAULT_POWER): number | null {
+  checkCounts(altReads, depth);
+  checkRate('confidence', confidence);
+  if (depth === 0) return null;
+  if (altReads === depth) return 1;
+  // P(X <= k | f) = 1 - confidence  <=>  P(X >= k + 1 | f) = confidence
+  return detectableVaf(depth, { minAltReads: altReads + 1, power: confidence });
 }
 
 export interface PurityModel {
@@ -140,7 +182,7 @@ export function expectedVaf(model: PurityModel, ccf = 1): number {
   return denom === 0 ? 0 : (m.purity * ccf * m.mutantCopies) / denom;
 }
 
-/** Cancer cell fraction from an observed VAF (not capped: values above 1 say the model's copies are off). */
+/** Cancer cell fraction from an observed VAF (not capped here: values above 1 say the model's copies are off). */
 export function cancerCellFraction(vaf: number, model: PurityModel): number {
   const m = checkModel(model);
   return (vaf * (m.purity * m.tumourCopies + m.normalCopies * (1 - m.purity))) / (m.purity * m.mutantCopies);
@@ -166,8 +208,6 @@ export interface ReadEvidenceOptions {
   errorRate?: number;
   alpha?: number;
   power?: number;
-  /** Alt reads needed to "see" the variant in the power statement (default 1). */
-  minAltReads?: number;
 }
 
 export interface ReadEvidence {
@@ -179,9 +219,14 @@ export interface ReadEvidence {
   /** One-sided binomial p-value of the alt reads against the error rate (null without reads). */
   pValue: number | null;
   errorRate: number;
-  /** Smallest VAF detected with `power` at this depth (null without reads). */
+  /** Alt reads a call needs at this depth (significant against the error rate; `detectionLimit`). */
+  minAltReads: number | null;
+  /** Smallest VAF called with `power` at this depth (the significant-count rule; null without reads or when never significant). */
   detectableVaf: number | null;
+  /** One-sided 95% upper bound of the VAF (Clopper-Pearson; the rule of three at 0 reads); null without reads. */
+  vafUpperBound: number | null;
   clonality: 'clonal' | 'subclonal' | null;
+  /** Cancer cell fraction, capped at 1 (module comment, "Purity"). */
   ccf: number | null;
   ccf95: [number, number] | null;
   /** e.g. "pre-existing, subclonal: 4/612 alt reads in PRIMARY (binomial p = 0.0036 vs 0.1% error; VAF 0.65%; …)". */
@@ -205,12 +250,21 @@ export function formatP(p: number): string {
   return String(Number(p.toPrecision(2)));
 }
 
-/** Read evidence for one sample at one variant: present (pre-existing), absent (with power) or inconclusive. */
+/** "p = 0.0036", or "p < 1e-300" at the floor. */
+export function pText(p: number): string {
+  const f = formatP(p);
+  return f.startsWith('<') ? `p ${f}` : `p = ${f}`;
+}
+
+/**
+ * Read evidence for one sample at one variant: present (pre-existing), absent or inconclusive. "Absent" against a
+ * VAF of interest needs >= `power` to call that VAF (the significant-count rule, `detectionLimit`), else the result
+ * is "inconclusive"; 0 alt reads are also stated as a 95% upper bound of the VAF.
+ */
 export function assessReadEvidence(input: ReadEvidenceInput, opts: ReadEvidenceOptions = {}): ReadEvidence {
   const errorRate = opts.errorRate ?? DEFAULT_ERROR_RATE;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const power = opts.power ?? DEFAULT_POWER;
-  const minAlt = opts.minAltReads ?? 1;
   checkRate('errorRate', errorRate);
   checkRate('alpha', alpha);
   checkRate('power', power);
@@ -219,39 +273,46 @@ export function assessReadEvidence(input: ReadEvidenceInput, opts: ReadEvidenceO
   const errPct = formatPercent(errorRate);
   const base = { sample, altReads: k, depth: n, errorRate, clonality: null, ccf: null, ccf95: null } as const;
   if (n === 0) {
-    return { ...base, status: 'no-coverage', vaf: null, pValue: null, detectableVaf: null, text: `not evaluable: no reads at the position in ${sample}` };
+    return { ...base, status: 'no-coverage', vaf: null, pValue: null, minAltReads: null, detectableVaf: null, vafUpperBound: null, text: `not evaluable: no reads at the position in ${sample}` };
   }
   const vaf = k / n;
   const pValue = binomialUpperTail(k, n, errorRate);
-  const detectable = detectableVaf(n, { minAltReads: minAlt, power });
-  const powerText = detectable === null ? `too few reads for ${minAlt} alt reads` : `≥${formatPercent(power)} power for VAF ≥ ${formatPercent(detectable)}`;
+  const limit = detectionLimit(n, { errorRate, alpha, power });
+  const detectable = limit.vaf;
+  const upper = vafUpperBound(k, n);
+  const stats = { vaf, pValue, minAltReads: limit.minAltReads, detectableVaf: detectable, vafUpperBound: upper };
   if (pValue < alpha && k > 0) {
     let clonality: 'clonal' | 'subclonal' | null = null;
     let ccf: number | null = null;
     let ccf95: [number, number] | null = null;
     let label = 'low-level';
+    let ccfText = '';
     if (input.purityModel) {
-      ccf = cancerCellFraction(vaf, input.purityModel);
+      const raw = cancerCellFraction(vaf, input.purityModel);
       const [lo, hi] = wilsonInterval(k, n);
-      ccf95 = [cancerCellFraction(lo, input.purityModel), cancerCellFraction(hi, input.purityModel)];
+      ccf95 = [Math.min(1, cancerCellFraction(lo, input.purityModel)), Math.min(1, cancerCellFraction(hi, input.purityModel))];
       clonality = ccf95[1] < 1 ? 'subclonal' : 'clonal';
       label = clonality;
+      ccf = Math.min(1, raw);
+      ccfText = raw >= 1 ? '; cancer cell fraction ≈100%, clonal' : `; cancer cell fraction ${formatPercent(raw)}`;
     } else if (vaf >= 0.05) label = 'detected';
     return {
       ...base,
+      ...stats,
       status: 'present',
-      vaf,
-      pValue,
-      detectableVaf: detectable,
       clonality,
       ccf,
       ccf95,
-      text: `pre-existing, ${label}: ${k}/${n} alt reads in ${sample} (binomial p = ${formatP(pValue)} vs ${errPct} error; VAF ${formatPercent(vaf)}${ccf !== null ? `; cancer cell fraction ${formatPercent(ccf)}` : ''})`,
+      text: `pre-existing, ${label}: ${k}/${n} alt reads in ${sample} (binomial ${pText(pValue)} vs ${errPct} error; VAF ${formatPercent(vaf)}${ccfText})`,
     };
   }
-  const within = k > 0 ? `, within the ${errPct} error rate (binomial p = ${formatP(pValue)})` : '';
+  const within = k > 0 ? `, within the ${errPct} error rate (binomial ${pText(pValue)})` : '';
+  const bound = k === 0 && upper !== null ? ` (VAF < ${formatPercent(upper)}, 95% upper bound)` : '';
+  const callRule = `a call needs ≥${limit.minAltReads} alt read${limit.minAltReads === 1 ? '' : 's'}`;
   if (input.vafOfInterest !== undefined && (detectable === null || detectable > input.vafOfInterest)) {
-    return { ...base, status: 'inconclusive', vaf, pValue, detectableVaf: detectable, text: `not evaluable: ${k}/${n} alt reads in ${sample}${within}; ${powerText}, above the VAF of interest ${formatPercent(input.vafOfInterest)}` };
+    const powerOnly = detectable === null ? `too few reads for a call above the ${errPct} error rate` : `≥${formatPercent(power)} power only for VAF ≥ ${formatPercent(detectable)} (${callRule})`;
+    return { ...base, ...stats, status: 'inconclusive', text: `not evaluable: ${k}/${n} alt reads in ${sample}${bound}${within}; ${powerOnly}, above the VAF of interest ${formatPercent(input.vafOfInterest)}` };
   }
-  return { ...base, status: 'absent', vaf, pValue, detectableVaf: detectable, text: `absent: ${k}/${n} reads in ${sample}${within}, ${powerText}` };
+  const powerText = detectable === null ? `too few reads for a call above the ${errPct} error rate` : `≥${formatPercent(power)} power for VAF ≥ ${formatPercent(detectable)} (${callRule})`;
+  return { ...base, ...stats, status: 'absent', text: `absent: ${k}/${n} reads in ${sample}${bound}${within}; ${powerText}` };
 }

@@ -14,8 +14,8 @@ describe('variant origin', () => {
     const f = r.samples[1]!.findings[0]!;
     assert.deepEqual([f.gene, f.alteration, f.origin, f.originSample, f.vaf], ['ERBB2', 'p.L755S', 'acquired', 'S1', 0.31]);
     const change = r.changes.find((c) => c.kind === 'acquired-variant')!;
-    assert.equal(change.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 0.31 after 33 months of letrozole; detection power in S1: depth 500: VAF 0.31 gives ~155 reads (P(>=3 reads) = 100%)');
-    assert.equal(f.originReason, 'absent from S1 (depth 500: VAF 0.31 gives ~155 reads (P(>=3 reads) = 100%))');
+    assert.equal(change.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31% after 33 months of letrozole; detection power in S1: depth 500: VAF 31% gives ~155 reads (P(>=3 reads) = 100%)');
+    assert.equal(f.originReason, 'absent from S1 (depth 500: VAF 31% gives ~155 reads (P(>=3 reads) = 100%))');
     assert.deepEqual(change.afterTreatments, [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', months: 33 }]);
   });
 
@@ -74,7 +74,7 @@ describe('variant origin', () => {
     const r = interpretCase(caseOf([sample({ id: 'S1', collected: '2016-03-02' }, [L755S(0.2)]), sample({ id: 'S2', collected: '2019-02-01' }, [])]), KB);
     const lost = r.changes.filter((c) => c.kind === 'lost-variant');
     assert.equal(lost.length, 1);
-    assert.deepEqual([lost[0]!.fromSample, lost[0]!.toSample, lost[0]!.from, lost[0]!.to], ['S1', 'S2', 'VAF 0.20', 'not detected']);
+    assert.deepEqual([lost[0]!.fromSample, lost[0]!.toSample, lost[0]!.from, lost[0]!.to], ['S1', 'S2', 'VAF 20%', 'not detected']);
   });
 
   test('variants in genes outside the KB are counted, not listed', () => {
@@ -142,7 +142,7 @@ describe('therapy options', () => {
       ['neratinib + fulvestrant', 'B'],
     ]);
     const nf = r.therapyOptions[2]!;
-    assert.deepEqual(nf.reasons, ['ERBB2 p.L755S (acquired, VAF 0.31): ERBB2 L755S is activating; neratinib + fulvestrant. (curated:erbb2-l755s, level B; curated)']);
+    assert.deepEqual(nf.reasons, ['ERBB2 p.L755S (acquired, VAF 31%): ERBB2 L755S is activating; neratinib + fulvestrant. (curated:erbb2-l755s, level B; curated)']);
     assert.deepEqual(nf.citations.map((c) => c.id), ['PMID:29420467']);
     assert.deepEqual(nf.warnings, [], 'fulvestrant resistance from the same finding is what the combination overcomes');
     // The fulvestrant resistance item is level D: hidden by default (therapy.ts rule 7), shown with includePreclinical.
@@ -154,7 +154,7 @@ describe('therapy options', () => {
   test('an option whose drug meets resistance evidence from another finding is warned and ranked last in its level', () => {
     const r = interpretCase(caseOf([sample({ id: 'S1', collected: '2016-03-02' }, [L755S(0.3), T798I(0.1)])]), KB);
     const nf = r.therapyOptions.find((o) => o.therapy === 'neratinib + fulvestrant')!;
-    assert.deepEqual(nf.warnings, ['neratinib: ERBB2 p.T798I (first-sample, VAF 0.10): resistance to neratinib (curated:erbb2-t798i, level C; curated)']);
+    assert.deepEqual(nf.warnings, ['neratinib: ERBB2 p.T798I (first-sample, VAF 10%): resistance to neratinib (curated:erbb2-t798i, level C; curated)']);
   });
 
   test('context that does not fit drops the option (ESR1 in an HR-negative sample)', () => {

@@ -17,10 +17,10 @@ describe('read look-back decides the origin', () => {
     const s1 = withReads(sample({ id: 'S1', type: 'primary', site: 'breast', collected: '2016-03-02' }, [], null), [counts(v, 0, 812)]);
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
-    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1, ≥95% power for VAF ≥ 0.37%']);
+    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
     assert.deepEqual(f?.readEvidence?.map((e) => [e.sample, e.when, e.status, e.altReads, e.depth]), [['S1', 'earlier', 'absent', 0, 812]]);
     const change = r.changes.find((c) => c.kind === 'acquired-variant');
-    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 0.31; reads in S1: absent: 0/812 reads in S1, ≥95% power for VAF ≥ 0.37%');
+    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31%; reads in S1: absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)');
   });
 
   test('significant alt reads in the earlier sample -> pre-existing (subclonal with its purity), even though its VCF did not call it', () => {
@@ -41,7 +41,7 @@ describe('read look-back decides the origin', () => {
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
     assert.equal(f?.origin, 'not-evaluable-earlier');
-    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1; ≥95% power for VAF ≥ 7.2%, above the VAF of interest 5%');
+    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1 (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%');
   });
 
   test('a later sample\'s reads are shown, never used for the origin; an uncounted position says so', () => {
@@ -104,7 +104,7 @@ describe('plasma: CHIP, germline and tumour-derived calls', () => {
     assert.deepEqual(f?.evidence, []);
     assert.equal(chip.therapyOptions.some((o) => o.drugs.includes('alpelisib')), false);
     const tumour = interpretCase(caseOf([plasmaDraw('P1', '2021-03-02', [H1047R(0.02, 0)])]), PIK3CA_KB);
-    assert.equal(tumour.samples[0]?.findings[0]?.plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells, ≥95% power for VAF ≥ 0.15%');
+    assert.equal(tumour.samples[0]?.findings[0]?.plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
     assert.deepEqual(tumour.therapyOptions.map((o) => o.therapy), ['alpelisib + fulvestrant']);
   });
 

@@ -39,7 +39,7 @@ describe('1. eligibility from the right results (state.ts; therapy.ts rule 1-2)'
     assert.equal(option(r, 'imlunestrant'), undefined);
     assert.deepEqual(r.context.hr, { status: 'negative', note: null, sample: 'M2', collected: '2024-03-01' });
     assert.deepEqual(excluded(r, 'elacestrant'), [
-      'ESR1 p.Y537S (first-sample, VAF 0.20) [sequenced in M1, 2023-02-01; judged on today\'s receptor status]: curated:esr1-y537s: needs HR-positive; latest HR status is negative (M2, 2024-03-01)',
+      'ESR1 p.Y537S (first-sample, VAF 20%) [sequenced in M1, 2023-02-01; judged on today\'s receptor status]: curated:esr1-y537s: needs HR-positive; latest HR status is negative (M2, 2024-03-01)',
     ]);
     assert.equal(r.samples[0]!.findings[0]!.evidence.find((e) => e.id === 'curated:esr1-y537s')!.context, 'does-not-fit');
   });
@@ -48,8 +48,8 @@ describe('1. eligibility from the right results (state.ts; therapy.ts rule 1-2)'
     const r = interpretCase(caseOf([s({ id: 'M1', collected: '2024-01-10', pathology: path({ ihc: '3+' }, 0, 0) }, [v('PIK3CA', 'p.H1047R', 0.3)])]), KB);
     // The unreviewed CIViC neratinib item (EID761) stays as "context unknown", ranked last.
     assert.deepEqual(names(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab', 'B neratinib']);
-    assert.deepEqual(excluded(r, 'alpelisib + fulvestrant'), ['PIK3CA p.H1047R (first-sample, VAF 0.30): curated:pik3ca-h1047r: needs HR-positive; latest HR status is negative (M1, 2024-01-10); needs HER2-negative; HER2 is positive; needs prior Endocrine (hormone) therapy; none in the treatments']);
-    assert.deepEqual(excluded(r, 'fulvestrant + alpelisib'), ['PIK3CA p.H1047R (first-sample, VAF 0.30): civic:EID7313: needs HR-positive; latest HR status is negative (M1, 2024-01-10); context unknown: CIViC item without curated review of setting, line and prior therapy; level A withheld (shown as B) until reviewed']);
+    assert.deepEqual(excluded(r, 'alpelisib + fulvestrant'), ['PIK3CA p.H1047R (first-sample, VAF 30%): curated:pik3ca-h1047r: needs HR-positive; latest HR status is negative (M1, 2024-01-10); needs HER2-negative; HER2 is positive; needs prior Endocrine (hormone) therapy; none in the treatments']);
+    assert.deepEqual(excluded(r, 'fulvestrant + alpelisib'), ['PIK3CA p.H1047R (first-sample, VAF 30%): civic:EID7313: needs HR-positive; latest HR status is negative (M1, 2024-01-10); context unknown: CIViC item without curated review of setting, line and prior therapy; level A withheld (shown as B) until reviewed']);
   });
 
   test('variant evidence from an older sequenced sample is re-judged in today\'s receptor context (HR+ primary with PIK3CA, HER2 3+ HR- metastasis)', () => {
@@ -272,7 +272,7 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     // No option its own warning contradicts: neratinib is excluded with the T798I resistance (therapy.ts rule 5).
     assert.equal(option(r, 'neratinib'), undefined);
     assert.deepEqual(excluded(r, 'neratinib').filter((x) => x.startsWith('contradicted')), [
-      'contradicted by resistance evidence in this patient: neratinib: ERBB2 p.T798I (acquired, VAF 0.12): resistance to neratinib (curated:erbb2-t798i, level C; checked 2026-12-01)',
+      'contradicted by resistance evidence in this patient: neratinib: ERBB2 p.T798I (acquired, VAF 12%): resistance to neratinib (curated:erbb2-t798i, level C; checked 2026-12-01)',
     ]);
     // T798I is not on the ERBB2 activating list, so the generic "ERBB2 mutation" item never applied to it.
     assert.deepEqual(r.samples[1]!.findings.find((f) => f.alteration === 'p.T798I')!.evidence.map((e) => e.id), ['curated:erbb2-t798i']);
@@ -286,15 +286,15 @@ describe('5. resistance (therapy.ts rule 4)', () => {
     const kb = { ...KB, oncogenicity: { ...KB.oncogenicity!, genes: KB.oncogenicity!.genes.map((g) => (g.gene === 'ERBB2' ? { ...g, rules: [{ ...g.rules[0]!, hgvsp: ['p.L755S', 'p.V777L', 'p.T798I'] } as (typeof g.rules)[number]] } : g)) } };
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 0, 0) }, [v('ERBB2', 'p.T798I', 0.2)])]), kb);
     assert.equal(option(r, 'neratinib'), undefined);
-    assert.deepEqual(excluded(r, 'neratinib'), ["ERBB2 p.T798I (first-sample, VAF 0.20): resistance wins over this finding's generic sensitivity item civic:EID5338: curated:erbb2-t798i (level C) reports resistance to neratinib"]);
+    assert.deepEqual(excluded(r, 'neratinib'), ["ERBB2 p.T798I (first-sample, VAF 20%): resistance wins over this finding's generic sensitivity item civic:EID5338: curated:erbb2-t798i (level C) reports resistance to neratinib"]);
   });
 
   test('class-level resistance ("hormone therapy") warns each member drug; drug-specific better evidence on the same finding is not warned', () => {
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '0', stainedPercent: 0 }, 90, 50) }, [v('ESR1', 'p.Y537S', 0.2), v('ESR1', 'p.D538G', 0.1), v('PIK3CA', 'p.H1047R', 0.3)])], ENDOCRINE), KB);
-    assert.deepEqual(option(r, 'elacestrant')!.warnings, ['elacestrant: ESR1 p.D538G (first-sample, VAF 0.10): resistance to hormone therapy (civic:EID243, level C; CIViC 2021-08-01)']);
+    assert.deepEqual(option(r, 'elacestrant')!.warnings, ['elacestrant: ESR1 p.D538G (first-sample, VAF 10%): resistance to hormone therapy (civic:EID243, level C; CIViC 2021-08-01)']);
     assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, [
-      'fulvestrant: ESR1 p.Y537S (first-sample, VAF 0.20): resistance to hormone therapy (civic:EID246, level C; CIViC 2021-08-01)',
-      'fulvestrant: ESR1 p.D538G (first-sample, VAF 0.10): resistance to hormone therapy (civic:EID243, level C; CIViC 2021-08-01)',
+      'fulvestrant: ESR1 p.Y537S (first-sample, VAF 20%): resistance to hormone therapy (civic:EID246, level C; CIViC 2021-08-01)',
+      'fulvestrant: ESR1 p.D538G (first-sample, VAF 10%): resistance to hormone therapy (civic:EID243, level C; CIViC 2021-08-01)',
     ]);
     assert.equal(option(r, 'imlunestrant')!.warnings.some((w) => w.includes('p.Y537S')), false, 'Y537S: imlunestrant level A on the same finding beats the class-level C');
   });
@@ -302,14 +302,14 @@ describe('5. resistance (therapy.ts rule 4)', () => {
   test("an entry's own combination is not warned by its own single-drug resistance; other regimens with that drug are (weaker resistance: after clean options of the same level)", () => {
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], ENDOCRINE), KB);
     assert.deepEqual(option(r, 'neratinib + fulvestrant')!.warnings, []);
-    assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
+    assert.deepEqual(option(r, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 30%): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
     // Level C resistance against a level A option, fulvestrant never given: demoted within level A, not below B.
     assert.deepEqual(names(r), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
     // A drug given before does not make weaker resistance from a finding present from the start severe (tumour-board
     // review s2, c09: label regimens given after prior therapy): the option stays, with the warning.
     const after = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
     assert.deepEqual(names(after), ['A trastuzumab deruxtecan', 'A alpelisib + fulvestrant', 'B neratinib', 'B neratinib + fulvestrant']);
-    assert.deepEqual(option(after, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 0.30): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
+    assert.deepEqual(option(after, 'alpelisib + fulvestrant')!.warnings, ['fulvestrant: ERBB2 p.L755S (first-sample, VAF 30%): resistance to fulvestrant (curated:erbb2-l755s, level C; checked 2026-12-01)']);
     // Acquired under the drug already given: severe, the option is excluded with the warning.
     const acquired = interpretCase(caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2022-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('PIK3CA', 'p.H1047R', 0.3)]), s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '1+' }, 90, 50) }, [v('ERBB2', 'p.L755S', 0.3), v('PIK3CA', 'p.H1047R', 0.3)])], [...ENDOCRINE, { drug: 'fulvestrant', start: '2023-01-01', end: '2023-12-01' }]), KB);
     assert.match(excluded(acquired, 'alpelisib + fulvestrant').join('\n'), /contradicted by resistance evidence in this patient: fulvestrant: ERBB2 p.L755S \(acquired/);
@@ -347,7 +347,7 @@ describe('6. one option per regimen, citations per regimen, preclinical hidden (
   test('a sensitivity item naming a drug class ("mtor inhibitor") is never an option', () => {
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-01', pathology: path({ ihc: '0', stainedPercent: 0 }, 90, 50) }, [v('PIK3CA', 'p.E545K', 0.3)])], ENDOCRINE), KB);
     assert.equal(option(r, 'mtor inhibitor'), undefined);
-    assert.deepEqual(excluded(r, 'mtor inhibitor'), ['PIK3CA p.E545K (first-sample, VAF 0.30): civic:EID1610 names a drug class (mtor inhibitor), not a regimen: class-level evidence only']);
+    assert.deepEqual(excluded(r, 'mtor inhibitor'), ['PIK3CA p.E545K (first-sample, VAF 30%): civic:EID1610 names a drug class (mtor inhibitor), not a regimen: class-level evidence only']);
   });
 });
 
@@ -355,23 +355,23 @@ describe('7. detection power for "acquired" (origin.ts)', () => {
   const twoSamples = (earlier: Partial<SampleData['sample']>, regions: CoveredRegion[] | null, later: VariantCall, meanDepth?: number, laterPurity?: number) =>
     interpretCase(caseOf([s({ id: 'E', collected: '2020-01-01', ...earlier }, [], regions, meanDepth), s({ id: 'L', collected: '2022-01-01', ...(laterPurity ? { purity: laterPurity } : {}) }, [later])]), KB);
 
-  test('VAF 0.03 after a 60x panel: not-evaluable-earlier, "depth 60: VAF 0.03 gives ~1.8 reads"', () => {
+  test('VAF 3% after a 60x panel: not-evaluable-earlier, "depth 60: VAF 3% gives ~1.8 reads"', () => {
     const r = twoSamples({}, [{ chrom: 'chr17', start: 0, end: 100_000_000, depth: 60 }], v('ERBB2', 'p.L755S', 0.03));
     const f = r.samples[1]!.findings[0]!;
-    assert.deepEqual([f.origin, f.originReason], ['not-evaluable-earlier', 'no earlier sample could have detected it: E: depth 60: VAF 0.03 gives ~1.8 reads (P(>=3 reads) = 27%)']);
+    assert.deepEqual([f.origin, f.originReason], ['not-evaluable-earlier', 'no earlier sample could have detected it: E: depth 60: VAF 3% gives ~1.8 reads (P(>=3 reads) = 27%)']);
     assert.equal(r.changes.length, 0);
   });
 
   test('the same VAF at 500x is acquired (P(>=3 reads) ~ 100%)', () => {
     const r = twoSamples({}, WIDE, v('ERBB2', 'p.L755S', 0.03));
     assert.equal(r.samples[1]!.findings[0]!.origin, 'acquired');
-    assert.equal(r.samples[1]!.findings[0]!.originReason, 'absent from E (depth 500: VAF 0.03 gives ~15 reads (P(>=3 reads) = 100%))');
+    assert.equal(r.samples[1]!.findings[0]!.originReason, 'absent from E (depth 500: VAF 3% gives ~15 reads (P(>=3 reads) = 100%))');
   });
 
-  test('purity-adjusted: VAF 0.20 at purity 0.8 is 0.05 expected at purity 0.2; 100x gives ~5 reads, P = 88% < 95%', () => {
+  test('purity-adjusted: VAF 20% at purity 0.8 is 0.05 expected at purity 0.2; 100x gives ~5 reads, P = 88% < 95%', () => {
     const regions = [{ chrom: 'chr17', start: 0, end: 100_000_000, depth: 100 }];
     const adjusted = twoSamples({ purity: 0.2 }, regions, v('ERBB2', 'p.L755S', 0.2), undefined, 0.8);
-    assert.deepEqual([adjusted.samples[1]!.findings[0]!.origin, adjusted.samples[1]!.findings[0]!.originReason], ['not-evaluable-earlier', 'no earlier sample could have detected it: E: depth 100: VAF 0.05 (purity-adjusted from 0.20) gives ~5 reads (P(>=3 reads) = 88%)']);
+    assert.deepEqual([adjusted.samples[1]!.findings[0]!.origin, adjusted.samples[1]!.findings[0]!.originReason], ['not-evaluable-earlier', 'no earlier sample could have detected it: E: depth 100: VAF 5% (purity-adjusted from 20%) gives ~5 reads (P(>=3 reads) = 88%)']);
     assert.equal(twoSamples({}, regions, v('ERBB2', 'p.L755S', 0.2)).samples[1]!.findings[0]!.origin, 'acquired');
   });
 
@@ -382,7 +382,7 @@ describe('7. detection power for "acquired" (origin.ts)', () => {
     assert.equal(twoSamples({}, noDepth, v('ERBB2', 'p.L755S', 0.3), 200).samples[1]!.findings[0]!.origin, 'acquired');
   });
 
-  test('the minimum alt-read count is a stated parameter (minAltReads): at 60x, 10 reads for VAF 0.3 P = 99.4%; for VAF 0.15 P = 41%; 3 reads for VAF 0.15 P = 99.7%', () => {
+  test('the minimum alt-read count is a stated parameter (minAltReads): at 60x, 10 reads for VAF 0.3 P = 99.4%; for VAF 15% P = 41%; 3 reads for VAF 15% P = 99.7%', () => {
     const regions = [{ chrom: 'chr17', start: 0, end: 100_000_000, depth: 60 }];
     const c = (vaf: number) => caseOf([s({ id: 'E', collected: '2020-01-01' }, [], regions), s({ id: 'L', collected: '2022-01-01' }, [v('ERBB2', 'p.L755S', vaf)])]);
     assert.equal(interpretCase(c(0.3), KB, { minAltReads: 10 }).samples[1]!.findings[0]!.origin, 'acquired');

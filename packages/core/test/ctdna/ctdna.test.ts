@@ -1,4 +1,5 @@
-// Expected detection limits computed independently with exact rational binomial sums (Python fractions).
+// Expected detection limits computed independently with exact rational binomial sums (Python fractions); white-cell
+// limits and upper bounds with scipy 1.17.1 (binom.sf, beta.ppf; see reads.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CH_GENES, chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy, type Draw } from '../../src/ctdna/index.ts';
@@ -35,11 +36,22 @@ test('plasma variant origin with and without the white-cell sample', () => {
   assert.equal(classifyPlasmaVariant({ gene: 'BRCA2', plasmaVaf: 0.9, wbc: { altReads: 300, depth: 300 } }).text, 'germline (homozygous): 300/300 reads in white cells (VAF 100%)');
   const esr1 = classifyPlasmaVariant({ gene: 'ESR1', proteinChange: 'p.D538G', plasmaVaf: 0.015, wbc: { altReads: 0, depth: 900 } });
   assert.equal(esr1.origin, 'tumour');
-  assert.equal(esr1.text, 'tumour-derived: absent from white cells, 0/900 reads in white cells, ≥95% power for VAF ≥ 0.33%');
+  // 0/900: VAF < 0.33% (beta.ppf(0.95, 1, 900)), but a call needs 4 reads, 95% power at 0.86%
+  assert.equal(esr1.text, 'tumour-derived: absent from white cells, 0/900 reads in white cells (VAF < 0.33%, 95% upper bound); ≥95% power for VAF ≥ 0.86% (a call needs ≥4 alt reads)');
   // 1 read at 0.1% error is noise, not CH
-  assert.equal(classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.05, wbc: { altReads: 1, depth: 900 } }).origin, 'tumour');
+  const one = classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.05, wbc: { altReads: 1, depth: 900 } });
+  assert.equal(one.origin, 'tumour');
+  assert.equal(one.text, 'tumour-derived: absent from white cells, 1/900 reads in white cells, within the 0.1% error rate (binomial p = 0.59); ≥95% power for VAF ≥ 0.86% (a call needs ≥4 alt reads)');
+  // the same power as everywhere: 0/2000 white-cell reads call 0.52% with 95% power (6 reads needed), not the 0.15%
+  // of the rule of three, so a 0.2% plasma variant is only presumed tumour-derived; 1.5% is tumour-derived
+  const low = classifyPlasmaVariant({ gene: 'ESR1', proteinChange: 'p.D538G', plasmaVaf: 0.002, wbc: { altReads: 0, depth: 2000 } });
+  assert.deepEqual([low.origin, low.text], ['presumed-tumour', 'presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads)']);
+  assert.equal(classifyPlasmaVariant({ gene: 'ESR1', proteinChange: 'p.D538G', plasmaVaf: 0.015, wbc: { altReads: 0, depth: 2000 } }).origin, 'tumour');
+  // the review's probe: AKT1 E17K at 2% in plasma, 3/2000 in white cells (p = 0.32, not CH) -> tumour, with the power
+  // of a call (0.52%), never the 1-read bound
+  assert.equal(classifyPlasmaVariant({ gene: 'AKT1', proteinChange: 'p.E17K', plasmaVaf: 0.02, wbc: { altReads: 3, depth: 2000 } }).text, 'tumour-derived: absent from white cells, 3/2000 reads in white cells, within the 0.1% error rate (binomial p = 0.32); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
   // white cells too shallow for a 0.2% plasma VAF: a CH gene stays "possible"
-  assert.equal(classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.002, wbc: { altReads: 0, depth: 200 } }).text, 'possible clonal haematopoiesis: DNMT3A is a CH gene; white cells too shallow to exclude it (0/200 reads in white cells, power only for VAF ≥ 1.5%)');
+  assert.equal(classifyPlasmaVariant({ gene: 'DNMT3A', plasmaVaf: 0.002, wbc: { altReads: 0, depth: 200 } }).text, 'possible clonal haematopoiesis: DNMT3A is a CH gene; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/200 reads in white cells (VAF < 1.5%, 95% upper bound); ≥95% power only for VAF ≥ 2.3% (a call needs ≥2 alt reads)');
   assert.equal(classifyPlasmaVariant({ gene: 'ASXL1', plasmaVaf: 0.01 }).text, 'possible clonal haematopoiesis: ASXL1 is a CH gene; no matched white-cell sample');
   assert.equal(classifyPlasmaVariant({ gene: 'PIK3CA', plasmaVaf: 0.01 }).text, 'presumed tumour-derived; no matched white-cell sample');
   assert.equal(classifyPlasmaVariant({ gene: 'PIK3CA', plasmaVaf: 0.01, wbc: { altReads: 0, depth: 0 } }).text, 'presumed tumour-derived; no white-cell reads at the position');
@@ -50,7 +62,12 @@ const draws = (vafs: Array<number | null>, reads?: Array<[number, number]>): Dra
 
 test('trajectories: rising / steady by Fisher on reads, emerging, cleared, falling, not detected', () => {
   const esr1 = classifyTrajectory(draws([0.002, 0.015, 0.06], [[10, 5000], [75, 5000], [300, 5000]]));
-  assert.equal(esr1.text, 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-01)');
+  // the first point, 10/5000, is the smallest significant count (p = 0.032) and below the 0.31% 95%-power limit
+  assert.equal(esr1.text, 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-01, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error)');
+  // at or above the limit (16/5000 = 0.32% >= 0.31%), or without reads, no qualifier
+  assert.equal(classifyTrajectory(draws([0.0032, 0.015, 0.06], [[16, 5000], [75, 5000], [300, 5000]])).text, 'rising: 0.32% → 1.5% → 6% (first detected 2021-03-01)');
+  assert.equal(classifyTrajectory(draws([0.002, 0.015, 0.06])).text, 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-01)');
+  assert.throws(() => classifyTrajectory([{ sample: 'X', date: '2021-03-01', vaf: 0.1, altReads: 11, depth: 10 }]), /draw X: reads 11\/10 are not whole numbers with 0 <= alt <= depth/);
   const dnmt = classifyTrajectory(draws([0.02, 0.021, 0.0196], [[100, 5000], [105, 5000], [98, 5000]]));
   assert.equal(dnmt.trend, 'steady');
   assert.equal(classifyTrajectory(draws([null, 0.004, 0.01])).text, 'emerging: not detected → 0.4% → 1% (first detected 2021-09-01)');
@@ -73,7 +90,7 @@ test('emerging during therapy', () => {
     during: ['letrozole'],
     firstDetected: '2021-03-01',
     trend: 'rising',
-    detail: 'ESR1 p.D538G first seen in plasma on 2021-03-01 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-01)',
+    detail: 'ESR1 p.D538G first seen in plasma on 2021-03-01 during letrozole; rising: 0.2% → 1.5% → 6% (first detected 2021-03-01, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error)',
   });
   assert.equal(emergingDuringTherapy('ESR1 p.D538G', t, [{ drug: 'tamoxifen', start: '2018-01-01', end: '2020-01-01' }]), null);
   assert.equal(emergingDuringTherapy('X', classifyTrajectory(draws([0.05, 0.01, 0])), ai), null);

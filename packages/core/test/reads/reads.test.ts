@@ -1,5 +1,9 @@
 // Reference values computed independently with exact rational arithmetic (Python fractions + math.comb):
 //   1 - sum_{i<k} C(n,i) p^i (1-p)^(n-i)
+// and, for the detection limits and upper bounds, with scipy 1.17.1 (scipy.stats.binom.sf, scipy.stats.beta.ppf for
+// the Clopper-Pearson bound, scipy.optimize.brentq for the VAF with 95% power):
+//   k* = min k with binom.sf(k-1, n, 0.001) < 0.05; limit = brentq(lambda f: binom.sf(k*-1, n, f) - 0.95)
+//   upper bound = beta.ppf(0.95, k+1, n-k)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -7,11 +11,14 @@ import {
   binomialUpperTail,
   cancerCellFraction,
   detectableVaf,
+  detectionLimit,
   detectionPower,
   expectedVaf,
   formatP,
   formatPercent,
   minSignificantAltReads,
+  pText,
+  vafUpperBound,
 } from '../../src/reads/index.ts';
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
@@ -50,6 +57,44 @@ test('detectable VAF: rule of three for one read; bisection for more', () => {
   assert.throws(() => detectableVaf(100, { minAltReads: 0 }), /minAltReads/);
 });
 
+test('detection limit of a call: the significant count, then 95% power to reach it (scipy reference values)', () => {
+  // n: [k*, VAF with 95% power to reach k*]
+  const ref: Array<[number, number, number]> = [
+    [812, 3, 0.007732956545443135],
+    [640, 3, 0.00980421510025449],
+    [2000, 6, 0.0052492752869334565],
+    [900, 4, 0.008592445661424248],
+    [200, 2, 0.023498470434950694],
+    [40, 1, 0.07215752450551458],
+    [5000, 10, 0.0031389372345018837],
+  ];
+  for (const [n, k, vaf] of ref) {
+    const lim = detectionLimit(n);
+    assert.equal(lim.minAltReads, k, `k* at ${n}`);
+    close(lim.vaf!, vaf, 1e-7);
+  }
+  // at the limit the power is 95%; at the rule-of-three VAF it is only 58% (scipy: binom.sf(2, 812, 0.0037) = 0.578)
+  close(detectionPower(812, detectionLimit(812).vaf!, 3), 0.95, 1e-6);
+  close(detectionPower(812, 0.0037, 3), 0.5782114834101303, 1e-9);
+  // 2/812 at a VAF of interest of 0.5%: power binom.sf(2, 812, 0.005) = 0.771 < 95%
+  close(detectionPower(812, 0.005, 3), 0.7712906286909045, 1e-9);
+  // a stricter alpha needs more reads
+  assert.equal(detectionLimit(812, { alpha: 0.01 }).minAltReads, 4);
+  assert.deepEqual(detectionLimit(0), { minAltReads: 1, vaf: null });
+});
+
+test('VAF upper bound: Clopper-Pearson one-sided 95% (rule of three at 0 reads)', () => {
+  close(vafUpperBound(0, 812)!, 0.0036825282604632556, 1e-9);
+  close(vafUpperBound(0, 2000)!, 0.0014967448951882837, 1e-9);
+  close(vafUpperBound(2, 812)!, 0.007732956545442934, 1e-7);
+  close(vafUpperBound(1, 812)!, 0.005828746732573992, 1e-7);
+  close(vafUpperBound(3, 2000)!, 0.003872223150157523, 1e-7);
+  assert.equal(vafUpperBound(5, 5), 1);
+  assert.equal(vafUpperBound(0, 0), null);
+  assert.throws(() => vafUpperBound(3, 2), /0 <= alt <= depth/);
+  assert.throws(() => vafUpperBound(0, 10, 1), /confidence must be a number in \(0, 1\)/);
+});
+
 test('purity model: ABSOLUTE CCF, with the published worked example', () => {
   // PMC3934006 Fig. 1: VAF 0.125, local copy number 3, purity 67% -> CCF about 0.5
   close(cancerCellFraction(0.125, { purity: 0.67, tumourCopies: 3 }), 0.498134328358209);
@@ -73,20 +118,40 @@ test('evidence text: pre-existing subclonal, absent with power, inconclusive, no
 
   const clonal = assessReadEvidence({ sample: 'P', altReads: 140, depth: 500, purityModel: { purity: 0.6 } });
   assert.equal(clonal.clonality, 'clonal'); // VAF 28% vs 30% expected for a clonal heterozygous mutation
+  assert.equal(clonal.text, 'pre-existing, clonal: 140/500 alt reads in P (binomial p = 1.6e-293 vs 0.1% error; VAF 28%; cancer cell fraction 93%)');
 
+  // a CCF estimate above 100% (E-PRIMARY's PIK3CA: 160/500 at purity 60% -> 107%) is shown capped
+  const over = assessReadEvidence({ sample: 'E-PRIMARY', altReads: 160, depth: 500, purityModel: { purity: 0.6 } });
+  close(cancerCellFraction(0.32, { purity: 0.6 }), 1.0666666666666667);
+  assert.deepEqual([over.clonality, over.ccf, over.ccf95?.[1]], ['clonal', 1, 1]);
+  assert.equal(over.text, 'pre-existing, clonal: 160/500 alt reads in E-PRIMARY (binomial p < 1e-300 vs 0.1% error; VAF 32%; cancer cell fraction ≈100%, clonal)');
+
+  // 0 alt reads: the VAF bound (rule of three) and the power of a call (3 reads needed at 812x) are different numbers
   const absent = assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 812 });
   assert.equal(absent.status, 'absent');
-  assert.equal(absent.text, 'absent: 0/812 reads in PRIMARY, ≥95% power for VAF ≥ 0.37%');
+  assert.deepEqual([absent.minAltReads, Number(absent.detectableVaf!.toFixed(6)), Number(absent.vafUpperBound!.toFixed(6))], [3, 0.007733, 0.003683]);
+  assert.equal(absent.text, 'absent: 0/812 reads in PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)');
 
   const noise = assessReadEvidence({ sample: 'PRIMARY', altReads: 1, depth: 812 });
-  assert.equal(noise.text, 'absent: 1/812 reads in PRIMARY, within the 0.1% error rate (binomial p = 0.56), ≥95% power for VAF ≥ 0.37%');
+  assert.equal(noise.text, 'absent: 1/812 reads in PRIMARY, within the 0.1% error rate (binomial p = 0.56); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)');
+
+  // the VAF of interest is judged with the same power: 2/812 cannot exclude 0.5% (power 77%) -> inconclusive,
+  // so an earlier sample like this never makes a finding "acquired"
+  const two = assessReadEvidence({ sample: 'PRIMARY', altReads: 2, depth: 812, vafOfInterest: 0.005 });
+  assert.equal(two.status, 'inconclusive');
+  assert.equal(two.text, 'not evaluable: 2/812 alt reads in PRIMARY, within the 0.1% error rate (binomial p = 0.2); ≥95% power only for VAF ≥ 0.77% (a call needs ≥3 alt reads), above the VAF of interest 0.5%');
+  // ... and 0/812 cannot either (the upper bound 0.37% is below 0.5%, but a call needs 3 reads)
+  assert.equal(assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 812, vafOfInterest: 0.005 }).status, 'inconclusive');
+  // at a VAF of interest of 1% it can (power binom.sf(2, 812, 0.01) = 0.988)
+  assert.equal(assessReadEvidence({ sample: 'PRIMARY', altReads: 2, depth: 812, vafOfInterest: 0.01 }).status, 'absent');
+  close(detectionPower(812, 0.01, 3), 0.9877765725364926, 1e-9);
 
   const shallow = assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 40, vafOfInterest: 0.05 });
   assert.equal(shallow.status, 'inconclusive');
-  assert.equal(shallow.text, 'not evaluable: 0/40 alt reads in PRIMARY; ≥95% power for VAF ≥ 7.2%, above the VAF of interest 5%');
+  assert.equal(shallow.text, 'not evaluable: 0/40 alt reads in PRIMARY (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%');
 
   const none = assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 0 });
-  assert.deepEqual([none.status, none.text, none.pValue], ['no-coverage', 'not evaluable: no reads at the position in PRIMARY', null]);
+  assert.deepEqual([none.status, none.text, none.pValue, none.detectableVaf, none.vafUpperBound], ['no-coverage', 'not evaluable: no reads at the position in PRIMARY', null, null, null]);
 
   // a higher error rate makes 4/612 noise
   const noisy = assessReadEvidence({ sample: 'PRIMARY', altReads: 4, depth: 612 }, { errorRate: 0.005 });
@@ -98,4 +163,5 @@ test('evidence text: pre-existing subclonal, absent with power, inconclusive, no
 test('number formatting', () => {
   assert.deepEqual([formatPercent(0.0037), formatPercent(0.015), formatPercent(0.06), formatPercent(0.123), formatPercent(0.00004)], ['0.37%', '1.5%', '6%', '12%', '0.004%']);
   assert.deepEqual([formatP(0.5562), formatP(0.0036), formatP(0.00012), formatP(1e-320)], ['0.56', '0.0036', '1.2e-4', '< 1e-300']);
+  assert.deepEqual([pText(0.0036), pText(1e-320)], ['p = 0.0036', 'p < 1e-300']);
 });

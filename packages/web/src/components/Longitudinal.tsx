@@ -3,6 +3,7 @@
  * and trajectories). Projections of the analysis result: every judgement is the core's. Typed structurally (the
  * fields are optional), so the page works with results that do not carry them. React escapes all text.
  */
+import { formatVaf } from '../format.ts';
 
 interface ReadEvidenceView {
   sample: string;
@@ -154,7 +155,7 @@ function CtdnaChart({ ctdna }: { ctdna: CtdnaView }) {
               if (val === null || val <= 0) return null;
               return (
                 <circle key={p.sample} cx={x(p.date)} cy={y(val)} r={4} fill={det ? colour : 'white'} stroke={colour}>
-                  <title>{`${v.gene} ${v.alteration}, ${p.date}: ${det ? `VAF ${Number((val * 100).toPrecision(2))}%` : 'not detected'}`}</title>
+                  <title>{`${v.gene} ${v.alteration}, ${p.date}: ${det ? `VAF ${formatVaf(val)}` : 'not detected'}`}</title>
                 </circle>
               );
             })}
