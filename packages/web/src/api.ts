@@ -2,7 +2,7 @@
  * The web app's API client. The session is an HttpOnly cookie the page cannot read; the CSRF token from the login
  * (or GET /api/auth/session) is kept in memory and sent as X-CSRF-Token on every state-changing request.
  */
-import type { AnalysisRecord, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, AuditEntry, UserInfo } from './types.ts';
+import type { AnalysisRecord, AnalysisResponse, AuditEntry, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, UserInfo } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -78,7 +78,7 @@ export const api = {
   addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
   addComment: (patientId: string, body: string) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/comments`, { body }),
   runAnalysis: (patientId: string) => request<{ analysis: AnalysisRecord }>('POST', `/api/patients/${encodeURIComponent(patientId)}/analyses`),
-  analysis: (id: string) => request<{ analysis: AnalysisRecord }>('GET', `/api/analyses/${encodeURIComponent(id)}`),
+  analysis: (id: string) => request<AnalysisResponse>('GET', `/api/analyses/${encodeURIComponent(id)}`),
   users: () => request<{ users: UserInfo[]; roles: string[] }>('GET', '/api/users'),
   createUser: (body: { username: string; role: string; password: string }) => request<unknown>('POST', '/api/users', body),
   setUserDisabled: (id: string, disabled: boolean) => request<unknown>('PATCH', `/api/users/${encodeURIComponent(id)}`, { disabled }),
