@@ -28,6 +28,9 @@ const REPORT_LABELS: Record<string, string> = {
   json: 'Analysis (JSON)',
 };
 
+/** How often an open patient page re-checks the records (a change by another user makes its analysis stale). */
+const RECHECK_MS = 10_000;
+
 type DrawerState = { kind: 'finding'; sampleId: string; key: string } | { kind: 'option'; index: number } | null;
 
 const TABS = [
@@ -74,6 +77,23 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       heading.current?.focus();
     }
   }, [detail]);
+
+  // Always current (issue 17): someone else may change the records while this page is open. Reload when the page
+  // comes back into view and every RECHECK_MS while it is visible, so a superseded analysis is never left on screen
+  // as current (the server withholds a stale run's result; the reload picks that up).
+  useEffect(() => {
+    const recheck = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
+    const timer = setInterval(recheck, RECHECK_MS);
+    document.addEventListener('visibilitychange', recheck);
+    window.addEventListener('focus', recheck);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', recheck);
+      window.removeEventListener('focus', recheck);
+    };
+  }, [load]);
 
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
