@@ -117,7 +117,8 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
       };
     }
     out.samples.push(snap);
-    const used = [snap.variants?.file, snap.variants?.regions, snap.cytometry?.file, snap.cytometry?.panel, snap.cytometry?.control, snap.cytometry?.gates].flatMap((f) => (f ? [f.fileId] : []));
+    // Every file the analysis reads is part of the input version: replacing any of them makes the result stale.
+    const used = sampleFileRefs(snap).map((f) => f.fileId);
     versions.samples.push({ id: s.id, label: s.label, revision: s.revision, pathologyVersion: p?.version ?? null, files: used.sort() });
   }
   return out;
@@ -219,22 +220,15 @@ export function inputChanges(used: AnalysisInput, now: AnalysisInput): InputChan
   return out;
 }
 
+/** Every stored file a snapshot sample reads (one list, used for the input versions, the resolver and progress). */
+export function sampleFileRefs(s: SnapshotSample): FileRef[] {
+  const c = s.cytometry;
+  return [s.variants?.file, s.variants?.regions, c?.file, c?.panel, c?.control, c?.gates, c?.workspace].filter((f): f is FileRef => f !== undefined);
+}
+
 /** Every stored file a snapshot names, by file id. */
 function snapshotFiles(input: AnalysisInput): Map<string, FileRef> {
-  const out = new Map<string, FileRef>();
-  const add = (f: FileRef | undefined) => {
-    if (f) out.set(f.fileId, f);
-  };
-  for (const s of input.samples) {
-    add(s.variants?.file);
-    add(s.variants?.regions);
-    add(s.cytometry?.file);
-    add(s.cytometry?.panel);
-    add(s.cytometry?.control);
-    add(s.cytometry?.gates);
-    add(s.cytometry?.workspace);
-  }
-  return out;
+  return new Map(input.samples.flatMap((s) => sampleFileRefs(s).map((f) => [f.fileId, f] as const)));
 }
 
 /**
