@@ -41,6 +41,11 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return jsonOf<T>(res);
+}
+
+/** A response's JSON body, or an ApiError with the server's message (a body that is not JSON becomes the message). */
+async function jsonOf<T>(res: Response): Promise<T> {
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -209,13 +214,5 @@ export async function importStudy(files: File[]): Promise<{ summary: { study?: s
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch('/api/cohort/studies', { method: 'POST', headers, body: form, credentials: 'same-origin' });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = { message: text.slice(0, 200) };
-  }
-  if (!res.ok) throw errorFrom(res.status, json);
-  return json as { summary: { study?: string } & Record<string, unknown> };
+  return jsonOf<{ summary: { study?: string } & Record<string, unknown> }>(res);
 }

@@ -3,6 +3,7 @@
  * and trajectories). Projections of the analysis result: every judgement is the core's. Typed structurally (the
  * fields are optional), so the page works with results that do not carry them. React escapes all text.
  */
+import { ColumnHeads } from './RecordFields.tsx';
 
 interface ReadEvidenceView {
   sample: string;
@@ -177,13 +178,7 @@ function Ctdna({ ctdna }: { ctdna: CtdnaView }) {
       <CtdnaChart ctdna={ctdna} />
       <div className="table-wrap">
         <table className="ctdna">
-          <thead>
-            <tr>
-              <th scope="col">Variant</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Trajectory</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Variant', 'Origin', 'Trajectory']} />
           <tbody>
             {ctdna.variants.map((v) => (
               <tr key={v.key}>
