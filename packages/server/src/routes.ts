@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AnalysisQueuedSchema, AnalysisResponseSchema, PatientDetailSchema, type AnalysisResponse, type PatientDetail } from '@her2scope/core/api';
+import { AnalysisQueuedSchema, AnalysisResponseSchema, AuditListSchema, PatientDetailSchema, PatientListSchema, SessionInfoSchema, UserListSchema, type AnalysisResponse, type PatientDetail, type SessionInfo } from '@her2scope/core/api';
 import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
@@ -188,7 +188,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => root.swagger());
 
   // ---- auth ---------------------------------------------------------------------------------------------------
-  const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string) => ({
+  const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string): SessionInfo => ({
     user: { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) },
     csrfToken,
     notice: RESEARCH_USE,
@@ -197,7 +197,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.post(
     '/api/auth/login',
     {
-      schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict() },
+      schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict(), response: { 200: SessionInfoSchema } },
       config: { permission: 'public', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
     },
     async (req, reply) => {
@@ -219,7 +219,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     },
   );
 
-  app.get('/api/auth/session', { schema: { summary: 'The logged-in user, permissions and CSRF token', tags: ['auth'], security: sec }, config: { permission: 'read' } }, async (req) => sessionBody(req.auth!.user, req.auth!.csrfToken));
+  app.get('/api/auth/session', { schema: { summary: 'The logged-in user, permissions and CSRF token', tags: ['auth'], security: sec, response: { 200: SessionInfoSchema } }, config: { permission: 'read' } }, async (req) => sessionBody(req.auth!.user, req.auth!.csrfToken));
 
   app.post('/api/auth/logout', { schema: { summary: 'Log out (ends the session)', tags: ['auth'], security: secWrite }, config: { permission: 'read' } }, async (req, reply) => {
     await store.deleteSession(req.auth!.sessionId);
@@ -272,7 +272,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   );
 
   // ---- users and audit (admin) --------------------------------------------------------------------------------
-  app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
+  app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec, response: { 200: UserListSchema } }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
 
   app.post(
     '/api/users',
@@ -315,6 +315,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
         tags: ['admin'],
         security: sec,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.coerce.number().int().positive().optional(), entity: Id.optional() }).strict(),
+        response: { 200: AuditListSchema },
       },
       config: { permission: 'admin' },
     },
@@ -330,6 +331,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
         tags: ['patients'],
         security: sec,
         querystring: z.object({ q: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional(), ...IncludeQuery.shape }).strict(),
+        response: { 200: PatientListSchema },
       },
       config: { permission: 'read' },
     },

@@ -2,7 +2,7 @@
  * The web app's API client. The session is an HttpOnly cookie the page cannot read; the CSRF token from the login
  * (or GET /api/auth/session) is kept in memory and sent as X-CSRF-Token on every state-changing request.
  */
-import type { AnalysisRecord, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, AuditEntry, UserInfo } from './types.ts';
+import type { AnalysisRecord, AnalysisResponse, AuditEntry, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, UserInfo } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -41,6 +41,11 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return jsonOf<T>(res);
+}
+
+/** A response's JSON body, or an ApiError with the server's message (a body that is not JSON becomes the message). */
+async function jsonOf<T>(res: Response): Promise<T> {
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -78,7 +83,7 @@ export const api = {
   addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
   addComment: (patientId: string, body: string) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/comments`, { body }),
   runAnalysis: (patientId: string) => request<{ analysis: AnalysisRecord }>('POST', `/api/patients/${encodeURIComponent(patientId)}/analyses`),
-  analysis: (id: string) => request<{ analysis: AnalysisRecord }>('GET', `/api/analyses/${encodeURIComponent(id)}`),
+  analysis: (id: string) => request<AnalysisResponse>('GET', `/api/analyses/${encodeURIComponent(id)}`),
   users: () => request<{ users: UserInfo[]; roles: string[] }>('GET', '/api/users'),
   createUser: (body: { username: string; role: string; password: string }) => request<unknown>('POST', '/api/users', body),
   setUserDisabled: (id: string, disabled: boolean) => request<unknown>('PATCH', `/api/users/${encodeURIComponent(id)}`, { disabled }),
@@ -209,13 +214,5 @@ export async function importStudy(files: File[]): Promise<{ summary: { study?: s
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch('/api/cohort/studies', { method: 'POST', headers, body: form, credentials: 'same-origin' });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = { message: text.slice(0, 200) };
-  }
-  if (!res.ok) throw errorFrom(res.status, json);
-  return json as { summary: { study?: string } & Record<string, unknown> };
+  return jsonOf<{ summary: { study?: string } & Record<string, unknown> }>(res);
 }

@@ -1,4 +1,5 @@
 import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
+import { ColumnHeads } from './RecordFields.tsx';
 import type { AnalysisResult } from '../types.ts';
 import { ReadEvidenceNote } from './Longitudinal.tsx';
 import type { Finding, TherapyOption } from '@her2scope/core';
@@ -20,16 +21,7 @@ export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvi
           {s.findings.length > 0 && (
             <div className="table-wrap" tabIndex={0} role="region" aria-label={`Findings of ${s.id}`}>
               <table className="findings">
-                <thead>
-                  <tr>
-                    <th scope="col">Gene</th>
-                    <th scope="col">Alteration</th>
-                    <th scope="col">Origin</th>
-                    <th scope="col">VAF</th>
-                    <th scope="col">Depth</th>
-                    <th scope="col">Evidence</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['Gene', 'Alteration', 'Origin', 'VAF', 'Depth', 'Evidence']} />
                 <tbody>
                   {s.findings.map((f) => (
                     <tr key={findingKey(f)} className={`origin-${f.origin}`}>

@@ -5,6 +5,7 @@ import { SummaryCard } from '../components/SummaryCard.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { ColumnHeads, useCheckedForm } from '../components/RecordFields.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
 import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
 import { fieldErrorsFrom, labelsFor, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
@@ -27,6 +28,9 @@ const REPORT_LABELS: Record<string, string> = {
   fhir: 'FHIR R4 bundle (JSON)',
   json: 'Analysis (JSON)',
 };
+
+/** How often an open patient page re-checks the records (a change by another user makes its analysis stale). */
+const RECHECK_MS = 10_000;
 
 type DrawerState = { kind: 'finding'; sampleId: string; key: string } | { kind: 'option'; index: number } | null;
 
@@ -74,6 +78,23 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
       heading.current?.focus();
     }
   }, [detail]);
+
+  // Always current (issue 17): someone else may change the records while this page is open. Reload when the page
+  // comes back into view and every RECHECK_MS while it is visible, so a superseded analysis is never left on screen
+  // as current (the server withholds a stale run's result; the reload picks that up).
+  useEffect(() => {
+    const recheck = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
+    const timer = setInterval(recheck, RECHECK_MS);
+    document.addEventListener('visibilitychange', recheck);
+    window.addEventListener('focus', recheck);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', recheck);
+      window.removeEventListener('focus', recheck);
+    };
+  }, [load]);
 
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
@@ -303,17 +324,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             <h2 id="samples-h">Samples and pathology</h2>
             <div className="table-wrap" tabIndex={0} role="region" aria-label="Samples">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Sample</th>
-                    <th scope="col">Collected</th>
-                    <th scope="col">Type, site</th>
-                    <th scope="col">HER2</th>
-                    <th scope="col">ER</th>
-                    <th scope="col">PR</th>
-                    <th scope="col">Pathology</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['Sample', 'Collected', 'Type, site', 'HER2', 'ER', 'PR', 'Pathology']} />
                 <tbody>
                   {samples.map((s) => (
                     <tr key={s.id}>
@@ -536,27 +547,20 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
   const [type, setType] = useState('primary');
   const [site, setSite] = useState('breast');
   const [collected, setCollected] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const form = useRef<HTMLFormElement>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local = validateSample({ collected }, localToday(), birthYear);
-    setErrors(local);
-    if (local.length) return focusFirstInvalid(form.current);
-    try {
+  const { errors, form, onSubmit } = useCheckedForm({
+    fields: SAMPLE_FIELDS,
+    failure: 'cannot add the sample',
+    check: () => validateSample({ collected }, localToday(), birthYear),
+    save: async () => {
       await api.addSample(patientId, { label: label.trim(), type, site, collected });
       setLabel('');
       setCollected('');
       await onAdded();
-    } catch (err) {
-      setErrors(fieldErrorsFrom(err, SAMPLE_FIELDS, 'cannot add the sample'));
-      focusFirstInvalid(form.current);
-    }
-  }
+    },
+  });
 
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-sample-h" ref={form} noValidate>
+    <form className="card" onSubmit={onSubmit} aria-labelledby="add-sample-h" ref={form} noValidate>
       <h3 id="add-sample-h">Add a sample</h3>
       <div className="grid">
         <div>
