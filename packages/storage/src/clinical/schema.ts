@@ -48,6 +48,9 @@ export interface SamplesTable {
   type: string;
   site: string;
   collected: string;
+  /** Migration 0007_sample_fractions: tumour purity (0-1) and, for plasma, the ctDNA tumour fraction (0-1); NULL when not given. */
+  purity: number | null;
+  tumor_fraction: number | null;
   created_by: string | null;
   created_at: string;
   /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
