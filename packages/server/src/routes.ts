@@ -645,6 +645,8 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       }
       const storagePath = await files.commit(received, originalName, extension);
       const options: Record<string, unknown> = {};
+      // What the content was recognised as (bam, cram, bai, csi, crai, fa, fai): shown with the file, pairs it.
+      if (extension !== undefined) options.format = extension.slice(1);
       if (req.query.tumor) options.tumor = req.query.tumor;
       if (req.query.normal) options.normal = req.query.normal;
       if (req.query.meanDepth) options.meanDepth = req.query.meanDepth;

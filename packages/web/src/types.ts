@@ -69,6 +69,9 @@ export interface SampleInfo extends Correctable, Revised {
   type: string;
   site: string;
   collected: string;
+  /** Tumour purity and, for plasma, the ctDNA tumour fraction (0-1); null when not given (absent from older servers). */
+  purity?: number | null;
+  tumorFraction?: number | null;
   pathology: PathologyInfo | null;
   pathologyVersions: number;
   classification: ClassificationResult | null;
