@@ -5,6 +5,15 @@ import importPlugin from 'eslint-plugin-import';
 
 const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'os', 'process', 'readline', 'stream', 'zlib', 'dgram', 'cluster', 'tls'];
 
+// The no-unsafe-* rules, off where values are untyped by nature (plain JavaScript; JSON read back in tests).
+const unsafeOff = {
+  '@typescript-eslint/no-unsafe-argument': 'off',
+  '@typescript-eslint/no-unsafe-assignment': 'off',
+  '@typescript-eslint/no-unsafe-call': 'off',
+  '@typescript-eslint/no-unsafe-member-access': 'off',
+  '@typescript-eslint/no-unsafe-return': 'off',
+};
+
 export default tseslint.config(
   { ignores: ['.scratch-*/**', '**/node_modules/**', '**/dist/**', 'packages/web/dist/**', 'bench-data/**', '**/*.d.ts'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -34,24 +43,12 @@ export default tseslint.config(
   {
     // Plain JavaScript (scripts, the bin and worker entries) has no type annotations, so its parameters are `any`.
     files: ['**/*.{js,mjs,cjs}'],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
+    rules: unsafeOff,
   },
   {
     // Tests read untyped output (JSON.parse of CLI output, inject().json(), linkedom's DOM) and check its shape with assert.
     files: ['packages/*/test/**/*.{ts,tsx}'],
-    rules: {
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
+    rules: unsafeOff,
   },
   {
     // Fastify plugins, hooks and route handlers are async functions (or take a done callback) whatever their body.

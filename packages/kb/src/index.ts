@@ -31,7 +31,7 @@ const FileSchema = z.object({ entries: z.array(KbEntrySchema) }).passthrough();
 /** data/civic-overrides.json: `{ "overrides": [...] }` (or a bare list). */
 const OverrideFileSchema = z.union([z.array(CivicOverrideSchema), z.object({ overrides: z.array(CivicOverrideSchema) }).passthrough().transform((f) => f.overrides)]);
 
-/** Files with a fixed role, read when present (whether or not the manifest lists them). */
+/** Files with a fixed role (whether or not the manifest lists them): the overrides when present; the other two always. */
 export const SPECIAL_FILES = { overrides: 'civic-overrides.json', oncogenicity: 'oncogenicity.json', drugClasses: 'drug-classes.json' } as const;
 
 const LEVELS = ['A', 'B', 'C', 'D', 'E'] as const;
@@ -100,14 +100,18 @@ export function loadKnowledgeBase(dir: string = KB_DATA_DIR): KnowledgeBase {
   if (civicDate) entries = entries.map((e) => (e.origin === 'civic' && !e.sourceDate ? { ...e, sourceDate: civicDate } : e));
   const has = (file: string) => existsSync(join(dir, file));
   if (has(SPECIAL_FILES.overrides)) entries = applyCivicOverrides(entries, parse(SPECIAL_FILES.overrides, OverrideFileSchema), join(dir, SPECIAL_FILES.overrides));
-  const oncogenicity = has(SPECIAL_FILES.oncogenicity) ? parse(SPECIAL_FILES.oncogenicity, OncogenicityFileSchema) : undefined;
-  const drugClasses = has(SPECIAL_FILES.drugClasses) ? parse(SPECIAL_FILES.drugClasses, DrugClassFileSchema) : undefined;
+  // Both are required: without the oncogenicity rules every variant would be a VUS, and without the drug classes the
+  // safety gates keyed on them (PARP inhibitors need a germline BRCA; endocrine therapy needs HR-positive disease)
+  // would silently stop applying. A knowledge base missing one is refused, never run open.
+  for (const f of [SPECIAL_FILES.oncogenicity, SPECIAL_FILES.drugClasses]) if (!has(f)) throw new Error(`${join(dir, f)}: missing; the knowledge base needs it (see CONTRIBUTING.md)`);
+  const oncogenicity = parse(SPECIAL_FILES.oncogenicity, OncogenicityFileSchema);
+  const drugClasses = parse(SPECIAL_FILES.drugClasses, DrugClassFileSchema);
   const ids = new Set<string>();
   for (const e of entries) {
     if (ids.has(e.id)) throw new Error(`${dir}: duplicate KB entry id ${e.id}`);
     ids.add(e.id);
   }
-  const kb = KnowledgeBaseSchema.parse({ version: manifest.version, sources: manifest.sources, entries, ...(oncogenicity ? { oncogenicity } : {}), ...(drugClasses ? { drugClasses } : {}) });
+  const kb = KnowledgeBaseSchema.parse({ version: manifest.version, sources: manifest.sources, entries, oncogenicity, drugClasses });
   cache.set(dir, kb);
   return kb;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -107,5 +107,18 @@ test('cross-check against MOAlmanac (GPL-2.0, read from ../shared only): FDA-app
     const theirs = [...moaDrugs(gene)].join(' | ');
     assert.ok(theirs.includes(drug), `MOAlmanac lists ${drug} for ${gene} in breast (FDA-approved): ${theirs}`);
     assert.ok(ourA(gene).includes(drug), `our KB lists ${drug} at level A for ${gene}`);
+  }
+});
+
+test('a knowledge base without its drug classes or oncogenicity rules is refused (the safety gates never run open)', () => {
+  for (const missing of ['drug-classes.json', 'oncogenicity.json']) {
+    const dir = mkdtempSync(join(tmpdir(), 'her2scope-kb-'));
+    try {
+      cpSync(KB_DATA_DIR, dir, { recursive: true });
+      rmSync(join(dir, missing));
+      assert.throws(() => loadKnowledgeBase(dir), { message: `${join(dir, missing)}: missing; the knowledge base needs it (see CONTRIBUTING.md)` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });

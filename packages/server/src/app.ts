@@ -152,7 +152,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setSerializerCompiler(serializerCompiler);
 
   const codeVersion = options.codeVersion ?? `her2scope ${await packageVersion()}`;
-  const runner = new JobRunner(store, files.dataDir, app.log, {
+  const runner = new JobRunner(store, files, app.log, {
     concurrency: Math.max(1, options.analysisConcurrency ?? 1),
     maxAttempts: 2,
     timeoutMs: options.analysisTimeoutMs ?? 30 * 60 * 1000,

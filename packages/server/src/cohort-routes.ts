@@ -101,10 +101,11 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
       if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send the study files as multipart/form-data, one part per file');
       if (importing) throw new HttpError(409, 'import-running', 'another study import is running; try again when it has finished');
       importing = true;
-      await mkdir(o.tmpDir, { recursive: true });
-      const dir = await mkdtemp(join(o.tmpDir, 'study-'));
+      let dir: string | undefined;
       let summary: Awaited<ReturnType<typeof importStudy>>;
       try {
+        await mkdir(o.tmpDir, { recursive: true });
+        dir = await mkdtemp(join(o.tmpDir, 'study-'));
         let total = 0;
         let count = 0;
         const seen = new Set<string>();
@@ -152,8 +153,11 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         throw e;
       } finally {
         // Removed before answering, so no upload outlives its request.
-        await rm(dir, { recursive: true, force: true });
-        importing = false;
+        try {
+          if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+        } finally {
+          importing = false;
+        }
       }
       await ctx.store.recordAudit(ctx.actor(req), { action: 'cohort.import', entityType: 'study', entityId: summary.study });
       return reply.code(201).send({ summary, notice: RESEARCH_USE_NOTICE });

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,10 +44,17 @@ export class FileStore {
   async init(referenced: Set<string>): Promise<{ partials: number; orphans: number }> {
     await mkdir(this.tmpDir, { recursive: true });
     await mkdir(join(this.dataDir, 'files'), { recursive: true });
-    await mkdir(join(this.dataDir, 'reports'), { recursive: true });
+    const reportsDir = join(this.dataDir, 'reports');
+    await mkdir(reportsDir, { recursive: true });
     let partials = 0;
     for (const name of await readdir(this.tmpDir)) {
       await rm(join(this.tmpDir, name), { force: true, recursive: true });
+      partials++;
+    }
+    // A report being written when the server stopped (storeReport's partial file).
+    for (const name of await readdir(reportsDir)) {
+      if (!name.startsWith('.') || !name.endsWith('.part')) continue;
+      await rm(join(reportsDir, name), { force: true });
       partials++;
     }
     let orphans = 0;
@@ -131,7 +138,17 @@ export class FileStore {
     return join(this.dataDir, 'reports', `${analysisId}.${format}`);
   }
 
-  tempPath(suffix: string): string {
-    return join(this.tmpDir, `${randomUUID()}${suffix}`);
+  /**
+   * Keep a rendered report (`reports/<analysisId>.<format>`) atomically: the partial file sits beside its final name
+   * (same file system, atomic rename), never in the shared tmp/, and is removed if the rename fails.
+   */
+  async storeReport(analysisId: string, format: string, bytes: Uint8Array): Promise<void> {
+    const path = this.reportPath(analysisId, format);
+    const tmp = join(this.dataDir, 'reports', `.${randomUUID()}.${format}.part`);
+    await writeFile(tmp, bytes);
+    await rename(tmp, path).catch(async (e: unknown) => {
+      await rm(tmp, { force: true });
+      throw e;
+    });
   }
 }

@@ -3,7 +3,7 @@
  * feeds the OpenAPI document at /api/openapi.json. Each route names its permission (auth/roles.ts).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -372,23 +372,36 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     return reply.code(201).send({ patient: p });
   });
 
-  /** The record, or 404; with `active`, a record entered in error answers 409 (nothing may be added to or changed on it). */
-  const requirePatient = async (id: string, active = false) => {
+  /**
+   * The record, or 404. Deny by default: a record entered in error (or a sample of such a patient) answers 409,
+   * nothing may be added to or changed on it; only reads pass `{ read: true }` to see it.
+   */
+  const requirePatient = async (id: string, opts: { read?: boolean } = {}) => {
     const p = await store.getPatient(id);
     if (!p) throw notFound('patient');
-    if (active && p.status !== 'active') throw enteredInError('patient');
+    if (!opts.read && p.status !== 'active') throw enteredInError('patient');
     return p;
   };
-  const requireSample = async (id: string, active = false) => {
+  const requireSample = async (id: string, opts: { read?: boolean } = {}) => {
     const s = await store.getSample(id);
     if (!s) throw notFound('sample');
-    if (active && s.status !== 'active') throw enteredInError('sample');
-    if (active) await requirePatient(s.patientId, true);
+    if (!opts.read && s.status !== 'active') throw enteredInError('sample');
+    if (!opts.read) await requirePatient(s.patientId);
     return s;
   };
   const enteredInError = (what: string) => new HttpError(409, 'entered-in-error', `this ${what} is entered in error; it can no longer be changed or added to`);
   const refused = (what: string, r: CorrectionRefusal) =>
     r === 'not-found' ? notFound(what) : r === 'entered-in-error' ? enteredInError(what) : new HttpError(409, 'revision-conflict', `this ${what} was changed by someone else meanwhile; reload it and edit again`);
+
+  /**
+   * Whether a finished run is the current interpretation: no newer finished run (`supersededBy`) and no input
+   * changed since (`changes`). Anything else is history.
+   */
+  const currency = async (a: { id: string; patientId: string; version: number }) => {
+    const newerDone = (await store.listAnalyses(a.patientId)).find((x) => x.status === 'done' && x.version > a.version) ?? null;
+    const changes = await staleness(a.id, await snapshotPatient(store, a.patientId));
+    return { current: newerDone === null && changes.length === 0, changes, supersededBy: newerDone?.id ?? null };
+  };
 
   /** Staleness of a finished run against the patient's current records (`now`, built from the same lists). */
   const staleness = async (analysisId: string, now: AnalysisInput): Promise<InputChange[]> => inputChanges((await store.getAnalysisInput(analysisId)) as AnalysisInput, now);
@@ -397,7 +410,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/patients/:id',
     { schema: { summary: 'Edit a patient (label, sex, birth year); audited; a later analysis is needed for the change to count', tags: ['corrections'], security: secWrite, params: IdParams, body: PatientPatch }, config: { permission: 'patient.write' } },
     async (req) => {
-      const patient = await requirePatient(req.params.id, true);
+      const patient = await requirePatient(req.params.id);
       const { revision, ...patch } = req.body;
       if (patch.birthYear !== undefined && patch.birthYear !== null) {
         const [samples, treatments] = await Promise.all([store.listSamples(patient.id), store.listTreatments(patient.id)]);
@@ -439,7 +452,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       return reply.type('application/json; charset=utf-8').send(jsonText<PatientDetail>(cached));
     }
     const gen = pageCache.gen;
-    const patient = await requirePatient(req.params.id);
+    const patient = await requirePatient(req.params.id, { read: true });
     const listed = { includeEnteredInError: include };
     const [samples, pathology, fileRows, treatments, comments, analyses] = await Promise.all([
       store.listSamples(patient.id, listed),
@@ -490,7 +503,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   );
 
   app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site (optional for plasma), collection date: not after today, not before the birth year; purity; tumorFraction for plasma)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id, true);
+    const patient = await requirePatient(req.params.id);
     dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [{ collected: req.body.collected }], treatments: [] }, today()));
     const { site, ...rest } = req.body;
     const sample = await store.createSample({ patientId: patient.id, ...rest, site: site ?? PLASMA_SITE }, ctx.actor(req));
@@ -498,7 +511,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   });
 
   app.post('/api/patients/:id/treatments', { schema: { summary: 'Record a treatment (dates not after today, not before the birth year; end not before start)', tags: ['patients'], security: secWrite, params: IdParams, body: TreatmentBody }, config: { permission: 'treatment.write' } }, async (req, reply) => {
-    const patient = await requirePatient(req.params.id, true);
+    const patient = await requirePatient(req.params.id);
     dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [], treatments: [{ start: req.body.start, end: req.body.end ?? null }] }, today()));
     const t = await store.addTreatment({ patientId: patient.id, drug: req.body.drug, start: req.body.start, end: req.body.end ?? null, response: req.body.response ?? null }, ctx.actor(req));
     return reply.code(201).send({ treatment: t });
@@ -514,7 +527,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/samples/:id',
     { schema: { summary: 'Edit a sample (label, type, site, collection date, purity, tumorFraction); audited. Pathology corrections are a new version (PUT /api/samples/:id/pathology).', tags: ['corrections'], security: secWrite, params: IdParams, body: SamplePatch }, config: { permission: 'patient.write' } },
     async (req) => {
-      const sample = await requireSample(req.params.id, true);
+      const sample = await requireSample(req.params.id);
       const { revision, ...patch } = req.body;
       if (patch.collected !== undefined) {
         const patient = await requirePatient(sample.patientId);
@@ -539,7 +552,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       const t = await store.getTreatment(req.params.id);
       if (!t) throw notFound('treatment');
       if (t.status !== 'active') throw enteredInError('treatment');
-      const patient = await requirePatient(t.patientId, true);
+      const patient = await requirePatient(t.patientId);
       const { revision, ...patch } = req.body;
       const start = patch.start ?? t.start;
       const end = patch.end === undefined ? t.end : patch.end;
@@ -591,7 +604,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/samples/:id/pathology',
     { schema: { summary: "Enter a sample's pathology (a new version; earlier versions are kept)", tags: ['pathology'], security: secWrite, params: IdParams, body: z.unknown().describe('{ her2: { ihc, stainedPercent, ish: { probe, her2, cep17, ratio } }, er: { percent | allred | hScore }, pr: {...}, ki67 }') }, config: { permission: 'pathology.write' } },
     async (req, reply) => {
-      const sample = await requireSample(req.params.id, true);
+      const sample = await requireSample(req.params.id);
       const data = parsePathologyInput(req.body);
       const classification = classifyPathology(data); // contradictory input is refused here, with the field named
       const pathology = await store.addPathology(sample.id, data, ctx.actor(req));
@@ -622,7 +635,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       config: { permission: 'file.upload' },
     },
     async (req, reply) => {
-      const sample = await requireSample(req.params.id, true);
+      const sample = await requireSample(req.params.id);
       if (req.query.kind !== 'flowjo-workspace' && req.query.group !== undefined) throw badRequest('group applies to a FlowJo workspace upload (kind=flowjo-workspace)', 'querystring.group');
       if (req.query.kind !== 'flowjo-workspace' && req.query.kind !== 'copy-number' && req.query.sample !== undefined) throw badRequest('sample applies to a FlowJo workspace (kind=flowjo-workspace) or copy-number upload', 'querystring.sample');
       for (const k of ['purity', 'ploidy'] as const) if (req.query.kind !== 'copy-number' && req.query[k] !== undefined) throw badRequest(`${k} applies to a copy-number upload (kind=copy-number); a sample's purity is a sample field`, `querystring.${k}`);
@@ -684,7 +697,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       throw e;
     }
     try {
-      const patient = await requirePatient(req.params.id, true);
+      const patient = await requirePatient(req.params.id);
       const input = await snapshotPatient(store, patient.id);
       assertAnalysable(input, today());
       const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion: ctx.kbVersion, codeVersion: ctx.codeVersion, input }, ctx.actor(req));
@@ -713,9 +726,8 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       const a = await store.getAnalysis(req.params.id);
       if (!a) throw notFound('analysis');
       if (a.status !== 'done') return reply.type('application/json; charset=utf-8').send(jsonText<AnalysisResponse>(JSON.stringify({ analysis: a, current: false, stale: false, changes: [], supersededBy: null, result: null, reports: [] })));
-      const newerDone = (await store.listAnalyses(a.patientId)).find((x) => x.status === 'done' && x.version > a.version) ?? null;
-      const changes = await staleness(a.id, await snapshotPatient(store, a.patientId));
-      const body = { analysis: a, current: newerDone === null && changes.length === 0, stale: changes.length > 0, changes, supersededBy: newerDone?.id ?? null, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
+      const { current, changes, supersededBy } = await currency(a);
+      const body = { analysis: a, current, stale: changes.length > 0, changes, supersededBy, result: await store.getAnalysisResult(a.id), reports: [...(await store.listReportFormats(a.id)), 'pdf'] };
       return reply.type('application/json; charset=utf-8').send(jsonText<AnalysisResponse>(JSON.stringify(body)));
     },
   );
@@ -762,12 +774,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       } catch {
         const { renderPdf } = await import('@her2scope/reports');
         const pdf = await renderPdf(html);
-        const tmp = files.tempPath('.pdf');
-        await writeFile(tmp, pdf);
-        await rename(tmp, path).catch(async (e) => {
-          await rm(tmp, { force: true });
-          throw e;
-        });
+        await files.storeReport(analysisId, 'pdf', pdf);
         return pdf;
       }
     })().finally(() => pdfInFlight.delete(analysisId));
@@ -779,11 +786,12 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     '/api/analyses/:id/reports/:format',
     {
       schema: {
-        summary: 'A report of a finished run: html (clinician), patient (plain-language summary), fhir (FHIR R4 bundle), json, pdf',
+        summary:
+          'A report of a finished run: html (clinician), patient (plain-language summary), fhir (FHIR R4 bundle), json, pdf. A run that is no longer current (inputs changed or a newer run finished) answers 409 `not-current` unless `history=1` asks for it as history.',
         tags: ['analyses'],
         security: sec,
         params: z.object({ id: Id, format: z.enum(REPORT_FORMATS) }),
-        querystring: z.object({ download: z.enum(['0', '1']).optional() }).strict(),
+        querystring: z.object({ download: z.enum(['0', '1']).optional(), history: z.enum(['0', '1']).optional() }).strict(),
       },
       config: { permission: 'read' },
     },
@@ -793,6 +801,15 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       if (!source) {
         const a = await store.getAnalysis(id);
         throw a ? new HttpError(409, 'not-ready', `analysis is ${a.status}; reports exist once it is done`) : notFound('analysis');
+      }
+      if (req.query.history !== '1') {
+        // A report never looks current when it is not (issue 17): its options may rest on records since corrected.
+        const a = await store.getAnalysis(id);
+        const c = a ? await currency(a) : null;
+        if (c && !c.current) {
+          const why = c.supersededBy ? 'a newer analysis has finished' : `the patient's records changed since it ran (${c.changes.length} change${c.changes.length === 1 ? '' : 's'})`;
+          throw new HttpError(409, 'not-current', `this report is out of date: ${why}; run the analysis again, or add history=1 to read it as history`);
+        }
       }
       ctx.auditReads.push(ctx.actor(req), { action: 'report.download', entityType: 'analysis', entityId: id });
       const disposition = req.query.download === '1' || format === 'pdf' ? 'attachment' : 'inline';

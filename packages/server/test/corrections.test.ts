@@ -67,6 +67,9 @@ for (const backend of backends()) {
       const edited = await admin.request('PATCH', `/api/samples/${sm.id}`, { collected: '2016-03-05', site: 'lymph node', revision: 1 });
       assert.equal(edited.statusCode, 200, edited.body);
       assert.deepEqual([edited.json().sample.collected, edited.json().sample.site, edited.json().sample.revision], ['2016-03-05', 'lymph node', 2]);
+      // Saving what is stored is no edit: same revision, nothing audited.
+      const same = await admin.request('PATCH', `/api/samples/${sm.id}`, { collected: '2016-03-05', site: 'lymph node', revision: 2 });
+      assert.deepEqual([same.statusCode, same.json().sample.revision], [200, 2]);
       const stale = await admin.request('PATCH', `/api/samples/${sm.id}`, { site: 'breast', revision: 1 });
       assert.equal(stale.statusCode, 409);
       assert.equal(stale.json().error, 'revision-conflict');
@@ -140,6 +143,8 @@ for (const backend of backends()) {
       assert.equal((await admin.post(`/api/samples/${wrong.id}/entered-in-error`, { reason })).json().error, 'entered-in-error', 'twice is a 409');
       assert.equal((await admin.request('PATCH', `/api/samples/${wrong.id}`, { site: 'bone' })).statusCode, 409, 'no edits after');
       assert.equal((await admin.put(`/api/samples/${wrong.id}/pathology`, { er: { percent: 5 } })).statusCode, 409, 'no pathology after');
+      const sign = await admin.post(`/api/samples/${wrong.id}/pathology/sign`);
+      assert.deepEqual([sign.statusCode, sign.json().error], [409, 'entered-in-error'], 'no sign-off after');
       assert.equal((await admin.post(`/api/treatments/${keep.id}/entered-in-error`, { reason })).statusCode, 404, 'a sample id is no treatment');
 
       assert.equal((await admin.post(`/api/treatments/${t.id}/entered-in-error`, { reason: 'wrong patient' })).statusCode, 200);
@@ -171,6 +176,8 @@ for (const backend of backends()) {
       assert.equal((await admin.get(`/api/patients/${p.id}`)).json().patient.status, 'entered-in-error');
       assert.equal((await admin.post(`/api/patients/${p.id}/samples`, { label: 'S9', type: 'primary', site: 'breast', collected: '2016-03-02' })).statusCode, 409);
       assert.equal((await admin.post(`/api/patients/${p.id}/analyses`)).statusCode, 409);
+      const comment = await admin.post(`/api/patients/${p.id}/comments`, { body: 'a note' });
+      assert.deepEqual([comment.statusCode, comment.json().error], [409, 'entered-in-error'], 'nothing added, comments included');
 
       const audit = await s.app.her2scope.store.listAudit({ limit: 50 });
       assert.deepEqual(
@@ -218,6 +225,12 @@ for (const backend of backends()) {
       const old = (await admin.get(`/api/analyses/${a1.id}`)).json();
       assert.deepEqual([old.current, old.stale, old.supersededBy], [false, true, null]);
       assert.equal(old.changes.length, 1);
+      // Its reports are not served as current either (a bookmark, a history link): 409 unless asked for as history.
+      const oldReport = await admin.get(`/api/analyses/${a1.id}/reports/html`);
+      assert.equal(oldReport.statusCode, 409);
+      assert.deepEqual(oldReport.json(), { error: 'not-current', message: "this report is out of date: the patient's records changed since it ran (1 change); run the analysis again, or add history=1 to read it as history" });
+      assert.equal((await admin.get(`/api/analyses/${a1.id}/reports/pdf`)).statusCode, 409);
+      assert.equal((await admin.get(`/api/analyses/${a1.id}/reports/html?history=1`)).statusCode, 200);
 
       // More changes are all listed.
       await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab', start: '2021-06-01' });
@@ -237,6 +250,11 @@ for (const backend of backends()) {
       const superseded = (await admin.get(`/api/analyses/${a1.id}`)).json();
       assert.deepEqual([superseded.current, superseded.supersededBy], [false, a2.id]);
       assert.equal((await admin.get(`/api/analyses/${a2.id}`)).json().current, true);
+      assert.equal((await admin.get(`/api/analyses/${a1.id}/reports/json`)).json().message, 'this report is out of date: a newer analysis has finished; run the analysis again, or add history=1 to read it as history');
+      assert.equal((await admin.get(`/api/analyses/${a2.id}/reports/json`)).statusCode, 200);
+      // Saving a record unchanged keeps the run current.
+      assert.equal((await admin.request('PATCH', `/api/samples/${m1.id}`, { site: 'bone' })).statusCode, 200);
+      assert.equal((await admin.get(`/api/patients/${p.id}`)).json().analysisStale, false);
       const text2 = execFileSync('pdftotext', [join(s.dataDir, 'reports', `${a2.id}.pdf`), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
       assert.match(text2, new RegExp(`signed by ${s.users.admin} on \\d+ \\w{3} \\d{4}`));
       assert.match(text2, /Analysis run 2 of/);

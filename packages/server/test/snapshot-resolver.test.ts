@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { InputError } from '@her2scope/core';
-import { snapshotResolver, toCaseFile, type AnalysisInput } from '../src/analysis/input.ts';
+import { sampleFileRefs, snapshotResolver, toCaseFile, type AnalysisInput } from '../src/analysis/input.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'her2scope-snapshot-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -34,4 +34,10 @@ test('snapshotResolver: id -> content-addressed path in the data folder, with th
   assert.deepEqual(seen, [[join(dataDir, 'files', 'ab', 'abcd'), 'tumour.vcf']]);
   await assert.rejects(Promise.resolve(resolveFile('f2', 'samples[0].variants.regions')), (e: unknown) => e instanceof InputError && e.message === 'case: samples[0].variants.regions: stored file panel.bed is missing from the data folder');
   await assert.rejects(Promise.resolve(resolveFile('../../etc/passwd', 'samples[0].variants.file')), (e: unknown) => e instanceof InputError && e.message === 'case: samples[0].variants.file: not a stored file of this analysis');
+});
+
+test('sampleFileRefs: every file slot a sample reads, the FlowJo workspace included (staleness compares these)', () => {
+  const cyto = { id: 'S2', type: 'primary', site: 'breast', collected: '2020-01-01', cytometry: { file: ref('c1', 'files/c1', 'a.fcs'), panel: ref('c2', 'files/c2', 'p.yml'), control: ref('c3', 'files/c3', 'iso.fcs'), gates: ref('c4', 'files/c4', 'g.yml'), workspace: ref('c5', 'files/c5', 'lab.wsp'), group: 'All Samples' } };
+  assert.deepEqual(sampleFileRefs(cyto).map((f) => f.fileId), ['c1', 'c2', 'c3', 'c4', 'c5']);
+  assert.deepEqual(input.samples.flatMap((x) => sampleFileRefs(x).map((f) => f.fileId)), ['f1', 'f2']);
 });

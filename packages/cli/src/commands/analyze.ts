@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { AnalysisResult } from '@her2scope/core';
+import { isoDay, type AnalysisResult } from '@her2scope/core';
 import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { numberFlag, parseFlags, type Command, type Io } from '../command.ts';
@@ -65,7 +65,7 @@ export const analyzeCommand: Command = {
       ...(minAltReads ? { minAltReads } : {}),
       includePreclinical: values['include-preclinical'] === true,
       // The evidence-age banner is judged against today (the result does not contain the date).
-      asOf: new Date().toISOString().slice(0, 10),
+      asOf: isoDay(new Date()),
     });
     if (progress && io.stderrIsTTY) io.stderr('\r\x1b[K');
     if (values.out !== undefined) {

@@ -448,6 +448,12 @@ function notA(file: string, what: string, e: unknown): InputError {
  * l_name, name, l_ref per reference), inflated with node:zlib. Replaces @gmod/bam's getHeader, whose WebAssembly
  * inflater (loaded through fetch of a data URL) cost about 0.1 s of start-up per run for a few kilobytes.
  */
+// Bounds on a BAM header's untrusted lengths (far above real ones: GRCh38 with alts and decoys has 3,366 references
+// and a header text of a few hundred kilobytes), so that a corrupt or hostile file is refused, not read into memory.
+const MAX_BAM_HEADER_TEXT = 256 * 1024 * 1024;
+const MAX_BAM_REFERENCES = 1_000_000;
+const MAX_BAM_NAME = 4096;
+
 export async function readBamContigs(src: ByteSource): Promise<string[]> {
   const blocks = bgzfChunks(src, 0);
   let buf: Buffer = Buffer.alloc(0);
@@ -467,15 +473,19 @@ export async function readBamContigs(src: ByteSource): Promise<string[]> {
     if (buf.toString('latin1', 0, 4) !== 'BAM\x01') throw new Error('no BAM magic number');
     const lText = buf.readInt32LE(4);
     if (lText < 0) throw new Error('negative header length');
+    // Untrusted lengths: refuse absurd ones before reading (and inflating) that much.
+    if (lText > MAX_BAM_HEADER_TEXT) throw new Error(`header text of ${lText} bytes (more than ${MAX_BAM_HEADER_TEXT})`);
     await need(12 + lText);
     const nRef = buf.readInt32LE(8 + lText);
     if (nRef < 0) throw new Error('negative number of references');
+    if (nRef > MAX_BAM_REFERENCES) throw new Error(`${nRef} references (more than ${MAX_BAM_REFERENCES})`);
     const names: string[] = [];
     let p = 12 + lText;
     for (let i = 0; i < nRef; i++) {
       await need(p + 4);
       const lName = buf.readInt32LE(p);
       if (lName < 1) throw new Error(`reference #${i} has no name`);
+      if (lName > MAX_BAM_NAME) throw new Error(`reference #${i} has a name of ${lName} bytes (more than ${MAX_BAM_NAME})`);
       await need(p + 4 + lName + 4);
       names.push(buf.toString('latin1', p + 4, p + 4 + lName - 1));
       p += 4 + lName + 4;

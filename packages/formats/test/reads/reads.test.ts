@@ -260,6 +260,20 @@ test('BAM header: the reference names come from the binary header; a cut-off or 
   await assert.rejects(readBamContigs(bufferSource(bgzf(cut), 'cut.bam')), /cut\.bam: no BGZF end-of-file marker: the file is truncated/);
   await assert.rejects(readBamContigs(bufferSource(bgzf(Buffer.from('SAM\x01\0\0\0\0\0\0\0\0', 'latin1')), 'x.bam')), /no BAM magic number/);
   await assert.rejects(readBamContigs(bufferSource(Buffer.from('plain text, not BGZF at all'), 't.bam')), /t\.bam: byte 0: not a BGZF block/);
+  // Hostile lengths are refused before anything that size is read.
+  const lengths = (lText: number, tail: Buffer) => {
+    const b = Buffer.concat([Buffer.from('BAM\x01', 'latin1'), Buffer.alloc(4), tail]);
+    b.writeInt32LE(lText, 4);
+    return Buffer.concat([bgzf(b), eof]);
+  };
+  await assert.rejects(readBamContigs(bufferSource(lengths(0x7fffffff, Buffer.alloc(4)), 'h.bam')), /^Error: header text of 2147483647 bytes \(more than 268435456\)$/);
+  const refs = Buffer.alloc(4);
+  refs.writeInt32LE(2_000_000_000, 0);
+  await assert.rejects(readBamContigs(bufferSource(lengths(0, refs), 'r.bam')), /^Error: 2000000000 references \(more than 1000000\)$/);
+  const name = Buffer.alloc(8);
+  name.writeInt32LE(1, 0);
+  name.writeInt32LE(1_000_000_000, 4);
+  await assert.rejects(readBamContigs(bufferSource(lengths(0, name), 'n.bam')), /^Error: reference #0 has a name of 1000000000 bytes \(more than 4096\)$/);
 });
 
 test('BAM records cut by block boundaries anywhere (even in the block_size field) are joined and counted once', async () => {

@@ -136,7 +136,8 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
       snap.copyNumber = { file: ref(cn), ...(o.purity !== undefined ? { purity: o.purity } : {}), ...(o.ploidy !== undefined ? { ploidy: o.ploidy } : {}), ...(o.sample !== undefined ? { sample: o.sample } : {}) };
     }
     out.samples.push(snap);
-    const used = snapshotSampleFiles(snap).map((f) => f.fileId);
+    // Every file the analysis reads is part of the input version: replacing any of them makes the result stale.
+    const used = sampleFileRefs(snap).map((f) => f.fileId);
     versions.samples.push({ id: s.id, label: s.label, revision: s.revision, pathologyVersion: p?.version ?? null, files: used.sort() });
   }
   return out;
@@ -264,10 +265,11 @@ export function inputChanges(used: AnalysisInput, now: AnalysisInput): InputChan
   return out;
 }
 
-/** The stored files one snapshot sample uses. */
-function snapshotSampleFiles(s: SnapshotSample): FileRef[] {
-  const all = [s.variants?.file, s.variants?.regions, s.cytometry?.file, s.cytometry?.panel, s.cytometry?.control, s.cytometry?.gates, s.cytometry?.workspace, s.reads?.file, s.reads?.index, s.reads?.reference, s.reads?.referenceIndex, s.copyNumber?.file];
-  return all.filter((f): f is FileRef => f !== undefined);
+/** Every stored file a snapshot sample reads (one list, used for the input versions, the resolver and progress). */
+export function sampleFileRefs(s: SnapshotSample): FileRef[] {
+  const c = s.cytometry;
+  const r = s.reads;
+  return [s.variants?.file, s.variants?.regions, c?.file, c?.panel, c?.control, c?.gates, c?.workspace, r?.file, r?.index, r?.reference, r?.referenceIndex, s.copyNumber?.file].filter((f): f is FileRef => f !== undefined);
 }
 
 /**
@@ -307,7 +309,7 @@ export function readsPairingProblem(s: SnapshotSample): string | null {
 function snapshotFiles(input: AnalysisInput): Map<string, FileRef> {
   const out = new Map<string, FileRef>();
   for (const s of input.samples) {
-    for (const f of snapshotSampleFiles(s)) out.set(f.fileId, f);
+    for (const f of sampleFileRefs(s)) out.set(f.fileId, f);
     if (s.reads?.reference && s.reads.referenceIndex) out.set(`${s.reads.reference.fileId}.fai`, s.reads.referenceIndex);
   }
   return out;

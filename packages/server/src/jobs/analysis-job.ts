@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import { isoDay } from '@her2scope/core';
 import { analyzeCase } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
 import { humanDate, PdfError, renderClinicianHtml, renderPatientSummaryHtml, renderPdf, toFhirBundle } from '@her2scope/reports';
-import { snapshotResolver, toCaseFile, type AnalysisInput } from '../analysis/input.ts';
+import { sampleFileRefs, snapshotResolver, toCaseFile, type AnalysisInput } from '../analysis/input.ts';
 import type { JobData, WorkerMessage } from './messages.ts';
 
 const data = workerData as JobData;
@@ -25,7 +26,7 @@ async function run(): Promise<void> {
     for (const [abs, name] of names) out = out.split(abs).join(name);
     return out;
   };
-  const totalFiles = Math.max(caseFile.samples.reduce((n, s) => n + [s.variants?.file, s.variants?.regions, s.cytometry?.file, s.cytometry?.panel, s.cytometry?.control, s.cytometry?.gates, s.cytometry?.workspace, s.reads?.file, s.reads?.index, s.reads?.reference, s.copyNumber?.file].filter(Boolean).length, 0), 1);
+  const totalFiles = Math.max(input.samples.reduce((n, s) => n + sampleFileRefs(s).length, 0), 1);
   let filesRead = 0;
   post({ type: 'progress', progress: 0.05, message: 'reading the case' });
   try {
@@ -34,9 +35,9 @@ async function run(): Promise<void> {
       kb,
       // The resolver records each stored file's uploaded name: FCS files match their FlowJo workspace sample by it.
       fileNames: names,
+      // The evidence-age banner is judged against the day of the run, as the CLI does.
+      asOf: isoDay(new Date()),
       ...(data.minDepth ? { minDepth: data.minDepth } : {}),
-      // The knowledge base's age is judged on the day of the run, as `her2scope analyze` does (not the last sample's date).
-      asOf: new Date().toISOString().slice(0, 10),
       onProgress: (m) => {
         filesRead++;
         post({ type: 'progress', progress: 0.05 + (0.7 * Math.min(filesRead, totalFiles)) / totalFiles, message: clean(m) });

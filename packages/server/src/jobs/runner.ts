@@ -7,13 +7,11 @@
  * ("resumed after a server restart"); a run interrupted again is marked failed, so a run that kills the server
  * cannot loop forever. Nothing half-written can exist: until the final transaction a run has no result.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClinicalStore } from '@her2scope/storage/clinical';
 import type { AnalysisInput } from '../analysis/input.ts';
+import type { FileStore } from '../files.ts';
 import type { JobData, WorkerMessage } from './messages.ts';
 
 export interface RunnerOptions {
@@ -55,7 +53,7 @@ export class JobRunner {
 
   constructor(
     private readonly store: ClinicalStore,
-    private readonly dataDir: string,
+    private readonly files: FileStore,
     private readonly log: FastifyBaseLogger,
     private readonly options: RunnerOptions,
   ) {}
@@ -158,18 +156,6 @@ export class JobRunner {
   }
 
   /** Write a run's printed PDF where the report route looks first (reports/<id>.pdf), atomically. */
-  private async storePdf(id: string, pdf: Uint8Array): Promise<void> {
-    const dir = join(this.dataDir, 'reports');
-    await mkdir(dir, { recursive: true });
-    // The partial file sits beside its final name (same file system, atomic rename), never in the shared tmp/.
-    const tmp = join(dir, `.${randomUUID()}.pdf.part`);
-    await writeFile(tmp, pdf);
-    await rename(tmp, join(dir, `${id}.pdf`)).catch(async (e: unknown) => {
-      await rm(tmp, { force: true });
-      throw e;
-    });
-  }
-
   private async runOne(id: string): Promise<void> {
     if (!(await this.store.startAnalysis(id))) return;
     const input = (await this.store.getAnalysisInput(id)) as AnalysisInput;
@@ -177,7 +163,7 @@ export class JobRunner {
     const data: JobData = {
       analysisId: id,
       input,
-      dataDir: this.dataDir,
+      dataDir: this.files.dataDir,
       ...(this.options.minDepth ? { minDepth: this.options.minDepth } : {}),
       ...(run ? { analysisVersion: `run ${run.version}` } : {}),
       ...(this.options.codeVersion ? { codeVersion: this.options.codeVersion } : {}),
@@ -209,7 +195,7 @@ export class JobRunner {
           const pdf = m.pdf;
           // The printed PDF goes into place before the run is marked done, so a download never waits for it.
           finish(async () => {
-            if (pdf) await this.storePdf(id, pdf);
+            if (pdf) await this.files.storeReport(id, 'pdf', pdf);
             await this.store.completeAnalysis(id, m.result, m.reports);
           });
         } else {

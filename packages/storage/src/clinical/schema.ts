@@ -21,7 +21,24 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface PatientsTable {
+/** Migration 0005_corrections: a record marked entered in error is kept, left out of lists and analyses. */
+export interface EnteredInErrorColumns {
+  /** 'active' or 'entered-in-error'. */
+  status: Generated<string>;
+  status_reason: string | null;
+  /** User id of who marked it entered in error. */
+  status_by: string | null;
+  status_at: string | null;
+}
+
+/** Migration 0005_corrections: records that can be edited carry a revision, 1 when created, +1 on every edit. */
+export interface RevisedColumns extends EnteredInErrorColumns {
+  revision: Generated<number>;
+  updated_by: string | null;
+  updated_at: string | null;
+}
+
+export interface PatientsTable extends RevisedColumns {
   id: string;
   label: string;
   sex: string | null;
@@ -29,19 +46,9 @@ export interface PatientsTable {
   synthetic: number;
   created_by: string | null;
   created_at: string;
-  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
-  status: Generated<string>;
-  status_reason: string | null;
-  /** User id of who marked it entered in error. */
-  status_by: string | null;
-  status_at: string | null;
-  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
-  revision: Generated<number>;
-  updated_by: string | null;
-  updated_at: string | null;
 }
 
-export interface SamplesTable {
+export interface SamplesTable extends RevisedColumns {
   id: string;
   patient_id: string;
   label: string;
@@ -53,16 +60,6 @@ export interface SamplesTable {
   tumor_fraction: number | null;
   created_by: string | null;
   created_at: string;
-  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
-  status: Generated<string>;
-  status_reason: string | null;
-  /** User id of who marked it entered in error. */
-  status_by: string | null;
-  status_at: string | null;
-  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
-  revision: Generated<number>;
-  updated_by: string | null;
-  updated_at: string | null;
 }
 
 export interface PathologyTable {
@@ -76,7 +73,7 @@ export interface PathologyTable {
   signed_at: string | null;
 }
 
-export interface FilesTable {
+export interface FilesTable extends EnteredInErrorColumns {
   id: string;
   sample_id: string;
   kind: string;
@@ -88,15 +85,9 @@ export interface FilesTable {
   options: string;
   uploaded_by: string | null;
   uploaded_at: string;
-  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
-  status: Generated<string>;
-  status_reason: string | null;
-  /** User id of who marked it entered in error. */
-  status_by: string | null;
-  status_at: string | null;
 }
 
-export interface TreatmentsTable {
+export interface TreatmentsTable extends RevisedColumns {
   id: string;
   patient_id: string;
   drug: string;
@@ -105,16 +96,6 @@ export interface TreatmentsTable {
   response: string | null;
   created_by: string | null;
   created_at: string;
-  /** Migration 0005_corrections: 'active' or 'entered-in-error' (kept, left out of lists and analyses). */
-  status: Generated<string>;
-  status_reason: string | null;
-  /** User id of who marked it entered in error. */
-  status_by: string | null;
-  status_at: string | null;
-  /** Migration 0005_corrections: 1 when created, +1 on every edit. */
-  revision: Generated<number>;
-  updated_by: string | null;
-  updated_at: string | null;
 }
 
 export interface CommentsTable {

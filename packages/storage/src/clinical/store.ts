@@ -751,11 +751,14 @@ export class ClinicalStore {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const t = trx as Kysely<any>;
       if (this.postgres) await sql`select id from ${sql.table(table)} where id = ${id} for update`.execute(trx);
-      const cur = (await t.selectFrom(table).select(['status', 'revision']).where('id', '=', id).executeTakeFirst());
+      const values = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+      const cur: Record<string, string | number | null> | undefined = await t.selectFrom(table).select(['status', 'revision', ...Object.keys(values)]).where('id', '=', id).executeTakeFirst();
       if (!cur) return 'not-found' as const;
       if (cur.status !== 'active') return 'entered-in-error' as const;
       if (expectedRevision !== undefined && Number(cur.revision) !== expectedRevision) return 'revision-conflict' as const;
-      const values = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+      // Saving what is already stored is not an edit: no new revision (which would make the analysis stale), no audit.
+      const same = (a: string | number | null | undefined, b: string | number | null | undefined) => (a === null || a === undefined ? b === null : b !== null && b !== undefined && String(a) === String(b));
+      if (Object.entries(values).every(([k, v]) => same(cur[k], v))) return true as const;
       await t
         .updateTable(table)
         .set({ ...values, revision: Number(cur.revision) + 1, updated_by: actor.userId, updated_at: now() })
