@@ -243,7 +243,7 @@ for (const backend of backends()) {
       assert.deepEqual(fields, [
         ['purity', 'Purity must be a fraction > 0 and <= 1'],
         ['site', 'Site is required for a primary sample (one of breast, bone, liver, lung, brain, lymph node, skin, blood, other)'],
-        ['tumorFraction', 'Tumor fraction is for plasma samples only'],
+        ['tumorFraction', 'Tumour fraction is for plasma samples only'],
       ]);
       const tissue = (await admin.post(`/api/patients/${p.id}/samples`, { label: 'T1', type: 'primary', site: 'breast', collected: '2020-01-02', purity: 0.6 })).json().sample;
       assert.equal(tissue.purity, 0.6);
