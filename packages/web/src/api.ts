@@ -74,10 +74,10 @@ export const api = {
   createPatient: (body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean }) => request<{ patient: { id: string } }>('POST', '/api/patients', body),
   patient: (id: string, includeEnteredInError = false) => request<PatientDetail>('GET', `/api/patients/${encodeURIComponent(id)}${includeEnteredInError ? '?includeEnteredInError=1' : ''}`),
   editPatient: (id: string, body: { label?: string; sex?: string | null; birthYear?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/patients/${encodeURIComponent(id)}`, body),
-  editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
+  editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; purity?: number | null; tumorFraction?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
   editTreatment: (id: string, body: { drug?: string; start?: string; end?: string | null; response?: string | null; revision?: number }) => request<unknown>('PATCH', `/api/treatments/${encodeURIComponent(id)}`, body),
   enteredInError: (kind: 'patient' | 'sample' | 'treatment' | 'file', id: string, reason: string) => request<unknown>('POST', `/api/${kind}s/${encodeURIComponent(id)}/entered-in-error`, { reason }),
-  addSample: (patientId: string, body: { label: string; type: string; site: string; collected: string }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
+  addSample: (patientId: string, body: { label: string; type: string; site?: string; collected: string; purity?: number; tumorFraction?: number }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
   enterPathology: (sampleId: string, body: unknown) => request<unknown>('PUT', `/api/samples/${encodeURIComponent(sampleId)}/pathology`, body),
   signPathology: (sampleId: string) => request<unknown>('POST', `/api/samples/${encodeURIComponent(sampleId)}/pathology/sign`),
   addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
@@ -103,9 +103,12 @@ export interface UploadParams {
   tumor?: string;
   normal?: string;
   meanDepth?: string;
-  /** FlowJo workspace uploads: the sample group and the sample to use (optional). */
+  /** FlowJo workspace uploads: the sample group and the sample to use (optional); copy-number: the SEG / VCF sample. */
   group?: string;
   sample?: string;
+  /** Copy-number uploads: purity (0-1) and ploidy for converting log2 ratios to copies (optional). */
+  purity?: string;
+  ploidy?: string;
 }
 
 /** The upload query string (empty values left out). */
@@ -116,6 +119,11 @@ export function uploadQuery(p: UploadParams): string {
   if (p.meanDepth?.trim()) q.set('meanDepth', p.meanDepth.trim());
   if (p.kind === 'flowjo-workspace') {
     if (p.group?.trim()) q.set('group', p.group.trim());
+    if (p.sample?.trim()) q.set('sample', p.sample.trim());
+  }
+  if (p.kind === 'copy-number') {
+    if (p.purity?.trim()) q.set('purity', p.purity.trim());
+    if (p.ploidy?.trim()) q.set('ploidy', p.ploidy.trim());
     if (p.sample?.trim()) q.set('sample', p.sample.trim());
   }
   return q.toString();

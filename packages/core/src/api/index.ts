@@ -92,6 +92,9 @@ export const SampleInfoSchema = z.object({
   type: z.string(),
   site: z.string(),
   collected: z.string(),
+  /** Tumour purity and, for plasma, the ctDNA tumour fraction (0-1); null when not given (issue 16). */
+  purity: z.number().nullable().optional(),
+  tumorFraction: z.number().nullable().optional(),
   createdAt: z.string(),
   ...Correctable,
   ...Revised,

@@ -1,12 +1,11 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api.ts';
-import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import type { PatientInfo, SampleInfo, TreatmentInfo } from '../types.ts';
 import { PatientFields, useCheckedForm, type PatientValues } from './RecordFields.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from './FieldError.tsx';
+import { fractionText, SampleFields, type SampleFieldValues } from './SampleFields.tsx';
 
-const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'];
-const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'];
 const RESPONSES = ['', 'complete-response', 'partial-response', 'stable', 'progression', 'unknown'];
 
 /** "entered in error: <reason>" for a record shown struck through (with ?includeEnteredInError=1). */
@@ -121,15 +120,24 @@ export function EditSample({ sample, birthYear, onDone }: { sample: SampleInfo; 
 function EditSampleForm({ sample, birthYear, onDone, close }: { sample: SampleInfo; birthYear: number | null; onDone: () => Promise<void>; close: () => void }) {
   const p = `es-${sample.id.slice(0, 8)}`;
   const [label, setLabel] = useState(sample.label);
-  const [type, setType] = useState(sample.type);
-  const [site, setSite] = useState(sample.site);
+  const [fields, setFields] = useState<SampleFieldValues>({ type: sample.type, site: sample.site, purity: fractionText(sample.purity), tumorFraction: fractionText(sample.tumorFraction) });
   const [collected, setCollected] = useState(sample.collected);
   const { errors, form, onSubmit } = useCheckedForm({
-    fields: labelsFor(['label', 'type', 'site', 'collected']),
+    fields: labelsFor(['label', 'type', 'site', 'collected', 'purity', 'tumorFraction']),
     failure: 'cannot save the sample',
-    check: () => validateSample({ collected }, localToday(), birthYear),
+    check: () => [...validateSample({ collected }, localToday(), birthYear), ...validateFractions(fields).errors],
     save: async () => {
-      await api.editSample(sample.id, { label: label.trim(), type, site, collected, ...(sample.revision ? { revision: sample.revision } : {}) });
+      const fractions = validateFractions(fields);
+      await api.editSample(sample.id, {
+        label: label.trim(),
+        type: fields.type,
+        // A plasma draw left without a site is from blood (the server stores it so).
+        site: fields.site || 'blood',
+        collected,
+        purity: fractions.purity,
+        tumorFraction: fractions.tumorFraction,
+        ...(sample.revision ? { revision: sample.revision } : {}),
+      });
       close();
       await onDone();
     },
@@ -142,22 +150,7 @@ function EditSampleForm({ sample, birthYear, onDone, close }: { sample: SampleIn
           <input id={`${p}-label`} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={64} {...invalidProps(errors, 'label', `${p}-label`)} />
           <FieldMessage errors={errors} field="label" id={`${p}-label`} />
         </div>
-        <div>
-          <label htmlFor={`${p}-type`}>Sample type</label>
-          <select id={`${p}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-            {SAMPLE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${p}-site`}>Site</label>
-          <select id={`${p}-site`} value={site} onChange={(e) => setSite(e.target.value)}>
-            {SITES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
+        <SampleFields idp={p} values={fields} onChange={setFields} errors={errors} />
         <div>
           <label htmlFor={`${p}-date`}>Collection date</label>
           <input id={`${p}-date`} type="date" value={collected} onChange={(e) => setCollected(e.target.value)} {...invalidProps(errors, 'collected', `${p}-date`)} />

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, reportUrl } from '../api.ts';
 import { Timeline, type TimelineEvents } from '../components/Timeline.tsx';
+import type { TimelineCopyNumber } from '../timeline.ts';
 import { SummaryCard } from '../components/SummaryCard.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
@@ -8,7 +9,8 @@ import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../c
 import { ColumnHeads, useCheckedForm } from '../components/RecordFields.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
 import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
-import { fieldErrorsFrom, labelsFor, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { SampleFields, type SampleFieldValues } from '../components/SampleFields.tsx';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
@@ -17,8 +19,6 @@ import { LongitudinalPanels } from '../components/Longitudinal.tsx';
 import { formatBytes, her2Class } from '../format.ts';
 import type { AnalysisRecord, PatientDetail, SampleInfo } from '../types.ts';
 
-const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'];
-const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'];
 const RESPONSES = ['', 'complete-response', 'partial-response', 'stable', 'progression', 'unknown'];
 
 const REPORT_LABELS: Record<string, string> = {
@@ -123,6 +123,13 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     for (const e of summary?.events ?? []) (out[e.sample] ??= []).push({ kind: e.kind, label: e.label });
     return out;
   }, [summary]);
+
+  // The copy-number track: each sample's gene-level calls from sequencing in the latest analysis, by sample label.
+  const timelineCopyNumber = useMemo(() => {
+    const out: Record<string, TimelineCopyNumber[]> = {};
+    for (const s of result?.samples ?? []) if (s.copyNumber) out[s.id] = s.copyNumber.genes.map((g) => ({ gene: g.gene, status: g.status, copyNumber: g.copyNumber }));
+    return out;
+  }, [result]);
 
   async function run() {
     try {
@@ -250,7 +257,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             </div>
             <section aria-labelledby="timeline-h" className="card">
               <h2 id="timeline-h">HER2 timeline</h2>
-              <Timeline samples={samples} treatments={treatments} events={timelineEvents} />
+              <Timeline samples={samples} treatments={treatments} events={timelineEvents} copyNumber={timelineCopyNumber} />
             </section>
             <section aria-labelledby="treatments-h" className="card">
               <h2 id="treatments-h">Treatments</h2>
@@ -535,26 +542,34 @@ function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: s
           )}
         </ul>
       )}
-      {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} onUploaded={onChange} />}
+      {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} files={sample.files} onUploaded={onChange} />}
     </section>
   );
 }
 
-const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected']);
+const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected', 'purity', 'tumorFraction']);
 
 function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
-  const [type, setType] = useState('primary');
-  const [site, setSite] = useState('breast');
+  const [fields, setFields] = useState<SampleFieldValues>({ type: 'primary', site: 'breast', purity: '', tumorFraction: '' });
   const [collected, setCollected] = useState('');
   const { errors, form, onSubmit } = useCheckedForm({
     fields: SAMPLE_FIELDS,
     failure: 'cannot add the sample',
-    check: () => validateSample({ collected }, localToday(), birthYear),
+    check: () => [...validateSample({ collected }, localToday(), birthYear), ...validateFractions(fields).errors, ...(fields.site === '' && fields.type !== 'plasma' ? [{ field: 'site', message: `Site is required for a ${fields.type} sample` }] : [])],
     save: async () => {
-      await api.addSample(patientId, { label: label.trim(), type, site, collected });
+      const fractions = validateFractions(fields);
+      await api.addSample(patientId, {
+        label: label.trim(),
+        type: fields.type,
+        ...(fields.site ? { site: fields.site } : {}),
+        collected,
+        ...(fractions.purity !== null ? { purity: fractions.purity } : {}),
+        ...(fractions.tumorFraction !== null ? { tumorFraction: fractions.tumorFraction } : {}),
+      });
       setLabel('');
       setCollected('');
+      setFields({ ...fields, purity: '', tumorFraction: '' });
       await onAdded();
     },
   });
@@ -568,24 +583,7 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
           <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} {...invalidProps(errors, 'label', 'as-label')} />
           <FieldMessage errors={errors} field="label" id="as-label" />
         </div>
-        <div>
-          <label htmlFor="as-type">Type</label>
-          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)} {...invalidProps(errors, 'type', 'as-type')}>
-            {SAMPLE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-          <FieldMessage errors={errors} field="type" id="as-type" />
-        </div>
-        <div>
-          <label htmlFor="as-site">Site</label>
-          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)} {...invalidProps(errors, 'site', 'as-site')}>
-            {SITES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-          <FieldMessage errors={errors} field="site" id="as-site" />
-        </div>
+        <SampleFields idp="as" values={fields} onChange={setFields} errors={errors} />
         <div>
           <label htmlFor="as-date">Collection date</label>
           <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required {...invalidProps(errors, 'collected', 'as-date')} />
