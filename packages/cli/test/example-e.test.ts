@@ -99,8 +99,9 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     const stmt = 'ESR1 p.D538G emerged on letrozole (ongoing since 2019-02-01): resistance to aromatase inhibitor, level B (curated:esr1-d538g, level B; checked 2026-12-02; PMID:36183733, PMID:40454637)';
     assert.deepEqual(json.resistance.map((w) => [w.level, w.therapy, w.ongoing]), [
       ['B', 'aromatase inhibitor', ['letrozole']],
-      ['D', 'hormone therapy', ['letrozole']],
     ]);
+    // The level-D class-wide item (civic:EID243, "hormone therapy") is no statement about letrozole: hidden by default.
+    assert.equal(json.resistance.some((w) => w.therapy === 'hormone therapy'), false);
     assert.equal(json.resistance[0]?.reason, stmt);
     for (const kind of ['acquired-variant', 'emerging-variant']) assert.equal(json.changes.find((c) => c.kind === kind)?.warnings?.[0], stmt, kind);
     assert.ok(text.includes(`      WARNING ${stmt}`));

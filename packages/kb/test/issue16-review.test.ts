@@ -49,14 +49,14 @@ describe('germline calls in plasma against white cells', () => {
     assert.deepEqual(parp(viaPlasma), ['A talazoparib']);
     // the option names the plasma draw it rests on
     const tala = viaPlasma.therapyOptions.find((o) => o.therapy === 'talazoparib')!;
-    assert.ok(tala.reasons.every((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08)')), tala.reasons.join('\n'));
+    assert.ok(tala.reasons.every((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08; germline by its white-cell control: confirm by clinical germline testing)')), tala.reasons.join('\n'));
   });
 
   test('the same BRCA1 variant in the last tissue sample without a normal (not germline-confirmed there) still gets the plasma germline basis', () => {
     const r = run([plasma('PLASMA', '2022-03-08', [plasmaCall(BRCA1(0.5, 5000), 1000, 2000)]), liver([H1047R(0.27, 400), BRCA1(0.5, 400)])], LETROZOLE);
     assert.deepEqual(r.samples.map((x) => [x.id, x.findings.find((f) => f.gene === 'BRCA1')?.origin]), [['PLASMA', 'germline'], ['LIVER', 'pre-existing']]);
     assert.deepEqual(parp(r), ['A talazoparib']);
-    assert.ok(r.therapyOptions.find((o) => o.therapy === 'talazoparib')!.reasons.some((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08)')));
+    assert.ok(r.therapyOptions.find((o) => o.therapy === 'talazoparib')!.reasons.some((x) => x.startsWith('BRCA1 p.E1250* (germline, in PLASMA, 2022-03-08; germline by its white-cell control: confirm by clinical germline testing)')));
   });
 
   test('germline PIK3CA E545K (50% / 50%) and homozygous ERBB2 I655V (100% / 100%) in plasma never support an option', () => {
@@ -120,13 +120,13 @@ describe('a variant first seen in plasma, absent from the primary by reads', () 
   });
 });
 
-describe('oncogenicity: DNMT3A R882 and TP53 R175 hotspots (KB 2026.12.2)', () => {
+describe('oncogenicity: DNMT3A R882 and TP53 R175 hotspots (KB 2026.12.2 and later)', () => {
   test('R882H / R882C and R175H are likely oncogenic with the hotspot citations; neighbours and other consequences stay VUS', () => {
     const cls = (gene: string, hgvsp: string, consequence = 'missense_variant') => {
       const r = classifyVariant(kb, { ...call(gene, hgvsp, 'chr2', 1, 'C', 'T', 0.02, 5000), consequence });
       return [r.oncogenicity, r.reason];
     };
-    assert.equal(kb.version, '2026.12.2');
+    assert.equal(kb.version, '2026.12.3');
     assert.deepEqual(cls('DNMT3A', 'p.R882H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 882-882 (cancerhotspots.org:v2; PMID:35296003)']);
     assert.deepEqual(cls('DNMT3A', 'p.R882C')[0], 'likely-oncogenic');
     assert.deepEqual(cls('TP53', 'p.R175H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 175-175 (cancerhotspots.org:v2; PMID:34439241)']);

@@ -172,14 +172,13 @@ describe('tumour-board review of issue 16 on the bundled KB', () => {
     assert.equal(r.changes.find((c) => c.kind === 'acquired-variant')?.warnings, undefined);
   });
 
-  test('finding 2 (a): a D-level resistance item about the ongoing drug is listed at D but never warns an option (rule 7); with --include-preclinical it is listed the same way', () => {
+  test('finding 2 (a), review s3 finding 4: a D-level item naming only a broad class ("hormone therapy", civic:EID243) is no statement about the ongoing letrozole: hidden by default (rule 7), listed with --include-preclinical', () => {
     const r = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], AI_ONGOING);
-    const hormone = r.resistance.filter((w) => w.level === 'D');
-    assert.deepEqual(hormone.map((w) => [w.therapy, w.ongoing]), [['hormone therapy', ['letrozole']]]);
+    assert.deepEqual(r.resistance.map((w) => [w.level, w.therapy]), [['B', 'aromatase inhibitor']]);
     for (const o of r.therapyOptions) assert.ok(!o.warnings.some((w) => w.includes('civic:EID243')), o.therapy);
     const pre = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], AI_ONGOING, { includePreclinical: true });
-    assert.deepEqual(pre.resistance.filter((w) => w.level === 'D').map((w) => w.reason), hormone.map((w) => w.reason));
-    assert.ok(pre.hiddenPreclinical === 0 && r.hiddenPreclinical > 0, 'D/E sensitivity items stay hidden by default');
+    assert.deepEqual(pre.resistance.filter((w) => w.level === 'D').map((w) => [w.therapy, w.ongoing]), [['hormone therapy', ['letrozole']]]);
+    assert.ok(pre.hiddenPreclinical === 0 && r.hiddenPreclinical > 0, 'D/E items stay hidden by default');
   });
 
   test('finding 8: HER2+ relapse 4 years after adjuvant trastuzumab, line 1: no T-DM1 from EMILIA/TDM4258g CIViC items, no GBG 26 / EGF104900 regimens (Kadcyla 6-month window; trials after metastatic trastuzumab)', () => {
@@ -188,7 +187,10 @@ describe('tumour-board review of issue 16 on the bundled KB', () => {
       { drug: 'carboplatin', start: '2019-02-01', end: '2019-06-01', setting: 'early' as const },
       { drug: 'trastuzumab', start: '2019-02-01', end: '2020-02-01', setting: 'early' as const },
     ]);
-    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'A lapatinib + capecitabine', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    // Review s3 finding 5: lapatinib + capecitabine needs an anthracycline as well (Tykerb label: "prior therapy including
+    // an anthracycline, a taxane, and trastuzumab"); TCH gave a taxane and trastuzumab only.
+    for (const id of ['curated:her2pos-lapatinib', 'civic:EID1132']) assert.match(r.excludedOptions.find((e) => e.items?.includes(id))?.reason ?? '', /needs prior Anthracycline \(WHO ATC L01DB\) as well; none in the treatments/, id);
     // T-DM1 remains only as the first-line randomised phase 2 item (EID1432, level C, setting stated).
     assert.deepEqual(r.therapyOptions.find((o) => o.therapy === 'trastuzumab emtansine')?.support.map((x) => x.id), ['civic:EID1432']);
     for (const id of ['civic:EID1160', 'civic:EID4840', 'civic:EID1764']) {

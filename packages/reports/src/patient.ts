@@ -257,7 +257,7 @@ ${p.synthetic ? '<div class="synthetic">This is a made-up example. It is not a r
 <p class="box">This page tells you what your tumor tests found, in plain words. It does not replace a talk with your care team. Please bring it to your next visit.</p>
 
 <h2>What was tested</h2>
-<p>Your care team tested ${r.samples.length === 1 ? 'one sample' : `${r.samples.length} samples`} of your tumor.</p>
+<p>Your care team tested ${sampleCountText(r.samples)}.</p>
 <ul>${sampleItems.join('')}</ul>
 
 <h2>What changed over time</h2>
@@ -293,4 +293,14 @@ ${
 </main></body>
 </html>
 `;
+}
+
+/** "3 samples of your tumor", or "5 samples (2 of your tumor, 3 blood draws)": a plasma draw is not tumour tissue. */
+function sampleCountText(samples: ReadonlyArray<{ type: string }>): string {
+  const blood = samples.filter((x) => x.type === 'plasma').length;
+  const tissue = samples.length - blood;
+  const n = (k: number, one: string, many: string) => (k === 1 ? `one ${one}` : `${k} ${many}`);
+  if (blood === 0) return `${n(tissue, 'sample', 'samples')} of your tumor`;
+  if (tissue === 0) return n(blood, 'blood draw', 'blood draws');
+  return `${samples.length} samples (${tissue} of your tumor, ${n(blood, 'blood draw', 'blood draws')})`;
 }

@@ -21,6 +21,8 @@ export interface DrugOntology {
   classesOf(drug: string): Set<DrugClass>;
   /** Display label of a class. */
   label(c: DrugClass): string;
+  /** Whether other classes sit under this one (a broad class such as endocrine therapy, not aromatase inhibitor). */
+  hasSubclasses(c: DrugClass): boolean;
   /** Rank for a fixed combination order (class order of the ontology file, then name). */
   orderKey(drug: string): number;
   /** Every name the ontology knows for a canonical drug (the name and its synonyms), lower case. */
@@ -75,6 +77,7 @@ export function drugOntology(kb: Pick<KnowledgeBase, 'drugClasses'>): DrugOntolo
     classOf: (name) => (synonyms.has(clean(name)) ? null : (classNames.get(clean(name)) ?? null)),
     classesOf: (drug) => closure(classesOfDrug.get(canonical(drug)) ?? []),
     label: (c) => labels.get(c) ?? c,
+    hasSubclasses: (c) => [...parent.values()].includes(c),
     namesOf: (drug) => names.get(canonical(drug)) ?? [canonical(drug)],
     orderKey: (drug) => {
       const cs = classesOfDrug.get(canonical(drug)) ?? [];

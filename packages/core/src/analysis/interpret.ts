@@ -336,7 +336,7 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
       if (f.origin !== 'germline' || f.evidence.length === 0 || germlineSeen.has(genomicKey(f))) continue;
       germlineSeen.add(genomicKey(f));
       const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)'));
-      bases.push({ label: `${f.gene} ${f.alteration} (germline, in ${s.id}, ${s.collected})`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: true });
+      bases.push({ label: `${f.gene} ${f.alteration} (germline, in ${s.id}, ${s.collected}${s.type === 'plasma' ? '; germline by its white-cell control: confirm by clinical germline testing' : ''})`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: true });
     }
   }
   if (state.her2) {

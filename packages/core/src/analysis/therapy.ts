@@ -36,8 +36,9 @@
  * 7. Levels D and E (preclinical, inferential) are hidden unless `includePreclinical`; hidden items are counted. The
  *    filter is for options: a *resistance* item about a drug the patient is on now (a treatment without end date, or
  *    a class it belongs to) is a statement about the current treatment, not an option, and is listed in `resistance`
- *    at its level whatever that level is (`ongoing` names the drugs). Kept only for that reason, a D/E item never
- *    warns or excludes an option (that stays behind `includePreclinical`).
+ *    at its level whatever that level is (`ongoing` names the drugs); a D/E item naming only a broad class (one with
+ *    subclasses, e.g. "hormone therapy") is no statement about the current drug and stays hidden. Kept only for that
+ *    reason, a D/E item never warns or excludes an option (that stays behind `includePreclinical`).
  * 8. Resistance that emerged under the current treatment. When the finding an item rests on was acquired or emerged
  *    in plasma (`acquired-variant` / `emerging-variant` change) and the item reports resistance to a drug still
  *    ongoing, the resistance statement says so ("ESR1 p.D538G emerged on letrozole (ongoing since 2019-02-01):
@@ -144,11 +145,16 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       excludedDrugs.push(drugSet ? [...drugSet] : null);
     }
   };
-  /** The patient's ongoing drugs a therapy's drug names hit (by drug or by class). */
-  const ongoingHits = (names: readonly string[]): string[] => {
+  /**
+   * The patient's ongoing drugs a therapy's drug names hit (by drug or by class). With `specific`, a broad class
+   * (one with subclasses, e.g. "hormone therapy") does not count: a preclinical class-wide statement is no
+   * statement about the patient's current drug, and would read as one against endocrine options of the same class.
+   */
+  const ongoingHits = (names: readonly string[], specific = false): string[] => {
     const out: string[] = [];
     for (const n of names) {
       const cls = drugs.classOf(n);
+      if (cls && specific && drugs.hasSubclasses(cls)) continue;
       for (const d of state.ongoingDrugs.keys()) {
         if ((cls ? drugs.classesOf(d).has(cls) : drugs.canonical(n) === d) && !out.includes(d)) out.push(d);
       }
@@ -162,7 +168,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
         let statementOnly = false;
         if (PRECLINICAL.has(therapy.level) && !includePreclinical) {
           // Rule 7: resistance about a drug the patient is on now is listed whatever its level.
-          if (therapy.direction !== 'resistance' || ongoingHits(therapy.drugs).length === 0) {
+          if (therapy.direction !== 'resistance' || ongoingHits(therapy.drugs, true).length === 0) {
             hiddenPreclinical++;
             continue;
           }
@@ -355,7 +361,9 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     } else if (ongoing.length) {
       reason = `${r.basis.label}: resistance to ${r.therapy.name}, which the patient is on now: ${since(ongoing)}; level ${r.level} (${tail})`;
     }
-    return { therapy: r.therapy.name, drugs: r.drugs, level: r.level, reason, citations: r.entry.citations, basis: [...r.basis.ids], ...(ongoing.length ? { ongoing } : {}) };
+    // The statement cites what speaks of the resisted therapy when the entry says (not the labels of its other regimens).
+    const citations = cites.length ? r.entry.citations.filter((c) => cites.includes(c.id)) : r.entry.citations;
+    return { therapy: r.therapy.name, drugs: r.drugs, level: r.level, reason, citations, basis: [...r.basis.ids], ...(ongoing.length ? { ongoing } : {}) };
   });
   const byKey = new Map<string, ResistanceWarning>();
   for (const w of resistance) {

@@ -79,6 +79,8 @@ export const DRUG_CLASSES = [
   'trop2-adc',
   'chemotherapy',
   'platinum',
+  'taxane',
+  'anthracycline',
   'immunotherapy',
 ] as const;
 export const DrugClassSchema = z.enum(DRUG_CLASSES);
