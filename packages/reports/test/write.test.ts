@@ -54,11 +54,11 @@ test('writeReports writes all five files; the acquired ERBB2 variant has the sam
   assert.equal(json.samples.find((s: { id: string }) => s.id === 'A-LIVER').findings.find((f: { gene: string }) => f.gene === 'ERBB2').vaf, vaf);
   // html
   const html = visibleText(readFileSync(written.html, 'utf8')).replace(/\s+/g, ' ');
-  assert.match(html, /ERBB2 p\.L755S c\.2264T>C missense_variant 17:37880220 T>C acquired \(vs A-PRIMARY\) VAF 0\.31/);
+  assert.match(html, /ERBB2 p\.L755S c\.2264T>C missense_variant 17:37880220 T>C acquired \(vs A-PRIMARY\) VAF 31%/);
   // pdf
   const pdf = pdfText(written.pdf).replace(/\s+/g, ' ');
-  assert.match(pdf, /acquired ERBB2 p\.L755S VAF 0\.31 A-PRIMARY → A-LIVER letrozole 33 mo/);
-  assert.match(pdf, /VAF 0\.31/);
+  assert.match(pdf, /acquired ERBB2 p\.L755S VAF 31% A-PRIMARY → A-LIVER letrozole 33 mo/);
+  assert.match(pdf, /VAF 31%/);
   // patient summary: the same share, in words
   const patient = visibleText(readFileSync(written.patient, 'utf8')).replace(/\s+/g, ' ');
   assert.match(patient, /ERBB2 gene in the sample from the liver .* About 31 in 100 pieces of tumor DNA/);
