@@ -57,7 +57,7 @@ test('SYN-A first screen at 1440x900: acquired ERBB2 L755S and the top option vi
   const summary = page.getByRole('region', { name: /^Summary/ });
   const acquired = summary.locator('li.event-acquired', { hasText: 'ERBB2 p.L755S' });
   assert.equal(await acquired.count(), 1);
-  assert.match(await acquired.innerText(), /acquired\s+ERBB2 p\.L755S VAF 0\.31 in A-LIVER \(vs A-PRIMARY\) · after letrozole, 33 months/);
+  assert.match(await acquired.innerText(), /acquired\s+ERBB2 p\.L755S VAF 31% in A-LIVER \(vs A-PRIMARY\) · after letrozole, 33 months/);
   const top = summary.locator('.top-options > li').first();
   assert.match(await top.innerText(), /^A\s+inavolisib \+ palbociclib \+ fulvestrant/);
   assert.ok(await inViewport(page, acquired), 'the acquired ERBB2 L755S is on the first screen');
