@@ -18,8 +18,9 @@ after(() => rmSync(out, { recursive: true, force: true }));
 
 interface J {
   samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
-  changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[] }>;
-  therapyOptions: Array<{ therapy: string; warnings: string[]; drugs: string[]; reasons: string[] }>;
+  changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[]; warnings?: string[] }>;
+  therapyOptions: Array<{ therapy: string; level: string; warnings: string[]; drugs: string[]; reasons: string[]; pending?: { kind: string; text: string }; warningDetails?: Array<{ kind: string; text: string }> }>;
+  resistance: Array<{ level: string; therapy: string; reason: string; ongoing?: string[] }>;
   ctdna: { draws: Array<{ sample: string; detectionLimit: { text: string } }>; variants: Array<{ gene: string; alteration: string; origin: string; originText: string; trajectory: { trend: string; text: string; firstDetected: string } }> };
   patient: { synthetic: boolean };
   notice: string;
@@ -28,6 +29,7 @@ let json: J;
 let html: string;
 let fhir: string;
 let patient: string;
+let text: string;
 
 before(() => {
   const r = her2scope(['analyze', CASE, '--out', out, '--format', 'html,patient,fhir,json']);
@@ -36,6 +38,9 @@ before(() => {
   html = readFileSync(join(out, 'report.html'), 'utf8');
   fhir = readFileSync(join(out, 'fhir-bundle.json'), 'utf8');
   patient = readFileSync(join(out, 'patient-summary.html'), 'utf8');
+  const t = her2scope(['analyze', CASE]);
+  assert.equal(t.code, 0, t.stderr);
+  text = t.stdout;
 });
 
 const sample = (id: string) => {
@@ -86,8 +91,50 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     const e = json.changes.find((c) => c.kind === 'emerging-variant');
     assert.deepEqual([e?.fromSample, e?.toSample, e?.from, e?.to, e?.firstDetected, e?.trend], ['E-PLASMA-1', 'E-PLASMA-3', 'VAF 0.2% (2021-03-02, first detected)', 'VAF 6% (2022-03-08, rising)', '2021-03-02', 'rising']);
     assert.deepEqual(e?.afterTreatments, [{ drug: 'letrozole', start: '2019-02-01', end: null, months: 25 }]);
-    // ESR1 D538G supports elacestrant (tumour-derived)
-    assert.ok(json.therapyOptions.some((o) => o.therapy === 'elacestrant' && o.warnings.length === 0));
+    // ESR1 D538G supports elacestrant (tumour-derived); its only warning is the unresolved HER2 status (NGS amplification)
+    assert.deepEqual(json.therapyOptions.find((o) => o.therapy === 'elacestrant')?.warningDetails?.map((w) => w.kind), ['her2-unresolved']);
+  });
+
+  test('review finding 2: the ESR1 D538G that emerged on ongoing letrozole says so, by default: resistance list first, and on both changes (therapy.ts rules 7-8)', () => {
+    const stmt = 'ESR1 p.D538G emerged on letrozole (ongoing since 2019-02-01): resistance to aromatase inhibitor, level B (curated:esr1-d538g, level B; checked 2026-12-02; PMID:36183733, PMID:40454637)';
+    assert.deepEqual(json.resistance.map((w) => [w.level, w.therapy, w.ongoing]), [
+      ['B', 'aromatase inhibitor', ['letrozole']],
+      ['D', 'hormone therapy', ['letrozole']],
+    ]);
+    assert.equal(json.resistance[0]?.reason, stmt);
+    for (const kind of ['acquired-variant', 'emerging-variant']) assert.equal(json.changes.find((c) => c.kind === kind)?.warnings?.[0], stmt, kind);
+    assert.ok(text.includes(`      WARNING ${stmt}`));
+    assert.ok(html.includes(`Current treatment: ${stmt}`));
+    assert.ok(patient.includes('One of your results suggests that a medicine you are taking now (<b>letrozole</b>) may work less well.'));
+  });
+
+  test('review finding 3: the NGS-only HER2-positive regimens are pending ISH, after every confirmed option, in every projection', () => {
+    const pending = json.therapyOptions.filter((o) => o.pending);
+    assert.deepEqual(pending.map((o) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(json.therapyOptions.slice(-pending.length), pending);
+    for (const o of pending) assert.equal(o.pending?.kind, 'her2-ish');
+    for (const o of json.therapyOptions.filter((x) => !x.pending)) assert.ok(o.warnings.includes('HER2 status unresolved: NGS ERBB2 amplification in E-LIVER (2022-04-12; copy number 13.3); confirm by ISH: this option is for HER2-negative disease'), o.therapy);
+    assert.ok(text.includes('  A if ISH confirms  pertuzumab + trastuzumab + docetaxel'));
+    assert.ok(html.includes('<td><b>A if ISH confirms</b></td><td><b>pertuzumab + trastuzumab + docetaxel</b>'));
+    // The patient summary lists the top five (all confirmed here) and asks about the further HER2 test.
+    assert.ok(patient.includes('Do I need one more HER2 test before choosing a medicine?'));
+  });
+
+  test('review finding 7: no regimen is both an option and "not applicable"; excluded items of an option\'s regimen are named by their KB item', () => {
+    const optionTherapies = new Set(json.therapyOptions.map((o) => o.therapy));
+    const notApplicableLine = text.split('\n').find((_, i, all) => all[i - 1]?.startsWith('Not applicable to this patient')) ?? '';
+    for (const t of notApplicableLine.trim().split('; ')) assert.equal(optionTherapies.has(t), false, t);
+    assert.ok(text.includes('trastuzumab emtansine — civic:EID1159 not applicable'));
+    assert.ok(html.includes('<tr data-excluded-item="civic:EID1159"><td>B</td><td>trastuzumab emtansine — civic:EID1159 not applicable</td>'));
+  });
+
+  test('review findings 17-18: the patient summary never calls the CHIP clone a tumour change, words plasma VAF as a share of all blood DNA, and words warnings by kind', () => {
+    const tumourSection = patient.slice(patient.indexOf('<h2>Other changes found in tumor genes</h2>'), patient.indexOf('<h2>Medicines to ask about</h2>'));
+    assert.equal(tumourSection.includes('DNMT3A'), false);
+    assert.equal(patient.includes('pieces of tumor DNA'), false);
+    assert.ok(patient.includes('About 6 in 100 pieces of DNA floating in the blood (most of them come from healthy cells, not from the tumor) had this change.'));
+    assert.ok(patient.includes('Note: your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.'));
+    assert.equal(patient.includes('may make a medicine in this plan work less well'), false);
   });
 
   test('the text report prints every VAF with the percent formatter (0.2%, never 0.00)', () => {

@@ -138,3 +138,93 @@ describe('issue 14 on the bundled KB', () => {
     assert.ok(hasDrug(r, 'tucatinib').length === 1);
   });
 });
+
+/**
+ * Session-3 tumour-board review (/work/review-s2.md) on the bundled KB: findings 2, 7, 8, 15 and 16. Synthetic
+ * patients; each test names the rule it checks (core/src/analysis/therapy.ts rules 7-10, state.ts priorAllOf).
+ */
+describe('tumour-board review of issue 16 on the bundled KB', () => {
+  const d538g = (vaf: number) => v('ESR1', 'p.D538G', vaf, { pos: 152332832 });
+  const AI_ONGOING = [{ drug: 'letrozole', start: '2021-02-01', setting: 'metastatic' as const }];
+
+  test('finding 2: ESR1 D538G acquired on ongoing letrozole: level-B aromatase-inhibitor resistance (PADA-1, SERENA-6) in the resistance list and on the change, by default (rules 7-8)', () => {
+    const r = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], AI_ONGOING);
+    const ai = r.resistance.find((w) => w.therapy === 'aromatase inhibitor');
+    assert.ok(ai);
+    assert.deepEqual({ level: ai.level, ongoing: ai.ongoing, reason: ai.reason }, {
+      level: 'B',
+      ongoing: ['letrozole'],
+      reason: 'ESR1 p.D538G emerged on letrozole (ongoing since 2021-02-01): resistance to aromatase inhibitor, level B (curated:esr1-d538g, level B; checked 2026-12-02; PMID:36183733, PMID:40454637)',
+    });
+    assert.equal(r.resistance[0], ai, 'resistance about the current treatment is listed first');
+    const change = r.changes.find((c) => c.kind === 'acquired-variant');
+    assert.ok(change?.warnings?.includes(ai.reason), 'the acquired-variant change carries the warning');
+    // The citations of the statement are the two trials, and the oral SERD options do not cite them.
+    assert.deepEqual(ai.citations.filter((c) => /PMID:(36183733|40454637)/.test(c.id)).map((c) => c.id), ['PMID:36183733', 'PMID:40454637']);
+    for (const o of r.therapyOptions) assert.ok(!o.citations.some((c) => c.id === 'PMID:36183733'), o.therapy);
+    assert.deepEqual(options(r).slice(0, 3), ['A elacestrant', 'A imlunestrant', 'A vepdegestrant']);
+  });
+
+  test('finding 2: the same variant after letrozole ended: level-B resistance listed, no "ongoing", no change warning; a D-level class item on a finished drug stays hidden', () => {
+    const r = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], [{ ...AI_ONGOING[0]!, end: '2024-02-01', response: 'progression' as const }]);
+    assert.deepEqual(r.resistance.map((w) => [w.level, w.therapy, w.ongoing]), [['B', 'aromatase inhibitor', undefined]]);
+    assert.equal(r.resistance[0]!.reason, 'ESR1 p.D538G (acquired, VAF 15%): resistance (curated:esr1-d538g, level B; checked 2026-12-02)');
+    assert.equal(r.changes.find((c) => c.kind === 'acquired-variant')?.warnings, undefined);
+  });
+
+  test('finding 2 (a): a D-level resistance item about the ongoing drug is listed at D but never warns an option (rule 7); with --include-preclinical it is listed the same way', () => {
+    const r = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], AI_ONGOING);
+    const hormone = r.resistance.filter((w) => w.level === 'D');
+    assert.deepEqual(hormone.map((w) => [w.therapy, w.ongoing]), [['hormone therapy', ['letrozole']]]);
+    for (const o of r.therapyOptions) assert.ok(!o.warnings.some((w) => w.includes('civic:EID243')), o.therapy);
+    const pre = run([s('M1', '2021-01-05', P('0', 90, 30, 0), []), s('M2', '2024-03-01', P('0', 90, 30, 0), [d538g(0.15)])], AI_ONGOING, { includePreclinical: true });
+    assert.deepEqual(pre.resistance.filter((w) => w.level === 'D').map((w) => w.reason), hormone.map((w) => w.reason));
+    assert.ok(pre.hiddenPreclinical === 0 && r.hiddenPreclinical > 0, 'D/E sensitivity items stay hidden by default');
+  });
+
+  test('finding 8: HER2+ relapse 4 years after adjuvant trastuzumab, line 1: no T-DM1 from EMILIA/TDM4258g CIViC items, no GBG 26 / EGF104900 regimens (Kadcyla 6-month window; trials after metastatic trastuzumab)', () => {
+    const r = run([s('P', '2019-01-05', P('3+', 0, 0), null, 'primary'), s('M', '2024-03-01', P('3+', 0, 0))], [
+      { drug: 'docetaxel', start: '2019-02-01', end: '2019-06-01', setting: 'early' as const },
+      { drug: 'carboplatin', start: '2019-02-01', end: '2019-06-01', setting: 'early' as const },
+      { drug: 'trastuzumab', start: '2019-02-01', end: '2020-02-01', setting: 'early' as const },
+    ]);
+    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'A lapatinib + capecitabine', 'B neratinib', 'C trastuzumab emtansine']);
+    // T-DM1 remains only as the first-line randomised phase 2 item (EID1432, level C, setting stated).
+    assert.deepEqual(r.therapyOptions.find((o) => o.therapy === 'trastuzumab emtansine')?.support.map((x) => x.id), ['civic:EID1432']);
+    for (const id of ['civic:EID1160', 'civic:EID4840', 'civic:EID1764']) {
+      const x = r.excludedOptions.find((e) => e.items?.includes(id));
+      assert.match(x?.reason ?? '', /in the metastatic setting or \(neo\)adjuvant with recurrence during or within 6 months of its end/, id);
+      assert.equal(x?.optionId, 'option:trastuzumab emtansine', `${id} names the T-DM1 option of EID1432`);
+    }
+    for (const id of ['civic:EID1133', 'civic:EID1009']) assert.match(r.excludedOptions.find((e) => e.items?.includes(id))?.reason ?? '', /in the metastatic setting; none in the treatments$/, id);
+  });
+
+  test('finding 15: ER not tested, PR 0, HER2-low, after metastatic paclitaxel, no endocrine therapy: no datopotamab deruxtecan (Datroway needs prior endocrine therapy and chemotherapy)', () => {
+    const r = run([s('M', '2026-02-01', { her2: { ihc: '1+' }, pr: { percent: 0 } })], [{ drug: 'paclitaxel', start: '2026-02-10', end: '2026-08-01', line: 1, response: 'progression' as const }]);
+    assert.deepEqual(options(r), ['A trastuzumab deruxtecan']);
+    assert.deepEqual(r.excludedOptions.filter((x) => x.therapy === 'datopotamab deruxtecan').map((x) => x.reason), [
+      'HER2-low: curated:hr-pos-her2-neg-dato-dxd: needs HR-positive; HR status unknown; needs prior Endocrine (hormone) therapy as well; none in the treatments',
+    ]);
+  });
+
+  test('finding 15: the same patient after letrozole and paclitaxel but ER still not tested: datopotamab deruxtecan pending the HR status, ranked last ("A if HR status confirms")', () => {
+    const r = run([s('M', '2026-02-01', { her2: { ihc: '1+' }, pr: { percent: 0 } })], [
+      { drug: 'letrozole', start: '2024-01-01', end: '2025-12-01', setting: 'metastatic' as const, response: 'progression' as const },
+      { drug: 'paclitaxel', start: '2026-02-10', end: '2026-08-01', line: 2, response: 'progression' as const },
+    ]);
+    const dato = r.therapyOptions.at(-1);
+    assert.equal(dato?.therapy, 'datopotamab deruxtecan');
+    assert.deepEqual(dato?.pending, { kind: 'hr-status', text: 'HR status unknown (no evaluable ER result): this option needs HR-positive disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)' });
+  });
+
+  test('finding 16: ISH ratio reported 2.00 with a computed ratio below 2.0: every HER2-directed option carries the classification warning', () => {
+    const r = run([s('M', '2026-02-01', { her2: { ihc: '2+', ish: { probe: 'dual', her2: 4.19, cep17: 2.1, ratio: 2.0 } }, er: { percent: 0 }, pr: { percent: 0 } })]);
+    assert.equal(r.context.her2?.category, 'HER2-positive');
+    assert.ok(r.therapyOptions.length > 0);
+    for (const o of r.therapyOptions) {
+      assert.deepEqual(o.warningDetails?.filter((w) => w.kind === 'her2-classification').map((w) => w.text), [
+        'HER2 result to review (M, 2026-02-01): the reported HER2/CEP17 ratio 2.00 and the ratio computed from the reported mean signals per cell fall on different sides of the 2.0 cut-off; the reported ratio was used (ASCO/CAP 2018, Fig. 3). Review the counts before HER2-directed therapy',
+      ], o.therapy);
+    }
+  });
+});

@@ -2,7 +2,7 @@
  * The clinician report: one self-contained HTML page (inline CSS and SVG, no script, no external resource; a
  * Content-Security-Policy forbids both), printable to PDF. Every value from the analysis is escaped with `esc`.
  */
-import type { AnalysisResult, Citation, EvidenceRef, Finding, ReceptorResult, SampleAnalysis } from '@her2scope/core';
+import { excludedItemText, notApplicable, optionLevelText, type AnalysisResult, type Citation, type EvidenceRef, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
 import { citationUrl, erLabel, esc, her2Label, latestSample, LEVEL_MEANING, ORIGIN_LABEL, percentText, prLabel, SEX_LABEL, vafText } from './common.ts';
 import { renderCytometryBarsSvg, renderTimelineSvg } from './plots.ts';
 import { copyNumberHtml, ctdnaHtml, readEvidenceHtml } from './longitudinal.ts';
@@ -136,13 +136,18 @@ function summaryCard(r: AnalysisResult, o: RenderOptions): string {
     ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc((c.detail.split(':')[0] ?? c.detail).replace(/ (acquired|lost)$/, ''))}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
     ...emerging.map((f) => `<tr><td>emerging</td><td>${esc(f.gene)} ${esc(f.alteration)}</td><td class="nw">VAF ${esc(vafText(f.vaf))}</td><td>${esc(latest?.id ?? '')}</td><td class="small">not evaluable earlier (no earlier sample could have detected it)</td></tr>`),
   ];
-  const findings = changeRows.length
-    ? `<table class="compact"><thead><tr><th>Finding</th><th>Alteration</th><th>VAF</th><th>Samples</th><th>Prior exposure</th></tr></thead><tbody>${changeRows.join('')}</tbody></table>`
-    : '<p class="muted">No acquired, lost or emerging finding.</p>';
+  // Resistance about a drug the patient is on now leads the page (therapy.ts rules 7-8).
+  const current = r.resistance.filter((w) => w.ongoing?.length);
+  const onNow = current.length ? `<ul class="small">${current.map((w) => `<li class="warn" data-ongoing="${esc((w.ongoing ?? []).join(' '))}">Current treatment: ${esc(shorten(w.reason, 220))}</li>`).join('')}</ul>` : '';
+  const findings = `${onNow}${
+    changeRows.length
+      ? `<table class="compact"><thead><tr><th>Finding</th><th>Alteration</th><th>VAF</th><th>Samples</th><th>Prior exposure</th></tr></thead><tbody>${changeRows.join('')}</tbody></table>`
+      : '<p class="muted">No acquired, lost or emerging finding.</p>'
+  }`;
   const top = r.therapyOptions.slice(0, 3);
   const options = top.length
     ? `<table class="compact"><thead><tr><th>#</th><th>Option</th><th>Level</th><th>Setting</th><th>Warnings</th></tr></thead><tbody>${top
-        .map((t, i) => `<tr><td>${i + 1}</td><td><b>${esc(t.therapy)}</b></td><td><b>${esc(t.level)}</b></td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
+        .map((t, i) => `<tr><td>${i + 1}</td><td><b>${esc(t.therapy)}</b></td><td><b>${esc(optionLevelText(t))}</b></td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
   const versions = [
@@ -278,7 +283,7 @@ function changesSection(r: AnalysisResult): string {
   return `<table><thead><tr><th>Change</th><th>Detail</th><th>Treatments before it</th></tr></thead><tbody>${r.changes
     .map(
       (c) =>
-        `<tr><td class="${c.kind === 'acquired-variant' || c.kind === 'her2-conversion' || c.kind === 'emerging-variant' ? 'acquired' : ''}">${esc(c.kind)}</td><td>${esc(c.detail)}</td><td>${
+        `<tr><td class="${c.kind === 'acquired-variant' || c.kind === 'her2-conversion' || c.kind === 'emerging-variant' ? 'acquired' : ''}">${esc(c.kind)}</td><td>${esc(c.detail)}${(c.warnings ?? []).map((w) => `<br><span class="warn">Warning: ${esc(w)}</span>`).join('')}</td><td>${
           c.afterTreatments.length ? c.afterTreatments.map((t) => `${esc(t.drug)}: ${esc(t.months)} month${t.months === 1 ? '' : 's'} (${esc(t.start)} to ${esc(t.end ?? 'ongoing')})`).join('<br>') : '<span class="muted">none recorded</span>'
         }</td></tr>`,
     )
@@ -305,7 +310,7 @@ function therapySection(r: AnalysisResult): string {
     ? `<table><thead><tr><th>Level</th><th>Therapy</th><th>Why (finding: evidence)</th><th style="width:32%">Citations</th></tr></thead><tbody>${r.therapyOptions
         .map(
           (o) =>
-            `<tr class="keep" data-option="${esc(o.id)}"><td><b>${esc(o.level)}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
+            `<tr class="keep" data-option="${esc(o.id)}"><td><b>${esc(optionLevelText(o))}</b></td><td><b>${esc(o.therapy)}</b><br><span class="small muted">${esc(o.drugs.join(', '))}</span>${o.setting ? `<br><span class="small">${esc(o.setting)}</span>` : ''}${o.context === 'unknown' ? '<br><span class="small warn">context unknown</span>' : ''}${o.pending ? `<br><span class="small warn" data-pending="${esc(o.pending.kind)}">Pending: ${esc(o.pending.text)}</span>` : ''}</td><td><ul class="small">${o.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>${o.warnings.length ? `<ul class="small">${o.warnings.map((w) => `<li class="warn">Warning: ${esc(w)}</li>`).join('')}</ul>` : ''}</td><td>${citationsList(o.citations)}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No therapy option from the knowledge base.</p>';
@@ -320,15 +325,22 @@ function therapySection(r: AnalysisResult): string {
         .join('')}</tbody></table>`
     : '';
   // Excluded by the interpretation (wrong receptor status, setting, line, prior therapy, resistance): shown as such.
-  const excluded = r.excludedOptions.length
-    ? `<h3>Not applicable to this patient (excluded; not options)</h3><table><thead><tr><th>Level</th><th>Therapy</th><th>Why not</th></tr></thead><tbody>${r.excludedOptions
+  // An item whose regimen is an option through another item is named by the item, never as a regimen that does not apply.
+  const na = notApplicable(r);
+  const excluded = na.regimens.length
+    ? `<h3>Not applicable to this patient (excluded; not options)</h3><table><thead><tr><th>Level</th><th>Therapy</th><th>Why not</th></tr></thead><tbody>${na.regimens
         .map((x) => `<tr data-excluded="${esc(x.therapy)}"><td>${esc(x.level)}</td><td>${esc(x.therapy)}</td><td class="small">${esc(x.reason)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '';
+  const items = na.items.length
+    ? `<h3>Knowledge-base items not applicable for regimens listed above as options</h3><table><thead><tr><th>Level</th><th>Item</th><th>Why not</th></tr></thead><tbody>${na.items
+        .map((x) => `<tr data-excluded-item="${esc((x.items ?? []).join(' '))}"><td>${esc(x.level)}</td><td>${esc(excludedItemText(x))}</td><td class="small">${esc(x.reason)}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   const levels = `<p class="small muted">Evidence levels (CIViC scale; Griffith M et al., Nat Genet 2017;49:170-174, <a href="https://pubmed.ncbi.nlm.nih.gov/28138153/">PMID 28138153</a>): ${Object.entries(LEVEL_MEANING)
     .map(([k, v]) => `<b>${k}</b> ${esc(v)}`)
     .join('; ')}.</p>`;
-  return `${opts}${levels}${res}${contrary}${excluded}`;
+  return `${opts}${levels}${res}${contrary}${excluded}${items}`;
 }
 
 function treatmentsTable(r: AnalysisResult): string {

@@ -31,7 +31,7 @@
  * ids), evidence levels (LOINC LL5356-2 answers), the cytometry observation.
  */
 import { createHash } from 'node:crypto';
-import { copyNumberResultId, cytometryResultId, her2ResultId, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
+import { copyNumberResultId, cytometryResultId, excludedItemText, her2ResultId, notApplicable, optionLevelText, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
 import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, Extension, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
 import { citationUrl, latestSample, LEVEL_MEANING } from './common.ts';
 
@@ -289,17 +289,19 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     );
   };
   r.therapyOptions.forEach((o, i) =>
-    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, derivedFrom(`option ${o.id}`, o.basis)),
+    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...(o.pending ? [`Pending: level ${optionLevelText(o)}: ${o.pending.text}`] : []), ...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, derivedFrom(`option ${o.id}`, o.basis)),
   );
   r.resistance.forEach((w, i) => implication(`resistance:${i}:${w.therapy}`, w.therapy, w.drugs, w.level, 'resistance', [w.reason], w.citations, derivedFrom(`resistance to ${w.therapy}`, w.basis)));
 
+  const na = notApplicable(r);
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
-    ...r.changes.map((c) => c.detail),
+    ...r.changes.map((c) => [c.detail, ...(c.warnings ?? []).map((w) => `Warning: ${w}`)].join(' ')),
     ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
     ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
-    r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${r.therapyOptions[0]!.level}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
-    ...(r.excludedOptions.length ? [`Not applicable to this patient (excluded, not options): ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}.`] : []),
+    r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${optionLevelText(r.therapyOptions[0]!)}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
+    ...(na.regimens.length ? [`Not applicable to this patient (excluded, not options): ${[...new Set(na.regimens.map((x) => x.therapy))].join('; ')}.`] : []),
+    ...(na.items.length ? [`Knowledge-base items not applicable for regimens listed as options: ${[...new Set(na.items.map(excludedItemText))].join('; ')}.`] : []),
     r.notice,
   ].join('\n');
   add<DiagnosticReport>('report', {

@@ -10,7 +10,7 @@
  * shared/reference/er-pr-testing.md); the hidden HER2+ stem-cell finding follows Ithimakin S et al., Cancer Res
  * 2013;73:1635-1646 (PMID 23442322), and is described as still being studied.
  */
-import type { AnalysisResult, Change, Finding, SampleAnalysis, TherapyOption } from '@her2scope/core';
+import { optionWarnings, type AnalysisResult, type Change, type Finding, type SampleAnalysis, type TherapyOption, type WarningKind } from '@her2scope/core';
 import type { RenderOptions } from './clinician.ts';
 import { patientLongitudinalSentences } from './longitudinal.ts';
 import { CSP } from './clinician.ts';
@@ -110,10 +110,16 @@ function sampleName(r: AnalysisResult, id: string): string {
   return s ? `the sample from ${siteWords(s.site)} (${dateWords(s.collected)})` : `sample ${id}`;
 }
 
-function shareWords(vaf: number | null): string {
+/**
+ * The variant allele fraction in words. In a tissue sample it is a share of the DNA read from the sample; in a blood
+ * (plasma) sample it is a share of all DNA floating in the blood, most of which comes from healthy cells, not a
+ * share of tumor DNA.
+ */
+function shareWords(vaf: number | null, plasma: boolean): string {
   if (vaf === null) return '';
   const n = Math.round(vaf * 100);
-  return n < 1 ? ' Fewer than 1 in 100 pieces of tumor DNA that were read had this change.' : ` About ${n} in 100 pieces of tumor DNA that were read had this change.`;
+  const what = plasma ? 'pieces of DNA floating in the blood (most of them come from healthy cells, not from the tumor)' : 'pieces of DNA read from this sample';
+  return n < 1 ? ` Fewer than 1 in 100 ${what} had this change.` : ` About ${n} in 100 ${what} had this change.`;
 }
 
 function monthsWords(c: Change | undefined): string {
@@ -124,15 +130,16 @@ function monthsWords(c: Change | undefined): string {
 function findingSentence(r: AnalysisResult, s: SampleAnalysis, f: Finding): string {
   const gene = `<b>${esc(f.gene)}</b>`;
   const where = esc(sampleName(r, s.id));
+  const share = shareWords(f.vaf, s.type === 'plasma');
   switch (f.origin) {
     case 'acquired': {
       const change = r.changes.find((c) => c.kind === 'acquired-variant' && c.toSample === s.id && c.detail.startsWith(`${f.gene} ${f.alteration} `));
-      return `A <b>new</b> change was found in the ${gene} gene in ${where}. It was not in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(shareWords(f.vaf))}${esc(monthsWords(change))}`;
+      return `A <b>new</b> change was found in the ${gene} gene in ${where}. It was not in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(share)}${esc(monthsWords(change))}`;
     }
     case 'pre-existing':
-      return `A change in the ${gene} gene was found in ${where}. It was also there before, in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(shareWords(f.vaf))}`;
+      return `A change in the ${gene} gene was found in ${where}. It was also there before, in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(share)}`;
     default:
-      return `A change in the ${gene} gene was found in ${where}.${esc(shareWords(f.vaf))}`;
+      return `A change in the ${gene} gene was found in ${where}.${esc(share)}`;
   }
 }
 
@@ -151,9 +158,44 @@ const LEVEL_WORDS: Record<string, string> = {
   E: 'weak: an expert guess from other results',
 };
 
+/** What each kind of option warning means, in plain words (a HER2-by-NGS-only warning is said by the pending line). */
+const WARNING_WORDS: Record<WarningKind, string | null> = {
+  resistance: 'one of your test results may make a medicine in this plan work less well.',
+  'her2-discordance': 'your HER2 results differ between samples. Your care team may want to check them again.',
+  'her2-ngs-only': null,
+  'her2-unresolved': 'your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.',
+  'her2-classification': 'your HER2 result was very close to the line between two groups. Your care team may want to review it.',
+};
+
+const PENDING_WORDS: Record<NonNullable<TherapyOption['pending']>['kind'], string> = {
+  'her2-ish': 'Only if a further HER2 test confirms that the tumor has extra HER2.',
+  'hr-status': 'Only if a test of the hormone receptors (ER) shows that it fits.',
+};
+
 function optionItem(o: TherapyOption): string {
-  const warn = o.warnings.length ? ' <i>Note: one of your test results may make a medicine in this plan work less well.</i>' : '';
+  const notes = [...new Set(optionWarnings(o).map((w) => WARNING_WORDS[w.kind]).filter((x): x is string => x !== null))];
+  const warn = notes.map((n) => ` <i>Note: ${esc(n)}</i>`).join('');
+  if (o.pending) return `<li><b>${esc(o.therapy)}</b>. <b>${esc(PENDING_WORDS[o.pending.kind])}</b> How strong the proof would be then: ${esc(LEVEL_WORDS[o.level] ?? o.level)}.${warn}</li>`;
   return `<li><b>${esc(o.therapy)}</b>. How strong the proof is: ${esc(LEVEL_WORDS[o.level] ?? o.level)}.${warn}</li>`;
+}
+
+/** Findings that are not tumour changes: clonal haematopoiesis (blood cells) and germline (inherited) variants. */
+const NOT_TUMOUR: ReadonlySet<Finding['origin']> = new Set(['clonal-haematopoiesis', 'germline']);
+
+/** Inherited changes worth naming (classified oncogenic or likely oncogenic), once per gene and change. */
+function inheritedSentences(r: AnalysisResult): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of r.samples) {
+    for (const f of s.findings) {
+      if (f.origin !== 'germline' || (f.oncogenicity !== 'oncogenic' && f.oncogenicity !== 'likely-oncogenic')) continue;
+      const key = `${f.gene} ${f.alteration}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(`A change in the <b>${esc(f.gene)}</b> gene was found that you were most likely born with (it was also found in your normal cells). It is not a change of the tumor. Your care team can explain what it means for you.`);
+    }
+  }
+  return out;
 }
 
 export function renderPatientSummaryHtml(result: AnalysisResult, options: RenderOptions = {}): string {
@@ -161,8 +203,11 @@ export function renderPatientSummaryHtml(result: AnalysisResult, options: Render
   const p = r.patient;
   const genes = [...new Set(r.samples.flatMap((s) => s.findings.map((f) => f.gene)))].sort();
   const acquired = r.samples.flatMap((s) => s.findings.filter((f) => f.origin === 'acquired').map((f) => findingSentence(r, s, f)));
-  const findings = r.samples.flatMap((s) => s.findings.filter((f) => f.origin !== 'acquired').map((f) => findingSentence(r, s, f)));
-  const conversions = [...r.changes.map((c) => conversionSentence(r, c)).filter((x): x is string => x !== null), ...patientLongitudinalSentences(r)];
+  const findings = r.samples.flatMap((s) => s.findings.filter((f) => f.origin !== 'acquired' && !NOT_TUMOUR.has(f.origin)).map((f) => findingSentence(r, s, f)));
+  const inherited = inheritedSentences(r);
+  // Resistance about a medicine the patient takes now (therapy.ts rules 7-8), said once per medicine.
+  const onNow = [...new Set(r.resistance.flatMap((w) => w.ongoing ?? []))].map((d) => `One of your results suggests that a medicine you are taking now (<b>${esc(d)}</b>) may work less well. Please ask your care team about it.`);
+  const conversions = [...r.changes.map((c) => conversionSentence(r, c)).filter((x): x is string => x !== null), ...patientLongitudinalSentences(r), ...onNow];
   const lost = r.changes.filter((c) => c.kind === 'lost-variant');
   const cyto = r.samples.filter((s) => s.cytometry?.hiddenHer2StemCells);
   const top = r.therapyOptions.slice(0, 5);
@@ -176,7 +221,8 @@ export function renderPatientSummaryHtml(result: AnalysisResult, options: Render
     'What do these results mean for my treatment?',
     ...(conversions.length || acquired.length ? ['My test results changed over time. Does that change my choices?'] : []),
     ...top.slice(0, 2).map((o) => `Is ${esc(o.therapy)} a choice for me? Why or why not?`),
-    ...(r.resistance.length || top.some((o) => o.warnings.length) ? ['Could any of my results make a medicine work less well?'] : []),
+    ...(r.resistance.length || top.some((o) => optionWarnings(o).some((w) => w.kind === 'resistance')) ? ['Could any of my results make a medicine work less well?'] : []),
+    ...(r.therapyOptions.some((o) => o.pending?.kind === 'her2-ish') ? ['Do I need one more HER2 test before choosing a medicine?'] : []),
     'Is there a research study (a clinical trial) that fits my results?',
     'Should any test be done again, or on a new sample?',
     'What side effects should I watch for?',
@@ -221,6 +267,7 @@ ${lost.length ? `<p>${lost.length === 1 ? 'One gene change' : `${lost.length} ge
 
 <h2>Other changes found in tumor genes</h2>
 ${findings.length ? `<ul>${findings.map((f) => `<li>${f}</li>`).join('')}</ul>` : acquired.length ? '<p>No other change was found in the genes this tool looks at.</p>' : '<p>No change was found in the genes this tool looks at.</p>'}
+${inherited.length ? `<h2>Inherited changes</h2><ul>${inherited.map((x) => `<li>${x}</li>`).join('')}</ul>` : ''}
 ${
   cyto.length
     ? `<p>A special test looked at single cells in ${cyto.map((s) => esc(sampleName(r, s.id))).join(' and ')}. It found a small group of cells with HER2 that the main HER2 test did not show. Scientists are still studying what this means.</p>`

@@ -59,9 +59,40 @@ function samplePoint(s: SampleAnalysis): SamplePoint {
   };
 }
 
+/** Copy-number status colours (red for gains, blue for losses) and the short words printed under each dot. */
+export const CN_COLOURS: Record<string, string> = { amplification: '#b2182b', gain: '#f4a582', neutral: '#f7f7f7', loss: '#92c5de', 'deep-deletion': '#2166ac' };
+const CN_SHORT: Record<string, string> = { amplification: 'amp', gain: 'gain', neutral: 'neutral', loss: 'loss', 'deep-deletion': 'deep del' };
+
+interface CnPoint {
+  row: string;
+  date: Date;
+  colour: string;
+  label: string;
+  title: string;
+}
+
+/**
+ * The copy-number track (issue 16): one row per gene, ERBB2 first whenever a sample measured it, then the other
+ * genes with a non-neutral call in some sample; a dot per sample with copy number, coloured by status, with the
+ * status and copy number beneath. Genes neutral in every sample are left out (the report's table lists them).
+ */
+export function copyNumberTrack(r: AnalysisResult): { rows: string[]; points: CnPoint[] } {
+  const samples = r.samples.filter((s) => s.copyNumber && s.copyNumber.genes.length > 0);
+  const measured = new Set(samples.flatMap((s) => s.copyNumber?.genes.map((g) => g.gene) ?? []));
+  const flagged = new Set(samples.flatMap((s) => s.copyNumber?.genes.filter((g) => g.status !== 'neutral').map((g) => g.gene) ?? []));
+  const genes = [...(measured.has('ERBB2') ? ['ERBB2'] : []), ...[...flagged].filter((g) => g !== 'ERBB2').sort()];
+  const points = samples.flatMap((s) =>
+    (s.copyNumber?.genes ?? [])
+      .filter((g) => genes.includes(g.gene))
+      .map((g) => ({ row: `CN ${g.gene}`, date: utcDate(s.collected), colour: CN_COLOURS[g.status] ?? '#ffffff', label: `${CN_SHORT[g.status] ?? g.status} ${Number(g.copyNumber.toFixed(1))}`, title: `${s.id} (${s.collected}): ${g.text}` })),
+  );
+  return { rows: genes.map((g) => `CN ${g}`), points };
+}
+
 /**
  * The HER2 timeline: one column per sample (dashed rule, id on top), a HER2 row coloured by category, an ER row
- * coloured by status, and a row per drug with a bar from start to end (open-ended treatments run to the last date).
+ * coloured by status, the copy-number track (a row per gene, `copyNumberTrack`), and a row per drug with a bar from
+ * start to end (open-ended treatments run to the last date).
  */
 export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
   const points = r.samples.map(samplePoint);
@@ -71,7 +102,8 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
   const pad = Math.max(60 * DAY, (hi - lo) * 0.05);
   const domain: [Date, Date] = [new Date(lo - pad), new Date(hi + pad)];
   const drugs = [...new Set(r.treatments.map((t) => t.drug))];
-  const rows = ['HER2', 'ER', ...drugs.map((d) => `℞ ${d}`)];
+  const cn = copyNumberTrack(r);
+  const rows = ['HER2', 'ER', ...cn.rows, ...drugs.map((d) => `℞ ${d}`)];
   const bars = r.treatments.map((t) => ({
     row: `℞ ${t.drug}`,
     start: utcDate(t.start),
@@ -101,6 +133,8 @@ export function renderTimelineSvg(r: AnalysisResult, width = 900): string {
       Plot.text(points, { x: 'date', y: () => 'HER2', text: 'her2', dy: 17, lineAnchor: 'top' }),
       Plot.dot(points, { x: 'date', y: () => 'ER', r: 9, symbol: 'square', fill: 'erColour', stroke: '#333', title: 'title' }),
       Plot.text(points, { x: 'date', y: () => 'ER', text: 'er', dy: 17, lineAnchor: 'top' }),
+      Plot.dot(cn.points, { x: 'date', y: 'row', r: 9, symbol: 'diamond', fill: 'colour', stroke: '#333', title: 'title' }),
+      Plot.text(cn.points, { x: 'date', y: 'row', text: 'label', dy: 17, lineAnchor: 'top' }),
     ],
   });
   return outer(svg);

@@ -45,7 +45,7 @@ test('patient summary: the acquired ERBB2 change in plain words, with the same s
   const body = text(renderPatientSummaryHtml(a));
   assert.match(
     body,
-    /A new change was found in the ERBB2 gene in the sample from the liver \(February 1, 2019\)\. It was not in the sample from the breast \(March 2, 2016\)\. About 31 in 100 pieces of tumor DNA that were read had this change\. It showed up after 33 months of letrozole\./,
+    /A new change was found in the ERBB2 gene in the sample from the liver \(February 1, 2019\)\. It was not in the sample from the breast \(March 2, 2016\)\. About 31 in 100 pieces of DNA read from this sample had this change\. It showed up after 33 months of letrozole\./,
   );
   assert.match(body, /ERBB2 The gene for HER2\./);
   assert.match(body, /HER2: HER2-low\. This means the cancer cells have a small amount of HER2 on their surface\./);
@@ -83,4 +83,32 @@ test('patient summary: hostile id and drug name come out as text', () => {
   assert.equal(doc.querySelectorAll('script').length, 0);
   assert.ok(doc.body.textContent.includes(`Name or number on file: ${HOSTILE}`));
   assert.ok(doc.body.textContent.includes(`33 months of letrozole ${HOSTILE}`));
+});
+
+test('review findings 17-18: CHIP and germline findings are not tumour changes; pending and warned options are worded by kind', () => {
+  const r = structuredClone(a);
+  const liver = r.samples[1]!;
+  const base = liver.findings[0]!;
+  liver.findings.push(
+    { ...base, id: `${base.id}#chip`, gene: 'DNMT3A', alteration: 'p.R882H', origin: 'clonal-haematopoiesis', vaf: 0.02, evidence: [] },
+    { ...base, id: `${base.id}#germ`, gene: 'BRCA1', alteration: 'p.E1250*', origin: 'germline', oncogenicity: 'likely-oncogenic', vaf: 0.5, evidence: [] },
+  );
+  const [first, second] = r.therapyOptions;
+  first!.pending = { kind: 'her2-ish', text: 'only if ISH on the liver sample confirms HER2 amplification' };
+  first!.warnings = ['HER2 by NGS only: x'];
+  first!.warningDetails = [{ kind: 'her2-ngs-only', text: 'HER2 by NGS only: x' }];
+  second!.warnings = ['HER2 status unresolved: y'];
+  second!.warningDetails = [{ kind: 'her2-unresolved', text: 'HER2 status unresolved: y' }];
+  const h = renderPatientSummaryHtml(r);
+  const body = text(h);
+  const tumour = body.slice(body.indexOf('Other changes found in tumor genes'), body.indexOf('Inherited changes'));
+  assert.equal(tumour.includes('DNMT3A'), false);
+  assert.equal(tumour.includes('BRCA1'), false);
+  assert.ok(body.includes('Inherited changes A change in the BRCA1 gene was found that you were most likely born with (it was also found in your normal cells). It is not a change of the tumor. Your care team can explain what it means for you.'));
+  assert.equal(body.includes('counsel'), false, 'no genetic-counselling advice the clinician report does not give');
+  assert.ok(body.includes(`${first!.therapy}. Only if a further HER2 test confirms that the tumor has extra HER2. How strong the proof would be then: strong: approved for this kind of finding or in treatment guidelines.`));
+  assert.ok(body.includes(`${second!.therapy}. How strong the proof is: ${second!.level === 'A' ? 'strong' : 'good'}`));
+  assert.ok(body.includes('Note: your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.'));
+  assert.equal(body.includes('may make a medicine in this plan work less well'), false);
+  assert.ok(body.includes('Do I need one more HER2 test before choosing a medicine?'));
 });

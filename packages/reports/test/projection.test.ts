@@ -2,8 +2,9 @@
  * Reports are projections of the analysis (issue 13): over the bundled examples (examples/cases, through the CLI's
  * entry point `analyzeCase`) and seeded generated cases (generated.ts), every therapy option of the result appears
  * as an option in the clinician HTML, in the PDF text and as a FHIR therapeutic implication derived from the
- * observations of its `basis`; every excluded option appears as excluded and, unless the same regimen is also an
- * option on another basis, never as an option. PDF text is read back with pdftotext (scripts/ensure-chromium.sh
+ * observations of its `basis`; every excluded option appears as excluded, never as an option; an excluded item whose
+ * regimen is an option through another item (`optionId`) is named by its KB item, never listed as a regimen that does
+ * not apply (therapy.ts rule 10). PDF text is read back with pdftotext (scripts/ensure-chromium.sh
  * installs chromium and poppler-utils when missing). All patients are SYNTHETIC.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { AnalysisResultSchema, interpretCase, type AnalysisResult } from '@her2scope/core';
+import { AnalysisResultSchema, excludedItemText, interpretCase, notApplicable, optionLevelText, type AnalysisResult } from '@her2scope/core';
 import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { CODES, esc, renderClinicianHtml, renderPdf, toFhirBundle } from '../src/index.ts';
@@ -37,18 +38,25 @@ async function examples(): Promise<Array<[string, AnalysisResult]>> {
 
 /** Option rows and excluded rows of the clinician HTML, by their data attributes, with the therapy cell's text. */
 function htmlRows(html: string) {
-  const options = [...html.matchAll(/<tr class="keep" data-option="([^"]*)"><td><b>[A-E]<\/b><\/td><td><b>([^<]*)<\/b>/g)].map((m) => ({ id: m[1], therapy: m[2] }));
+  const options = [...html.matchAll(/<tr class="keep" data-option="([^"]*)"><td><b>([A-E][^<]*)<\/b><\/td><td><b>([^<]*)<\/b>/g)].map((m) => ({ id: m[1], level: m[2], therapy: m[3] }));
   const excluded = [...html.matchAll(/<tr data-excluded="([^"]*)"><td>[A-E]<\/td><td>([^<]*)<\/td>/g)].map((m) => ({ attr: m[1], therapy: m[2] }));
-  return { options, excluded };
+  const items = [...html.matchAll(/<tr data-excluded-item="([^"]*)"><td>[A-E]<\/td><td>([^<]*)<\/td>/g)].map((m) => ({ attr: m[1], text: m[2] }));
+  return { options, excluded, items };
 }
 
 function checkHtml(name: string, r: AnalysisResult, html: string): void {
   const rows = htmlRows(html);
   assert.deepEqual(rows.options.map((o) => o.id), r.therapyOptions.map((o) => esc(o.id)), `${name}: one option row per option, in rank order`);
   assert.deepEqual(rows.options.map((o) => o.therapy), r.therapyOptions.map((o) => esc(o.therapy)), name);
-  assert.deepEqual(rows.excluded.map((x) => x.therapy), r.excludedOptions.map((x) => esc(x.therapy)), `${name}: one excluded row per excluded option`);
+  assert.deepEqual(rows.options.map((o) => o.level), r.therapyOptions.map((o) => esc(optionLevelText(o))), `${name}: levels, "if ISH confirms" for pending options`);
+  const regimens = r.excludedOptions.filter((x) => x.optionId === undefined);
+  const items = r.excludedOptions.filter((x) => x.optionId !== undefined);
+  assert.deepEqual(rows.excluded.map((x) => x.therapy), regimens.map((x) => esc(x.therapy)), `${name}: one excluded row per excluded regimen`);
+  assert.deepEqual(rows.items.map((x) => x.text), items.map((x) => esc(excludedItemText(x))), `${name}: one item row per excluded item of an option's regimen`);
+  const optionIds = new Set(r.therapyOptions.map((o) => o.id));
+  for (const x of items) assert.ok(optionIds.has(x.optionId ?? ''), `${name}: ${x.therapy} names option ${x.optionId}`);
   const optionNames = new Set(r.therapyOptions.map((o) => esc(o.therapy)));
-  for (const x of r.excludedOptions) if (!optionNames.has(esc(x.therapy))) assert.ok(!rows.options.some((o) => o.therapy === esc(x.therapy)), `${name}: excluded ${x.therapy} shown as an option`);
+  for (const x of rows.excluded) assert.ok(!optionNames.has(x.therapy ?? ''), `${name}: ${x.therapy} listed as not applicable and as an option`);
 }
 
 const implicationText = (o: Observation) => o.component?.at(-1)?.valueCodeableConcept?.text ?? '';
@@ -80,7 +88,10 @@ function checkFhir(name: string, r: AnalysisResult, b: Bundle): void {
   const excludedOnly = [...new Set(r.excludedOptions.map((x) => x.therapy))].filter((t) => !optionNames.has(t));
   for (const t of excludedOnly) assert.ok(!sensitivity.some((o) => implicationText(o) === `Sensitivity / response: ${t}`), `${name}: excluded ${t} is an implication`);
   const report = entries.find((e) => e.resource?.resourceType === 'DiagnosticReport')?.resource as { conclusion?: string } | undefined;
-  if (r.excludedOptions.length) assert.ok(report?.conclusion?.includes(`Not applicable to this patient (excluded, not options): ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}.`), name);
+  const na = notApplicable(r);
+  if (na.regimens.length) assert.ok(report?.conclusion?.includes(`Not applicable to this patient (excluded, not options): ${[...new Set(na.regimens.map((x) => x.therapy))].join('; ')}.`), name);
+  if (na.items.length) assert.ok(report?.conclusion?.includes(`Knowledge-base items not applicable for regimens listed as options: ${[...new Set(na.items.map(excludedItemText))].join('; ')}.`), name);
+  for (const x of na.regimens) assert.ok(!optionNames.has(x.therapy), `${name}: ${x.therapy} both an option and not applicable in FHIR`);
 }
 
 const squash = (s: string) => s.replace(/\s+/g, ' ');
@@ -132,7 +143,8 @@ describe('generated cases (seeded)', () => {
     }
     // The generator reaches the interesting paths (fixed by the seeds and the KB and rules of today: a change to either
     // changes these counts; check that the generated cases still give options and exclusions before updating them).
-    assert.deepEqual([options, excluded], [65, 514]);
+    // 64/515 since the Datroway context needs chemotherapy for metastatic disease (seed 5: adjuvant vinorelbine only).
+    assert.deepEqual([options, excluded], [64, 515]);
   });
 
   test('the checks fail on a report that drops an option or shows an excluded one as an option', () => {

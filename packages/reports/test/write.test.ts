@@ -61,7 +61,7 @@ test('writeReports writes all five files; the acquired ERBB2 variant has the sam
   assert.match(pdf, /VAF 31%/);
   // patient summary: the same share, in words
   const patient = visibleText(readFileSync(written.patient, 'utf8')).replace(/\s+/g, ' ');
-  assert.match(patient, /ERBB2 gene in the sample from the liver .* About 31 in 100 pieces of tumor DNA/);
+  assert.match(patient, /ERBB2 gene in the sample from the liver .* About 31 in 100 pieces of DNA read from this sample/);
   assert.equal(Math.round(vaf * 100), 31);
   // fhir
   const bundle = JSON.parse(readFileSync(written.fhir, 'utf8')) as Bundle;

@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { HttpError } from './http-error.ts';
 
 /** Extensions kept on stored files so that readers can use them as a hint; anything else is stored without one. */
-const EXTENSIONS = ['.vcf.gz', '.vcf.bgz', '.maf.gz', '.bed.gz', '.vcf', '.maf', '.txt', '.tsv', '.csv', '.bed', '.fcs', '.lmd', '.yaml', '.yml', '.json', '.xml', '.wsp'];
+const EXTENSIONS = ['.call.cns', '.cns', '.seg', '.bam', '.cram', '.bai', '.csi', '.crai', '.fai', '.fa', '.fasta', '.vcf.gz', '.vcf.bgz', '.maf.gz', '.bed.gz', '.vcf', '.maf', '.txt', '.tsv', '.csv', '.bed', '.fcs', '.lmd', '.yaml', '.yml', '.json', '.xml', '.wsp'];
 
 export function storedExtension(originalName: string): string {
   const lower = originalName.toLowerCase();
@@ -109,9 +109,13 @@ export class FileStore {
     return { tmpPath, size, sha256: hash.digest('hex') };
   }
 
-  /** Move a received file to its content address (an identical blob already there is reused). */
-  async commit(received: ReceivedFile, originalName: string): Promise<string> {
-    const storagePath = `files/${received.sha256.slice(0, 2)}/${received.sha256}${storedExtension(originalName)}`;
+  /**
+   * Move a received file to its content address (an identical blob already there is reused). `extension` (e.g.
+   * `.bam`, from the file's content) overrides the one taken from the name.
+   */
+  async commit(received: ReceivedFile, originalName: string, extension?: string): Promise<string> {
+    if (extension !== undefined && !/^\.[a-z]+$/.test(extension)) throw new Error('bad stored extension');
+    const storagePath = `files/${received.sha256.slice(0, 2)}/${received.sha256}${extension ?? storedExtension(originalName)}`;
     const abs = this.absolute(storagePath);
     await mkdir(join(abs, '..'), { recursive: true });
     await rename(received.tmpPath, abs);

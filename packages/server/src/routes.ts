@@ -7,11 +7,13 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AnalysisQueuedSchema, AnalysisResponseSchema, PatientDetailSchema, type AnalysisResponse, type PatientDetail } from '@her2scope/core/api';
-import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
+import { AnalysisQueuedSchema, AnalysisResponseSchema, AuditListSchema, PatientDetailSchema, PatientListSchema, SessionInfoSchema, UserListSchema, type AnalysisResponse, type PatientDetail, type SessionInfo } from '@her2scope/core/api';
+import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
 import { parseFlowJoWorkspace } from '@her2scope/formats/flowjo';
+import { readCopyNumber } from '@her2scope/formats/copynumber';
+import { parseFai, sniffAlignmentFile, sniffAlignmentIndex, sniffFasta } from '@her2scope/formats/reads';
 import { FILE_KINDS, ROLES, type CorrectableKind, type CorrectionRefusal, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, buildSnapshot, inputChanges, snapshotPatient, type AnalysisInput, type InputChange } from './analysis/input.ts';
 import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
@@ -72,19 +74,37 @@ const PatientPatch = z
   .strict()
   .refine((b) => b.label !== undefined || b.sex !== undefined || b.birthYear !== undefined, { error: 'must change at least one of label, sex, birthYear' });
 
+/**
+ * A sample: `site` is required for tissue and may be omitted for a plasma draw (stored as blood, core PLASMA_SITE);
+ * `purity` (tumour purity) and, for plasma only, `tumorFraction` (ctDNA fraction) as in a case file.
+ */
 const SampleBody = z
   .object({
     label: CaseSampleSchema.shape.id,
     type: SampleType,
-    site: Site,
+    site: Site.optional().describe('Required except for plasma (blood)'),
     collected: IsoDate.describe('Not after today, not before the birth year'),
+    purity: CaseSampleSchema.shape.purity.describe('Tumour purity (fraction > 0 and <= 1): purity-adjusts detection power'),
+    tumorFraction: CaseSampleSchema.shape.tumorFraction.describe('Plasma only: ctDNA tumour fraction (0-1) of the draw'),
   })
-  .strict();
+  .strict()
+  .superRefine((b, c) => {
+    if (b.site === undefined && b.type !== 'plasma') c.addIssue({ code: 'custom', message: `is required for a ${b.type} sample (one of ${SITES.join(', ')})`, path: ['site'] });
+    if (b.tumorFraction !== undefined && b.type !== 'plasma') c.addIssue({ code: 'custom', message: 'is for plasma samples only', path: ['tumorFraction'] });
+  });
 
 const SamplePatch = z
-  .object({ label: SampleBody.shape.label.optional(), type: SampleType.optional(), site: Site.optional(), collected: SampleBody.shape.collected.optional(), revision: Revision })
+  .object({
+    label: CaseSampleSchema.shape.id.optional(),
+    type: SampleType.optional(),
+    site: Site.optional(),
+    collected: IsoDate.optional(),
+    purity: CaseSampleSchema.shape.purity.unwrap().nullable().optional().describe('null clears it'),
+    tumorFraction: CaseSampleSchema.shape.tumorFraction.unwrap().nullable().optional().describe('Plasma only; null clears it'),
+    revision: Revision,
+  })
   .strict()
-  .refine((b) => b.label !== undefined || b.type !== undefined || b.site !== undefined || b.collected !== undefined, { error: 'must change at least one of label, type, site, collected' });
+  .refine((b) => b.label !== undefined || b.type !== undefined || b.site !== undefined || b.collected !== undefined || b.purity !== undefined || b.tumorFraction !== undefined, { error: 'must change at least one of label, type, site, collected, purity, tumorFraction' });
 
 const TreatmentBody = z
   .object({
@@ -125,16 +145,20 @@ function dateProblems(issues: FieldIssue[]): never | void {
   throw invalidFields(issues.map((i) => ({ field: String(i.path.at(-1)), label: i.label, message: i.message })));
 }
 
+const Fraction = z.coerce.number({ error: 'must be a fraction > 0 and <= 1' }).gt(0, { error: 'must be a fraction > 0 and <= 1' }).max(1, { error: 'must be a fraction > 0 and <= 1' });
+
 const UploadQuery = z
   .object({
     kind: z
-      .enum(FILE_KINDS)
-      .describe('variants: VCF/MAF; regions: BED of the sequenced regions; cytometry: FCS or per-cell CSV/TSV; cytometry-panel: panel YAML; cytometry-control: FMO/isotype control; gates: Gating-ML XML; flowjo-workspace: FlowJo 10 workspace (.wsp) whose sample matching the FCS file gives the populations'),
+      .enum(FILE_KINDS, { error: `must be one of ${FILE_KINDS.join(', ')}` })
+      .describe('variants: VCF/MAF; regions: BED of the sequenced regions; cytometry: FCS or per-cell CSV/TSV; cytometry-panel: panel YAML; cytometry-control: FMO/isotype control; gates: Gating-ML XML; flowjo-workspace: FlowJo 10 workspace (.wsp) whose sample matching the FCS file gives the populations; reads: BAM or CRAM for the read-level look-back; reads-index: its .bai / .csi (BAM) or .crai (CRAM); reference: the FASTA a CRAM was written against (uncompressed); reference-index: that FASTA\'s .fai; copy-number: CNVkit .cns / .call.cns, SEG, PCGR CNA TSV or VCF with CN. Files are recognised by content, not by name.'),
     tumor: z.string().max(200).optional().describe('Tumour sample column (VCF) or Tumor_Sample_Barcode (MAF)'),
     normal: z.string().max(200).optional(),
     meanDepth: z.coerce.number().positive().optional().describe('Mean sequencing depth, used for coverage when the BED has no depth column'),
     group: SafeLabel(200).optional().describe('flowjo-workspace: the workspace sample group to pick the sample from'),
-    sample: SafeLabel(200).optional().describe('flowjo-workspace: the workspace sample (name, sample ID or $FIL); default: matched by $FIL / file name'),
+    sample: SafeLabel(200).optional().describe('flowjo-workspace: the workspace sample (name, sample ID or $FIL); default: matched by $FIL / file name. copy-number: the SEG ID / VCF sample column to read'),
+    purity: Fraction.optional().describe('copy-number: tumour purity (0-1) for converting log2 ratios to copies; default: the sample\'s purity'),
+    ploidy: z.coerce.number({ error: 'must be a number > 0 and <= 10' }).gt(0, { error: 'must be a number > 0 and <= 10' }).max(10, { error: 'must be a number > 0 and <= 10' }).optional().describe('copy-number: tumour ploidy (default 2)'),
   })
   .strict();
 
@@ -143,6 +167,12 @@ const UploadQuery = z
  * one); real workspaces are a few MB.
  */
 export const WORKSPACE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Kinds read whole into memory (a copy-number table; a FASTA index) get the same limit as a workspace: real ones are
+ * kilobytes to a few MB. Alignment files, their indexes and the reference are read in pieces (the general limit).
+ */
+const IN_MEMORY_KINDS: ReadonlySet<FileKind> = new Set(['flowjo-workspace', 'copy-number', 'reference-index']);
 
 const REPORT_FORMATS = ['html', 'patient', 'fhir', 'json', 'pdf'] as const;
 const REPORT_DOWNLOAD_NAMES: Record<(typeof REPORT_FORMATS)[number], string> = {
@@ -188,7 +218,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => root.swagger());
 
   // ---- auth ---------------------------------------------------------------------------------------------------
-  const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string) => ({
+  const sessionBody = (user: { id: string; username: string; role: (typeof ROLES)[number] }, csrfToken: string): SessionInfo => ({
     user: { id: user.id, username: user.username, role: user.role, permissions: permissionsOf(user.role) },
     csrfToken,
     notice: RESEARCH_USE,
@@ -197,7 +227,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.post(
     '/api/auth/login',
     {
-      schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict() },
+      schema: { summary: 'Log in; sets the HttpOnly session cookie and returns the CSRF token', tags: ['auth'], body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) }).strict(), response: { 200: SessionInfoSchema } },
       config: { permission: 'public', rateLimit: { max: options.loginRateLimit.max, timeWindow: options.loginRateLimit.windowMs } },
     },
     async (req, reply) => {
@@ -219,7 +249,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     },
   );
 
-  app.get('/api/auth/session', { schema: { summary: 'The logged-in user, permissions and CSRF token', tags: ['auth'], security: sec }, config: { permission: 'read' } }, async (req) => sessionBody(req.auth!.user, req.auth!.csrfToken));
+  app.get('/api/auth/session', { schema: { summary: 'The logged-in user, permissions and CSRF token', tags: ['auth'], security: sec, response: { 200: SessionInfoSchema } }, config: { permission: 'read' } }, async (req) => sessionBody(req.auth!.user, req.auth!.csrfToken));
 
   app.post('/api/auth/logout', { schema: { summary: 'Log out (ends the session)', tags: ['auth'], security: secWrite }, config: { permission: 'read' } }, async (req, reply) => {
     await store.deleteSession(req.auth!.sessionId);
@@ -272,7 +302,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   );
 
   // ---- users and audit (admin) --------------------------------------------------------------------------------
-  app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
+  app.get('/api/users', { schema: { summary: 'List accounts', tags: ['admin'], security: sec, response: { 200: UserListSchema } }, config: { permission: 'admin' } }, async () => ({ users: await store.listUsers(), roles: ROLES, permissions: PERMISSIONS }));
 
   app.post(
     '/api/users',
@@ -315,6 +345,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
         tags: ['admin'],
         security: sec,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional(), before: z.coerce.number().int().positive().optional(), entity: Id.optional() }).strict(),
+        response: { 200: AuditListSchema },
       },
       config: { permission: 'admin' },
     },
@@ -330,6 +361,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
         tags: ['patients'],
         security: sec,
         querystring: z.object({ q: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(1000).optional(), offset: z.coerce.number().int().min(0).optional(), ...IncludeQuery.shape }).strict(),
+        response: { 200: PatientListSchema },
       },
       config: { permission: 'read' },
     },
@@ -472,10 +504,11 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   },
   );
 
-  app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site, collection date: not after today, not before the birth year)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
+  app.post('/api/patients/:id/samples', { schema: { summary: 'Add a sample (type, site (optional for plasma), collection date: not after today, not before the birth year; purity; tumorFraction for plasma)', tags: ['patients'], security: secWrite, params: IdParams, body: SampleBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
     const patient = await requirePatient(req.params.id);
     dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [{ collected: req.body.collected }], treatments: [] }, today()));
-    const sample = await store.createSample({ patientId: patient.id, ...req.body }, ctx.actor(req));
+    const { site, ...rest } = req.body;
+    const sample = await store.createSample({ patientId: patient.id, ...rest, site: site ?? PLASMA_SITE }, ctx.actor(req));
     return reply.code(201).send({ sample });
   });
 
@@ -494,13 +527,19 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   // ---- corrections (issue 17) ---------------------------------------------------------------------------------
   app.patch(
     '/api/samples/:id',
-    { schema: { summary: 'Edit a sample (label, type, site, collection date); audited. Pathology corrections are a new version (PUT /api/samples/:id/pathology).', tags: ['corrections'], security: secWrite, params: IdParams, body: SamplePatch }, config: { permission: 'patient.write' } },
+    { schema: { summary: 'Edit a sample (label, type, site, collection date, purity, tumorFraction); audited. Pathology corrections are a new version (PUT /api/samples/:id/pathology).', tags: ['corrections'], security: secWrite, params: IdParams, body: SamplePatch }, config: { permission: 'patient.write' } },
     async (req) => {
       const sample = await requireSample(req.params.id);
       const { revision, ...patch } = req.body;
       if (patch.collected !== undefined) {
         const patient = await requirePatient(sample.patientId);
         dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [{ collected: patch.collected }], treatments: [] }, today()));
+      }
+      // A ctDNA fraction belongs to a plasma draw: refused on a tissue sample, and kept from one turned into tissue.
+      const type = patch.type ?? sample.type;
+      const fraction = patch.tumorFraction !== undefined ? patch.tumorFraction : sample.tumorFraction;
+      if (type !== 'plasma' && fraction !== null) {
+        throw invalidFields([{ field: 'tumorFraction', label: 'tumorFraction', message: patch.tumorFraction !== undefined ? 'is for plasma samples only' : `is for plasma samples only: clear it (null) to make this sample a ${type} sample` }]);
       }
       const r = await store.updateSample(sample.id, patch, ctx.actor(req), revision);
       if (typeof r === 'string') throw refused('sample', r);
@@ -599,32 +638,40 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
     },
     async (req, reply) => {
       const sample = await requireSample(req.params.id);
-      if (req.query.kind !== 'flowjo-workspace' && (req.query.group !== undefined || req.query.sample !== undefined)) {
-        throw badRequest('group and sample apply to a FlowJo workspace upload (kind=flowjo-workspace)', req.query.group !== undefined ? 'querystring.group' : 'querystring.sample');
-      }
+      if (req.query.kind !== 'flowjo-workspace' && req.query.group !== undefined) throw badRequest('group applies to a FlowJo workspace upload (kind=flowjo-workspace)', 'querystring.group');
+      if (req.query.kind !== 'flowjo-workspace' && req.query.kind !== 'copy-number' && req.query.sample !== undefined) throw badRequest('sample applies to a FlowJo workspace (kind=flowjo-workspace) or copy-number upload', 'querystring.sample');
+      for (const k of ['purity', 'ploidy'] as const) if (req.query.kind !== 'copy-number' && req.query[k] !== undefined) throw badRequest(`${k} applies to a copy-number upload (kind=copy-number); a sample's purity is a sample field`, `querystring.${k}`);
       if (!req.isMultipart()) throw new HttpError(415, 'unsupported-media-type', 'send the file as multipart/form-data with a part named "file"');
       const part = await req.file();
       if (!part || part.fieldname !== 'file') throw badRequest('no part named "file" in the upload', 'file');
       const originalName = (part.filename || 'upload').replace(/[\u0000-\u001f/\\]/g, '_').slice(0, 255);
-      const limit = req.query.kind === 'flowjo-workspace' ? Math.min(WORKSPACE_LIMIT_BYTES, ctx.options.uploadLimitBytes) : ctx.options.uploadLimitBytes;
+      const limit = IN_MEMORY_KINDS.has(req.query.kind) ? Math.min(WORKSPACE_LIMIT_BYTES, ctx.options.uploadLimitBytes) : ctx.options.uploadLimitBytes;
       const received = await files.receive(part.file, limit);
       if (part.file.truncated) {
         await files.discard(received);
         throw new HttpError(413, 'too-large', `file is larger than the upload limit (${limit} bytes)`);
       }
+      let extension: string | undefined;
       try {
-        await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
+        extension = await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
       } catch (e) {
         await files.discard(received);
         throw e;
       }
-      const storagePath = await files.commit(received, originalName);
+      const storagePath = await files.commit(received, originalName, extension);
       const options: Record<string, unknown> = {};
+      // What the content was recognised as (bam, cram, bai, csi, crai, fa, fai): shown with the file, pairs it.
+      if (extension !== undefined) options.format = extension.slice(1);
       if (req.query.tumor) options.tumor = req.query.tumor;
       if (req.query.normal) options.normal = req.query.normal;
       if (req.query.meanDepth) options.meanDepth = req.query.meanDepth;
       if (req.query.kind === 'flowjo-workspace') {
         if (req.query.group) options.group = req.query.group;
+        if (req.query.sample) options.sample = req.query.sample;
+      }
+      if (req.query.kind === 'copy-number') {
+        if (req.query.purity !== undefined) options.purity = req.query.purity;
+        if (req.query.ploidy !== undefined) options.ploidy = req.query.ploidy;
         if (req.query.sample) options.sample = req.query.sample;
       }
       const file = await store.addFile({ sampleId: sample.id, kind: req.query.kind, originalName, size: received.size, sha256: received.sha256, storagePath, options }, ctx.actor(req));
@@ -781,8 +828,12 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   );
 }
 
-/** Refuse an upload that the analysis could not read, at once and with the reader's message (file name, line, field). */
-async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined }): Promise<void> {
+/**
+ * Refuse an upload that the analysis could not read, at once and with the reader's message (file name, line, field).
+ * Returns the extension the file is stored under when its content decides it (alignment files, indexes, FASTA): the
+ * readers tell BAM from CRAM and .bai from .csi by it, so it must come from the bytes, not from the name sent.
+ */
+async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined; sample?: string | undefined }): Promise<string | undefined> {
   const rename = (e: unknown) => {
     if (e instanceof InputError) return new InputError(e.field.split(path).join(originalName), e.detail.split(path).join(originalName));
     return e;
@@ -796,7 +847,21 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
     } else if (kind === 'flowjo-workspace') {
       // Parsed in full (samples, groups, gate trees, transforms, matrices): what the analysis reads.
       parseFlowJoWorkspace(await readFile(path, 'utf8'), originalName);
+    } else if (kind === 'copy-number') {
+      // Parsed in full (segments, the SEG / VCF sample): what the analysis reads.
+      await readCopyNumber(path, q.sample !== undefined ? { sample: q.sample } : {});
+    } else if (kind === 'reads') {
+      return `.${(await sniffAlignmentFile(path, originalName)).format}`;
+    } else if (kind === 'reads-index') {
+      return `.${await sniffAlignmentIndex(path, originalName)}`;
+    } else if (kind === 'reference') {
+      await sniffFasta(path, originalName);
+      return '.fa';
+    } else if (kind === 'reference-index') {
+      parseFai(await readFile(path, 'utf8'), originalName);
+      return '.fai';
     }
+    return undefined;
   } catch (e) {
     throw rename(e);
   }

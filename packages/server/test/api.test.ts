@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AnalysisResultSchema } from '@her2scope/core';
-import { PatientDetailSchema } from '@her2scope/core/api';
+import { AnalysisResponseSchema, PatientDetailSchema, PatientListSchema } from '@her2scope/core/api';
 import { backends, Client, examplesDir, loggedIn, PASSWORD, startServer, uniq, type TestServer } from './helpers.ts';
 
 type OpenApi = { paths: Record<string, Record<string, { security?: unknown[] }>> };
@@ -41,7 +41,18 @@ for (const backend of backends()) {
       assert.deepEqual(doc.paths['/api/patients'].post.requestBody.content['application/json'].schema.required, ['label']);
       // Responses of the patient, analysis and result routes come from the contract (core analysis/schema.ts, api/).
       const json200 = (path: string, method: string, code: string) => doc.paths[path][method].responses[code].content['application/json'].schema;
-      assert.deepEqual(json200('/api/patients/{id}', 'get', '200').required, ['patient', 'samples', 'treatments', 'comments', 'analyses', 'latest', 'notice']);
+      const detail = json200('/api/patients/{id}', 'get', '200');
+      assert.deepEqual(detail.required, ['patient', 'analysisStale', 'staleChanges', 'samples', 'treatments', 'comments', 'analyses', 'latest', 'notice']);
+      // Issue 17's correction and staleness fields are part of the contract (the web app imports these types).
+      assert.deepEqual(detail.properties.patient.required, ['id', 'label', 'sex', 'birthYear', 'synthetic', 'createdAt', 'status', 'enteredInError', 'revision', 'updatedAt']);
+      assert.deepEqual(detail.properties.staleChanges.items.properties.entity.enum, ['patient', 'sample', 'pathology', 'file', 'treatment', 'input']);
+      const latest = (detail.properties.latest.anyOf ?? [detail.properties.latest]).find((x: { properties?: unknown }) => x.properties);
+      assert.deepEqual(latest.required, ['analysis', 'stale', 'changes', 'supersededBy', 'result', 'reports']);
+      assert.deepEqual(detail.properties.samples.items.properties.files.items.properties.status.enum, ['active', 'entered-in-error']);
+      assert.deepEqual(json200('/api/analyses/{id}', 'get', '200').required, ['analysis', 'current', 'stale', 'changes', 'supersededBy', 'result', 'reports']);
+      assert.deepEqual(json200('/api/patients', 'get', '200').properties.patients.items.required.slice(-2), ['samples', 'lastAnalysis']);
+      assert.deepEqual(json200('/api/auth/session', 'get', '200').required, ['user', 'csrfToken', 'notice']);
+      assert.deepEqual(json200('/api/audit', 'get', '200').properties.entries.items.required.at(-1), 'count');
       const result = json200('/api/analyses/{id}', 'get', '200').properties.result;
       const options = (result.anyOf ?? [result]).find((x: { properties?: unknown }) => x.properties).properties.therapyOptions.items;
       assert.deepEqual(options.required, ['id', 'therapy', 'drugs', 'level', 'reasons', 'citations', 'warnings', 'setting', 'context', 'support', 'basis']);
@@ -388,7 +399,15 @@ for (const backend of backends()) {
       assert.equal(second.result.samples.find((x: { id: string }) => x.id === 'LIV').classification.her2.category, 'HER2-positive');
       assert.equal(first.result.samples.find((x: { id: string }) => x.id === 'LIV').classification.her2.category, 'HER2-low');
       const detail = (await mol.get(`/api/patients/${p.id}`)).json();
-      assert.doesNotThrow(() => PatientDetailSchema.parse(detail));
+      // The routes send exactly the contract: parsing strips nothing (a field the contract lacks would vanish here).
+      assert.deepEqual(PatientDetailSchema.parse(detail), detail);
+      assert.deepEqual(AnalysisResponseSchema.parse(second), second);
+      assert.equal(second.current, true);
+      assert.equal(first.current, false);
+      assert.equal(first.supersededBy, a2.id);
+      const listed = (await mol.get('/api/patients')).json();
+      assert.deepEqual(PatientListSchema.parse(listed), listed);
+      assert.ok(listed.patients.some((x: { id: string; status: string; revision: number }) => x.id === p.id && x.status === 'active' && x.revision === 1));
       assert.deepEqual(detail.analyses.map((a: { version: number }) => a.version), [2, 1]);
       assert.equal(detail.latest.analysis.id, a2.id);
 

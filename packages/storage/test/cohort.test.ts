@@ -4,9 +4,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { InputError } from '@her2scope/core';
 import { oncoprintLayout } from '@her2scope/core/cohort';
-import { pgAdminUrl } from './databases.ts';
+import { createPgDatabase, pgAdminUrl } from './databases.ts';
 import { migrations, openDatabase, parseDatabaseUrl, redactUrl, type Storage } from '../src/index.ts';
 import {
   compareGroups,
@@ -333,6 +334,54 @@ test('PostgreSQL: import and queries give the same counts', { skip: pgAdminUrl()
     assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 28]]);
     await s.db.deleteFrom('cohort_study').where('identifier', '=', 'study_es_0').execute();
   }
+});
+
+/** Foreign keys (with their validation state) and indexes of the cohort tables, as PostgreSQL's catalog defines them. */
+async function pgSchema(s: Storage): Promise<string[]> {
+  const fks = await sql<{ d: string }>`SELECT t.relname || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) || ' valid=' || c.convalidated AS d
+    FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname LIKE 'cohort%' ORDER BY 1`.execute(s.db);
+  const ix = await sql<{ d: string }>`SELECT indexdef AS d FROM pg_indexes WHERE tablename LIKE 'cohort%' ORDER BY 1`.execute(s.db);
+  return [...fks.rows, ...ix.rows].map((r) => r.d);
+}
+
+test('PostgreSQL bulk load (large study): keys and indexes dropped for the COPY come back identical and validated; same counts; a failure rolls back', { skip: pgAdminUrl() === null && 'HER2SCOPE_NO_PG=1 (outside CI only)' }, async (t) => {
+  const target = await createPgDatabase(pgAdminUrl()!);
+  const s = await openDatabase(target.url);
+  t.after(async () => {
+    await s.close();
+    await target.drop();
+  });
+  const before = await pgSchema(s);
+  assert.ok(before.some((d) => d.startsWith('cohort_mutation cohort_mutation_profile_id_fkey FOREIGN KEY (profile_id) REFERENCES cohort_profile(id) ON DELETE CASCADE valid=true')));
+  assert.ok(before.some((d) => d.includes('INDEX cohort_sample_attribute_value_idx ON public.cohort_sample_attribute USING btree (study_id, attr_id, value)')));
+  const bulk = { largeLoadBytes: 0 };
+  await importStudy(s, fixture, bulk);
+  assert.deepEqual(await pgSchema(s), before);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), [['Primary', 8, 14], ['Recurrence', 11, 13]]);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: { kind: 'her2', category: 'low' } }), [[null, 2, 8]]);
+  assert.ok((await assertCountedEqualsLive(s, 'synthetic_her2')) > 50);
+  // The keys work again after the load: a row pointing at no sample is refused, and deleting the study cascades.
+  await assert.rejects(sql`INSERT INTO cohort_sample_attribute (study_id, sample_ref, attr_id, value) SELECT id, 999999, 'X', 'y' FROM cohort_study`.execute(s.db), /foreign key/);
+  // A failed bulk import (bad row in the middle of the MAF's COPY) rolls back the DDL too.
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-pgbulk-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(fixture, dir, { recursive: true });
+  const maf = join(dir, 'data_mutations.txt');
+  writeFileSync(maf, readFileSync(maf, 'utf8').replace(/\tS27\tLOH\t/, '\tS99\tLOH\t'));
+  await assert.rejects(importStudy(s, dir, bulk), /sample 'S99' is not in the clinical sample file/);
+  assert.deepEqual(await pgSchema(s), before);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+  // A re-import replaces the study (cascade before the keys are dropped).
+  assert.equal((await importStudy(s, fixture, bulk)).replaced, true);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+  if (!noShared) {
+    await importStudy(s, join(shared, 'study_es_0'), bulk);
+    assert.deepEqual(await counts(s, { study: 'study_es_0', alteration: { kind: 'mutation', gene: 'BRCA2' } }), [[null, 12, 28]]);
+    assert.ok((await assertCountedEqualsLive(s, 'study_es_0')) > 100);
+  }
+  await s.db.deleteFrom('cohort_study').execute();
+  assert.equal(Number((await sql<{ c: string }>`SELECT COUNT(*) AS c FROM cohort_mutation`.execute(s.db)).rows[0]?.c), 0);
+  assert.deepEqual(await pgSchema(s), before);
 });
 
 /** Every gene of a study by every precomputed grouping: the numerators counted at import equal the live counts. */

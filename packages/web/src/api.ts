@@ -2,7 +2,7 @@
  * The web app's API client. The session is an HttpOnly cookie the page cannot read; the CSRF token from the login
  * (or GET /api/auth/session) is kept in memory and sent as X-CSRF-Token on every state-changing request.
  */
-import type { AnalysisRecord, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, AuditEntry, UserInfo } from './types.ts';
+import type { AnalysisRecord, AnalysisResponse, AuditEntry, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, UserInfo } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -41,6 +41,11 @@ async function request<T>(method: string, url: string, body?: unknown): Promise<
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return jsonOf<T>(res);
+}
+
+/** A response's JSON body, or an ApiError with the server's message (a body that is not JSON becomes the message). */
+async function jsonOf<T>(res: Response): Promise<T> {
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -69,16 +74,16 @@ export const api = {
   createPatient: (body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean }) => request<{ patient: { id: string } }>('POST', '/api/patients', body),
   patient: (id: string, includeEnteredInError = false) => request<PatientDetail>('GET', `/api/patients/${encodeURIComponent(id)}${includeEnteredInError ? '?includeEnteredInError=1' : ''}`),
   editPatient: (id: string, body: { label?: string; sex?: string | null; birthYear?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/patients/${encodeURIComponent(id)}`, body),
-  editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
+  editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; purity?: number | null; tumorFraction?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
   editTreatment: (id: string, body: { drug?: string; start?: string; end?: string | null; response?: string | null; revision?: number }) => request<unknown>('PATCH', `/api/treatments/${encodeURIComponent(id)}`, body),
   enteredInError: (kind: 'patient' | 'sample' | 'treatment' | 'file', id: string, reason: string) => request<unknown>('POST', `/api/${kind}s/${encodeURIComponent(id)}/entered-in-error`, { reason }),
-  addSample: (patientId: string, body: { label: string; type: string; site: string; collected: string }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
+  addSample: (patientId: string, body: { label: string; type: string; site?: string; collected: string; purity?: number; tumorFraction?: number }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
   enterPathology: (sampleId: string, body: unknown) => request<unknown>('PUT', `/api/samples/${encodeURIComponent(sampleId)}/pathology`, body),
   signPathology: (sampleId: string) => request<unknown>('POST', `/api/samples/${encodeURIComponent(sampleId)}/pathology/sign`),
   addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
   addComment: (patientId: string, body: string) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/comments`, { body }),
   runAnalysis: (patientId: string) => request<{ analysis: AnalysisRecord }>('POST', `/api/patients/${encodeURIComponent(patientId)}/analyses`),
-  analysis: (id: string) => request<{ analysis: AnalysisRecord }>('GET', `/api/analyses/${encodeURIComponent(id)}`),
+  analysis: (id: string) => request<AnalysisResponse>('GET', `/api/analyses/${encodeURIComponent(id)}`),
   users: () => request<{ users: UserInfo[]; roles: string[] }>('GET', '/api/users'),
   createUser: (body: { username: string; role: string; password: string }) => request<unknown>('POST', '/api/users', body),
   setUserDisabled: (id: string, disabled: boolean) => request<unknown>('PATCH', `/api/users/${encodeURIComponent(id)}`, { disabled }),
@@ -98,9 +103,12 @@ export interface UploadParams {
   tumor?: string;
   normal?: string;
   meanDepth?: string;
-  /** FlowJo workspace uploads: the sample group and the sample to use (optional). */
+  /** FlowJo workspace uploads: the sample group and the sample to use (optional); copy-number: the SEG / VCF sample. */
   group?: string;
   sample?: string;
+  /** Copy-number uploads: purity (0-1) and ploidy for converting log2 ratios to copies (optional). */
+  purity?: string;
+  ploidy?: string;
 }
 
 /** The upload query string (empty values left out). */
@@ -111,6 +119,11 @@ export function uploadQuery(p: UploadParams): string {
   if (p.meanDepth?.trim()) q.set('meanDepth', p.meanDepth.trim());
   if (p.kind === 'flowjo-workspace') {
     if (p.group?.trim()) q.set('group', p.group.trim());
+    if (p.sample?.trim()) q.set('sample', p.sample.trim());
+  }
+  if (p.kind === 'copy-number') {
+    if (p.purity?.trim()) q.set('purity', p.purity.trim());
+    if (p.ploidy?.trim()) q.set('ploidy', p.ploidy.trim());
     if (p.sample?.trim()) q.set('sample', p.sample.trim());
   }
   return q.toString();
@@ -209,13 +222,5 @@ export async function importStudy(files: File[]): Promise<{ summary: { study?: s
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch('/api/cohort/studies', { method: 'POST', headers, body: form, credentials: 'same-origin' });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = { message: text.slice(0, 200) };
-  }
-  if (!res.ok) throw errorFrom(res.status, json);
-  return json as { summary: { study?: string } & Record<string, unknown> };
+  return jsonOf<{ summary: { study?: string } & Record<string, unknown> }>(res);
 }

@@ -54,6 +54,8 @@ export interface SummaryOption {
   rank: number;
   therapy: string;
   level: string;
+  /** The level as shown: "A", or "A if ISH confirms" for an option pending confirmation (core analysis/display.ts). */
+  levelText: string;
   setting: string | null;
   context: TherapyOption['context'];
   warnings: string[];
@@ -139,7 +141,7 @@ export function buildSummary(result: AnalysisResult, analysis: Pick<AnalysisReco
   }
   const order: Record<EventKind, number> = { acquired: 0, emerging: 1, lost: 2 };
   events.sort((a, b) => order[a.kind] - order[b.kind]);
-  const options = result.therapyOptions.slice(0, top).map((o, i): SummaryOption => ({ rank: i + 1, therapy: o.therapy, level: o.level, setting: o.setting, context: o.context, warnings: o.warnings }));
+  const options = result.therapyOptions.slice(0, top).map((o, i): SummaryOption => ({ rank: i + 1, therapy: o.therapy, level: o.level, levelText: o.pending ? `${o.level} if ${o.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}` : o.level, setting: o.setting, context: o.context, warnings: o.warnings }));
   return {
     samples,
     conversions,

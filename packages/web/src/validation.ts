@@ -46,6 +46,26 @@ export function validateSample(v: { collected: string }, today: string, birthYea
   return toFieldErrors(timelineIssues({ birthYear: usableBirthYear(birthYear), samples: [{ collected: v.collected }], treatments: [] }, today));
 }
 
+/**
+ * A sample's optional fractions as typed in a form (empty = not given), with the case schema's rules (core
+ * case/schema.ts): purity > 0 and <= 1; tumour fraction 0-1 and for plasma only. Returns the numbers or the errors.
+ */
+export function validateFractions(v: { type: string; purity: string; tumorFraction: string }): { errors: FieldError[]; purity: number | null; tumorFraction: number | null } {
+  const errors: FieldError[] = [];
+  const num = (field: 'purity' | 'tumorFraction', text: string, min: number, strictMin: boolean): number | null => {
+    const t = text.trim();
+    if (!t) return null;
+    const n = /^(0|1)?(\.\d+)?$|^1(\.0+)?$/.test(t) ? Number(t) : Number.NaN;
+    const ok = Number.isFinite(n) && (strictMin ? n > min : n >= min) && n <= 1;
+    if (!ok) errors.push({ field, message: `${FIELD_LABELS[field] ?? field} must be a fraction ${strictMin ? '> 0' : 'from 0'} ${strictMin ? 'and <= 1' : 'to 1'} (e.g. 0.6 for 60%)` });
+    return ok ? n : null;
+  };
+  const purity = num('purity', v.purity, 0, true);
+  const tumorFraction = num('tumorFraction', v.tumorFraction, 0, false);
+  if (v.tumorFraction.trim() && v.type !== 'plasma') errors.push({ field: 'tumorFraction', message: `${FIELD_LABELS.tumorFraction ?? 'Tumour fraction'} is for plasma samples only` });
+  return { errors, purity, tumorFraction };
+}
+
 export function validateTreatment(v: { start: string; end: string }, today: string, birthYear: number | null): FieldError[] {
   const format = [dateFormat('start', v.start, true), dateFormat('end', v.end, false)].filter((e): e is FieldError => e !== null);
   if (format.length) return format;

@@ -4,7 +4,9 @@
  * the top option without scrolling; the evidence drawer links citations; the timeline marks the variant events and
  * IHC scores without overlapping labels and with text >= 12 px on a phone; no horizontal page overflow at 390 px;
  * focus moves to the page heading on navigation; landmarks on every page; field errors next to the field with human
- * names; axe-core finds no violation on any page or HTML report. Screenshots: packages/web/test-artifacts/screenshots.
+ * names; axe-core finds no violation on any page or HTML report; every page (login, patients, patient, cohorts,
+ * accounts, account) without sideways scroll at 390 px; SYN-A's phone first screen; patient edit with a checked birth
+ * year, sample and patient entered in error, audited. Screenshots: packages/web/test-artifacts/screenshots.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -244,5 +246,125 @@ test('field errors next to the field with human names: a future sample date, a t
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'tr-end');
   assert.doesNotMatch(await page.locator('main').innerText(), /body\./, 'no internal field path shown');
   await shoot(page, 'field-errors-1440x900');
+  await page.close();
+});
+
+test('every page at 390x844 and 1440x900: no sideways scroll, focus on the page heading after each navigation, landmarks', { timeout: 240_000 }, async (t) => {
+  if (h.skip) return t.skip(h.skip);
+  const page = await newPage();
+  const noSideways = async (where: string) => {
+    const w = await pageScrollWidth(page);
+    assert.ok(w.scrollWidth <= w.innerWidth, `${where}: the page scrolls sideways (${w.scrollWidth} > ${w.innerWidth})`);
+  };
+  const focusedHeading = (heading: string) => page.waitForFunction((hd) => document.activeElement?.tagName === 'H1' && (document.activeElement.textContent ?? '').startsWith(hd), heading);
+  for (const viewport of [PHONE, DESKTOP]) {
+    const size = `${viewport.width}x${viewport.height}`;
+    await page.setViewportSize(viewport);
+    await page.goto(h.url);
+    await page.getByLabel('User name').waitFor();
+    await noSideways(`the login page at ${size}`);
+    await shoot(page, `login-${size}`);
+    await login(page, h.url, ADMIN[0], ADMIN[2]);
+    await focusedHeading('Patients');
+    await noSideways(`the patient list at ${size}`);
+    await shoot(page, `patients-${size}`, true);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const [name, heading, shot] of [
+      ['Cohorts', 'Cohorts', 'cohorts-empty'],
+      ['Accounts & audit', 'Accounts and audit log', 'admin'],
+      ['Account', 'Your account', 'account'],
+      ['Patients', 'Patients', 'patients-again'],
+    ] as const) {
+      await nav.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await focusedHeading(heading);
+      for (const role of ['banner', 'main', 'contentinfo'] as const) assert.equal(await page.getByRole(role).count(), 1, `${role} landmark on ${heading}`);
+      await noSideways(`${heading} at ${size}`);
+      await shoot(page, `${shot}-${size}`, true);
+    }
+    // A patient page opened from the list: focus on its heading too.
+    await page.getByRole('link', { name: /^SYN-B/ }).click();
+    await page.getByRole('heading', { level: 1, name: /^SYN-B/ }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'patient-h');
+    await noSideways(`SYN-B at ${size}`);
+    await page.context().clearCookies();
+  }
+  await page.close();
+});
+
+test('SYN-A first screen at 390x844: the summary starts on the first screen with the acquired ERBB2 L755S', { timeout: 120_000 }, async (t) => {
+  if (h.skip) return t.skip(h.skip);
+  const page = await newPage();
+  await page.setViewportSize(PHONE);
+  await login(page, h.url, ADMIN[0], ADMIN[2]);
+  await openPatient(page, /^SYN-A/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const summary = page.getByRole('region', { name: /^Summary/ });
+  const acquired = summary.locator('li.event-acquired', { hasText: 'ERBB2 p.L755S' });
+  assert.ok(await inViewport(page, acquired), 'the acquired ERBB2 L755S is on the first phone screen');
+  // The top option follows directly (the summary comes before any data-entry form).
+  const top = summary.locator('.top-options > li').first();
+  assert.match(await top.innerText(), /^A\s+inavolisib \+ palbociclib \+ fulvestrant/);
+  const [topBox, tabsBox] = await Promise.all([top.boundingBox(), page.getByRole('tablist').boundingBox()]);
+  assert.ok(topBox && tabsBox && topBox.y < tabsBox.y, 'the top option is above the tabs and their forms');
+  await shoot(page, 'syn-a-first-screen-390x844');
+  await page.close();
+});
+
+test('correctable records in the app: patient edit with a checked birth year, sample and patient entered in error, audited', { timeout: 180_000 }, async (t) => {
+  if (h.skip) return t.skip(h.skip);
+  const page = await newPage();
+  await page.setViewportSize(DESKTOP);
+  await login(page, h.url, ADMIN[0], ADMIN[2]);
+  await page.getByLabel('Patient identifier (pseudonym)').fill('E2E-CORR');
+  await page.getByLabel('Birth year').fill('1970');
+  await page.getByRole('button', { name: 'Create patient' }).click();
+  await page.getByRole('heading', { level: 1, name: /^E2E-CORR/ }).waitFor();
+  await page.getByRole('tab', { name: 'Pathology' }).click();
+  await page.getByLabel('Sample id').fill('CORR-1');
+  await page.getByLabel('Collection date').fill('1985-03-01');
+  await page.getByRole('button', { name: 'Add sample' }).click();
+  await page.getByRole('heading', { name: /^Sample CORR-1/ }).waitFor();
+
+  // A birth year after a recorded date: the message is next to the field, with its human name.
+  await page.locator('.record-actions').first().getByRole('button', { name: 'Edit patient' }).click();
+  const edit = page.getByRole('form', { name: 'Edit patient' });
+  await edit.getByLabel('Birth year').fill('1990');
+  await edit.getByRole('button', { name: 'Save patient' }).click();
+  assert.equal(await page.locator('#ep-year-error').innerText(), 'Birth year 1990 is after a recorded date (1985-03-01)');
+  assert.equal(await edit.getByLabel('Birth year').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'ep-year', 'focus on the field in error');
+  await assertAccessible(page, 'the patient edit form with an error');
+  await edit.getByLabel('Birth year').fill('1969');
+  await edit.getByLabel('Label (pseudonym)').fill('E2E-CORR2');
+  await edit.getByRole('button', { name: 'Save patient' }).click();
+  await page.getByRole('heading', { level: 1, name: /^E2E-CORR2/ }).waitFor();
+  assert.match(await page.locator('p.meta').innerText(), /born 1969 · 1 sample · 0 treatments/);
+
+  // The sample entered in error, with a reason: gone from the record.
+  const sample = page.locator('section.sample', { has: page.getByRole('heading', { name: /^Sample CORR-1/ }) });
+  await sample.getByRole('button', { name: 'Entered in error…' }).click();
+  const reason = page.getByRole('form', { name: 'Mark sample CORR-1 entered in error' });
+  await reason.getByLabel('Reason').fill('sample belongs to another patient');
+  await reason.getByRole('button', { name: 'Mark sample CORR-1 entered in error' }).click();
+  await sample.waitFor({ state: 'detached' });
+  assert.match(await page.locator('p.meta').innerText(), /0 samples/);
+
+  // The patient entered in error: back to the list, where it is no longer listed.
+  await page.locator('.record-actions').first().getByRole('button', { name: 'Entered in error…' }).click();
+  const pr = page.getByRole('form', { name: 'Mark this patient entered in error' });
+  await pr.getByLabel('Reason').fill('duplicate registration');
+  await pr.getByRole('button', { name: 'Mark this patient entered in error' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Patients' }).waitFor();
+  await page.getByRole('link', { name: /^SYN-A/ }).waitFor();
+  assert.equal(await page.getByRole('link', { name: /^E2E-CORR/ }).count(), 0, 'the patient entered in error is not listed');
+
+  // Every correction is in the audit log (ids only, never the label or the reason).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts & audit' }).click();
+  const audit = page.getByRole('region', { name: 'Audit log', exact: true });
+  await audit.getByRole('row', { name: /patient\.entered-in-error/ }).waitFor();
+  const log = await audit.innerText();
+  for (const action of ['patient.edit', 'sample.entered-in-error', 'patient.entered-in-error']) assert.match(log, new RegExp(`${ADMIN[0]}\\s+${action.replace('.', '\\.')}`), action);
+  assert.doesNotMatch(log, /E2E-CORR|duplicate registration|another patient/, 'no patient data or reasons in the audit log');
   await page.close();
 });

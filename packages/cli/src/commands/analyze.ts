@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { isoDay, type AnalysisResult } from '@her2scope/core';
+import { excludedItemText, isoDay, notApplicable, optionLevelText, type AnalysisResult } from '@her2scope/core';
 import { formatPercent } from '@her2scope/core/reads';
 import { analyzeCase, directoryResolver, readCaseFile } from '@her2scope/formats/analyze';
 import { loadKnowledgeBase } from '@her2scope/kb';
@@ -114,7 +114,10 @@ export function formatText(r: AnalysisResult): string {
   }
   lines.push('', 'Changes:');
   if (r.changes.length === 0) lines.push('  none');
-  for (const c of r.changes) lines.push(`  [${c.kind}] ${c.detail}`);
+  for (const c of r.changes) {
+    lines.push(`  [${c.kind}] ${c.detail}`);
+    for (const w of c.warnings ?? []) lines.push(`      WARNING ${w}`);
+  }
   const c = r.context;
   lines.push(
     '',
@@ -124,7 +127,8 @@ export function formatText(r: AnalysisResult): string {
   lines.push('', `Therapy options (ranked: guideline line of therapy, then level; CIViC levels A-E${r.hiddenPreclinical ? `; ${r.hiddenPreclinical} preclinical D/E items hidden, see --include-preclinical` : ''}):`);
   if (r.therapyOptions.length === 0) lines.push('  none from the knowledge base');
   for (const o of r.therapyOptions) {
-    lines.push(`  ${o.level}  ${o.therapy}${o.setting ? `  [${o.setting}]` : ''}${o.context === 'unknown' ? '  (context unknown)' : ''}`);
+    lines.push(`  ${optionLevelText(o)}  ${o.therapy}${o.setting ? `  [${o.setting}]` : ''}${o.context === 'unknown' ? '  (context unknown)' : ''}`);
+    if (o.pending) lines.push(`       PENDING ${o.pending.text}`);
     for (const reason of o.reasons) lines.push(`       because ${reason}`);
     for (const w of o.warnings) lines.push(`       WARNING ${w}`);
     lines.push(`       cite: ${o.citations.map((c) => c.id).join('; ')}`);
@@ -137,9 +141,14 @@ export function formatText(r: AnalysisResult): string {
     lines.push('', 'Contrary evidence (negative trials; not options):');
     for (const w of r.contraryEvidence) lines.push(`  ${w.level}  ${w.therapy}: ${w.reason}`);
   }
-  if (r.excludedOptions.length) {
-    lines.push('', `Not applicable to this patient (${r.excludedOptions.length}; see --json excludedOptions for the reasons):`);
-    lines.push(`  ${[...new Set(r.excludedOptions.map((x) => x.therapy))].join('; ')}`);
+  const na = notApplicable(r);
+  if (na.regimens.length) {
+    lines.push('', `Not applicable to this patient (${na.regimens.length}; see --json excludedOptions for the reasons):`);
+    lines.push(`  ${[...new Set(na.regimens.map((x) => x.therapy))].join('; ')}`);
+  }
+  if (na.items.length) {
+    lines.push('', `KB items not applicable for regimens listed above as options (${na.items.length}; reasons in --json excludedOptions):`);
+    lines.push(`  ${[...new Set(na.items.map(excludedItemText))].join('; ')}`);
   }
   lines.push('', r.notice);
   return lines.join('\n') + '\n';

@@ -8,3 +8,4 @@ export * from './state.ts';
 export * from './variant-class.ts';
 export * from './schema.ts';
 export * from './longitudinal.ts';
+export * from './display.ts';

@@ -240,8 +240,13 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   changes.sort((a, b) => orderIndex(ordered, a.toSample) - orderIndex(ordered, b.toSample) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.detail.localeCompare(b.detail));
 
   const latest = samples[samples.length - 1] ?? missingValue('samples[samples.length - 1]');
-  const bases = basesFor(kb, samples, ordered, state);
+  const bases = basesFor(kb, samples, ordered, state, changes);
   const t = therapyOptionsFor(bases, state, drugs, options.includePreclinical === true);
+  // therapy.ts rule 8: the change a finding appeared in carries the resistance it signals for an ongoing drug.
+  for (const w of t.changeWarnings) {
+    const basis = bases.find((b) => b.key === w.basisKey);
+    for (const c of basis?.emerged ? changesOf(changes, basis.emerged.name) : []) c.warnings = [...new Set([...(c.warnings ?? []), w.text])];
+  }
   return {
     patient: data.case.patient,
     samples,
@@ -287,8 +292,24 @@ function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemC
   });
 }
 
+/** The acquired-variant / emerging-variant changes of one variant ("ESR1 p.D538G"): their detail starts with its name. */
+function changesOf(changes: readonly Change[], name: string): Change[] {
+  return changes.filter((c) => (c.kind === 'acquired-variant' || c.kind === 'emerging-variant') && c.detail.startsWith(`${name} `));
+}
+
+/**
+ * The HER2 result itself needs review before HER2-directed therapy (therapy.ts basis warning, kind
+ * `her2-classification`): the laboratory's reported ratio and the ratio computed from its mean signals straddle
+ * the 2.0 cut-off (classification rule `her2.ish.reported-ratio-used`; ASCO/CAP 2018 Fig. 3).
+ */
+function her2ClassificationWarning(s: SampleAnalysis | undefined): string | undefined {
+  const h = s?.classification?.her2;
+  if (!s || !h || !h.rules.some((r) => r.id === 'her2.ish.reported-ratio-used')) return undefined;
+  return `HER2 result to review (${s.id}, ${s.collected}): the reported HER2/CEP17 ratio ${h.ishRatioText ?? ''} and the ratio computed from the reported mean signals per cell fall on different sides of the 2.0 cut-off; the reported ratio was used (ASCO/CAP 2018, Fig. 3). Review the counts before HER2-directed therapy`;
+}
+
 /** The evidence bases of therapy.ts rule 1. */
-function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleData[], state: ClinicalState): Basis[] {
+function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleData[], state: ClinicalState, changes: readonly Change[]): Basis[] {
   const latest = samples[samples.length - 1] ?? missingValue('samples[samples.length - 1]');
   const bases: Basis[] = [];
   const her2Now = state.her2?.status ?? null;
@@ -299,7 +320,10 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
       if (f.evidence.length === 0) continue;
       const entries = f.evidence.map((ev) => kb.entries.find((e) => e.id === ev.id) ?? missingValue('kb.entries.find((e) => e.id === ev.id)')).filter(Boolean);
       const vaf = f.vaf !== null ? `, VAF ${vafText(f.vaf)}` : '';
-      bases.push({ label: `${f.gene} ${f.alteration} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline', acquired: f.origin === 'acquired' });
+      const name = `${f.gene} ${f.alteration}`;
+      // The drugs given before the change that shows the finding appearing (acquired / emerging in plasma).
+      const under = [...new Set(changesOf(changes, name).flatMap((c) => c.afterTreatments.map((t) => t.drug)))];
+      bases.push({ label: `${name} (${f.origin}${vaf})${note}`, key: `${f.chrom}:${f.pos}:${f.ref}:${f.alt}`, ids: [f.id], entries, her2Status: her2Now, germline: f.origin === 'germline', acquired: f.origin === 'acquired', ...(under.length ? { emerged: { name, under } } : {}) });
     }
   }
   // Germline variants are constitutional: one found in any other sample (e.g. a plasma draw called against white
@@ -318,7 +342,8 @@ function basesFor(kb: KnowledgeBase, samples: SampleAnalysis[], ordered: SampleD
   if (state.her2) {
     const h = state.her2;
     const at = h.sample === latest.id ? '' : ` (latest evaluable HER2 result: ${h.sample}, ${h.collected})`;
-    bases.push({ label: `${h.category}${at}`, key: `her2:${h.sample}`, ids: [her2ResultId(h.sample)], entries: entriesForCategory(kb, h.category), her2Status: h.status, germline: false });
+    const review = h.status === 'positive' ? her2ClassificationWarning(samples.find((x) => x.id === h.sample)) : undefined;
+    bases.push({ label: `${h.category}${at}`, key: `her2:${h.sample}`, ids: [her2ResultId(h.sample)], entries: entriesForCategory(kb, h.category), her2Status: h.status, germline: false, ...(review ? { warning: review, warningKind: 'her2-classification' as const } : {}) });
     if (h.status === 'negative') {
       const covered = new Set<Her2Category>([h.category]);
       if (h.category === 'HER2-low') covered.add('HER2-ultralow');
@@ -384,6 +409,11 @@ function erbb2NgsBasis(kb: KnowledgeBase, samples: SampleAnalysis[], state: Clin
     her2Status: 'positive',
     germline: false,
     warning: `HER2 by NGS only: ${why}. HER2-positive therapy rests on IHC 3+ or ISH amplification (ASCO/CAP HER2 testing guideline, Wolff AC et al. J Clin Oncol 2018;36:2105-2122; 2023 update): confirm by ISH on ${withCn.id} before HER2-directed therapy for HER2-positive disease`,
+    warningKind: 'her2-ngs-only',
+    ngsOnly: {
+      pending: `only if ISH on ${withCn.id} confirms HER2 amplification: its HER2-positive basis is ERBB2 amplification by NGS alone (copy number ${g.copyNumber}), while HER2 status is set by IHC/ISH (ASCO/CAP)`,
+      reciprocal: `HER2 status unresolved: NGS ERBB2 amplification in ${withCn.id} (${withCn.collected}; copy number ${g.copyNumber}); confirm by ISH: this option is for HER2-negative disease`,
+    },
   };
 }
 

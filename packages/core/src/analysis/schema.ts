@@ -187,6 +187,11 @@ export const ChangeSchema = z
     /** emerging-variant: date of the first plasma detection and the trajectory's trend. */
     firstDetected: date.optional(),
     trend: z.string().optional(),
+    /**
+     * Resistance the change signals for a drug the patient is on now (therapy.ts rule 8), e.g. "ESR1 p.D538G emerged
+     * on letrozole (ongoing): resistance to aromatase inhibitor, level B (...)". Absent when there is none.
+     */
+    warnings: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -226,6 +231,13 @@ export const TherapySupportSchema = z
   })
   .strict();
 
+/**
+ * Kinds of option warnings: `resistance` (resistance evidence against a drug), `her2-discordance` (an earlier HER2-positive
+ * result), `her2-ngs-only` (HER2-positive basis by NGS only), `her2-unresolved` (a HER2-negative option while NGS
+ * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0).
+ */
+export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification'] as const;
+
 export const TherapyOptionSchema = z
   .object({
     /** `option:<drugs>` (optionId). */
@@ -247,6 +259,15 @@ export const TherapyOptionSchema = z
     support: z.array(TherapySupportSchema),
     /** The findings / HER2 / cytometry results the option rests on. */
     basis,
+    /**
+     * The option applies only if a result still to come confirms it (therapy.ts rule 9): `her2-ish` - its HER2-positive
+     * basis is NGS ERBB2 amplification only (IHC not 3+, no ISH on that sample); `hr-status` - it needs HR-positive (or
+     * HR-negative) disease and the HR status is unknown. Such an option ranks after every confirmed option and its level
+     * is read as "level X if confirmed". Absent for a confirmed option.
+     */
+    pending: z.object({ kind: z.enum(['her2-ish', 'hr-status']), text: z.string() }).strict().optional(),
+    /** The warnings with their kind, in the order of `warnings` (for renderers that word each kind differently). */
+    warningDetails: z.array(z.object({ kind: z.enum(WARNING_KINDS), text: z.string() }).strict()).optional(),
   })
   .strict();
 
@@ -256,10 +277,33 @@ export const ContraryEvidenceSchema = z
   .strict();
 
 /** A therapy the KB names for a finding that does not apply to this patient, with the reason. */
-export const ExcludedOptionSchema = z.object({ therapy: z.string(), level: EvidenceLevelSchema, reason: z.string(), basis }).strict();
+export const ExcludedOptionSchema = z
+  .object({
+    therapy: z.string(),
+    level: EvidenceLevelSchema,
+    reason: z.string(),
+    basis,
+    /** The KB items that do not apply (absent when the whole regimen is excluded, e.g. contradicted by resistance). */
+    items: z.array(z.string()).optional(),
+    /**
+     * Set when another item makes the same regimen (same drug set) an option: the option's id. Renderers then name the
+     * item ("trastuzumab emtansine - civic:EID1159 not applicable: ...") rather than list the regimen as not applicable.
+     */
+    optionId: z.string().optional(),
+  })
+  .strict();
 
 export const ResistanceWarningSchema = z
-  .object({ therapy: z.string(), drugs: z.array(z.string()), level: EvidenceLevelSchema, reason: z.string(), citations: z.array(CitationSchema), basis })
+  .object({
+    therapy: z.string(),
+    drugs: z.array(z.string()),
+    level: EvidenceLevelSchema,
+    reason: z.string(),
+    citations: z.array(CitationSchema),
+    basis,
+    /** Drugs of the patient's ongoing treatments this resistance concerns (shown whatever its level; therapy.ts rule 7). */
+    ongoing: z.array(z.string()).optional(),
+  })
   .strict();
 
 const readingOf = (status: z.ZodType<'positive' | 'negative'>) => ({ status, sample: z.string(), collected: date });

@@ -49,6 +49,11 @@ export interface ClinicalState {
    * regimen the disease has already progressed on, never offered again (therapy.ts).
    */
   progressedDrugs: Set<string>;
+  /**
+   * Canonical drugs of treatments still ongoing (no end date in the case file), with their start dates: resistance
+   * evidence against one of them is shown whatever its level (therapy.ts rule 7).
+   */
+  ongoingDrugs: Map<string, string>;
 }
 
 /** HR status of one sample's ER/PgR results, or null when they do not decide it. */
@@ -108,6 +113,7 @@ export function clinicalState(
     earlyTreatments: treatments.filter((t) => !isMetastatic(t)),
     metastaticSince,
     progressedDrugs: new Set(metastaticTreatments.filter((t) => t.response === 'progression').map((t) => drugs.canonical(t.drug))),
+    ongoingDrugs: new Map(treatments.filter((t) => !t.end).map((t) => [drugs.canonical(t.drug), t.start])),
   };
 }
 
@@ -179,6 +185,10 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     const prior = metastaticOnly ? new Set([...state.metastaticPriorClasses, ...(within !== undefined ? earlyClassesWithin(state, within, drugs) : [])]) : state.priorClasses;
     const where = metastaticOnly ? ` in the metastatic setting${within !== undefined ? ` or (neo)adjuvant with recurrence during or within ${within} months of its end` : ''}` : '';
     if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')}${where}; none in the treatments`);
+  }
+  if (want.priorAllOf) {
+    const missing = want.priorAllOf.filter((c) => !state.priorClasses.has(c));
+    if (missing.length) no(`needs prior ${missing.map((c) => drugs.label(c)).join(' and ')} as well; none in the treatments`);
   }
   if (want.priorNoneOf) {
     const prior = state.setting === 'metastatic' ? state.metastaticPriorClasses : state.priorClasses;

@@ -33,13 +33,32 @@
  *    are canonical (drugs.ts) and the combination order is fixed.
  * 6. A sensitivity item that names a drug class ("mtor inhibitor") names no regimen: listed as excluded, never an
  *    option.
- * 7. Levels D and E (preclinical, inferential) are hidden unless `includePreclinical`; hidden items are counted.
+ * 7. Levels D and E (preclinical, inferential) are hidden unless `includePreclinical`; hidden items are counted. The
+ *    filter is for options: a *resistance* item about a drug the patient is on now (a treatment without end date, or
+ *    a class it belongs to) is a statement about the current treatment, not an option, and is listed in `resistance`
+ *    at its level whatever that level is (`ongoing` names the drugs). Kept only for that reason, a D/E item never
+ *    warns or excludes an option (that stays behind `includePreclinical`).
+ * 8. Resistance that emerged under the current treatment. When the finding an item rests on was acquired or emerged
+ *    in plasma (`acquired-variant` / `emerging-variant` change) and the item reports resistance to a drug still
+ *    ongoing, the resistance statement says so ("ESR1 p.D538G emerged on letrozole (ongoing since 2019-02-01):
+ *    resistance to aromatase inhibitor, level B ...") and the change carries the same warning (interpret.ts).
+ * 9. Pending confirmation. An option whose every supporting item rests on ERBB2 amplification by NGS alone (IHC not
+ *    3+, no ISH on that sample; ASCO/CAP: HER2 status is set by IHC/ISH) is `pending: her2-ish`; one whose every
+ *    supporting item needs an HR status that is unknown (ER not tested) is `pending: hr-status`. Pending options stay
+ *    in the result, ranked after every confirmed option, read as "level X if confirmed". While an NGS-only HER2
+ *    basis exists, options whose items need HER2-negative disease carry the reciprocal warning "HER2 status
+ *    unresolved".
+ * 10. An excluded item whose regimen (same drug set) is an option through another item keeps `optionId`: renderers
+ *    name the item, never list the regimen itself as not applicable.
  */
 import type { Citation, EvidenceLevel, KbEntry, Therapy } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
 import { judgeContext, settingText, type ClinicalState, type Fit } from './state.ts';
 import { optionId } from './schema.ts';
 import type { ContraryEvidence, ExcludedOption, ResistanceWarning, TherapyOption, TherapySupport } from './types.ts';
+import type { WARNING_KINDS } from './schema.ts';
+
+export type WarningKind = (typeof WARNING_KINDS)[number];
 import { missingValue } from '../errors.ts';
 
 export const LEVEL_ORDER: Record<EvidenceLevel, number> = { A: 0, B: 1, C: 2, D: 3, E: 4 };
@@ -61,6 +80,15 @@ export interface Basis {
   /** Extra reason (history) and warning (discordance) carried by every option from this basis. */
   note?: string;
   warning?: string;
+  /** Kind of `warning` (default `her2-discordance`). */
+  warningKind?: WarningKind;
+  /** The finding appeared during the patient's treatment (acquired / emerging-variant change): its name for text. */
+  emerged?: { name: string; under: string[] };
+  /**
+   * The basis is ERBB2 amplification by NGS alone (rule 9): options resting only on it are pending ISH; options for
+   * HER2-negative disease get `reciprocal` as a warning.
+   */
+  ngsOnly?: { pending: string; reciprocal: string };
 }
 
 export interface TherapyResult {
@@ -69,6 +97,8 @@ export interface TherapyResult {
   contrary: ContraryEvidence[];
   excluded: ExcludedOption[];
   hiddenPreclinical: number;
+  /** Rule 8: warnings for the change a basis comes from, by basis key. */
+  changeWarnings: Array<{ basisKey: string; text: string }>;
 }
 
 interface Candidate {
@@ -80,6 +110,10 @@ interface Candidate {
   placed: boolean;
   notes: string[];
   drugs: string[];
+  /** The item needs an HR status and the patient's is unknown (rule 9). */
+  hrUnknown: boolean;
+  /** A D/E resistance item kept only because it concerns an ongoing drug (rule 7): listed, never warns an option. */
+  statementOnly?: boolean;
 }
 
 const generic = (e: KbEntry) => e.alteration.kind === 'range' || e.alteration.kind === 'consequence';
@@ -100,18 +134,39 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
   const contrary: ContraryEvidence[] = [];
   const excluded: ExcludedOption[] = [];
   let hiddenPreclinical = 0;
-  const exclude = (name: string, level: EvidenceLevel, reason: string, basis: readonly string[]) => {
+  // Drug sets of excluded items (rule 10), by the excluded entry's index.
+  const excludedDrugs: Array<string[] | null> = [];
+  const exclude = (name: string, level: EvidenceLevel, reason: string, basis: readonly string[], item?: string, drugSet?: readonly string[]) => {
     const same = excluded.find((x) => x.therapy === name && x.reason === reason);
     if (same) same.basis = union(same.basis, basis);
-    else excluded.push({ therapy: name, level, reason, basis: [...basis] });
+    else {
+      excluded.push({ therapy: name, level, reason, basis: [...basis], ...(item ? { items: [item] } : {}) });
+      excludedDrugs.push(drugSet ? [...drugSet] : null);
+    }
+  };
+  /** The patient's ongoing drugs a therapy's drug names hit (by drug or by class). */
+  const ongoingHits = (names: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const n of names) {
+      const cls = drugs.classOf(n);
+      for (const d of state.ongoingDrugs.keys()) {
+        if ((cls ? drugs.classesOf(d).has(cls) : drugs.canonical(n) === d) && !out.includes(d)) out.push(d);
+      }
+    }
+    return out;
   };
 
   for (const basis of bases) {
     for (const entry of basis.entries) {
       for (const therapy of entry.therapies) {
+        let statementOnly = false;
         if (PRECLINICAL.has(therapy.level) && !includePreclinical) {
-          hiddenPreclinical++;
-          continue;
+          // Rule 7: resistance about a drug the patient is on now is listed whatever its level.
+          if (therapy.direction !== 'resistance' || ongoingHits(therapy.drugs).length === 0) {
+            hiddenPreclinical++;
+            continue;
+          }
+          statementOnly = true;
         }
         const canon = therapy.drugs.map((d) => drugs.canonical(d));
         const endocrine = canon.some((d) => drugs.classesOf(d).has('endocrine-therapy') || drugs.classOf(d) !== null && isEndocrineClass(drugs, d));
@@ -128,7 +183,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
             notes.push('level A withheld (shown as B) until reviewed');
           }
         }
-        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon };
+        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon, hrUnknown: want.hr !== undefined && state.hr === null, ...(statementOnly ? { statementOnly } : {}) };
         if (therapy.direction === 'no-benefit') {
           contrary.push({ therapy: therapy.name, drugs: canon, level, reason: `${basis.label}: ${short(entry.summary)} (${entry.id}, level ${level}; ${sourceTag(entry)})`, citations: entry.citations, basis: [...basis.ids] });
           continue;
@@ -147,25 +202,25 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
         }
         const classNames = therapy.drugs.filter((d) => drugs.classOf(d) !== null);
         if (classNames.length) {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id} names a drug class (${classNames.join(', ')}), not a regimen: class-level evidence only`, basis.ids);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id} names a drug class (${classNames.join(', ')}), not a regimen: class-level evidence only`, basis.ids, entry.id);
           continue;
         }
         if (canon.some((d) => drugs.classesOf(d).has('parp-inhibitor')) && !basis.germline) {
-          exclude(therapy.name, level, `${basis.label}: PARP inhibitors need a germline pathogenic BRCA1/2 variant (OlympiAD/EMBRACA; olaparib, talazoparib labels); this finding is not germline-confirmed`, basis.ids);
+          exclude(therapy.name, level, `${basis.label}: PARP inhibitors need a germline pathogenic BRCA1/2 variant (OlympiAD/EMBRACA; olaparib, talazoparib labels); this finding is not germline-confirmed`, basis.ids, entry.id, canon);
           continue;
         }
         if (entry.context.germline && !basis.germline) {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id} needs a germline alteration`, basis.ids);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id} needs a germline alteration`, basis.ids, entry.id, canon);
           continue;
         }
         if (fit === 'does-not-fit') {
-          exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`, basis.ids);
+          exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`, basis.ids, entry.id, canon);
           continue;
         }
         // A regimen whose every drug the disease already progressed on in the metastatic setting is not an option
         // again (treatment `response: progression`); continuing one drug with a new partner stays possible.
         if (canon.every((d) => state.progressedDrugs.has(d))) {
-          exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`, basis.ids);
+          exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`, basis.ids, entry.id, canon);
           continue;
         }
         candidates.push(c);
@@ -183,9 +238,9 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
   // Rule 4a: a resistance item on a finding removes generic sensitivity of the same finding for the same drug.
   const kept = candidates.filter((c) => {
     if (!generic(c.entry)) return true;
-    const r = resistanceItems.find((r) => r.basis.key === c.basis.key && c.drugs.some((d) => hits(r, d)));
+    const r = resistanceItems.find((r) => !r.statementOnly && r.basis.key === c.basis.key && c.drugs.some((d) => hits(r, d)));
     if (!r) return true;
-    exclude(c.therapy.name, c.level, `${c.basis.label}: resistance wins over this finding's generic sensitivity item ${c.entry.id}: ${r.entry.id} (level ${r.level}) reports resistance to ${r.therapy.name}`, c.basis.ids);
+    exclude(c.therapy.name, c.level, `${c.basis.label}: resistance wins over this finding's generic sensitivity item ${c.entry.id}: ${r.entry.id} (level ${r.level}) reports resistance to ${r.therapy.name}`, c.basis.ids, c.entry.id, c.drugs);
     return false;
   });
 
@@ -195,14 +250,22 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const key = [...new Set(c.drugs)].sort().join(' + ');
     let slot = options.get(key);
     if (!slot) {
-      slot = { o: { id: '', therapy: '', drugs: [], level: c.level, reasons: [], citations: [], warnings: [], setting: null, context: 'unknown', support: [], basis: [] }, cands: [] };
+      slot = { o: { id: '', therapy: '', drugs: [], level: c.level, reasons: [], citations: [], warnings: [], setting: null, context: 'unknown', support: [], basis: [], warningDetails: [] }, cands: [] };
       options.set(key, slot);
     }
     slot.cands.push(c);
   }
 
+  const ngsBasis = bases.find((b) => b.ngsOnly);
   const ranked: Array<{ o: TherapyOption; tier: number; placement: number; warned: number }> = [];
   for (const { o, cands } of options.values()) {
+    const details: Array<{ kind: WarningKind; text: string }> = [];
+    const warn = (kind: WarningKind, text: string) => {
+      if (!o.warnings.includes(text)) {
+        o.warnings.push(text);
+        details.push({ kind, text });
+      }
+    };
     cands.sort((a, b) => Number(b.entry.origin === 'curated') - Number(a.entry.origin === 'curated') || fitRank(a) - fitRank(b) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.entry.id.localeCompare(b.entry.id));
     const lead = cands[0] ?? missingValue('cands[0]');
     const fixed = lead.entry.origin === 'curated' ? [...new Set(lead.drugs)] : [...new Set(lead.drugs)].sort((a, b) => drugs.orderKey(a) - drugs.orderKey(b) || a.localeCompare(b));
@@ -223,15 +286,24 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       const reason = `${c.basis.label}: ${short(c.entry.summary)} (${c.entry.id}, level ${c.level}; ${sourceTag(c.entry)})${c.basis.note ? ` ${c.basis.note}` : ''}${caveat}`;
       if (!o.reasons.includes(reason)) o.reasons.push(reason);
       for (const cit of regimenCitations(c.entry, c.drugs, drugs)) if (!o.citations.some((x) => x.type === cit.type && x.id === cit.id)) o.citations.push(cit);
-      if (c.basis.warning && !o.warnings.includes(c.basis.warning)) o.warnings.push(c.basis.warning);
+      if (c.basis.warning) warn(c.basis.warningKind ?? 'her2-discordance', c.basis.warning);
     }
     o.support = support;
+    // Rule 9: pending confirmation, and the reciprocal warning on HER2-negative options while NGS shows amplification.
+    const confirmed = cands.filter((c) => !c.basis.ngsOnly);
+    if (confirmed.length === 0) {
+      o.pending = { kind: 'her2-ish', text: (cands[0]?.basis.ngsOnly ?? missingValue('ngsOnly')).pending };
+    } else if (confirmed.every((c) => c.hrUnknown)) {
+      const need = [...new Set(confirmed.map((c) => c.entry.context.hr ?? 'positive'))].join(' or ');
+      o.pending = { kind: 'hr-status', text: `HR status unknown (no evaluable ER result): this option needs HR-${need} disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)` };
+    }
+    if (ngsBasis?.ngsOnly && confirmed.some((c) => c.entry.context.her2 === 'negative')) warn('her2-unresolved', ngsBasis.ngsOnly.reciprocal);
     // Resistance warnings (rule 4b).
     const ownEntries = new Set(cands.map((c) => c.entry.id));
     let contradicted = false;
     let severe = false;
     for (const r of resistanceItems) {
-      if (ownEntries.has(r.entry.id)) continue;
+      if (ownEntries.has(r.entry.id) || r.statementOnly) continue;
       const shared = o.drugs.filter((d) => {
         const how = hits(r, d);
         if (!how) return false;
@@ -249,9 +321,9 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       // such as tucatinib + trastuzumab + capecitabine are indicated after prior anti-HER2 therapy (Tukysa label: "one
       // or more prior anti-HER2-based regimens in the metastatic setting").
       if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] || (r.basis.acquired === true && shared.some((d) => state.priorDrugs.has(d)))) severe = true;
-      const w = `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`;
-      if (!o.warnings.includes(w)) o.warnings.push(w);
+      warn('resistance', `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`);
     }
+    o.warningDetails = details;
     o.reasons.sort();
     const clean = !contradicted && o.warnings.length === 0;
     const fitting = cands.filter((c) => c.fit === 'fits');
@@ -262,19 +334,29 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`, o.basis);
       continue;
     }
-    const tier = fitting.length === 0 ? 2 : guideline ? 0 : 1;
+    const tier = o.pending ? 3 : fitting.length === 0 ? 2 : guideline ? 0 : 1;
     ranked.push({ o, tier, placement, warned: clean ? 0 : 1 });
   }
   ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.warned - b.warned || a.placement - b.placement || a.o.therapy.localeCompare(b.o.therapy));
 
-  const resistance: ResistanceWarning[] = resistanceItems.map((r) => ({
-    therapy: r.therapy.name,
-    drugs: r.drugs,
-    level: r.level,
-    reason: `${r.basis.label}: resistance (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})${r.notes.length ? ` [${r.notes.join('; ')}]` : ''}`,
-    citations: r.entry.citations,
-    basis: [...r.basis.ids],
-  }));
+  const changeWarnings: TherapyResult['changeWarnings'] = [];
+  const resistance: ResistanceWarning[] = resistanceItems.map((r) => {
+    const ongoing = ongoingHits(r.therapy.drugs);
+    const since = (ds: string[]) => ds.map((d) => `${d} (ongoing since ${state.ongoingDrugs.get(d) ?? '?'})`).join(', ');
+    // Rule 8 needs the ongoing drug to have been given when the finding appeared.
+    const emergedOn = r.basis.emerged ? ongoing.filter((d) => r.basis.emerged?.under.some((u) => drugs.canonical(u) === d)) : [];
+    const cites = resistanceCitations(r.entry, r.therapy.name);
+    const tail = `${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)}${cites.length ? `; ${cites.join(', ')}` : ''}`;
+    let reason = `${r.basis.label}: resistance (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})${r.notes.length ? ` [${r.notes.join('; ')}]` : ''}`;
+    if (emergedOn.length && r.basis.emerged) {
+      // Rule 8: emerged under the drug the patient is still on.
+      reason = `${r.basis.emerged.name} emerged on ${since(emergedOn)}: resistance to ${r.therapy.name}, level ${r.level} (${tail})`;
+      changeWarnings.push({ basisKey: r.basis.key, text: reason });
+    } else if (ongoing.length) {
+      reason = `${r.basis.label}: resistance to ${r.therapy.name}, which the patient is on now: ${since(ongoing)}; level ${r.level} (${tail})`;
+    }
+    return { therapy: r.therapy.name, drugs: r.drugs, level: r.level, reason, citations: r.entry.citations, basis: [...r.basis.ids], ...(ongoing.length ? { ongoing } : {}) };
+  });
   const byKey = new Map<string, ResistanceWarning>();
   for (const w of resistance) {
     const same = byKey.get(`${w.therapy}\0${w.reason}`);
@@ -282,10 +364,24 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     else byKey.set(`${w.therapy}\0${w.reason}`, w);
   }
   const uniqueResistance = [...byKey.values()];
-  uniqueResistance.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.therapy.localeCompare(b.therapy) || a.reason.localeCompare(b.reason));
+  // Resistance about the current treatment first, then by level.
+  uniqueResistance.sort((a, b) => Number(b.ongoing !== undefined) - Number(a.ongoing !== undefined) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.therapy.localeCompare(b.therapy) || a.reason.localeCompare(b.reason));
   contrary.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.therapy.localeCompare(b.therapy));
+  // Rule 10: an excluded item whose regimen is an option through another item names that option.
+  const optionBySet = new Map(ranked.map((r) => [[...new Set(r.o.drugs)].sort().join(' + '), r.o.id]));
+  excluded.forEach((x, i) => {
+    const set = excludedDrugs[i];
+    const id = set ? optionBySet.get([...new Set(set)].sort().join(' + ')) : undefined;
+    if (id) x.optionId = id;
+  });
   excluded.sort((a, b) => a.therapy.localeCompare(b.therapy) || a.reason.localeCompare(b.reason));
-  return { options: ranked.map((r) => r.o), resistance: uniqueResistance, contrary, excluded, hiddenPreclinical };
+  return { options: ranked.map((r) => r.o), resistance: uniqueResistance, contrary, excluded, hiddenPreclinical, changeWarnings };
+}
+
+/** Ids of an entry's citations that speak of the resisted therapy (its name in the text), else none. */
+function resistanceCitations(entry: KbEntry, therapyName: string): string[] {
+  const name = therapyName.toLowerCase();
+  return entry.citations.filter((c) => c.text.toLowerCase().includes(name)).map((c) => c.id);
 }
 
 /** The ids of `a` followed by those of each further list not yet in it. */
@@ -310,8 +406,10 @@ export function regimenCitations(entry: KbEntry, regimen: readonly string[], dru
     const text = `${c.id} ${c.text}`.toLowerCase();
     return drugs.namesOf(d).some((n) => n.length >= 4 && new RegExp(`(^|[^a-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9]|$)`).test(text));
   };
+  // Another therapy of the entry named as a whole (e.g. "aromatase inhibitor" resistance: PADA-1, SERENA-6).
+  const otherNames = entry.therapies.filter((t) => !t.drugs.every((d) => mine.has(drugs.canonical(d)))).map((t) => t.name.toLowerCase());
   const all = [...entry.citations, ...(entry.review?.citations ?? [])];
-  return all.filter((c) => [...mine].some((d) => mentions(c, d)) || ![...others].some((d) => mentions(c, d)));
+  return all.filter((c) => [...mine].some((d) => mentions(c, d)) || (![...others].some((d) => mentions(c, d)) && !otherNames.some((n) => c.text.toLowerCase().includes(n))));
 }
 
 function isEndocrineClass(drugs: DrugOntology, name: string): boolean {

@@ -19,6 +19,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   type: 'Sample type',
   site: 'Site',
   collected: 'Collection date',
+  purity: 'Purity',
+  tumorFraction: 'Tumour fraction',
   drug: 'Drug',
   start: 'Start date',
   end: 'End date',

@@ -115,6 +115,11 @@ export const ContextSchema = z
      * (e.g. Enhertu DESTINY-Breast03 and Kadcyla: 6 months; Truqap: 12 months).
      */
     priorEarlyWithinMonths: z.number().int().positive().optional(),
+    /**
+     * Drug classes that must *each* have been given before, in any setting (adjuvant counts), besides `priorAnyOf`:
+     * e.g. Datroway needs prior endocrine-based therapy *and* chemotherapy for metastatic disease (FDA 17 Jan 2025).
+     */
+    priorAllOf: z.array(DrugClassSchema).min(1).optional(),
     /** Drug classes whose earlier use excludes the option (e.g. no prior anti-HER2 therapy for metastatic disease). */
     priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
     /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */

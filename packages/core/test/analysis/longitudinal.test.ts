@@ -3,7 +3,7 @@
 // germline plasma variants never make a therapy option. SYNTHETIC data.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { interpretCase, parseCaseFile, InputError, type KnowledgeBase, type SampleData, type SiteReadCount, type VariantCall } from '../../src/index.ts';
+import { AnalysisResultSchema, interpretCase, optionLevelText, parseCaseFile, InputError, type KnowledgeBase, type SampleData, type SiteReadCount, type VariantCall } from '../../src/index.ts';
 import { cnChanges, ctdnaSummary, originWithReads, readEvidenceFor } from '../../src/analysis/longitudinal.ts';
 import { call, caseOf, KB, L755S, sample } from './fixtures.ts';
 
@@ -188,6 +188,45 @@ describe('copy number in the interpretation', () => {
     const pos = interpretCase(caseOf([cnSample('LIVER', '2022-04-12', 2.31, '3+')]), kb);
     assert.equal(pos.samples[0]?.copyNumber?.erbb2?.text, 'ERBB2 amplified by NGS, concordant with IHC 3+');
     assert.deepEqual(pos.therapyOptions.map((o) => [o.therapy, o.warnings.length]), [['trastuzumab', 0]]);
+  });
+
+  test('review finding 3: NGS-only HER2-positive options are pending ISH, ranked after confirmed options; HER2-negative options carry the reciprocal warning (therapy.ts rule 9)', () => {
+    const kb: KnowledgeBase = {
+      ...KB,
+      entries: [
+        ...KB.entries,
+        {
+          id: 'curated:her2pos-t',
+          gene: 'ERBB2',
+          alteration: { kind: 'her2-category', label: 'HER2-positive', categories: ['HER2-positive'] },
+          tumorType: { oncotree: 'BRCA', name: 'Invasive Breast Carcinoma' },
+          context: { her2: 'positive' },
+          effect: 'biomarker',
+          therapies: [{ name: 'trastuzumab', drugs: ['trastuzumab'], direction: 'sensitivity', level: 'A' }],
+          summary: 'HER2-positive: trastuzumab.',
+          citations: [{ type: 'label', id: 'FDA:Herceptin', text: 'FDA label: Herceptin' }],
+          origin: 'curated',
+        },
+      ],
+    };
+    const liver = { ...cnSample('LIVER', '2022-04-12', 2.31, '1+'), variants: [call('ESR1', 'p.Y537S', 152332832, 0.2)] };
+    const r = interpretCase(caseOf([liver], [{ drug: 'letrozole', start: '2019-02-01', end: '2022-03-01' }]), kb);
+    // Level A stays visible, but the NGS-only option comes last and reads "A if ISH confirms"; the warned elacestrant
+    // ranks after the clean T-DXd of the same level (rule 5).
+    assert.deepEqual(r.therapyOptions.map((o) => [o.therapy, optionLevelText(o), o.pending?.kind ?? null]), [
+      ['trastuzumab deruxtecan', 'A', null],
+      ['elacestrant', 'A', null],
+      ['trastuzumab', 'A if ISH confirms', 'her2-ish'],
+    ]);
+    assert.equal(r.therapyOptions[2]?.pending?.text, 'only if ISH on LIVER confirms HER2 amplification: its HER2-positive basis is ERBB2 amplification by NGS alone (copy number 13.3), while HER2 status is set by IHC/ISH (ASCO/CAP)');
+    // elacestrant needs HER2-negative disease: the reciprocal warning; T-DXd (HER2-low item, no HER2 context) has none.
+    assert.deepEqual(r.therapyOptions[1]?.warningDetails, [{ kind: 'her2-unresolved', text: 'HER2 status unresolved: NGS ERBB2 amplification in LIVER (2022-04-12; copy number 13.3); confirm by ISH: this option is for HER2-negative disease' }]);
+    assert.deepEqual(r.therapyOptions[0]?.warnings, []);
+    assert.deepEqual(r.therapyOptions[2]?.warningDetails?.map((w) => w.kind), ['her2-ngs-only']);
+    AnalysisResultSchema.parse(JSON.parse(JSON.stringify(r)));
+    // IHC 3+ (concordant): nothing pending, no reciprocal warning.
+    const pos = interpretCase(caseOf([{ ...cnSample('LIVER', '2022-04-12', 2.31, '3+'), variants: [call('ESR1', 'p.Y537S', 152332832, 0.2)] }]), kb);
+    assert.deepEqual(pos.therapyOptions.map((o) => [o.therapy, o.pending ?? null, o.warnings.length]), [['trastuzumab', null, 0]]);
   });
 
   test('cn-change between samples with the treatments between them; cnChanges compares with the latest earlier call', () => {

@@ -96,6 +96,11 @@ export async function loadCase(path: string, options: LoadCaseOptions = {}): Pro
 interface InputContext {
   sample: CaseSample;
   open: (field: string, ref: string) => Promise<string>;
+  /**
+   * A companion file the resolver knows for `ref` (e.g. `<ref>.fai`), or undefined: a directory has it beside the
+   * file (the readers look there themselves); the server's resolver maps it to the stored index.
+   */
+  companion: (field: string, ref: string) => Promise<string | undefined>;
   /** The name the user knows a resolved file by (LoadCaseOptions.fileNames), if it differs from its path's. */
   nameOf: (path: string) => string | undefined;
 }
@@ -147,24 +152,30 @@ export const SAMPLE_INPUTS: ReadonlyArray<{ field: keyof CaseSample; read: (c: I
   {
     // Copy-number segments (CNVkit .cns/.call.cns, SEG, PCGR CNA TSV, VCF <DEL>/<DUP>/<AMP>): formats/copynumber.
     field: 'copyNumber',
-    read: async ({ sample, open }, data) => {
+    read: async ({ sample, open, nameOf }, data) => {
       const c = sample.copyNumber;
       if (!c) return;
       const { readCopyNumber } = await import('../copynumber/index.ts');
-      const cn = await readCopyNumber(await open('copyNumber.file', c.file), c.sample !== undefined ? { sample: c.sample } : {});
-      data.copyNumber = { file: c.file, format: cn.format, segments: cn.segments, purity: c.purity ?? null, ploidy: c.ploidy ?? null };
+      const path = await open('copyNumber.file', c.file);
+      const cn = await readCopyNumber(path, c.sample !== undefined ? { sample: c.sample } : {});
+      // Named as the user knows it (a stored upload's original name, not its id).
+      data.copyNumber = { file: nameOf(path) ?? c.file, format: cn.format, segments: cn.segments, purity: c.purity ?? null, ploidy: c.ploidy ?? null };
     },
   },
   {
     // BAM / CRAM for the read-level look-back: the files are resolved here and counted after every sample is read.
     field: 'reads',
-    read: async ({ sample, open }, data) => {
+    read: async ({ sample, open, companion, nameOf }, data) => {
       const r = sample.reads;
       if (!r) return;
       const spec: ReadFileSpec = { file: await open('reads.file', r.file) };
       if (r.index !== undefined) spec.index = await open('reads.index', r.index);
-      if (r.reference !== undefined) spec.reference = await open('reads.reference', r.reference);
-      pendingReads.set(data, { spec, file: r.file });
+      if (r.reference !== undefined) {
+        spec.reference = await open('reads.reference', r.reference);
+        const fai = await companion('reads.reference', `${r.reference}.fai`);
+        if (fai !== undefined) spec.referenceIndex = fai;
+      }
+      pendingReads.set(data, { spec, file: nameOf(spec.file) ?? r.file });
     },
   },
 ];
@@ -214,8 +225,16 @@ export async function loadCaseData(caseFile: CaseFile, resolveFile: ResolveFile,
       options.onProgress?.(`sample ${sample.id}: reading ${ref}`);
       return path;
     };
+    const companion = async (field: string, ref: string) => {
+      try {
+        return await resolveFile(ref, `samples[${i}].${field}`);
+      } catch (e) {
+        if (e instanceof InputError) return undefined;
+        throw e;
+      }
+    };
     const nameOf = (path: string) => options.fileNames?.get(path);
-    for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open, nameOf }, data);
+    for (const input of SAMPLE_INPUTS) if (sample[input.field] !== undefined) await input.read({ sample, open, companion, nameOf }, data);
     samples.push(data);
   }
   await countCaseReads(samples, options);

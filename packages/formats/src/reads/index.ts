@@ -34,12 +34,18 @@ import {
 
 export { DEFAULT_READ_FILTERS, BAM_FLAG, alleleKind, SiteCounter, countOverRegion } from './pileup.ts';
 export type { AlignedRead, AlleleCounts, AlleleKind, AlleleQuery, ReadFilterOptions } from './pileup.ts';
+export { parseFai, sniffAlignmentFile, sniffAlignmentIndex, sniffFasta, type AlignmentFormat, type AlignmentIndexFormat } from './sniff.ts';
 
 /** A case sample's `reads` block: the alignment file, its index (default: beside it) and, for CRAM, the reference. */
 export interface ReadFileSpec {
   file: string;
   index?: string;
   reference?: string;
+  /**
+   * The reference's FASTA index (default: `<reference>.fai` beside it). Given where the files are not kept side by
+   * side, e.g. the server's content-addressed uploads (formats/case asks the resolver for `<reference>.fai`).
+   */
+  referenceIndex?: string;
 }
 
 export interface ReadFile {
@@ -551,11 +557,12 @@ async function openCram(spec: ReadFileSpec, opts: Required<ReadFilterOptions>): 
   const ref = spec.reference;
   await mustExist(ref, 'reference FASTA');
   const gz = /\.gz$/i.test(ref);
-  if (!(await exists(`${ref}.fai`))) throw new InputError(ref, `no FASTA index: expected ${ref}.fai (make one with 'samtools faidx ${ref}')`);
+  const fai = spec.referenceIndex ?? `${ref}.fai`;
+  if (!(await exists(fai))) throw new InputError(ref, `no FASTA index: expected ${fai} (make one with 'samtools faidx ${ref}')`);
   if (gz && !(await exists(`${ref}.gzi`))) throw new InputError(ref, `a bgzipped FASTA needs ${ref}.gzi too (samtools faidx makes it)`);
   // Loaded on first use: @gmod/cram (with its codecs) is large, and BAM-only runs should not pay for it.
   const [{ CraiIndex, IndexedCramFile }, { BgzipIndexedFasta, IndexedFasta }] = await Promise.all([import('@gmod/cram'), import('@gmod/indexedfasta')]);
-  const fasta = gz ? new BgzipIndexedFasta({ path: ref, faiPath: `${ref}.fai`, gziPath: `${ref}.gzi` }) : new IndexedFasta({ path: ref, faiPath: `${ref}.fai` });
+  const fasta = gz ? new BgzipIndexedFasta({ path: ref, faiPath: fai, gziPath: `${ref}.gzi` }) : new IndexedFasta({ path: ref, faiPath: fai });
   let idToName: string[] = [];
   const cram = new IndexedCramFile({
     cramPath: file,

@@ -25,12 +25,19 @@ export interface SnapshotSample {
   type: string;
   site: string;
   collected: string;
+  /** Tumour purity (0-1) and, for plasma, the ctDNA tumour fraction, when given (case fields purity / tumorFraction). */
+  purity?: number;
+  tumorFraction?: number;
   pathology?: unknown;
   pathologyVersion?: number;
   /** Sign-off of that pathology version (user name, when), printed on the clinician report; absent when not signed. */
   pathologySigned?: { by: string | null; at: string };
   variants?: { file: FileRef; tumor?: string; normal?: string; regions?: FileRef; meanDepth?: number };
   cytometry?: { file: FileRef; panel?: FileRef; control?: FileRef; gates?: FileRef; workspace?: FileRef; group?: string; sample?: string };
+  /** BAM / CRAM with its index and, for CRAM, the reference FASTA and its .fai (case field reads). */
+  reads?: { file: FileRef; index?: FileRef; reference?: FileRef; referenceIndex?: FileRef };
+  /** Copy-number segments (case field copyNumber); purity / ploidy / sample as given at upload. */
+  copyNumber?: { file: FileRef; purity?: number; ploidy?: number; sample?: string };
 }
 
 /**
@@ -88,7 +95,7 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
   };
   const versions = out.versions as InputVersions;
   for (const s of samples) {
-    const snap: SnapshotSample = { id: s.label, type: s.type, site: s.site, collected: s.collected };
+    const snap: SnapshotSample = { id: s.label, type: s.type, site: s.site, collected: s.collected, ...(s.purity !== null ? { purity: s.purity } : {}), ...(s.tumorFraction !== null ? { tumorFraction: s.tumorFraction } : {}) };
     const p = latestPathology.get(s.id);
     if (p) {
       snap.pathology = p.data;
@@ -116,6 +123,18 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
         ...(ws ? { workspace: ref(ws), ...(wo.group ? { group: wo.group } : {}), ...(wo.sample ? { sample: wo.sample } : {}) } : {}),
       };
     }
+    const r = latestFile(s.id, 'reads');
+    if (r) {
+      const index = latestFile(s.id, 'reads-index');
+      const reference = latestFile(s.id, 'reference');
+      const referenceIndex = latestFile(s.id, 'reference-index');
+      snap.reads = { file: ref(r), ...(index ? { index: ref(index) } : {}), ...(reference ? { reference: ref(reference) } : {}), ...(referenceIndex ? { referenceIndex: ref(referenceIndex) } : {}) };
+    }
+    const cn = latestFile(s.id, 'copy-number');
+    if (cn) {
+      const o = cn.options as { purity?: number; ploidy?: number; sample?: string };
+      snap.copyNumber = { file: ref(cn), ...(o.purity !== undefined ? { purity: o.purity } : {}), ...(o.ploidy !== undefined ? { ploidy: o.ploidy } : {}), ...(o.sample !== undefined ? { sample: o.sample } : {}) };
+    }
     out.samples.push(snap);
     // Every file the analysis reads is part of the input version: replacing any of them makes the result stale.
     const used = sampleFileRefs(snap).map((f) => f.fileId);
@@ -134,6 +153,8 @@ export function toCaseFile(input: AnalysisInput): CaseFile {
       type: s.type,
       site: s.site,
       collected: s.collected,
+      ...(s.purity !== undefined ? { purity: s.purity } : {}),
+      ...(s.tumorFraction !== undefined ? { tumorFraction: s.tumorFraction } : {}),
       ...(s.pathology !== undefined ? { pathology: s.pathology } : {}),
       ...(s.variants
         ? {
@@ -159,6 +180,26 @@ export function toCaseFile(input: AnalysisInput): CaseFile {
             },
           }
         : {}),
+      ...(s.reads
+        ? {
+            reads: {
+              file: resolvePath(s.reads.file),
+              ...(s.reads.index ? { index: resolvePath(s.reads.index) } : {}),
+              // The reference's .fai is its companion `<reference id>.fai` (snapshotResolver), not a case field.
+              ...(s.reads.reference ? { reference: resolvePath(s.reads.reference) } : {}),
+            },
+          }
+        : {}),
+      ...(s.copyNumber
+        ? {
+            copyNumber: {
+              file: resolvePath(s.copyNumber.file),
+              ...(s.copyNumber.purity !== undefined ? { purity: s.copyNumber.purity } : {}),
+              ...(s.copyNumber.ploidy !== undefined ? { ploidy: s.copyNumber.ploidy } : {}),
+              ...(s.copyNumber.sample !== undefined ? { sample: s.copyNumber.sample } : {}),
+            },
+          }
+        : {}),
     })),
     treatments: input.treatments,
   });
@@ -171,6 +212,10 @@ export function assertAnalysable(input: AnalysisInput, today: string): void {
     c = toCaseFile(input);
   } catch (e) {
     throw badRequest(`cannot analyse this patient yet: ${(e as Error).message}`);
+  }
+  for (const s of input.samples) {
+    const problem = readsPairingProblem(s);
+    if (problem) throw badRequest(`cannot analyse this patient yet: sample ${s.id}: ${problem}`);
   }
   // Records stored before the date checks (issue 17) can hold impossible dates: correct them first.
   const problem = timelineIssues({ birthYear: c.patient.birthYear, samples: c.samples, treatments: c.treatments }, today)[0];
@@ -223,12 +268,51 @@ export function inputChanges(used: AnalysisInput, now: AnalysisInput): InputChan
 /** Every stored file a snapshot sample reads (one list, used for the input versions, the resolver and progress). */
 export function sampleFileRefs(s: SnapshotSample): FileRef[] {
   const c = s.cytometry;
-  return [s.variants?.file, s.variants?.regions, c?.file, c?.panel, c?.control, c?.gates, c?.workspace].filter((f): f is FileRef => f !== undefined);
+  const r = s.reads;
+  return [s.variants?.file, s.variants?.regions, c?.file, c?.panel, c?.control, c?.gates, c?.workspace, r?.file, r?.index, r?.reference, r?.referenceIndex, s.copyNumber?.file].filter((f): f is FileRef => f !== undefined);
 }
 
-/** Every stored file a snapshot names, by file id. */
+/**
+ * The format of a stored alignment file or index, from its storage path: uploads are stored under the extension
+ * their content was recognised as (routes.ts checkUpload), never the name they were sent with.
+ */
+export function storedFormat(f: FileRef): string {
+  return /\.([a-z]+)$/.exec(f.storagePath)?.[1] ?? '';
+}
+
+/**
+ * What a sample's reads lack for the look-back, or null: a stored BAM needs its index (.bai / .csi) and a CRAM its
+ * .crai, the reference FASTA and that FASTA's .fai (uploads are not kept side by side, so nothing is found
+ * "beside" a stored file). Index or reference files without reads are refused too: they would be ignored.
+ */
+export function readsPairingProblem(s: SnapshotSample): string | null {
+  const r = s.reads;
+  if (!r) return null;
+  const format = storedFormat(r.file);
+  const index = r.index ? storedFormat(r.index) : null;
+  if (format === 'bam') {
+    if (index === null) return `the BAM ${r.file.name} needs its index: upload the .bai or .csi (kind reads-index)`;
+    if (index !== 'bai' && index !== 'csi') return `the index ${r.index?.name ?? ''} is a CRAM index (.crai), not an index of the BAM ${r.file.name}: upload its .bai or .csi`;
+    return null;
+  }
+  if (index === null) return `the CRAM ${r.file.name} needs its index: upload the .crai (kind reads-index)`;
+  if (index !== 'crai') return `the index ${r.index?.name ?? ''} is a BAM index, not an index of the CRAM ${r.file.name}: upload its .crai`;
+  if (!r.reference) return `the CRAM ${r.file.name} needs the reference FASTA it was written against (kind reference)`;
+  if (!r.referenceIndex) return `the reference ${r.reference.name} needs its FASTA index .fai (kind reference-index; samtools faidx makes it)`;
+  return null;
+}
+
+/**
+ * Every stored file a snapshot names, by the reference its case file uses (`toCaseFile`): the file id, and for a
+ * reference FASTA's index the companion name `<reference id>.fai` (formats/case asks for it).
+ */
 function snapshotFiles(input: AnalysisInput): Map<string, FileRef> {
-  return new Map(input.samples.flatMap((s) => sampleFileRefs(s).map((f) => [f.fileId, f] as const)));
+  const out = new Map<string, FileRef>();
+  for (const s of input.samples) {
+    for (const f of sampleFileRefs(s)) out.set(f.fileId, f);
+    if (s.reads?.reference && s.reads.referenceIndex) out.set(`${s.reads.reference.fileId}.fai`, s.reads.referenceIndex);
+  }
+  return out;
 }
 
 /**

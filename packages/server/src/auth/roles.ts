@@ -2,6 +2,7 @@
  * Roles and what each may do. Every route names one permission; `viewer` can only read. The table is the single
  * place that grants rights (docs/server.md prints it).
  */
+import type { Permission as PermissionName } from '@her2scope/core/api';
 import { ROLES, type Role } from '@her2scope/storage/clinical';
 
 export { ROLES, type Role };
@@ -23,7 +24,7 @@ export const PERMISSIONS = {
   'analysis.run': ['admin', 'pathologist', 'molecular', 'oncologist'],
   /** Manage accounts and read the audit log. */
   admin: ['admin'],
-} as const satisfies Record<string, readonly Role[]>;
+} as const satisfies Record<PermissionName, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 

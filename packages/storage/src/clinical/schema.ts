@@ -55,6 +55,9 @@ export interface SamplesTable extends RevisedColumns {
   type: string;
   site: string;
   collected: string;
+  /** Migration 0007_sample_fractions: tumour purity (0-1) and, for plasma, the ctDNA tumour fraction (0-1); NULL when not given. */
+  purity: number | null;
+  tumor_fraction: number | null;
   created_by: string | null;
   created_at: string;
 }

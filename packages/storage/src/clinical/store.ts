@@ -21,7 +21,13 @@ import type { AnalysesTable, ClinicalTables, FilesTable, PathologyTable, Patient
 export const ROLES = ['admin', 'pathologist', 'molecular', 'oncologist', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const FILE_KINDS = ['variants', 'regions', 'cytometry', 'cytometry-panel', 'cytometry-control', 'gates', 'flowjo-workspace'] as const;
+/**
+ * Kinds of uploaded file, each used by one case field (core case/schema.ts): `variants` / `regions` (variants.file /
+ * .regions), the cytometry inputs, `reads` (BAM or CRAM: reads.file), `reads-index` (.bai / .csi / .crai:
+ * reads.index), `reference` (the FASTA a CRAM was written against: reads.reference) with `reference-index` (its
+ * .fai), and `copy-number` (CNVkit .cns / .call.cns, SEG, PCGR CNA TSV or VCF with CN: copyNumber.file).
+ */
+export const FILE_KINDS = ['variants', 'regions', 'cytometry', 'cytometry-panel', 'cytometry-control', 'gates', 'flowjo-workspace', 'reads', 'reads-index', 'reference', 'reference-index', 'copy-number'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
@@ -97,6 +103,10 @@ export interface Sample extends Correctable, Revised {
   type: string;
   site: string;
   collected: string;
+  /** Tumour purity (0-1), null when not given (migration 0007_sample_fractions). */
+  purity: number | null;
+  /** Plasma only: ctDNA tumour fraction (0-1), null when not given. */
+  tumorFraction: number | null;
   createdAt: string;
 }
 
@@ -234,7 +244,7 @@ function toPatient(r: Selectable<PatientsTable>): Patient {
   return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
 }
 function toSample(r: Selectable<SamplesTable>): Sample {
-  return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+  return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, purity: r.purity ?? null, tumorFraction: r.tumor_fraction ?? null, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
 }
 function toTreatment(r: Selectable<TreatmentsTable>): TreatmentRecord {
   return { id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
@@ -543,8 +553,8 @@ export class ClinicalStore {
 
   // ---- samples and pathology ----------------------------------------------------------------------------------
 
-  async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string }, actor: Actor): Promise<Sample> {
-    const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, created_by: actor.userId, created_at: now(), ...FRESH };
+  async createSample(input: { patientId: string; label: string; type: string; site: string; collected: string; purity?: number | null; tumorFraction?: number | null }, actor: Actor): Promise<Sample> {
+    const row = { id: randomUUID(), patient_id: input.patientId, label: input.label, type: input.type, site: input.site, collected: input.collected, purity: input.purity ?? null, tumor_fraction: input.tumorFraction ?? null, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_samples', row, actor, 'sample.create', 'sample');
     this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return toSample(row);
@@ -714,8 +724,11 @@ export class ClinicalStore {
     return toPatient(await this.db.selectFrom('clin_patients').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
   }
 
-  async updateSample(id: string, patch: { label?: string; type?: string; site?: string; collected?: string }, actor: Actor, expectedRevision?: number): Promise<Sample | CorrectionRefusal> {
-    const set: Partial<Record<'label' | 'type' | 'site' | 'collected', string>> = { ...patch };
+  async updateSample(id: string, patch: { label?: string; type?: string; site?: string; collected?: string; purity?: number | null; tumorFraction?: number | null }, actor: Actor, expectedRevision?: number): Promise<Sample | CorrectionRefusal> {
+    const { purity, tumorFraction, ...text } = patch;
+    const set: Partial<Record<'label' | 'type' | 'site' | 'collected' | 'purity' | 'tumor_fraction', string | number | null>> = { ...text };
+    if (purity !== undefined) set.purity = purity;
+    if (tumorFraction !== undefined) set.tumor_fraction = tumorFraction;
     const r = await this.edit('clin_samples', 'sample', id, set, actor, expectedRevision);
     if (typeof r === 'string') return r;
     const row = await this.db.selectFrom('clin_samples').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

@@ -33,6 +33,8 @@ export function copyText(v: unknown): string {
 }
 
 const COLUMN = /^[a-z_]+$/;
+/** Bytes of COPY data per write. */
+const COPY_CHUNK = 1 << 18;
 
 /**
  * Buffers rows of one table and writes them in bulk, always with bound values or COPY data (never SQL text):
@@ -50,7 +52,8 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
   private statement: BetterSqlite3.Statement | null = null;
   private keys: string[] | null = null;
   private copy: Writable | null = null;
-  private lines: string[] = [];
+  /** COPY data not yet written: UTF-8 bytes outside V8's heap (line strings die young instead of piling up). */
+  private buf: Buffer | null = null;
   private pending = 0;
   private values: unknown[] | null = null;
   private readonly sqlite?: BetterSqlite3.Database;
@@ -80,15 +83,24 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
       return;
     }
     if (this.pg) {
-      // COPY: the row becomes its text line at once (no row objects are kept), written in ~256 KiB chunks.
+      // COPY: the row becomes its text line at once (no row objects are kept), encoded into a 256 KiB buffer that is
+      // handed to the connection when full (with back-pressure: the reader waits while the server catches up).
       const keys = this.columnsOf(row);
       const r = row as Record<string, unknown>;
       let line = '';
       for (let i = 0; i < keys.length; i++) line += (i ? '\t' : '') + copyText(r[keys[i]!]);
-      this.lines.push(line);
-      this.pending += line.length + 1;
+      line += '\n';
       this.count++;
-      if (this.pending >= 1 << 18) await this.write();
+      const bytes = Buffer.byteLength(line);
+      if (this.buf && this.pending + bytes > this.buf.length) await this.write();
+      if (bytes > COPY_CHUNK) {
+        this.buf = Buffer.from(line);
+        this.pending = bytes;
+        await this.write();
+        return;
+      }
+      this.buf ??= Buffer.allocUnsafe(COPY_CHUNK);
+      this.pending += this.buf.write(line, this.pending);
       return;
     }
     this.rows.push(row);
@@ -117,14 +129,14 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
 
   private async write(): Promise<void> {
     if (this.pg) {
-      if (!this.lines.length) return;
+      if (!this.buf || this.pending === 0) return;
       const keys = this.keys!;
       if (!this.copy) {
         this.copy = this.pg.query(copyFrom(`COPY ${this.table} (${keys.join(', ')}) FROM STDIN`));
         this.openCopies?.add(this.copy);
       }
-      const chunk = this.lines.join('\n') + '\n';
-      this.lines = [];
+      const chunk = this.buf.subarray(0, this.pending);
+      this.buf = null;
       this.pending = 0;
       if (!this.copy.write(chunk)) {
         await new Promise<void>((resolve, reject) => {

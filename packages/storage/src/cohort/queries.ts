@@ -199,9 +199,12 @@ interface GeneProfile {
 
 /** The samples of a profile that were profiled for one gene (gene panels: cBioPortal's per-gene denominator). */
 async function geneProfile(storage: Storage, study: StudyRef, kind: 'mutations' | 'cna', typedGene: string, profile?: string): Promise<GeneProfile> {
-  const p = await findProfile(storage, study, kind, profile);
-  const gene = await resolveGene(storage, study, typedGene);
-  const panels = await profilePanels(storage, p.id);
+  // Independent look-ups run at once (on PostgreSQL each is a round trip); errors keep their order.
+  const [p, gene] = await inOrder(findProfile(storage, study, kind, profile), resolveGene(storage, study, typedGene));
+  const [panels, offRow] = await inOrder(
+    profilePanels(storage, p.id),
+    kind === 'mutations' ? storage.db.selectFrom('cohort_profile_group_count').select('n').where('profile_id', '=', p.id).where('grouping', '=', OFF_PANEL_GROUPING).executeTakeFirst() : Promise.resolve(undefined),
+  );
   const usesPanels = [...panels.keys()].some((k) => k !== 0);
   if (!usesPanels) {
     return {
@@ -216,7 +219,7 @@ async function geneProfile(storage: Storage, study: StudyRef, kind: 'mutations' 
   const keys = await coveringKeys(storage, panels, gene);
   const ids = keys.filter((k) => k !== 0);
   // Mutation profiles record their off-panel calls; with none, every altered sample is profiled for its gene.
-  const off = kind === 'mutations' ? await storage.db.selectFrom('cohort_profile_group_count').select('n').where('profile_id', '=', p.id).where('grouping', '=', OFF_PANEL_GROUPING).executeTakeFirst() : undefined;
+  const off = offRow;
   const needsFilter = off === undefined || Number(off.n) > 0;
   const cond = (alias: string) => {
     const col = sql.ref(`${alias}.panel_id`);
@@ -288,6 +291,17 @@ async function attributeLevel(storage: Storage, study: StudyRef, attribute: stri
 
 type CountRow = { grp: string | null; c: number | string };
 
+/**
+ * Two independent look-ups at once (PostgreSQL runs them on two pooled connections; each would otherwise be a round
+ * trip of its own). Both settle before anything is thrown, and the first one's error wins, as if run in sequence.
+ */
+async function inOrder<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
+}
+
 /** Samples per group value among the rows of `set` (a subquery with `sample_ref`). */
 async function countByGroup(storage: Storage, set: RawBuilder<unknown>, group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null): Promise<Map<string | null, number>> {
   let r;
@@ -319,15 +333,11 @@ async function countedGroupSizes(storage: Storage, counted: { profileId: number;
  */
 async function countedAltered(storage: Storage, c: { profileId: number; gene: string }, group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null): Promise<Map<string | null, number> | null> {
   const grouping = group === null ? '' : group === 'her2' ? 'her2' : `${group.level}:${group.attribute}`;
-  const marks = await storage.db
-    .selectFrom('cohort_profile_group_count')
-    .select('grouping')
-    .where('profile_id', '=', c.profileId)
-    .where('grouping', 'in', [GENE_COUNTS_GROUPING, grouping])
-    .groupBy('grouping')
-    .execute();
+  const [marks, rows] = await inOrder(
+    storage.db.selectFrom('cohort_profile_group_count').select('grouping').where('profile_id', '=', c.profileId).where('grouping', 'in', [GENE_COUNTS_GROUPING, grouping]).groupBy('grouping').execute(),
+    storage.db.selectFrom('cohort_gene_group_count').select(['value', 'k']).where('profile_id', '=', c.profileId).where('gene', '=', c.gene).where('grouping', '=', grouping).execute(),
+  );
   if (marks.length < 2) return null;
-  const rows = await storage.db.selectFrom('cohort_gene_group_count').select(['value', 'k']).where('profile_id', '=', c.profileId).where('gene', '=', c.gene).where('grouping', '=', grouping).execute();
   return new Map(rows.map((r) => [r.value, Number(r.k)]));
 }
 
@@ -341,21 +351,26 @@ export interface PrevalenceOptions {
 
 export async function prevalenceCounts(storage: Storage, q: PrevalenceQuery, options: PrevalenceOptions = {}): Promise<PrevalenceResult> {
   const study = await findStudy(storage, q.study);
-  const u = await unitsOf(storage, study, q.alteration, q.profile);
+  const g = q.groupBy;
+  // The grouping attribute's level is looked up alongside the alteration (fewer sequential round trips).
+  const [u, level] = await inOrder(unitsOf(storage, study, q.alteration, q.profile), g?.kind === 'attribute' ? attributeLevel(storage, study, g.attribute) : Promise.resolve(null));
   let counts: GroupCount[];
   let groupBy: string | null = null;
-  const g = q.groupBy;
   if (g === undefined || g.kind !== 'treatment') {
     let group: { level: 'SAMPLE' | 'PATIENT'; attribute: string } | 'her2' | null = null;
-    if (g?.kind === 'attribute') {
+    if (g?.kind === 'attribute' && level !== null) {
       groupBy = g.attribute;
-      group = { level: await attributeLevel(storage, study, g.attribute), attribute: g.attribute };
+      group = { level, attribute: g.attribute };
     } else if (g?.kind === 'her2') {
       groupBy = 'HER2 category';
       group = 'her2';
     }
-    const n = (u.counted ? await countedGroupSizes(storage, u.counted, group) : null) ?? (await countByGroup(storage, u.from, group));
-    const k = (u.geneCounts && !options.countLive ? await countedAltered(storage, u.geneCounts, group) : null) ?? (await countByGroup(storage, u.altered, group));
+    const [nCounted, kCounted] = await inOrder(
+      u.counted ? countedGroupSizes(storage, u.counted, group) : Promise.resolve(null),
+      u.geneCounts && !options.countLive ? countedAltered(storage, u.geneCounts, group) : Promise.resolve(null),
+    );
+    const n = nCounted ?? (await countByGroup(storage, u.from, group));
+    const k = kCounted ?? (await countByGroup(storage, u.altered, group));
     counts = [...n].map(([grp, size]) => ({ group: grp, n: size, k: k.get(grp) ?? 0 }));
   } else {
     groupBy = `treatment with ${g.agent} before the sample`;

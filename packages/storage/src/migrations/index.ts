@@ -10,6 +10,7 @@ import { migration0003CohortPanels } from './0003_cohort_panels.ts';
 import { migration0004Security } from './0004_security.ts';
 import { migration0005Corrections } from './0005_corrections.ts';
 import { migration0006CohortGeneCounts } from './0006_cohort_gene_counts.ts';
+import { migration0007SampleFractions } from './0007_sample_fractions.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004_security': migration0004Security(),
     '0005_corrections': migration0005Corrections(),
     '0006_cohort_gene_counts': migration0006CohortGeneCounts(),
+    '0007_sample_fractions': migration0007SampleFractions(),
   };
 }
 

@@ -1,11 +1,11 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api.ts';
-import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import type { PatientInfo, SampleInfo, TreatmentInfo } from '../types.ts';
+import { PatientFields, useCheckedForm, type PatientValues } from './RecordFields.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from './FieldError.tsx';
+import { fractionText, SampleFields, type SampleFieldValues } from './SampleFields.tsx';
 
-const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'];
-const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'];
 const RESPONSES = ['', 'complete-response', 'partial-response', 'stable', 'progression', 'unknown'];
 
 /** "entered in error: <reason>" for a record shown struck through (with ?includeEnteredInError=1). */
@@ -81,50 +81,26 @@ export function EditPatient({ patient, earliestDate, onDone }: { patient: Patien
 }
 
 function EditPatientForm({ patient, earliestDate, onDone, close }: { patient: PatientInfo; earliestDate: string | null; onDone: () => Promise<void>; close: () => void }) {
-  const [label, setLabel] = useState(patient.label);
-  const [sex, setSex] = useState(patient.sex ?? '');
-  const [birthYear, setBirthYear] = useState(patient.birthYear === null ? '' : String(patient.birthYear));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const form = useRef<HTMLFormElement>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local = validateBirthYear(birthYear, localToday());
-    if (!local.length && birthYear.trim() && earliestDate && Number(birthYear) > Number(earliestDate.slice(0, 4)))
-      local.push({ field: 'birthYear', message: `Birth year ${birthYear.trim()} is after a recorded date (${earliestDate})` });
-    setErrors(local);
-    if (local.length) return focusFirstInvalid(form.current);
-    try {
-      await api.editPatient(patient.id, { label: label.trim(), sex: sex || null, birthYear: birthYear.trim() ? Number(birthYear) : null, ...(patient.revision ? { revision: patient.revision } : {}) });
+  const [values, setValues] = useState<PatientValues>({ label: patient.label, sex: patient.sex ?? '', birthYear: patient.birthYear === null ? '' : String(patient.birthYear) });
+  const { errors, form, onSubmit } = useCheckedForm({
+    fields: labelsFor(['label', 'sex', 'birthYear']),
+    failure: 'cannot save the patient',
+    check: () => {
+      const birthYear = values.birthYear.trim();
+      const local = validateBirthYear(values.birthYear, localToday());
+      if (!local.length && birthYear && earliestDate && Number(birthYear) > Number(earliestDate.slice(0, 4))) local.push({ field: 'birthYear', message: `Birth year ${birthYear} is after a recorded date (${earliestDate})` });
+      return local;
+    },
+    save: async () => {
+      await api.editPatient(patient.id, { label: values.label.trim(), sex: values.sex || null, birthYear: values.birthYear.trim() ? Number(values.birthYear) : null, ...(patient.revision ? { revision: patient.revision } : {}) });
       close();
       await onDone();
-    } catch (err) {
-      setErrors(fieldErrorsFrom(err, labelsFor(['label', 'sex', 'birthYear']), 'cannot save the patient'));
-      focusFirstInvalid(form.current);
-    }
-  }
+    },
+  });
   return (
-    <form ref={form} onSubmit={(e) => void submit(e)} noValidate aria-label="Edit patient">
+    <form ref={form} onSubmit={onSubmit} noValidate aria-label="Edit patient">
       <div className="grid">
-        <div>
-          <label htmlFor="ep-label">Label (pseudonym)</label>
-          <input id="ep-label" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={128} {...invalidProps(errors, 'label', 'ep-label')} />
-          <FieldMessage errors={errors} field="label" id="ep-label" />
-        </div>
-        <div>
-          <label htmlFor="ep-sex">Sex</label>
-          <select id="ep-sex" value={sex} onChange={(e) => setSex(e.target.value)} {...invalidProps(errors, 'sex', 'ep-sex')}>
-            <option value="">not given</option>
-            <option value="F">F</option>
-            <option value="M">M</option>
-            <option value="X">X</option>
-          </select>
-          <FieldMessage errors={errors} field="sex" id="ep-sex" />
-        </div>
-        <div>
-          <label htmlFor="ep-year">Birth year</label>
-          <input id="ep-year" inputMode="numeric" value={birthYear} onChange={(e) => setBirthYear(e.target.value)} {...invalidProps(errors, 'birthYear', 'ep-year')} />
-          <FieldMessage errors={errors} field="birthYear" id="ep-year" />
-        </div>
+        <PatientFields prefix="ep" labelText="Label (pseudonym)" values={values} onChange={setValues} errors={errors} />
       </div>
       <FormMessage errors={errors} />
       <div className="actions">
@@ -144,49 +120,37 @@ export function EditSample({ sample, birthYear, onDone }: { sample: SampleInfo; 
 function EditSampleForm({ sample, birthYear, onDone, close }: { sample: SampleInfo; birthYear: number | null; onDone: () => Promise<void>; close: () => void }) {
   const p = `es-${sample.id.slice(0, 8)}`;
   const [label, setLabel] = useState(sample.label);
-  const [type, setType] = useState(sample.type);
-  const [site, setSite] = useState(sample.site);
+  const [fields, setFields] = useState<SampleFieldValues>({ type: sample.type, site: sample.site, purity: fractionText(sample.purity), tumorFraction: fractionText(sample.tumorFraction) });
   const [collected, setCollected] = useState(sample.collected);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const form = useRef<HTMLFormElement>(null);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local = validateSample({ collected }, localToday(), birthYear);
-    setErrors(local);
-    if (local.length) return focusFirstInvalid(form.current);
-    try {
-      await api.editSample(sample.id, { label: label.trim(), type, site, collected, ...(sample.revision ? { revision: sample.revision } : {}) });
+  const { errors, form, onSubmit } = useCheckedForm({
+    fields: labelsFor(['label', 'type', 'site', 'collected', 'purity', 'tumorFraction']),
+    failure: 'cannot save the sample',
+    check: () => [...validateSample({ collected }, localToday(), birthYear), ...validateFractions(fields).errors],
+    save: async () => {
+      const fractions = validateFractions(fields);
+      await api.editSample(sample.id, {
+        label: label.trim(),
+        type: fields.type,
+        // A plasma draw left without a site is from blood (the server stores it so).
+        site: fields.site || 'blood',
+        collected,
+        purity: fractions.purity,
+        tumorFraction: fractions.tumorFraction,
+        ...(sample.revision ? { revision: sample.revision } : {}),
+      });
       close();
       await onDone();
-    } catch (err) {
-      setErrors(fieldErrorsFrom(err, labelsFor(['label', 'type', 'site', 'collected']), 'cannot save the sample'));
-      focusFirstInvalid(form.current);
-    }
-  }
+    },
+  });
   return (
-    <form ref={form} onSubmit={(e) => void submit(e)} noValidate aria-label={`Edit sample ${sample.label}`}>
+    <form ref={form} onSubmit={onSubmit} noValidate aria-label={`Edit sample ${sample.label}`}>
       <div className="grid">
         <div>
           <label htmlFor={`${p}-label`}>Sample id</label>
           <input id={`${p}-label`} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={64} {...invalidProps(errors, 'label', `${p}-label`)} />
           <FieldMessage errors={errors} field="label" id={`${p}-label`} />
         </div>
-        <div>
-          <label htmlFor={`${p}-type`}>Sample type</label>
-          <select id={`${p}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-            {SAMPLE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${p}-site`}>Site</label>
-          <select id={`${p}-site`} value={site} onChange={(e) => setSite(e.target.value)}>
-            {SITES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
+        <SampleFields idp={p} values={fields} onChange={setFields} errors={errors} />
         <div>
           <label htmlFor={`${p}-date`}>Collection date</label>
           <input id={`${p}-date`} type="date" value={collected} onChange={(e) => setCollected(e.target.value)} {...invalidProps(errors, 'collected', `${p}-date`)} />

@@ -111,7 +111,7 @@ export function OptionEvidence({ option }: { option: TherapyOption }) {
       <dl className="facts">
         <dt>Level</dt>
         <dd>
-          <span className={`level level-${option.level}`}>{option.level}</span> (CIViC scale: A validated, B clinical, C case study, D preclinical, E inferential)
+          <span className={`level level-${option.level}`}>{option.level}</span>{option.pending ? ` if ${option.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}: ${option.pending.text}` : ''} (CIViC scale: A validated, B clinical, C case study, D preclinical, E inferential)
         </dd>
         <dt>Setting</dt>
         <dd>{option.setting ?? 'not stated'}</dd>

@@ -1,7 +1,8 @@
 import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
+import { ColumnHeads } from './RecordFields.tsx';
 import type { AnalysisResult } from '../types.ts';
 import { ReadEvidenceNote } from './Longitudinal.tsx';
-import type { Finding } from '@her2scope/core';
+import type { Finding, TherapyOption } from '@her2scope/core';
 
 /** A finding's key within its sample. */
 export const findingKey = (f: Pick<Finding, 'chrom' | 'pos' | 'ref' | 'alt'>) => `${f.chrom}:${f.pos}:${f.ref}>${f.alt}`;
@@ -20,16 +21,7 @@ export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvi
           {s.findings.length > 0 && (
             <div className="table-wrap" tabIndex={0} role="region" aria-label={`Findings of ${s.id}`}>
               <table className="findings">
-                <thead>
-                  <tr>
-                    <th scope="col">Gene</th>
-                    <th scope="col">Alteration</th>
-                    <th scope="col">Origin</th>
-                    <th scope="col">VAF</th>
-                    <th scope="col">Depth</th>
-                    <th scope="col">Evidence</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['Gene', 'Alteration', 'Origin', 'VAF', 'Depth', 'Evidence']} />
                 <tbody>
                   {s.findings.map((f) => (
                     <tr key={findingKey(f)} className={`origin-${f.origin}`}>
@@ -64,6 +56,12 @@ export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvi
           {result.changes.map((c, i) => (
             <li key={i} className={`change-${c.kind}`}>
               <span className={`chip ${c.kind === 'acquired-variant' ? 'acquired' : ''}`}>{c.kind}</span> {c.detail}
+              {(c.warnings ?? []).map((w, j) => (
+                <span key={j} className="warning">
+                  <br />
+                  Warning: {w}
+                </span>
+              ))}
             </li>
           ))}
         </ul>
@@ -72,8 +70,17 @@ export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvi
   );
 }
 
+/** The level as shown: an option pending confirmation reads "A if ISH confirms" (core analysis/display.ts). */
+export function levelText(o: Pick<TherapyOption, 'level' | 'pending'>): string {
+  if (!o.pending) return o.level;
+  return `${o.level} if ${o.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}`;
+}
+
 export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult; onEvidence: (index: number) => void }) {
   if (result.therapyOptions.length === 0) return <p>No options from the knowledge base.</p>;
+  // An excluded item whose regimen is an option through another item is named by the item (core analysis/display.ts).
+  const regimens = result.excludedOptions.filter((x) => x.optionId === undefined);
+  const items = result.excludedOptions.filter((x) => x.optionId !== undefined);
   return (
     <>
       <p className="sub">Best evidence first (CIViC levels: A validated, B clinical, C case study, D preclinical, E inferential).</p>
@@ -81,8 +88,8 @@ export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult;
         {result.therapyOptions.map((o, i) => (
           <li key={`${o.therapy}-${i}`}>
             <p>
-              <span className={`level level-${o.level}`} aria-label={`evidence level ${o.level}`}>
-                {o.level}
+              <span className={`level level-${o.level}`} aria-label={`evidence level ${levelText(o)}`}>
+                {levelText(o)}
               </span>{' '}
               <strong>{o.therapy}</strong>
               <span className="sub">
@@ -95,6 +102,7 @@ export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult;
               </button>
             </p>
             <ul>
+              {o.pending && <li className="warning">Pending: {o.pending.text}</li>}
               {o.reasons.map((r, j) => (
                 <li key={j}>{r}</li>
               ))}
@@ -149,13 +157,25 @@ export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult;
           </ul>
         </>
       )}
-      {result.excludedOptions.length > 0 && (
+      {regimens.length > 0 && (
         <details>
-          <summary>Not applicable to this patient ({result.excludedOptions.length})</summary>
+          <summary>Not applicable to this patient ({regimens.length})</summary>
           <ul>
-            {result.excludedOptions.map((x, i) => (
+            {regimens.map((x, i) => (
               <li key={i}>
                 {x.level} {x.therapy}: {x.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {items.length > 0 && (
+        <details>
+          <summary>Knowledge-base items not applicable for regimens listed above as options ({items.length})</summary>
+          <ul>
+            {items.map((x, i) => (
+              <li key={i}>
+                {x.level} {x.therapy} — {(x.items ?? []).join(', ') || 'item'} not applicable: {x.reason}
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@
  * fields are optional), so the page works with results that do not carry them. React escapes all text.
  */
 import { formatVaf } from '../format.ts';
+import { ColumnHeads } from './RecordFields.tsx';
 
 interface ReadEvidenceView {
   sample: string;
@@ -178,13 +179,7 @@ function Ctdna({ ctdna }: { ctdna: CtdnaView }) {
       <CtdnaChart ctdna={ctdna} />
       <div className="table-wrap">
         <table className="ctdna">
-          <thead>
-            <tr>
-              <th scope="col">Variant</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Trajectory</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Variant', 'Origin', 'Trajectory']} />
           <tbody>
             {ctdna.variants.map((v) => (
               <tr key={v.key}>

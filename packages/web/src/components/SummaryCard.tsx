@@ -1,5 +1,6 @@
 import { her2Class } from '../format.ts';
 import type { PatientSummary } from '../summary.ts';
+import { ColumnHeads } from './RecordFields.tsx';
 
 const EVENT_CHIP: Record<string, string> = { acquired: 'acquired', emerging: 'acquired', lost: 'lost' };
 
@@ -52,7 +53,7 @@ export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { su
             <ol className="top-options">
               {summary.options.map((o) => (
                 <li key={o.rank}>
-                  <span className={`level level-${o.level}`}>{o.level}</span> <strong>{o.therapy}</strong>
+                  <span className={`level level-${o.level}`}>{o.levelText}</span> <strong>{o.therapy}</strong>
                   <span className="sub">
                     {' '}
                     · {o.setting ?? 'setting not stated'}
@@ -76,15 +77,7 @@ export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { su
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Receptors per sample">
         <table className="compact receptors">
           <caption>Receptors per sample</caption>
-          <thead>
-            <tr>
-              <th scope="col">Sample</th>
-              <th scope="col">HER2</th>
-              <th scope="col">IHC / ISH</th>
-              <th scope="col">ER</th>
-              <th scope="col">PR</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Sample', 'HER2', 'IHC / ISH', 'ER', 'PR']} />
           <tbody>
             {summary.samples.map((s) => (
               <tr key={s.id}>

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
-import { layoutTimeline, type TimelineEventKind } from '../timeline.ts';
+import { cnTrackGenes, layoutTimeline, type TimelineCopyNumber, type TimelineEventKind } from '../timeline.ts';
 import { her2Class } from '../format.ts';
 import { ihcScore } from '../summary.ts';
 import type { SampleInfo, TreatmentInfo } from '../types.ts';
@@ -13,7 +13,7 @@ export interface TimelineEvents {
  * Samples on a time axis with IHC score, HER2 category, ER status and the variant events of the latest analysis, and
  * treatment bars below (SVG; React escapes text). Laid out for the box's real width, so text stays >= 12 px on a phone.
  */
-export function Timeline({ samples, treatments, events = {} }: { samples: SampleInfo[]; treatments: TreatmentInfo[]; events?: TimelineEvents }) {
+export function Timeline({ samples, treatments, events = {}, copyNumber = {} }: { samples: SampleInfo[]; treatments: TreatmentInfo[]; events?: TimelineEvents; copyNumber?: Record<string, TimelineCopyNumber[]> }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(900);
   useLayoutEffect(() => {
@@ -35,6 +35,7 @@ export function Timeline({ samples, treatments, events = {} }: { samples: Sample
       er: s.classification?.er.status ?? null,
       ihc: ihcScore(s.classification),
       events: events[s.label] ?? [],
+      ...(copyNumber[s.label] ? { copyNumber: copyNumber[s.label] } : {}),
     })),
     treatments.map((t) => ({ drug: t.drug, start: t.start, end: t.end })),
     width,
@@ -45,7 +46,10 @@ export function Timeline({ samples, treatments, events = {} }: { samples: Sample
       ? ''
       : `HER2 timeline: ${layout.samples
           .map((s) => `${s.label} ${s.collected} ${s.ihc ? `${s.ihc} ` : ''}${s.her2 ?? 'HER2 not tested'}, ER ${s.er ?? 'not tested'}${(s.events ?? []).map((e) => `, ${e.label} ${e.kind}`).join('')}`)
-          .join('; ')}${layout.treatments.length ? `; treatments: ${layout.treatments.map((t) => `${t.drug} ${t.start} to ${t.end ?? 'ongoing'}`).join('; ')}` : ''}`;
+          .join('; ')}${layout.cnTrack ? `; copy number by sequencing: ${layout.samples
+          .filter((s) => s.copyNumber)
+          .map((s) => `${s.label} ${cnTrackGenes(s.copyNumber ?? []).map((g) => `${g.gene} ${g.status}${g.copyNumber !== null ? ` (copy number ${g.copyNumber})` : ''}`).join(', ') || 'no gene covered'}`)
+          .join('; ')}` : ''}${layout.treatments.length ? `; treatments: ${layout.treatments.map((t) => `${t.drug} ${t.start} to ${t.end ?? 'ongoing'}`).join('; ')}` : ''}`;
   return (
     <div className="timeline-wrap" ref={box}>
       {description === '' ? (
@@ -79,6 +83,26 @@ export function Timeline({ samples, treatments, events = {} }: { samples: Sample
               </text>
             </g>
           ))}
+          {layout.cnTrack && (
+            <g className="tl-cn">
+              <text x={layout.cnTrack.title.x} y={layout.cnTrack.title.y} className="tl-cn-title">
+                {layout.cnTrack.title.text}
+              </text>
+              {layout.cnTrack.blocks.map((b) => (
+                <g key={`cn-${b.sampleId}`}>
+                  <line x1={b.x} x2={b.x} y1={layout.axisY + 8} y2={b.y0} className="stem" />
+                  <rect x={b.x0} y={b.y0} width={b.w} height={b.h} rx={4} className="tl-box" />
+                  <text x={b.x0 + 4} y={b.y0 + 3} className="tl-text">
+                    {b.lines.map((l, i) => (
+                      <tspan key={i} x={b.x0 + 4} dy={i === 0 ? 14 : 16} className={i === 0 ? 'tl-label' : `tl-cn-${l.status}`}>
+                        {l.text}
+                      </tspan>
+                    ))}
+                  </text>
+                </g>
+              ))}
+            </g>
+          )}
           {layout.treatments.map((t, i) => (
             <g key={`${t.drug}-${i}`} className="tl-treatment">
               <rect x={t.x1} y={t.y - 9} width={t.x2 - t.x1} height={18} rx={3} />

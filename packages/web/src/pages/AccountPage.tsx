@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, type SessionEntry } from '../api.ts';
+import { ColumnHeads } from '../components/RecordFields.tsx';
 
 /** The user's own account: change the password (ends the other sessions), list and end sessions. */
 export function AccountPage({ onSessionEnded }: { onSessionEnded: () => void }) {
@@ -84,17 +85,7 @@ export function AccountPage({ onSessionEnded }: { onSessionEnded: () => void }) 
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Sessions">
         <table>
           <caption>Your sessions</caption>
-          <thead>
-            <tr>
-              <th scope="col">Logged in</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Address</th>
-              <th scope="col">Browser</th>
-              <th scope="col">
-                <span className="visually-hidden">Action</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Logged in', 'Expires', 'Address', 'Browser', <span className="visually-hidden">Action</span>]} />
           <tbody>
             {sessions.map((s) => (
               <tr key={s.id}>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
+import { ColumnHeads } from '../components/RecordFields.tsx';
 import type { AuditEntry, UserInfo } from '../types.ts';
 
 export function AdminPage({ currentUserId }: { currentUserId: string }) {
@@ -56,14 +57,7 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Users">
         <table>
           <caption>Accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['User', 'Role', 'Created', 'State']} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id}>
@@ -108,16 +102,7 @@ export function AdminPage({ currentUserId }: { currentUserId: string }) {
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log">
         <table className="compact">
           <caption>Audit log (newest first; ids only, never patient data)</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">When (UTC)</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Record</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['#', 'When (UTC)', 'Who', 'Action', 'Record', 'Outcome']} />
           <tbody>
             {audit.map((a) => (
               <tr key={a.seq}>

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api.ts';
-import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
-import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, type FieldError } from '../validation.ts';
+import { FormMessage } from '../components/FieldError.tsx';
+import { ColumnHeads, PatientFields, useCheckedForm, type PatientValues } from '../components/RecordFields.tsx';
+import { labelsFor, localToday, validateBirthYear } from '../validation.ts';
 import { href } from '../route.ts';
 import type { PatientListItem } from '../types.ts';
 
@@ -44,15 +45,7 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Patient table">
         <table className="patients">
           <caption className="visually-hidden">Patients{q ? ` matching “${q}”` : ''}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Patient</th>
-              <th scope="col">Sex</th>
-              <th scope="col">Born</th>
-              <th scope="col">Samples</th>
-              <th scope="col">Latest analysis</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Patient', 'Sex', 'Born', 'Samples', 'Latest analysis']} />
           <tbody>
             {patients?.map((p) => (
               <tr key={p.id}>
@@ -79,58 +72,32 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
 const PATIENT_FIELDS = labelsFor(['label', 'sex', 'birthYear', 'synthetic']);
 
 function NewPatient() {
-  const [label, setLabel] = useState('');
-  const [sex, setSex] = useState('');
-  const [birthYear, setBirthYear] = useState('');
+  const [values, setValues] = useState<PatientValues>({ label: '', sex: '', birthYear: '' });
   const [synthetic, setSynthetic] = useState(false);
-  const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local = [...(label.trim() ? [] : [{ field: 'label', message: 'Label: enter a pseudonym' }]), ...validateBirthYear(birthYear, localToday())];
-    setErrors(local);
-    if (local.length) return focusFirstInvalid(form.current);
-    setBusy(true);
-    try {
-      const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean } = { label: label.trim(), synthetic };
-      if (sex) body.sex = sex;
-      if (birthYear.trim()) body.birthYear = Number(birthYear);
-      const { patient } = await api.createPatient(body);
-      window.location.hash = href({ page: 'patient', id: patient.id });
-    } catch (err) {
-      setErrors(fieldErrorsFrom(err, PATIENT_FIELDS, 'cannot create the patient'));
-      focusFirstInvalid(form.current);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { errors, form, onSubmit } = useCheckedForm({
+    fields: PATIENT_FIELDS,
+    failure: 'cannot create the patient',
+    check: () => [...(values.label.trim() ? [] : [{ field: 'label', message: 'Label: enter a pseudonym' }]), ...validateBirthYear(values.birthYear, localToday())],
+    save: async () => {
+      setBusy(true);
+      try {
+        const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean } = { label: values.label.trim(), synthetic };
+        if (values.sex) body.sex = values.sex;
+        if (values.birthYear.trim()) body.birthYear = Number(values.birthYear);
+        const { patient } = await api.createPatient(body);
+        window.location.hash = href({ page: 'patient', id: patient.id });
+      } finally {
+        setBusy(false);
+      }
+    },
+  });
 
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="new-patient-h" ref={form} noValidate>
+    <form className="card" onSubmit={onSubmit} aria-labelledby="new-patient-h" ref={form} noValidate>
       <h2 id="new-patient-h">New patient</h2>
       <div className="grid">
-        <div>
-          <label htmlFor="np-label">Patient identifier (pseudonym)</label>
-          <input id="np-label" value={label} onChange={(e) => setLabel(e.target.value)} required maxLength={128} {...invalidProps(errors, 'label', 'np-label')} />
-          <FieldMessage errors={errors} field="label" id="np-label" />
-        </div>
-        <div>
-          <label htmlFor="np-sex">Sex</label>
-          <select id="np-sex" value={sex} onChange={(e) => setSex(e.target.value)} {...invalidProps(errors, 'sex', 'np-sex')}>
-            <option value="">not given</option>
-            <option value="F">F</option>
-            <option value="M">M</option>
-            <option value="X">X</option>
-          </select>
-          <FieldMessage errors={errors} field="sex" id="np-sex" />
-        </div>
-        <div>
-          <label htmlFor="np-year">Birth year</label>
-          <input id="np-year" inputMode="numeric" value={birthYear} onChange={(e) => setBirthYear(e.target.value)} {...invalidProps(errors, 'birthYear', 'np-year')} />
-          <FieldMessage errors={errors} field="birthYear" id="np-year" />
-        </div>
+        <PatientFields prefix="np" labelText="Patient identifier (pseudonym)" values={values} onChange={setValues} errors={errors} required />
         <div className="check">
           <input id="np-synthetic" type="checkbox" checked={synthetic} onChange={(e) => setSynthetic(e.target.checked)} />
           <label htmlFor="np-synthetic">Synthetic (test) patient</label>

@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, reportUrl } from '../api.ts';
 import { Timeline, type TimelineEvents } from '../components/Timeline.tsx';
+import type { TimelineCopyNumber } from '../timeline.ts';
 import { SummaryCard } from '../components/SummaryCard.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
+import { ColumnHeads, useCheckedForm } from '../components/RecordFields.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
 import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
-import { fieldErrorsFrom, labelsFor, localToday, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { SampleFields, type SampleFieldValues } from '../components/SampleFields.tsx';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
 import { CytometryPlot } from '../components/CytometryPlot.tsx';
@@ -16,8 +19,6 @@ import { LongitudinalPanels } from '../components/Longitudinal.tsx';
 import { formatBytes, her2Class } from '../format.ts';
 import type { AnalysisRecord, PatientDetail, SampleInfo } from '../types.ts';
 
-const SAMPLE_TYPES = ['primary', 'recurrence', 'metastasis'];
-const SITES = ['breast', 'bone', 'liver', 'lung', 'brain', 'lymph node', 'skin', 'other'];
 const RESPONSES = ['', 'complete-response', 'partial-response', 'stable', 'progression', 'unknown'];
 
 const REPORT_LABELS: Record<string, string> = {
@@ -27,6 +28,9 @@ const REPORT_LABELS: Record<string, string> = {
   fhir: 'FHIR R4 bundle (JSON)',
   json: 'Analysis (JSON)',
 };
+
+/** How often an open patient page re-checks the records (a change by another user makes its analysis stale). */
+const RECHECK_MS = 10_000;
 
 type DrawerState = { kind: 'finding'; sampleId: string; key: string } | { kind: 'option'; index: number } | null;
 
@@ -75,6 +79,23 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     }
   }, [detail]);
 
+  // Always current (issue 17): someone else may change the records while this page is open. Reload when the page
+  // comes back into view and every RECHECK_MS while it is visible, so a superseded analysis is never left on screen
+  // as current (the server withholds a stale run's result; the reload picks that up).
+  useEffect(() => {
+    const recheck = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
+    const timer = setInterval(recheck, RECHECK_MS);
+    document.addEventListener('visibilitychange', recheck);
+    window.addEventListener('focus', recheck);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', recheck);
+      window.removeEventListener('focus', recheck);
+    };
+  }, [load]);
+
   // Poll the running analysis; reload the patient when it ends.
   useEffect(() => {
     if (!active || active.status === 'done' || active.status === 'failed') return;
@@ -102,6 +123,13 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     for (const e of summary?.events ?? []) (out[e.sample] ??= []).push({ kind: e.kind, label: e.label });
     return out;
   }, [summary]);
+
+  // The copy-number track: each sample's gene-level calls from sequencing in the latest analysis, by sample label.
+  const timelineCopyNumber = useMemo(() => {
+    const out: Record<string, TimelineCopyNumber[]> = {};
+    for (const s of result?.samples ?? []) if (s.copyNumber) out[s.id] = s.copyNumber.genes.map((g) => ({ gene: g.gene, status: g.status, copyNumber: g.copyNumber }));
+    return out;
+  }, [result]);
 
   async function run() {
     try {
@@ -229,7 +257,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             </div>
             <section aria-labelledby="timeline-h" className="card">
               <h2 id="timeline-h">HER2 timeline</h2>
-              <Timeline samples={samples} treatments={treatments} events={timelineEvents} />
+              <Timeline samples={samples} treatments={treatments} events={timelineEvents} copyNumber={timelineCopyNumber} />
             </section>
             <section aria-labelledby="treatments-h" className="card">
               <h2 id="treatments-h">Treatments</h2>
@@ -303,17 +331,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
             <h2 id="samples-h">Samples and pathology</h2>
             <div className="table-wrap" tabIndex={0} role="region" aria-label="Samples">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Sample</th>
-                    <th scope="col">Collected</th>
-                    <th scope="col">Type, site</th>
-                    <th scope="col">HER2</th>
-                    <th scope="col">ER</th>
-                    <th scope="col">PR</th>
-                    <th scope="col">Pathology</th>
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['Sample', 'Collected', 'Type, site', 'HER2', 'ER', 'PR', 'Pathology']} />
                 <tbody>
                   {samples.map((s) => (
                     <tr key={s.id}>
@@ -524,39 +542,40 @@ function SampleFiles({ sample, can, onChange }: { sample: SampleInfo; can: (p: s
           )}
         </ul>
       )}
-      {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} onUploaded={onChange} />}
+      {can('file.upload') && <UploadForm sampleId={sample.id} sampleLabel={sample.label} files={sample.files} onUploaded={onChange} />}
     </section>
   );
 }
 
-const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected']);
+const SAMPLE_FIELDS = labelsFor(['label', 'type', 'site', 'collected', 'purity', 'tumorFraction']);
 
 function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [label, setLabel] = useState('');
-  const [type, setType] = useState('primary');
-  const [site, setSite] = useState('breast');
+  const [fields, setFields] = useState<SampleFieldValues>({ type: 'primary', site: 'breast', purity: '', tumorFraction: '' });
   const [collected, setCollected] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const form = useRef<HTMLFormElement>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const local = validateSample({ collected }, localToday(), birthYear);
-    setErrors(local);
-    if (local.length) return focusFirstInvalid(form.current);
-    try {
-      await api.addSample(patientId, { label: label.trim(), type, site, collected });
+  const { errors, form, onSubmit } = useCheckedForm({
+    fields: SAMPLE_FIELDS,
+    failure: 'cannot add the sample',
+    check: () => [...validateSample({ collected }, localToday(), birthYear), ...validateFractions(fields).errors, ...(fields.site === '' && fields.type !== 'plasma' ? [{ field: 'site', message: `Site is required for a ${fields.type} sample` }] : [])],
+    save: async () => {
+      const fractions = validateFractions(fields);
+      await api.addSample(patientId, {
+        label: label.trim(),
+        type: fields.type,
+        ...(fields.site ? { site: fields.site } : {}),
+        collected,
+        ...(fractions.purity !== null ? { purity: fractions.purity } : {}),
+        ...(fractions.tumorFraction !== null ? { tumorFraction: fractions.tumorFraction } : {}),
+      });
       setLabel('');
       setCollected('');
+      setFields({ ...fields, purity: '', tumorFraction: '' });
       await onAdded();
-    } catch (err) {
-      setErrors(fieldErrorsFrom(err, SAMPLE_FIELDS, 'cannot add the sample'));
-      focusFirstInvalid(form.current);
-    }
-  }
+    },
+  });
 
   return (
-    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="add-sample-h" ref={form} noValidate>
+    <form className="card" onSubmit={onSubmit} aria-labelledby="add-sample-h" ref={form} noValidate>
       <h3 id="add-sample-h">Add a sample</h3>
       <div className="grid">
         <div>
@@ -564,24 +583,7 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
           <input id="as-label" value={label} onChange={(e) => setLabel(e.target.value)} required pattern="[A-Za-z0-9._\-]+" maxLength={64} {...invalidProps(errors, 'label', 'as-label')} />
           <FieldMessage errors={errors} field="label" id="as-label" />
         </div>
-        <div>
-          <label htmlFor="as-type">Type</label>
-          <select id="as-type" value={type} onChange={(e) => setType(e.target.value)} {...invalidProps(errors, 'type', 'as-type')}>
-            {SAMPLE_TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-          <FieldMessage errors={errors} field="type" id="as-type" />
-        </div>
-        <div>
-          <label htmlFor="as-site">Site</label>
-          <select id="as-site" value={site} onChange={(e) => setSite(e.target.value)} {...invalidProps(errors, 'site', 'as-site')}>
-            {SITES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-          <FieldMessage errors={errors} field="site" id="as-site" />
-        </div>
+        <SampleFields idp="as" values={fields} onChange={setFields} errors={errors} />
         <div>
           <label htmlFor="as-date">Collection date</label>
           <input id="as-date" type="date" value={collected} onChange={(e) => setCollected(e.target.value)} required {...invalidProps(errors, 'collected', 'as-date')} />
