@@ -161,7 +161,7 @@ test('log in, create a patient, enter pathology, upload VCFs, see the acquired E
   await page.getByRole('heading', { level: 2, name: /^Findings \(analysis v1/ }).waitFor();
   const acquired = page.locator('tr.origin-acquired');
   assert.equal(await acquired.count(), 1);
-  assert.match(await acquired.innerText(), /ERBB2\s+p\.L755S\s+acquired \(vs PRIM\)\s+0\.31/);
+  assert.match(await acquired.innerText(), /ERBB2\s+p\.L755S\s+acquired \(vs PRIM\)\s+31%/);
   assert.match(await page.locator('tr.origin-pre-existing').first().innerText(), /PIK3CA\s+p\.E545K\s+pre-existing/);
   await page.getByText(/ERBB2 p\.L755S acquired: absent from PRIM/).waitFor();
   await page.getByRole('tab', { name: 'Options' }).click();
