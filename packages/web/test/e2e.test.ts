@@ -73,7 +73,7 @@ after(async () => {
 async function addSample(page: Page, label: string, type: string, site: string, date: string) {
   await page.getByRole('tab', { name: 'Pathology' }).click();
   await page.getByLabel('Sample id').fill(label);
-  await page.getByLabel('Type', { exact: true }).selectOption(type);
+  await page.getByLabel('Sample type', { exact: true }).selectOption(type);
   await page.getByLabel('Site').selectOption(site);
   await page.getByLabel('Collection date').fill(date);
   await page.getByRole('button', { name: 'Add sample' }).click();
