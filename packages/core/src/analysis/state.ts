@@ -92,6 +92,7 @@ export function clinicalState(
   const isMetastatic = (t: Treatment) => (t.setting ? t.setting === 'metastatic' : t.line !== undefined || (setting === 'metastatic' && metastaticSince !== null && t.start >= metastaticSince));
   const metastaticTreatments = treatments.filter(isMetastatic);
   const explicit = Math.max(0, ...metastaticTreatments.map((t) => t.line ?? 0));
+  // her2scope design rule (no external source): drugs started on the same day are one regimen, one line.
   const counted = new Set(metastaticTreatments.map((t) => t.start)).size;
   const line = setting === 'metastatic' ? Math.max(explicit, counted) + 1 : null;
   const classesOf = (ts: readonly Treatment[]) => {

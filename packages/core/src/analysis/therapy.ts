@@ -223,7 +223,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
           exclude(therapy.name, level, `${basis.label}: ${entry.id}: ${notes.join('; ')}`, basis.ids, entry.id, canon);
           continue;
         }
-        // A regimen whose every drug the disease already progressed on in the metastatic setting is not an option
+        // her2scope design rule (no external source): a regimen whose every drug the disease already progressed on in the metastatic setting is not an option
         // again (treatment `response: progression`); continuing one drug with a new partner stays possible.
         if (canon.every((d) => state.progressedDrugs.has(d))) {
           exclude(therapy.name, level, `${basis.label}: the disease progressed on ${canon.join(' + ')} in the metastatic setting`, basis.ids, entry.id, canon);
@@ -321,7 +321,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       });
       if (!shared.length) continue;
       contradicted = true;
-      // Severe: the resistance evidence is at least as strong as the option's, or the resistance finding was acquired
+      // her2scope design rule (no external source). Severe: the resistance evidence is at least as strong as the option's, or the resistance finding was acquired
       // and the patient already had the drug (resistance that emerged under it, e.g. ERBB2 T798I on neratinib). A drug
       // given before does not by itself make weaker evidence from a finding present from the start severe: regimens
       // such as tucatinib + trastuzumab + capecitabine are indicated after prior anti-HER2 therapy (Tukysa label: "one

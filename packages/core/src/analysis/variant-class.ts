@@ -22,9 +22,12 @@ export type Oncogenicity = 'oncogenic' | 'likely-oncogenic' | 'vus' | 'polymorph
 
 /** Population allele frequency above which a variant is a polymorphism. */
 export const POLYMORPHISM_AF = 0.01;
-/** Alt reads in the matched normal that make a variant germline. */
+/**
+ * Alt reads in the matched normal that make a variant germline. A her2scope design rule, not a published cut-off:
+ * more than one read rules out a single sequencing error (see the reasoning at the top of this file).
+ */
 export const NORMAL_ALT_READS = 2;
-/** Normal VAF that makes a variant germline when the normal's read counts are not given. */
+/** Normal VAF that makes a variant germline when the normal's read counts are not given (her2scope design rule, no external source). */
 export const NORMAL_VAF = 0.05;
 
 export interface VariantClass {
