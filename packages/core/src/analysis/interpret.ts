@@ -14,7 +14,7 @@ import type { VariantCall } from '../variants/types.ts';
 import { minDate, wholeMonths } from './dates.ts';
 import { drugOntology, type DrugOntology } from './drugs.ts';
 import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, genomicKey, originOf, sameVariant, type CoverageOptions, type OriginCall } from './origin.ts';
-import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
+import { clinicalState, judgeEntry, settingText, type ClinicalState } from './state.ts';
 import { therapyOptionsFor, type Basis } from './therapy.ts';
 import { copyNumberResultId, cytometryResultId, findingId, her2ResultId } from './schema.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
@@ -38,9 +38,13 @@ export function orderSamples<T extends { sample: CaseSample }>(samples: readonly
   );
 }
 
-export function evidenceRef(entry: KbEntry, state: ClinicalState, drugs: DrugOntology): EvidenceRef {
-  let context = judgeContext(entry.context, state, state.her2?.status ?? null, drugs).fit;
-  if (context === 'fits' && entry.origin === 'civic' && !entry.review) context = 'unknown';
+/**
+ * An entry as a finding's / sample's evidence, its context judged by the same judgement as the therapy options
+ * (state.ts judgeEntry: endocrine regimens need HR-positive disease; unreviewed CIViC is "unknown"), on all of the
+ * entry's regimens and on `her2Status`, the HER2 status the entry's basis is judged on (therapy.ts rule 1).
+ */
+export function evidenceRef(entry: KbEntry, state: ClinicalState, drugs: DrugOntology, her2Status: 'positive' | 'negative' | null = state.her2?.status ?? null): EvidenceRef {
+  const context = judgeEntry(entry, entry.therapies.flatMap((t) => t.drugs), state, her2Status, drugs).fit;
   return {
     id: entry.id,
     alteration: entry.alteration.label,
@@ -218,7 +222,8 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       sequenced: s.variants !== null,
       findings,
       otherVariants,
-      statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
+      // A sample's HER2-category items are judged on that sample's own HER2 status, as therapy.ts judges a history basis.
+      statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs, e.alteration.kind === 'her2-category' ? (ownHer2(classification) ?? state.her2?.status ?? null) : (state.her2?.status ?? null))),
       cytometry,
       tumorFraction: s.sample.tumorFraction ?? null,
       copyNumber: sampleCopyNumber(s, classification),
@@ -281,6 +286,11 @@ function withBulkHer2(c: CytometryResult | null, classification: ClassificationR
   const her2 = classification?.her2;
   if (!c || !her2) return c;
   return assessBulkHer2(c, her2.category === 'pending' ? 'equivocal' : her2.category);
+}
+
+function ownHer2(c: ClassificationResult | null): 'positive' | 'negative' | null {
+  const st = c?.her2?.status;
+  return st === 'positive' || st === 'negative' ? st : null;
 }
 
 function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemCells: boolean): KbEntry[] {

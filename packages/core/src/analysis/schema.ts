@@ -59,6 +59,7 @@ export const ClassificationResultSchema = z
     her2: Her2ResultSchema.nullable(),
     er: receptor(['positive', 'low-positive', 'negative', 'not-tested'] as const),
     pr: receptor(['positive', 'negative', 'not-tested'] as const),
+    hr: z.object({ status: z.enum(['positive', 'negative']).nullable(), notes: z.array(z.string()) }).strict(),
     subtype: z.enum(['HR+/HER2-', 'HR+/HER2+', 'HR-/HER2+', 'HR-/HER2-']).nullable(),
     notes: z.array(z.string()),
     ki67: z.number().nullable(),
@@ -234,9 +235,10 @@ export const TherapySupportSchema = z
 /**
  * Kinds of option warnings: `resistance` (resistance evidence against a drug), `her2-discordance` (an earlier HER2-positive
  * result), `her2-ngs-only` (HER2-positive basis by NGS only), `her2-unresolved` (a HER2-negative option while NGS
- * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0).
+ * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0),
+ * `hr-older-sample` (the HR status the option needs is from a sample older than the latest tissue sample, state.ts).
  */
-export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification'] as const;
+export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification', 'hr-older-sample'] as const;
 
 export const TherapyOptionSchema = z
   .object({

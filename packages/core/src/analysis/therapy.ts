@@ -54,7 +54,7 @@
  */
 import type { Citation, EvidenceLevel, KbEntry, Therapy } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
-import { judgeContext, settingText, type ClinicalState, type Fit } from './state.ts';
+import { judgeEntry, settingText, type ClinicalState, type Fit } from './state.ts';
 import { optionId } from './schema.ts';
 import type { ContraryEvidence, ExcludedOption, ResistanceWarning, TherapyOption, TherapySupport } from './types.ts';
 import type { WARNING_KINDS } from './schema.ts';
@@ -111,7 +111,9 @@ interface Candidate {
   placed: boolean;
   notes: string[];
   drugs: string[];
-  /** The item needs an HR status and the patient's is unknown (rule 9). */
+  /** The item needs an HR status (its own context, or HR-positive for an endocrine regimen). */
+  needsHr: boolean;
+  /** The item needs an HR status and the patient's is unknown or not evaluable now (rule 9; state.ts HrOutdated). */
   hrUnknown: boolean;
   /** A D/E resistance item kept only because it concerns an ongoing drug (rule 7): listed, never warns an option. */
   statementOnly?: boolean;
@@ -175,21 +177,16 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
           statementOnly = true;
         }
         const canon = therapy.drugs.map((d) => drugs.canonical(d));
-        const endocrine = canon.some((d) => drugs.classesOf(d).has('endocrine-therapy') || drugs.classOf(d) !== null && isEndocrineClass(drugs, d));
-        const want = endocrine && !entry.context.hr ? { ...entry.context, hr: 'positive' as const } : entry.context;
-        const j = judgeContext(want, state, basis.her2Status, drugs);
-        let fit = j.fit;
+        // Rule 2: one judgement of the item (state.ts judgeEntry), the same a finding's evidence list shows.
+        const j = judgeEntry(entry, therapy.drugs, state, basis.her2Status, drugs);
+        const fit = j.fit;
         const notes = [...j.notes];
         let level = therapy.level;
-        if (unreviewedCivic(entry)) {
-          if (fit === 'fits') fit = 'unknown';
-          notes.push('context unknown: CIViC item without curated review of setting, line and prior therapy');
-          if (level === 'A') {
-            level = 'B';
-            notes.push('level A withheld (shown as B) until reviewed');
-          }
+        if (unreviewedCivic(entry) && level === 'A') {
+          level = 'B';
+          notes.push('level A withheld (shown as B) until reviewed');
         }
-        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon, hrUnknown: want.hr !== undefined && state.hr === null, ...(statementOnly ? { statementOnly } : {}) };
+        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon, needsHr: j.want.hr !== undefined, hrUnknown: j.hrUnknown, ...(statementOnly ? { statementOnly } : {}) };
         if (therapy.direction === 'no-benefit') {
           contrary.push({ therapy: therapy.name, drugs: canon, level, reason: `${basis.label}: ${short(entry.summary)} (${entry.id}, level ${level}; ${sourceTag(entry)})`, citations: entry.citations, basis: [...basis.ids] });
           continue;
@@ -301,7 +298,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       o.pending = { kind: 'her2-ish', text: (cands[0]?.basis.ngsOnly ?? missingValue('ngsOnly')).pending };
     } else if (confirmed.every((c) => c.hrUnknown)) {
       const need = [...new Set(confirmed.map((c) => c.entry.context.hr ?? 'positive'))].join(' or ');
-      o.pending = { kind: 'hr-status', text: `HR status unknown (no evaluable ER result): this option needs HR-${need} disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)` };
+      o.pending = state.hr && state.hrOutdated?.pgrOnly
+        ? { kind: 'hr-status', text: `this option needs HR-${need} disease; ${state.hrOutdated.text}` }
+        : { kind: 'hr-status', text: `HR status unknown (no evaluable ER result): this option needs HR-${need} disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)` };
+    } else if (state.hrOutdated && confirmed.every((c) => c.needsHr)) {
+      // state.ts HrOutdated (her2scope design rule): an option resting only on an HR status from an older sample says so.
+      warn('hr-older-sample', state.hrOutdated.text);
     }
     if (ngsBasis?.ngsOnly && confirmed.some((c) => c.entry.context.her2 === 'negative')) warn('her2-unresolved', ngsBasis.ngsOnly.reciprocal);
     // Resistance warnings (rule 4b).
@@ -418,11 +420,6 @@ export function regimenCitations(entry: KbEntry, regimen: readonly string[], dru
   const otherNames = entry.therapies.filter((t) => !t.drugs.every((d) => mine.has(drugs.canonical(d)))).map((t) => t.name.toLowerCase());
   const all = [...entry.citations, ...(entry.review?.citations ?? [])];
   return all.filter((c) => [...mine].some((d) => mentions(c, d)) || (![...others].some((d) => mentions(c, d)) && !otherNames.some((n) => c.text.toLowerCase().includes(n))));
-}
-
-function isEndocrineClass(drugs: DrugOntology, name: string): boolean {
-  const c = drugs.classOf(name);
-  return c === 'endocrine-therapy' || c === 'aromatase-inhibitor' || c === 'serm' || c === 'serd' || c === 'oral-serd' || c === 'protac-er-degrader';
 }
 
 export type { Citation };
