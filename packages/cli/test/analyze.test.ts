@@ -50,7 +50,7 @@ test('(a) ERBB2 L755S is acquired after letrozole and neratinib + fulvestrant is
   ]);
   // DESTINY-Breast06 needs endocrine therapy in the metastatic setting; adjuvant letrozole alone does not qualify.
   assert.ok(out.excludedOptions.some((x: { therapy: string; reason: string }) => x.therapy === 'trastuzumab deruxtecan' && x.reason.includes('in the metastatic setting')));
-  assert.equal(out.kbVersion, '2026.12.3');
+  assert.equal(out.kbVersion, '2026.12.4');
   assert.equal(out.notice, 'For research use; not a medical device.');
 });
 

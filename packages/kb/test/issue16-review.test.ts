@@ -126,7 +126,7 @@ describe('oncogenicity: DNMT3A R882 and TP53 R175 hotspots (KB 2026.12.2 and lat
       const r = classifyVariant(kb, { ...call(gene, hgvsp, 'chr2', 1, 'C', 'T', 0.02, 5000), consequence });
       return [r.oncogenicity, r.reason];
     };
-    assert.equal(kb.version, '2026.12.3');
+    assert.equal(kb.version, '2026.12.4');
     assert.deepEqual(cls('DNMT3A', 'p.R882H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 882-882 (cancerhotspots.org:v2; PMID:35296003)']);
     assert.deepEqual(cls('DNMT3A', 'p.R882C')[0], 'likely-oncogenic');
     assert.deepEqual(cls('TP53', 'p.R175H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 175-175 (cancerhotspots.org:v2; PMID:34439241)']);

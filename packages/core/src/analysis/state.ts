@@ -63,6 +63,8 @@ export interface ClinicalState {
   metastaticTreatments: Treatment[];
   /** Early-setting (neo/adjuvant) treatments. */
   earlyTreatments: Treatment[];
+  /** The latest sample marked as a surgical specimen (`samples[].surgery: true`), when there is one. */
+  surgery: { sample: string; collected: string } | null;
   /** Collection date of the first metastasis/recurrence sample (the recurrence date), when there is one. */
   metastaticSince: string | null;
   /**
@@ -141,9 +143,15 @@ export function clinicalState(
     metastaticTreatments,
     earlyTreatments: treatments.filter((t) => !isMetastatic(t)),
     metastaticSince,
+    surgery: surgeryOf(ordered),
     progressedDrugs: new Set(metastaticTreatments.filter((t) => t.response === 'progression').map((t) => drugs.canonical(t.drug))),
     ongoingDrugs: new Map(treatments.filter((t) => !t.end).map((t) => [drugs.canonical(t.drug), t.start])),
   };
+}
+
+function surgeryOf(ordered: readonly SampleData[]): ClinicalState['surgery'] {
+  const s = [...ordered].reverse().find((x) => x.sample.surgery === true);
+  return s ? { sample: s.sample.id, collected: s.sample.collected } : null;
 }
 
 /**
@@ -198,6 +206,7 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     else if (her2Status !== want.her2) no(`needs HER2-${want.her2}; HER2 is ${her2Status}`);
   }
   let placed = false;
+  let counted: string | null = null;
   if (want.settings) {
     if (!want.settings.includes(state.setting)) no(`for ${want.settings.join('/')} disease; the patient's setting is ${state.setting} (${state.settingSource})`);
     else placed = true;
@@ -209,12 +218,31 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
       no(`for line ${lineText(want.line)}; the patient is at line ${state.line}`);
     } else placed = true;
   }
+  if (want.phase === 'neoadjuvant' && state.setting === 'early') {
+    // her2scope design rule (no external source; review-14 P9): a neoadjuvant regimen is the first systemic treatment
+    // of early disease, given before surgery. Once surgery is recorded, or any early-setting treatment was given, it is
+    // no longer an option (the post-neoadjuvant / adjuvant items are).
+    if (state.surgery) no(`a neoadjuvant (pre-operative) regimen; surgery is recorded (sample ${state.surgery.sample}, ${state.surgery.collected})`);
+    else if (state.earlyTreatments.length) {
+      const first = [...state.earlyTreatments].sort((a, b) => a.start.localeCompare(b.start))[0];
+      no(`a neoadjuvant regimen is the first treatment of early disease; early-setting treatment already given${first ? ` (${[...new Set(state.earlyTreatments.filter((t) => t.start === first.start).map((t) => t.drug))].join(', ')} from ${first.start})` : ''}`);
+    }
+  }
   if (want.priorAnyOf) {
     const metastaticOnly = want.priorSetting === 'metastatic';
     const within = metastaticOnly ? want.priorEarlyWithinMonths : undefined;
     const prior = metastaticOnly ? new Set([...state.metastaticPriorClasses, ...(within !== undefined ? earlyClassesWithin(state, within, drugs) : [])]) : state.priorClasses;
     const where = metastaticOnly ? ` in the metastatic setting${within !== undefined ? ` or (neo)adjuvant with recurrence during or within ${within} months of its end` : ''}` : '';
     if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')}${where}; none in the treatments`);
+    else if (!metastaticOnly) {
+      // Review-14 P12 (c30): when only early-setting (neo/adjuvant) treatment meets "after prior X", say which one was
+      // counted, so the board can judge whether it counts as the labelled prior line.
+      const given = (ts: readonly Treatment[]) => ts.filter((t) => want.priorAnyOf?.some((c) => drugs.classesOf(t.drug).has(c)));
+      const early = given(state.earlyTreatments);
+      if (state.setting === 'metastatic' && given(state.metastaticTreatments).length === 0 && early.length) {
+        counted = `prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')} counted from the early setting only: ${early.map((t) => `${t.drug} (${t.start} to ${t.end ?? 'ongoing'})`).join(', ')}; none for metastatic disease`;
+      }
+    }
   }
   if (want.priorAllOf) {
     const missing = want.priorAllOf.filter((c) => !state.priorClasses.has(c));
@@ -225,6 +253,7 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     const hit = want.priorNoneOf.filter((c) => prior.has(c));
     if (hit.length) no(`only without prior ${hit.map((c) => drugs.label(c)).join(', ')}${state.setting === 'metastatic' ? ' for metastatic disease' : ''}`);
   }
+  if (counted !== null && (fit as Fit) !== 'does-not-fit') notes.push(counted);
   return { fit, notes, placed };
 }
 
