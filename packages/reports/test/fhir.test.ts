@@ -153,8 +153,9 @@ test('FHIR: HER2 / ER / PR observations with LOINC codes and LOINC answers', () 
   assert.deepEqual(er.map((o) => [o.valueCodeableConcept!.coding![0]!.code, o.component![0]!.valueQuantity!.value]), [['LA6576-8', 80], ['LA6576-8', 70]]);
   const pr = obsWith(b, LOINC, '85339-0');
   assert.deepEqual(pr.map((o) => o.valueCodeableConcept!.coding![0]!.code), ['LA6576-8', 'LA6577-6']);
-  // The HER2-positive status grounds the trastuzumab implication.
-  const tras = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').find((t) => t.component!.some((c) => c.valueCodeableConcept?.text === 'Sensitivity / response: trastuzumab'))!;
+  // The HER2-positive status grounds the first-line pertuzumab + trastuzumab + docetaxel implication (single-agent
+  // trastuzumab is no first-line option: Herceptin label, KB 2026.12.4).
+  const tras = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').find((t) => t.component!.some((c) => c.valueCodeableConcept?.text === 'Sensitivity / response: pertuzumab + trastuzumab + docetaxel'))!;
   assert.deepEqual(tras.derivedFrom!.map((d) => d.reference), [`urn:uuid:${her2[1]!.id}`]);
 });
 
