@@ -17,7 +17,7 @@ const out = mkdtempSync(join(tmpdir(), 'her2scope-e-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 interface J {
-  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
+  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string; draw: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
   changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[]; warnings?: string[] }>;
   therapyOptions: Array<{ therapy: string; level: string; warnings: string[]; drugs: string[]; reasons: string[]; pending?: { kind: string; text: string }; warningDetails?: Array<{ kind: string; text: string }> }>;
   resistance: Array<{ level: string; therapy: string; reason: string; ongoing?: string[] }>;
