@@ -148,7 +148,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         continue;
       }
       // plasma vs white cells: the VCF's normal is the white-cell sample, so normal reads mean CHIP or germline
-      // (longitudinal.ts plasmaCall), not germline by the tissue rule
+      // (longitudinal.ts plasmaOrigins: one origin per variant over all draws), not germline by the tissue rule
       const plasma = plasmaSample ? plasmaOrigin.of(v, s) : null;
       const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
