@@ -17,7 +17,7 @@ const out = mkdtempSync(join(tmpdir(), 'her2scope-e-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 interface J {
-  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
+  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string; draw: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
   changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[]; warnings?: string[] }>;
   therapyOptions: Array<{ therapy: string; level: string; warnings: string[]; drugs: string[]; reasons: string[]; pending?: { kind: string; text: string }; warningDetails?: Array<{ kind: string; text: string }> }>;
   resistance: Array<{ level: string; therapy: string; reason: string; ongoing?: string[] }>;
@@ -72,8 +72,14 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     const f = finding('E-PLASMA-1', 'ESR1');
     assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
     // at 0.2% the 2,000 white-cell reads bound the VAF (< 0.15%) but could not call it (6 reads needed): presumed
-    // tumour-derived in this draw; tumour-derived from the later draws (1.5%, 6%)
-    assert.equal(f.plasma?.text, 'presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
+    // tumour-derived in this draw alone; the one origin over all draws is tumour-derived, by the white cells of
+    // E-PLASMA-2 (1.5%), and this finding says so
+    assert.deepEqual([f.plasma?.origin, f.plasma?.draw], ['tumour', 'E-PLASMA-2']);
+    assert.equal(
+      f.plasma?.text,
+      'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads) (white cells of draw E-PLASMA-2, 2021-09-07; one origin per variant over all draws; this draw alone: presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads))',
+    );
+    assert.deepEqual(['E-PLASMA-1', 'E-PLASMA-2', 'E-PLASMA-3'].map((id) => finding(id, 'ESR1').plasma?.origin), ['tumour', 'tumour', 'tumour']);
     assert.equal(finding('E-PLASMA-2', 'ESR1').plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
     // first seen in E-PLASMA-1, absent from the primary: acquired in every later sample too, as in the change list
     for (const id of ['E-PLASMA-2', 'E-PLASMA-3', 'E-LIVER']) {

@@ -77,15 +77,12 @@ const CLINICIAN_CSS = `
 }
 `;
 
-const IHC_RULE = /^her2\.ihc\.(0|1\+|2\+|3\+)$/;
-
-/** HER2 with the values behind it: category, IHC score (from the rule trail) and ISH group / ratio. */
+/** HER2 with the values behind it: category, IHC score (the result's `ihc`) and ISH group / ratio. */
 function her2Values(s: SampleAnalysis): string {
   const h = s.classification?.her2;
   if (!s.classification) return 'no pathology';
   if (!h) return 'not tested';
-  const ihc = h.rules.map((r) => IHC_RULE.exec(r.id)?.[1]).find((x) => x !== undefined);
-  const parts = [ihc !== undefined ? `IHC ${ihc}` : null, h.ishGroup !== null ? `ISH group ${h.ishGroup}` : null, h.ishRatioText !== null ? `ratio ${h.ishRatioText}` : null].filter(Boolean);
+  const parts = [h.ihc !== null ? `IHC ${h.ihc}` : null, h.ishGroup !== null ? `ISH group ${h.ishGroup}` : null, h.ishRatioText !== null ? `ratio ${h.ishRatioText}` : null].filter(Boolean);
   return `<b>${esc(h.category)}</b>${parts.length ? ` <span class="small">(${esc(parts.join(', '))})</span>` : ''}`;
 }
 
@@ -129,11 +126,11 @@ function summaryCard(r: AnalysisResult, o: RenderOptions): string {
   const variantChanges = r.changes.filter((c) => c.kind === 'acquired-variant' || c.kind === 'lost-variant');
   const vafOf = (c: AnalysisResult['changes'][number]) => {
     const sample = r.samples.find((s) => s.id === (c.kind === 'lost-variant' ? c.fromSample : c.toSample));
-    const f = sample?.findings.find((x) => c.detail.startsWith(`${x.gene} ${x.alteration}`));
+    const f = sample?.findings.find((x) => x.id === c.findingId);
     return f ? `VAF ${esc(vafText(f.vaf))}` : '';
   };
   const changeRows = [
-    ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc((c.detail.split(':')[0] ?? c.detail).replace(/ (acquired|lost)$/, ''))}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
+    ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc(c.gene ?? '')} ${esc(c.alteration ?? '')}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
     ...emerging.map((f) => `<tr><td>emerging</td><td>${esc(f.gene)} ${esc(f.alteration)}</td><td class="nw">VAF ${esc(vafText(f.vaf))}</td><td>${esc(latest?.id ?? '')}</td><td class="small">not evaluable earlier (no earlier sample could have detected it)</td></tr>`),
   ];
   // Resistance about a drug the patient is on now leads the page (therapy.ts rules 7-8).

@@ -85,7 +85,7 @@ export function patientLongitudinalSentences(r: AnalysisResult): string[] {
   const out: string[] = [];
   for (const c of r.changes) {
     if (c.kind !== 'emerging-variant') continue;
-    const gene = c.detail.split(' ')[0] ?? '';
+    const gene = c.gene ?? '';
     const during = c.afterTreatments.map((t) => t.drug).join(' and ');
     out.push(`A change in the ${esc(gene)} gene was first found in your blood on ${esc(c.firstDetected ?? '')}${during ? `, while you were taking ${esc(during)}` : ''}. Since then, the amount has ${c.trend === 'rising' ? 'gone up' : c.trend === 'falling' ? 'gone down' : 'stayed about the same'}.`);
   }

@@ -21,7 +21,7 @@ import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnal
 import { assessBulkHer2 } from '../cytometry/analysis.ts';
 import type { CytometryResult } from '../cytometry/types.ts';
 import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
-import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaCall, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
+import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaOrigins, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
 import { formatPercent } from '../reads/index.ts';
@@ -134,6 +134,10 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   // Variants first seen as acquired: a later sample carrying the same variant is judged against the same absence
   // (acquired since that earlier sample), not "pre-existing" because an intervening sample carried it.
   const acquiredFirst: Array<{ v: VariantCall; seenIn: CaseSample; origin: OriginCall & { readText: string | null } }> = [];
+  // The plasma origin of each variant, decided once over all draws: the findings and the ctDNA summary use it.
+  const plasmaOrigin = plasmaOrigins(ordered);
+  // The finding id of each call (the changes name the finding they are about).
+  const findingIds = new Map<VariantCall, string>();
   const samples: SampleAnalysis[] = ordered.map((s) => {
     const classification = classifications.get(s.sample.id) ?? null;
     const earlier = ordered.filter((o) => o.sample.collected < s.sample.collected);
@@ -148,8 +152,8 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         continue;
       }
       // plasma vs white cells: the VCF's normal is the white-cell sample, so normal reads mean CHIP or germline
-      // (longitudinal.ts plasmaCall), not germline by the tissue rule
-      const plasma = plasmaSample ? plasmaCall(v) : null;
+      // (longitudinal.ts plasmaOrigins: one origin per variant over all draws), not germline by the tissue rule
+      const plasma = plasmaSample ? plasmaOrigin.of(v, s) : null;
       const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
       const readEvidence = readEvidenceFor(v, s, ordered);
@@ -174,6 +178,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       let id = findingId(s.sample.id, v);
       for (let n = 2; ids.has(id); n++) id = `${findingId(s.sample.id, v)}#${n}`;
       ids.add(id);
+      findingIds.set(v, id);
       findings.push({
         id,
         gene: v.gene,
@@ -209,6 +214,9 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
           fromSample: from.id,
           toSample: s.sample.id,
           afterTreatments: exposures,
+          findingId: id,
+          gene: v.gene,
+          alteration: variantLabel(v),
         });
       }
     }
@@ -229,18 +237,22 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       copyNumber: sampleCopyNumber(s, classification),
     };
   });
-  const ctdna = ctdnaSummary(ordered, treatments, (v) => genes.has(v.gene) || isChGeneVariant(v), variantLabel);
+  const ctdna = ctdnaSummary(ordered, treatments, (v) => genes.has(v.gene) || isChGeneVariant(v), variantLabel, plasmaOrigin);
+  const findingIn = (sampleId: string, v: VariantCall): string | null => {
+    const w = ordered.find((o) => o.sample.id === sampleId)?.variants?.find((x) => findingIds.has(x) && sameVariant(x, v));
+    return w ? (findingIds.get(w) ?? null) : null;
+  };
   for (const c of cnChanges(samples.map((s) => ({ id: s.id, collected: s.collected, copyNumber: s.copyNumber ?? null })))) {
     const from = ordered.find((o) => o.sample.id === c.fromSample);
     const to = ordered.find((o) => o.sample.id === c.toSample);
     const exposures = from && to ? exposuresBetween(treatments, from.sample.collected, to.sample.collected) : [];
-    changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures });
+    changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures, findingId: null, gene: c.gene, alteration: null });
   }
   for (const e of ctdna?.emerging ?? []) {
-    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend });
+    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend, findingId: findingIn(e.toSample, e.variant), gene: e.gene, alteration: e.alteration });
   }
 
-  changes.push(...lostVariants(ordered, genes, treatments, cov));
+  changes.push(...lostVariants(ordered, genes, treatments, cov, findingIds));
   changes.push(...conversions(ordered, classifications, treatments));
   changes.sort((a, b) => orderIndex(ordered, a.toSample) - orderIndex(ordered, b.toSample) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.detail.localeCompare(b.detail));
 
@@ -302,9 +314,9 @@ function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemC
   });
 }
 
-/** The acquired-variant / emerging-variant changes of one variant ("ESR1 p.D538G"): their detail starts with its name. */
+/** The acquired-variant / emerging-variant changes of one variant ("ESR1 p.D538G": gene and alteration). */
 function changesOf(changes: readonly Change[], name: string): Change[] {
-  return changes.filter((c) => (c.kind === 'acquired-variant' || c.kind === 'emerging-variant') && c.detail.startsWith(`${name} `));
+  return changes.filter((c) => (c.kind === 'acquired-variant' || c.kind === 'emerging-variant') && `${c.gene} ${c.alteration}` === name);
 }
 
 /**
@@ -440,7 +452,7 @@ const KIND_ORDER: Record<Change['kind'], number> = { 'her2-conversion': 0, 'er-c
 const orderIndex = (ordered: SampleData[], id: string) => ordered.findIndex((s) => s.sample.id === id);
 
 /** Variants that disappear: absent from a later sample that had the power to detect them (origin.ts). */
-function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], cov: CoverageOptions): Change[] {
+function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], cov: CoverageOptions, findingIds: ReadonlyMap<VariantCall, string>): Change[] {
   const out: Change[] = [];
   const reported = new Set<string>();
   ordered.forEach((s) => {
@@ -466,6 +478,9 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
         fromSample: s.sample.id,
         toSample: lostIn.sample.id,
         afterTreatments: exposures,
+        findingId: findingIds.get(v) ?? null,
+        gene: v.gene,
+        alteration: variantLabel(v),
       });
     }
   });
@@ -508,6 +523,9 @@ function conversions(ordered: SampleData[], classifications: Map<string, Classif
       fromSample: prev.s.id,
       toSample: cur.s.id,
       afterTreatments: exposures,
+      findingId: null,
+      gene: null,
+      alteration: null,
     });
   };
   for (const { sample } of ordered) {

@@ -31,7 +31,15 @@ export const FindingReadEvidenceSchema = z
 export const PLASMA_ORIGINS = ['tumour', 'presumed-tumour', 'possible-chip', 'chip', 'germline'] as const;
 
 export const PlasmaCallSchema = z
-  .object({ origin: z.enum(PLASMA_ORIGINS), text: z.string(), sources: z.array(z.string()), wbcAltReads: count.nullable(), wbcDepth: count.nullable() })
+  .object({
+    origin: z.enum(PLASMA_ORIGINS),
+    text: z.string(),
+    sources: z.array(z.string()),
+    wbcAltReads: count.nullable(),
+    wbcDepth: count.nullable(),
+    /** The plasma draw whose call decided the origin (one origin per variant over all draws: longitudinal.ts plasmaOrigins). */
+    draw: z.string(),
+  })
   .strict();
 
 export const GeneCopyNumberSchema = z

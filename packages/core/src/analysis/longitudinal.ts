@@ -16,6 +16,8 @@
  *   plasma-vs-white-cell calling; classifyPlasmaVariant: tumour, presumed tumour, possible CHIP, CHIP, germline),
  *   the draw's detection limit, each variant's VAF trajectory across draws and `emerging-variant` when a tumour
  *   variant is first seen during a therapy. CHIP and germline plasma variants never support a therapy option.
+ *   The plasma origin is decided once per variant over all draws (plasmaOrigins) and that one decision is the
+ *   finding's `plasma` (which gates its therapy items) and the ctDNA summary's origin.
  */
 import type { Erbb2Reconciliation, GeneCopyNumber, Her2Plain, CnSegment } from '../copynumber/index.ts';
 import { copyNumberChanges, geneCopyNumbers, reconcileErbb2 } from '../copynumber/index.ts';
@@ -214,15 +216,74 @@ export interface PlasmaCall extends PlasmaOriginResult {
   /** White-cell reads at the position (the VCF's normal column), when given. */
   wbcAltReads: number | null;
   wbcDepth: number | null;
+  /** The plasma draw whose call (and white-cell reads) decided the origin: the variant's one origin over all draws. */
+  draw: string;
 }
 
 const isPlasma = (s: LongitudinalSample) => s.sample.type === 'plasma';
 
-/** Where a variant called in a plasma draw comes from (module comment). */
-export function plasmaCall(v: VariantCall): PlasmaCall {
+/** Where a variant called in one plasma draw comes from, by that draw's white-cell reads alone (module comment). */
+export function plasmaCall(v: VariantCall, draw: string): PlasmaCall {
   const wbc = v.normalAltCount !== undefined && v.normalAltCount !== null && v.normalDepth !== undefined && v.normalDepth !== null ? { altReads: v.normalAltCount, depth: v.normalDepth } : null;
   const r = classifyPlasmaVariant({ gene: v.gene, proteinChange: v.hgvsp, plasmaVaf: v.vaf ?? 0, wbc });
-  return { ...r, wbcAltReads: wbc?.altReads ?? null, wbcDepth: wbc?.depth ?? null };
+  return { ...r, wbcAltReads: wbc?.altReads ?? null, wbcDepth: wbc?.depth ?? null, draw };
+}
+
+/**
+ * Which call decides when the draws disagree: germline > CHIP > tumour > possible CHIP > presumed tumour. Germline
+ * is constitutional and CHIP is a clone in the blood (CHIP_SOURCE, ctdna/index.ts), so a variant that the white
+ * cells of any draw show as germline or CHIP is that in every draw, and never supports an option as a tumour
+ * variant; a white-cell judgement (tumour) outranks a draw without one (possible CHIP, presumed tumour).
+ * her2scope design rule (the safe direction); the per-draw calls are classifyPlasmaVariant's.
+ */
+const ORIGIN_RANK: Record<PlasmaOrigin, number> = { germline: 0, chip: 1, tumour: 2, 'possible-chip': 3, 'presumed-tumour': 4 };
+
+/** Every plasma variant's origin, decided once over all draws (plasmaOrigins). */
+export interface PlasmaOrigins {
+  /** The call that decides `v`'s origin (null when no draw called it). */
+  decided(v: VariantCall): PlasmaCall | null;
+  /** The same decision as the finding of `v` in `draw` shows it: the draw's own call when it agrees. */
+  of(v: VariantCall, draw: LongitudinalSample): PlasmaCall | null;
+}
+
+const sampleOrder = (a: LongitudinalSample, b: LongitudinalSample) => a.sample.collected.localeCompare(b.sample.collected) || a.sample.id.localeCompare(b.sample.id);
+
+/**
+ * The plasma origin of each variant decided once over all plasma draws (ORIGIN_RANK; ties: the earliest draw). The
+ * analysis uses this one decision for the finding (its `plasma`, origin and therapy items: interpret.ts) and for the
+ * ctDNA summary, so the two never disagree. A draw whose own call differs says so in the text.
+ */
+export function plasmaOrigins(samples: readonly LongitudinalSample[]): PlasmaOrigins {
+  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort(sampleOrder);
+  // each draw's calls of v (sameVariant), judged lazily: only the variants asked about are classified
+  const memo = new Map<VariantCall, PlasmaCall>();
+  const judged = (w: VariantCall, d: LongitudinalSample): PlasmaCall => {
+    let c = memo.get(w);
+    if (!c) memo.set(w, (c = plasmaCall(w, d.sample.id)));
+    return c;
+  };
+  const decide = (v: VariantCall): { call: PlasmaCall; draw: LongitudinalSample } | null => {
+    let best: { call: PlasmaCall; draw: LongitudinalSample } | null = null;
+    for (const d of draws) {
+      const w = (d.variants ?? []).find((x) => sameVariant(x, v));
+      if (!w) continue;
+      const call = judged(w, d);
+      if (best === null || ORIGIN_RANK[call.origin] < ORIGIN_RANK[best.call.origin]) best = { call, draw: d };
+    }
+    return best;
+  };
+  return {
+    decided: (v) => decide(v)?.call ?? null,
+    of(v, draw) {
+      const best = decide(v);
+      if (!best) return null;
+      if (best.draw === draw) return best.call;
+      const mine = (draw.variants ?? []).find((x) => sameVariant(x, v));
+      const own = mine ? judged(mine, draw) : plasmaCall(v, draw.sample.id);
+      if (own.origin === best.call.origin) return own;
+      return { ...best.call, text: `${best.call.text} (white cells of draw ${best.draw.sample.id}, ${best.draw.sample.collected}; one origin per variant over all draws; this draw alone: ${own.text})` };
+    },
+  };
 }
 
 /** Genes whose plasma variants are shown even when the KB has nothing for them: the CH genes (flagged). */
@@ -266,6 +327,8 @@ export interface CtdnaSummary {
 }
 
 export interface EmergingChange {
+  /** The variant as first called (for the finding it names: sameVariant). */
+  variant: VariantCall;
   gene: string;
   alteration: string;
   fromSample: string;
@@ -278,8 +341,6 @@ export interface EmergingChange {
   detail: string;
 }
 
-const ORIGIN_RANK: Record<PlasmaOrigin, number> = { germline: 0, chip: 1, tumour: 2, 'possible-chip': 3, 'presumed-tumour': 4 };
-
 const pctText = formatPercent;
 
 /**
@@ -287,8 +348,14 @@ const pctText = formatPercent;
  * in at least one draw (in genes `keep` accepts) with its origin and trajectory, and the emerging-variant changes.
  * Null without plasma draws.
  */
-export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments: readonly Treatment[], keep: (v: VariantCall) => boolean, label: (v: VariantCall) => string): { summary: CtdnaSummary; emerging: EmergingChange[] } | null {
-  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort((a, b) => a.sample.collected.localeCompare(b.sample.collected) || a.sample.id.localeCompare(b.sample.id));
+export function ctdnaSummary(
+  samples: readonly LongitudinalSample[],
+  treatments: readonly Treatment[],
+  keep: (v: VariantCall) => boolean,
+  label: (v: VariantCall) => string,
+  origins: PlasmaOrigins = plasmaOrigins(samples),
+): { summary: CtdnaSummary; emerging: EmergingChange[] } | null {
+  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort(sampleOrder);
   if (draws.length === 0) return null;
   const drawInfo: CtdnaDraw[] = draws.map((d) => {
     const depth = drawDepth(d);
@@ -300,8 +367,8 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
   const emerging: EmergingChange[] = [];
   for (const v of seen) {
     const calls = draws.map((d) => (d.variants ?? []).find((w) => sameVariant(v, w)) ?? null);
-    const origins = calls.filter((c): c is VariantCall => c !== null).map(plasmaCall);
-    const best = [...origins].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin])[0];
+    // the one decision over all draws (plasmaOrigins), the same the findings carry
+    const best = origins.decided(v);
     if (!best) continue;
     const points = draws.map((d, i) => {
       const c = calls[i] ?? null;
@@ -320,6 +387,7 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
     const lastPoint = detected[detected.length - 1];
     if (!first || !lastPoint) continue;
     emerging.push({
+      variant: v,
       gene: v.gene,
       alteration: label(v),
       fromSample: first.sample,

@@ -1,3 +1,5 @@
+import type { IhcScore } from './input.ts';
+
 export type Her2Status = 'positive' | 'negative' | 'equivocal';
 export type Her2Category =
   | 'HER2-positive'
@@ -21,6 +23,8 @@ export interface RuleRef {
 export interface Her2Result {
   status: Her2Status;
   category: Her2Category;
+  /** The IHC score the classification used; null when only ISH was given. */
+  ihc: IhcScore | null;
   ishGroup: IshGroup | null;
   /** HER2/CEP17 ratio used for the call (computed from the means when both are given), 2 decimals; null without dual-probe ISH. */
   ishRatio: number | null;
