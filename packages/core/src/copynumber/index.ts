@@ -123,8 +123,8 @@ export interface GeneCopyNumber {
   /**
    * Which rule made the call, with its numbers: the category cut-off at this ploidy (NCI GDC), how the copy number
    * was obtained (stated, purity-adjusted with the purity used, or CNVkit's log2 thresholds) and the segment, e.g.
-   * "copy number 13.3 ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%, ploidy 2
-   * (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)". Optional as `segment`.
+   * "copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%,
+   * ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)". Optional as `segment`.
    */
   rule?: string;
 }

@@ -47,7 +47,7 @@ export interface CtdnaFraction {
   ccf95: [number, number] | null;
   /** subclonal: the 95% interval lies wholly below 1 (the rule of reads/index.ts); null without reads. */
   clonality: 'clonal' | 'subclonal' | null;
-  /** "VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 10%-37%), subclonal; …". */
+  /** "VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 11%-37%), subclonal; …". */
   text: string;
 }
 
