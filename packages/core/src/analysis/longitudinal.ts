@@ -22,7 +22,7 @@
 import type { Erbb2Reconciliation, GeneCopyNumber, Her2Plain, CnSegment } from '../copynumber/index.ts';
 import { copyNumberChanges, geneCopyNumbers, reconcileErbb2 } from '../copynumber/index.ts';
 import type { DetectionLimit, PlasmaOrigin, PlasmaOriginResult, Trajectory, Trend } from '../ctdna/index.ts';
-import { chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy } from '../ctdna/index.ts';
+import { chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, ctdnaFraction, CTDNA_CCF_SOURCE, emergingDuringTherapy, perPositionAlphaNote } from '../ctdna/index.ts';
 import { assessReadEvidence, formatPercent, type ReadEvidenceStatus } from '../reads/index.ts';
 import type { ClassificationResult } from '../classification/types.ts';
 import type { CaseSample, Treatment } from '../case/schema.ts';
@@ -88,6 +88,10 @@ export interface FindingReadEvidence {
   detectableVaf: number | null;
   clonality: 'clonal' | 'subclonal' | null;
   ccf: number | null;
+  /** The VAF the variant would have in this sample (earlier samples; `vafThere`), when one was judged against. */
+  vafOfInterest?: number;
+  /** Power to call that VAF at this depth (the significant-count rule). */
+  power?: number;
   /** "absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%". */
   text: string;
 }
@@ -103,11 +107,17 @@ function countFor(reads: SampleReads, v: VariantCall): SiteReadCount | null {
  * VAF is diluted by the draw's tumour fraction, which stands for its purity here; a plasma draw without
  * `tumorFraction` gives no VAF of interest (the power statement is then given alone).
  */
-function vafThere(vaf: number, other: LongitudinalSample, self: LongitudinalSample): number | undefined {
-  if (self.sample.type !== 'plasma') return expectedVaf(vaf, other, self);
-  const tf = self.sample.tumorFraction;
-  if (tf === undefined || tf <= 0) return undefined;
-  return expectedVaf(vaf, other, { sample: { ...self.sample, purity: tf } });
+function vafThere(vaf: number, other: LongitudinalSample, self: LongitudinalSample): { vaf: number; basis: string } | undefined {
+  const plasma = self.sample.type === 'plasma';
+  const own = plasma ? self.sample.tumorFraction : self.sample.purity;
+  if (plasma && (own === undefined || own <= 0)) return undefined;
+  const there = other.sample.purity;
+  const f = expectedVaf(vaf, other, { sample: { ...self.sample, purity: own } });
+  // the words follow origin.ts expectedVaf: both purities -> scaled between them; only the other's -> times it
+  const ownText = own === undefined ? '' : ` at ${plasma ? 'tumour fraction' : 'purity'} ${formatPercent(own)}`;
+  const scaled =
+    there === undefined ? `, no purity of ${other.sample.id} to scale by` : own === undefined ? `, times purity ${formatPercent(there)}, ${self.sample.id} taken as pure` : `, scaled to purity ${formatPercent(there)}, same cancer cell fraction`;
+  return { vaf: f, basis: `${formatPercent(vaf)} in ${self.sample.id}${ownText}${scaled}` };
 }
 
 /**
@@ -127,11 +137,16 @@ export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, sample
       continue;
     }
     const purity = o.sample.purity;
-    const vafOfInterest = when === 'earlier' && v.vaf !== null ? vafThere(v.vaf, o, self) : undefined;
-    const e = assessReadEvidence({ sample: o.sample.id, altReads: c.altReads, depth: c.depth, ...(purity !== undefined ? { purityModel: { purity } } : {}), ...(vafOfInterest !== undefined && vafOfInterest > 0 ? { vafOfInterest } : {}) });
+    // a plasma call from the blood (CHIP, germline, possible CHIP) has no tumour VAF to expect elsewhere
+    const plasmaOrigin = self.sample.type === 'plasma' ? plasmaCall(v).origin : null;
+    const fromBlood = plasmaOrigin !== null && plasmaOrigin !== 'tumour' && plasmaOrigin !== 'presumed-tumour';
+    const interest = when === 'earlier' && v.vaf !== null && !fromBlood ? vafThere(v.vaf, o, self) : undefined;
+    const voi = interest !== undefined && interest.vaf > 0 ? { vafOfInterest: interest.vaf, vafOfInterestBasis: interest.basis } : {};
+    const e = assessReadEvidence({ sample: o.sample.id, altReads: c.altReads, depth: c.depth, ...(purity !== undefined ? { purityModel: { purity } } : {}), ...voi });
     // "pre-existing" only of an earlier sample; a later or same-day sample's alt reads say "present"
     const text = when === 'earlier' ? e.text : e.text.replace(/^pre-existing, /, 'present, ');
-    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, text });
+    const power = e.vafOfInterest !== null && e.powerAtVafOfInterest !== null ? { vafOfInterest: e.vafOfInterest, power: e.powerAtVafOfInterest } : {};
+    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, ...power, text });
   }
   return out;
 }
@@ -319,11 +334,19 @@ export interface CtdnaVariant {
   trajectory: Trajectory;
   /** Points with each draw's detection limit (for the plot's not-detected circles). */
   points: Array<{ sample: string; date: string; vaf: number | null; altReads: number | null; depth: number | null; detectionLimit: number | null }>;
+  /**
+   * Share of ctDNA carrying a tumour-derived variant in each draw with a tumour fraction where it was detected
+   * (ctdnaFraction: cancer cell fraction with the tumour fraction as purity). Empty for CHIP / germline calls.
+   * Optional: analyses stored before it lack it.
+   */
+  fractions?: Array<{ sample: string; date: string; tumorFraction: number; ccf: number; ccf95: [number, number] | null; clonality: 'clonal' | 'subclonal' | null; text: string }>;
 }
 
 export interface CtdnaSummary {
   draws: CtdnaDraw[];
   variants: CtdnaVariant[];
+  /** What the per-position p-value means and the share-of-ctDNA model with its source (optional, as `fractions`). */
+  notes?: string[];
 }
 
 export interface EmergingChange {
@@ -378,7 +401,16 @@ export function ctdnaSummary(
     });
     const trajectory = classifyTrajectory(points.map((p) => ({ sample: p.sample, date: p.date, vaf: p.vaf, altReads: p.altReads, depth: p.depth })));
     const name = `${v.gene} ${label(v)}`;
-    variants.push({ key: genomicKey(v), gene: v.gene, alteration: label(v), origin: best.origin, originText: best.text, sources: best.sources, trajectory, points });
+    const tumourDerived = best.origin === 'tumour' || best.origin === 'presumed-tumour';
+    const fractions = tumourDerived
+      ? points.flatMap((p, i) => {
+          const tf = drawInfo[i]?.tumorFraction ?? null;
+          if (tf === null || tf <= 0 || p.vaf === null || p.vaf <= 0) return [];
+          const f = ctdnaFraction(p.vaf, tf, p.altReads !== null && p.depth !== null ? { altReads: p.altReads, depth: p.depth } : null);
+          return [{ sample: p.sample, date: p.date, tumorFraction: tf, ccf: f.ccf, ccf95: f.ccf95, clonality: f.clonality, text: `${p.sample}: ${f.text}` }];
+        })
+      : [];
+    variants.push({ key: genomicKey(v), gene: v.gene, alteration: label(v), origin: best.origin, originText: best.text, sources: best.sources, trajectory, points, fractions });
     if (best.origin === 'chip' || best.origin === 'germline' || best.origin === 'possible-chip') continue;
     const em = emergingDuringTherapy(name, trajectory, treatments);
     if (!em) continue;
@@ -400,5 +432,6 @@ export function ctdnaSummary(
       detail: `${em.detail}; ${best.text}`,
     });
   }
-  return { summary: { draws: drawInfo, variants }, emerging };
+  const notes = [perPositionAlphaNote(), ...(variants.some((x) => (x.fractions ?? []).length > 0) ? [`Share of ctDNA: ${CTDNA_CCF_SOURCE}.`] : [])];
+  return { summary: { draws: drawInfo, variants, notes }, emerging };
 }

@@ -17,10 +17,10 @@ describe('read look-back decides the origin', () => {
     const s1 = withReads(sample({ id: 'S1', type: 'primary', site: 'breast', collected: '2016-03-02' }, [], null), [counts(v, 0, 812)]);
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
-    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
+    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 31% (31% in S2, no purity of S1 to scale by): power > 99.9%']);
     assert.deepEqual(f?.readEvidence?.map((e) => [e.sample, e.when, e.status, e.altReads, e.depth]), [['S1', 'earlier', 'absent', 0, 812]]);
     const change = r.changes.find((c) => c.kind === 'acquired-variant');
-    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31%; reads in S1: absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)');
+    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31%; reads in S1: absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 31% (31% in S2, no purity of S1 to scale by): power > 99.9%');
   });
 
   test('significant alt reads in the earlier sample -> pre-existing (subclonal with its purity), even though its VCF did not call it', () => {
@@ -41,7 +41,7 @@ describe('read look-back decides the origin', () => {
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
     assert.equal(f?.origin, 'not-evaluable-earlier');
-    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1 (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%');
+    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1 (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5% (5% in S2, no purity of S1 to scale by): power 87.1%');
   });
 
   test('a later sample\'s reads are shown, never used for the origin; an uncounted position says so', () => {
