@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AnalysisQueuedSchema, AnalysisResponseSchema, AuditListSchema, PatientDetailSchema, PatientListSchema, SessionInfoSchema, UserListSchema, type AnalysisResponse, type PatientDetail, type SessionInfo } from '@her2scope/core/api';
-import { CaseFileSchema, CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
+import { CaseFileSchema, CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
 import { parseFlowJoWorkspace } from '@her2scope/formats/flowjo';
@@ -22,6 +22,7 @@ import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, invalidFields, notFound } from './http-error.ts';
 import { QueueFullError } from './jobs/runner.ts';
 import { PatientPageCache } from './patient-cache.ts';
+import { latestToday } from './today.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';
 
@@ -152,8 +153,8 @@ const ReasonBody = z
 
 const IncludeQuery = z.object({ includeEnteredInError: z.enum(['0', '1']).optional().describe('1: also records entered in error (status entered-in-error, shown struck through)') }).strict();
 
-/** Today's date as the server's clock has it (UTC), for the date checks. */
-const today = () => isoDay(new Date());
+/** "Today" of the date checks: the latest date that is today in some time zone (UTC + 1 day; today.ts, re-read A14). */
+const today = () => latestToday();
 
 /** Date problems of one record as field problems keyed by the record's own field names (`collected`, `end`). */
 function dateProblems(issues: FieldIssue[]): never | void {
