@@ -11,9 +11,8 @@ import { AnalysisQueuedSchema, AnalysisResponseSchema, AuditListSchema, PatientD
 import { CaseFileSchema, CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
-import { parseFlowJoWorkspace } from '@her2scope/formats/flowjo';
 import { readCopyNumber } from '@her2scope/formats/copynumber';
-import { parseFai, sniffAlignmentFile, sniffAlignmentIndex, sniffFasta } from '@her2scope/formats/reads';
+import { sniffAlignmentFile, sniffAlignmentIndex, sniffFasta } from '@her2scope/formats/reads';
 import { FILE_KINDS, ROLES, type CorrectableKind, type CorrectionRefusal, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, buildSnapshot, inputChanges, snapshotPatient, type AnalysisInput, type InputChange } from './analysis/input.ts';
 import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
@@ -22,6 +21,7 @@ import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, invalidFields, notFound } from './http-error.ts';
 import { QueueFullError } from './jobs/runner.ts';
 import { PatientPageCache } from './patient-cache.ts';
+import type { UploadChecker } from './jobs/upload-check.ts';
 import { latestToday } from './today.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';
@@ -670,7 +670,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       }
       let extension: string | undefined;
       try {
-        extension = await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
+        extension = await checkUpload(req.query.kind, received.tmpPath, originalName, req.query, ctx.uploadChecks);
       } catch (e) {
         await files.discard(received);
         throw e;
@@ -850,7 +850,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
  * Returns the extension the file is stored under when its content decides it (alignment files, indexes, FASTA): the
  * readers tell BAM from CRAM and .bai from .csi by it, so it must come from the bytes, not from the name sent.
  */
-async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined; sample?: string | undefined }): Promise<string | undefined> {
+async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined; sample?: string | undefined }, checks: UploadChecker): Promise<string | undefined> {
   const rename = (e: unknown) => {
     if (e instanceof InputError) return new InputError(e.field.split(path).join(originalName), e.detail.split(path).join(originalName));
     return e;
@@ -862,8 +862,8 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
     } else if (kind === 'regions') {
       await readBed(path);
     } else if (kind === 'flowjo-workspace') {
-      // Parsed in full (samples, groups, gate trees, transforms, matrices): what the analysis reads.
-      parseFlowJoWorkspace(await readFile(path, 'utf8'), originalName);
+      // Parsed in full (samples, groups, gate trees, transforms, matrices), in a worker thread (re-read A13).
+      await checks.check('flowjo-workspace', path, originalName);
     } else if (kind === 'copy-number') {
       // Parsed in full (segments, the SEG / VCF sample): what the analysis reads.
       await readCopyNumber(path, q.sample !== undefined ? { sample: q.sample } : {});
@@ -875,7 +875,7 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
       await sniffFasta(path, originalName);
       return '.fa';
     } else if (kind === 'reference-index') {
-      parseFai(await readFile(path, 'utf8'), originalName);
+      await checks.check('reference-index', path, originalName);
       return '.fai';
     }
     return undefined;
