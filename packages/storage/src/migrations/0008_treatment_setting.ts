@@ -12,7 +12,7 @@
  * if a stored row holds anything else: fail closed); SQLite cannot add a constraint to an existing table without
  * rebuilding it (and every table that references clin_patients / clin_samples would have to follow), so it gets a
  * BEFORE INSERT and a BEFORE UPDATE OF status trigger per table that aborts the statement instead, after checking
- * that no stored row already breaks the rule.
+ * (before any change: SQLite migrations run without a transaction) that no stored row already breaks the rule.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../db.ts';
@@ -27,6 +27,14 @@ export function migration0008TreatmentSetting(dialect: Dialect): Migration {
 }
 
 async function up(db: Kysely<unknown>, sqlite: boolean): Promise<void> {
+  // SQLite runs this without a transaction (no transactional DDL in Kysely's SQLite adapter): check before changing
+  // anything, so that a refused upgrade leaves the database as it was. (PostgreSQL rolls the whole migration back.)
+  if (sqlite) {
+    for (const t of STATUS_TABLES) {
+      const bad = await sql<{ n: number }>`select count(*) as n from ${sql.table(t)} where status is null or status not in ${STATUS_SQL}`.execute(db);
+      if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`${t}: rows with a status other than active / entered-in-error; correct them before upgrading`);
+    }
+  }
   await db.schema.alterTable('clin_treatments').addColumn('setting', 'text', (c) => c.check(sql`setting in ${SETTINGS_SQL}`)).execute();
   await db.schema.alterTable('clin_treatments').addColumn('line', 'integer', (c) => c.check(sql`line >= 1`)).execute();
   await db.schema.alterTable('clin_patients').addColumn('setting', 'text', (c) => c.check(sql`setting in ${SETTINGS_SQL}`)).execute();
@@ -35,8 +43,6 @@ async function up(db: Kysely<unknown>, sqlite: boolean): Promise<void> {
       await sql`alter table ${sql.table(t)} add constraint ${sql.id(`${t}_status_check`)} check (status in ${STATUS_SQL})`.execute(db);
       continue;
     }
-    const bad = await sql<{ n: number }>`select count(*) as n from ${sql.table(t)} where status not in ${STATUS_SQL}`.execute(db);
-    if (Number(bad.rows[0]?.n ?? 0) > 0) throw new Error(`${t}: rows with a status other than active / entered-in-error; correct them before upgrading`);
     for (const when of ['insert', 'update'] as const) {
       const event = when === 'insert' ? sql.raw('before insert') : sql.raw('before update of status');
       await sql`create trigger ${sql.id(`${t}_status_${when}`)} ${event} on ${sql.table(t)} for each row when new.status is null or new.status not in ${STATUS_SQL} begin select raise(abort, ${sql.lit(`CHECK constraint failed: ${t}.status must be active or entered-in-error`)}); end`.execute(db);
