@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema, ClassificationResultSchema } from '../analysis/schema.ts';
+import { TreatmentSchema } from '../case/schema.ts';
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
@@ -21,12 +22,21 @@ const Correctable = { status: z.enum(RECORD_STATUSES), enteredInError: EnteredIn
 /** Patients, samples and treatments are edited in place with a revision number (1 when created). */
 const Revised = { revision: z.number().int(), updatedAt: z.string().nullable() };
 
+/**
+ * Disease setting (`early` | `metastatic`) and metastatic line (whole number >= 1) as the case file has them
+ * (case/schema.ts: the same enum and bounds); null = not stated, inferred from the dates and sample types.
+ */
+const Setting = TreatmentSchema.shape.setting.unwrap().nullable();
+const Line = TreatmentSchema.shape.line.unwrap().nullable();
+
 export const PatientInfoSchema = z.object({
   id: z.string(),
   label: z.string(),
   sex: z.enum(['F', 'M', 'X']).nullable(),
   birthYear: z.number().int().nullable(),
   synthetic: z.boolean(),
+  /** Disease setting now as entered (case field patient.setting); null = inferred. Optional: added in s4. */
+  setting: Setting.optional(),
   createdAt: z.string(),
   ...Correctable,
   ...Revised,
@@ -113,6 +123,10 @@ export const TreatmentInfoSchema = z.object({
   start: z.string(),
   end: z.string().nullable(),
   response: z.string().nullable(),
+  /** Early or metastatic as entered (case field treatments[].setting); null = inferred from the dates. Optional: added in s4. */
+  setting: Setting.optional(),
+  /** Metastatic line as entered (case field treatments[].line); null = counted from the start dates. Optional: added in s4. */
+  line: Line.optional(),
   createdAt: z.string(),
   ...Correctable,
   ...Revised,

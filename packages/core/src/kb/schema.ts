@@ -230,6 +230,10 @@ export const DrugClassFileSchema = z
           parent: DrugClassSchema.optional(),
           /** Names sources use for the class as a "drug" (CIViC: "hormone therapy", "aromatase inhibitor"). */
           synonyms: z.array(z.string().min(1)).default([]),
+          /** The WHO ATC group the class follows (re-read E7); absent for a her2scope grouping, which `note` then says. */
+          citations: z.array(CitationSchema).optional(),
+          /** Why the class has no ATC group of its own (a her2scope grouping across or inside ATC groups). */
+          note: z.string().min(1).optional(),
         })
         .strict(),
     ),
