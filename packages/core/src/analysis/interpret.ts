@@ -156,7 +156,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       const plasma = plasmaSample ? plasmaOrigin.of(v, s) : null;
       const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
-      const readEvidence = readEvidenceFor(v, s, ordered);
+      const readEvidence = readEvidenceFor(v, s, ordered, plasma);
       const own = germ.germline || plasma?.origin === 'chip' ? null : originWithReads(originOf(v, s, earlier, cov), readEvidence, ordered);
       // found in an earlier sample in which it was itself acquired: acquired since the same absence, said so
       const first = own?.origin === 'pre-existing' ? (acquiredFirst.find((a) => sameVariant(a.v, v) && a.seenIn.collected < s.sample.collected) ?? null) : null;

@@ -125,7 +125,13 @@ function vafThere(vaf: number, other: LongitudinalSample, self: LongitudinalSamp
  * samples the power statement is for the VAF the variant would have there (`expectedVaf`); later ones are shown
  * without it.
  */
-export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, samples: readonly LongitudinalSample[]): FindingReadEvidence[] {
+export function readEvidenceFor(
+  v: VariantCall,
+  self: LongitudinalSample,
+  samples: readonly LongitudinalSample[],
+  // the plasma origin decided over all draws (plasmaOrigins; interpret.ts passes the finding's), else this draw's own call
+  plasma: PlasmaCall | null = self.sample.type === 'plasma' ? plasmaCall(v, self.sample.id) : null,
+): FindingReadEvidence[] {
   const out: FindingReadEvidence[] = [];
   for (const o of samples) {
     if (o === self || !o.reads) continue;
@@ -138,7 +144,7 @@ export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, sample
     }
     const purity = o.sample.purity;
     // a plasma call from the blood (CHIP, germline, possible CHIP) has no tumour VAF to expect elsewhere
-    const plasmaOrigin = self.sample.type === 'plasma' ? plasmaCall(v).origin : null;
+    const plasmaOrigin = plasma?.origin ?? null;
     const fromBlood = plasmaOrigin !== null && plasmaOrigin !== 'tumour' && plasmaOrigin !== 'presumed-tumour';
     const interest = when === 'earlier' && v.vaf !== null && !fromBlood ? vafThere(v.vaf, o, self) : undefined;
     const voi = interest !== undefined && interest.vaf > 0 ? { vafOfInterest: interest.vaf, vafOfInterestBasis: interest.basis } : {};
