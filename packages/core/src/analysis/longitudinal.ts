@@ -138,7 +138,7 @@ export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, sample
     }
     const purity = o.sample.purity;
     // a plasma call from the blood (CHIP, germline, possible CHIP) has no tumour VAF to expect elsewhere
-    const plasmaOrigin = self.sample.type === 'plasma' ? plasmaCall(v).origin : null;
+    const plasmaOrigin = self.sample.type === 'plasma' ? plasmaCall(v, self.sample.id).origin : null;
     const fromBlood = plasmaOrigin !== null && plasmaOrigin !== 'tumour' && plasmaOrigin !== 'presumed-tumour';
     const interest = when === 'earlier' && v.vaf !== null && !fromBlood ? vafThere(v.vaf, o, self) : undefined;
     const voi = interest !== undefined && interest.vaf > 0 ? { vafOfInterest: interest.vaf, vafOfInterestBasis: interest.basis } : {};
