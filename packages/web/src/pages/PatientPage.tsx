@@ -140,14 +140,10 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     }
   }
 
-  function openEventEvidence(sample: string, label: string) {
-    if (!result) return;
-    const match = (sid: string) => result.samples.find((s) => s.id === sid)?.findings.find((f) => `${f.gene} ${f.alteration}` === label);
-    const inSample = match(sample);
-    if (inSample) return setDrawer({ kind: 'finding', sampleId: sample, key: findingKey(inSample) });
-    // A lost variant is listed in the earlier sample(s): take the latest sample that has it.
-    for (const s of [...result.samples].reverse()) {
-      const f = match(s.id);
+  /** The evidence of the finding a change names (`findingId`: for a lost variant, the earlier sample's finding). */
+  function openEventEvidence(findingId: string) {
+    for (const s of result?.samples ?? []) {
+      const f = s.findings.find((x) => x.id === findingId);
       if (f) return setDrawer({ kind: 'finding', sampleId: s.id, key: findingKey(f) });
     }
   }
