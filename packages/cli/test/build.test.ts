@@ -25,7 +25,7 @@ let dir: string;
 before(() => {
   const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--no-web'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 600_000 });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^build: \d+ modules compiled, 1 assets copied into packages\/\{cli,core,formats,kb,reports,server,storage\}\/dist/);
+  assert.match(r.stdout, /^build: \d+ modules compiled, 2 assets copied into packages\/\{cli,core,formats,kb,reports,server,storage\}\/dist/);
   dir = mkdtempSync(join(tmpdir(), 'her2scope-build-'));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +37,9 @@ test('dist mirrors src: .ts imports rewritten to .js, zod imported from the one 
   assert.match(readFileSync(join(repoRoot, 'packages', 'kb', 'dist', 'index.js'), 'utf8'), /from '@her2scope\/core\/zod'/);
   assert.ok(existsSync(join(repoRoot, 'packages', 'core', 'dist', 'vendor', 'zod.js')));
   assert.ok(existsSync(join(repoRoot, 'packages', 'server', 'dist', 'jobs', 'worker.mjs')));
+  // The upload-check worker entry (re-read A13) and the job it loads from dist.
+  assert.ok(existsSync(join(repoRoot, 'packages', 'server', 'dist', 'jobs', 'upload-check.mjs')));
+  assert.ok(existsSync(join(repoRoot, 'packages', 'server', 'dist', 'jobs', 'upload-check-job.js')));
 });
 
 test('the compiled her2scope: help, classify, kb data from dist/, and the analyze golden output', () => {
