@@ -51,6 +51,7 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
   count = 0;
   private statement: BetterSqlite3.Statement | null = null;
   private keys: string[] | null = null;
+  private checkedColumns: readonly string[] | null = null;
   private copy: Writable | null = null;
   /** COPY data not yet written: UTF-8 bytes outside V8's heap (line strings die young instead of piling up). */
   private buf: Buffer | null = null;
@@ -74,6 +75,48 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
     }
   }
 
+  /**
+   * Add a row given as values in the order of `columns` (names checked on the first call, and always the same): the
+   * rows of a large table without an object per row. Nulls as null.
+   */
+  async addValues(columns: ReadonlyArray<Extract<keyof Database[T], string>>, values: readonly unknown[]): Promise<void> {
+    if (columns !== this.checkedColumns) {
+      const keys = this.columnsOf(Object.fromEntries(columns.map((c) => [c, null])));
+      if (keys.join() !== columns.join()) throw new Error(`${this.table}: rows with different columns`);
+      this.checkedColumns = columns;
+    }
+    const keys = this.keys ?? [];
+    if (keys.length !== values.length) throw new Error(`${this.table}: ${values.length} values for ${keys.length} columns`);
+    if (this.sqlite) {
+      this.count++;
+      if (!this.statement) this.statement = this.sqlite.prepare(`INSERT INTO ${this.table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`);
+      this.statement.run(values);
+      return;
+    }
+    if (this.pg) {
+      let line = '';
+      for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyText(values[i]);
+      await this.addCopyLine(line + '\n');
+      return;
+    }
+    await this.add(Object.fromEntries(keys.map((k, i) => [k, values[i]])) as Insertable<Database[T]>);
+  }
+
+  /** One COPY text line into the 256 KiB buffer, written to the connection when full (with back-pressure). */
+  private async addCopyLine(line: string): Promise<void> {
+    this.count++;
+    const bytes = Buffer.byteLength(line);
+    if (this.buf && this.pending + bytes > this.buf.length) await this.write();
+    if (bytes > COPY_CHUNK) {
+      this.buf = Buffer.from(line);
+      this.pending = bytes;
+      await this.write();
+      return;
+    }
+    this.buf ??= Buffer.allocUnsafe(COPY_CHUNK);
+    this.pending += this.buf.write(line, this.pending);
+  }
+
   async add(row: Insertable<Database[T]>): Promise<void> {
     if (this.sqlite) {
       // Written at once: buffering gains nothing for prepared single-row INSERTs, and rows kept across awaits get
@@ -89,18 +132,7 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
       const r = row as Record<string, unknown>;
       let line = '';
       for (let i = 0; i < keys.length; i++) line += (i ? '\t' : '') + copyText(r[keys[i]!]);
-      line += '\n';
-      this.count++;
-      const bytes = Buffer.byteLength(line);
-      if (this.buf && this.pending + bytes > this.buf.length) await this.write();
-      if (bytes > COPY_CHUNK) {
-        this.buf = Buffer.from(line);
-        this.pending = bytes;
-        await this.write();
-        return;
-      }
-      this.buf ??= Buffer.allocUnsafe(COPY_CHUNK);
-      this.pending += this.buf.write(line, this.pending);
+      await this.addCopyLine(line + '\n');
       return;
     }
     this.rows.push(row);

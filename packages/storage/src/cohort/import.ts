@@ -22,7 +22,7 @@ import {
   readContinuousMatrix,
   readDiscreteCnaLong,
   readDiscreteCnaWide,
-  readStudyMutations,
+  readStudyMutationBlocks,
   readTimeline,
   scanStudy,
   type CaseList,
@@ -89,6 +89,40 @@ export interface ImportSummary {
   skippedFiles: Array<{ metaFile: string; reason: string }>;
   warnings: string[];
   seconds: number;
+  /** Where the import's time went, stage by stage (see StageTiming). */
+  stages: StageTiming[];
+}
+
+/**
+ * One stage of an import: wall-clock seconds and the CPU seconds of this process (user + system) during it. The
+ * database server's own CPU (PostgreSQL) is not in `cpuSeconds`; SQLite runs in this process, so its work is.
+ * A stage read in parts (the MAF: parsing vs storing the rows) lists the parts' wall seconds in `parts`.
+ */
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+  cpuSeconds: number;
+  parts?: Record<string, number>;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Times consecutive stages: `end(name)` closes the stage running since the previous `end` (or the start). */
+class Stages {
+  readonly list: StageTiming[] = [];
+  private wall = performance.now();
+  private cpu = process.cpuUsage();
+  constructor(private readonly progress: (m: string) => void) {}
+  end(stage: string, parts?: Record<string, number>): void {
+    const now = performance.now();
+    const cpu = process.cpuUsage(this.cpu);
+    const t: StageTiming = { stage, seconds: round2((now - this.wall) / 1000), cpuSeconds: round2((cpu.user + cpu.system) / 1e6) };
+    if (parts) t.parts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round2(v)]));
+    this.list.push(t);
+    this.progress(`  ${stage}: ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds.toFixed(2)} s)${parts ? ` [${Object.entries(t.parts ?? {}).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}]` : ''}`);
+    this.wall = now;
+    this.cpu = process.cpuUsage();
+  }
 }
 
 type Trx = Transaction<Database>;
@@ -122,6 +156,7 @@ interface Ctx {
   caseLists: CaseList[];
   summary: ImportSummary;
   progress: (m: string) => void;
+  stages: Stages;
   panels: Map<string, PanelInfo>;
   matrix: GenePanelMatrix | null;
   /** Every gene named by the study, with an Entrez ID when one is given. */
@@ -167,14 +202,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     skippedFiles: manifest.skipped,
     warnings: [],
     seconds: 0,
+    stages: [],
   };
+  const stages = new Stages(progress);
+  summary.stages = stages.list;
   /** Tables bulk-loaded on PostgreSQL (vacuumed after the commit). */
   let bulkTables: readonly string[] = [];
   const run = (db: Kysely<Database>, sink: BulkSink) =>
     db.transaction().execute(async (trx) => {
       fastOf.set(trx, sink);
       try {
-        bulkTables = await importInto(trx, manifest, summary, progress, options, t0);
+        bulkTables = await importInto(trx, manifest, summary, progress, stages, options, t0);
       } catch (e) {
         // An open COPY holds the connection: abort it so that the ROLLBACK can run.
         for (const c of sink.openCopies ?? []) c.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -190,6 +228,7 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     let failed: Error | undefined;
     try {
       await run(single, { pg: client, openCopies: new Set() });
+      stages.end('commit');
     } catch (e) {
       failed = e as Error;
       throw e;
@@ -206,14 +245,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB}`);
     try {
       await run(storage.db, { sqlite });
+      stages.end('commit');
       // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes (sampled).
       sqlite.pragma('analysis_limit = 1000');
       await sql`ANALYZE`.execute(storage.db);
+      stages.end('ANALYZE');
     } finally {
       if (typeof before === 'number') sqlite.pragma(`cache_size = ${before}`);
     }
   } else {
     await run(storage.db, {});
+    stages.end('commit');
   }
   // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes. After a large PostgreSQL
   // load, VACUUM also sets the visibility map of the new pages (until then no index-only scan can skip the heap);
@@ -221,13 +263,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
   if (bulkTables.length) {
     progress('vacuuming the loaded tables');
     await sql`VACUUM (ANALYZE) ${sql.join(bulkTables.map((t) => sql.table(t)))}`.execute(storage.db);
-  } else if (!storage.sqlite) await sql`ANALYZE`.execute(storage.db);
+    stages.end('VACUUM (ANALYZE)');
+  } else if (!storage.sqlite) {
+    await sql`ANALYZE`.execute(storage.db);
+    stages.end('ANALYZE');
+  }
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   return summary;
 }
 
 /** Returns the tables bulk-loaded on PostgreSQL with their constraints dropped (empty otherwise). */
-async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void, options: ImportOptions, t0: number): Promise<readonly string[]> {
+async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void, stages: Stages, options: ImportOptions, t0: number): Promise<readonly string[]> {
   const existing = await trx.selectFrom('cohort_study').select('id').where('identifier', '=', manifest.study.identifier).executeTakeFirst();
   if (existing) {
     summary.replaced = true;
@@ -253,11 +299,15 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   // COPY's cost; they are dropped here and rebuilt once after the load, inside this transaction (pgBulkLoad).
   const largeBytes = options.largeLoadBytes ?? LARGE_LOAD_BYTES;
   const pgBulk = isPg(trx) && (await dataBytes(manifest)) > largeBytes ? await pgBulkLoad(trx, progress) : null;
+  stages.end(pgBulk ? 'start (old study deleted, keys and indexes dropped)' : 'start (old study deleted)');
   const { sampleRefs, patientRefs } = await importClinical(trx, studyId, manifest, summary, progress);
+  stages.end('clinical files');
   const sampleSet = new Set(sampleRefs.keys());
   const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
-  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [], mutationProfiles: [] };
+  stages.end('case lists');
+  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, stages, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [], mutationProfiles: [] };
   await importGenePanels(trx, ctx);
+  stages.end('gene panels');
 
   const maf = manifest.files.find((f) => f.kind === 'mutations');
   const large = pgBulk === null && maf !== undefined && (await stat(maf.dataPath)).size > largeBytes;
@@ -268,17 +318,22 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
     else if (f.kind === 'cna-discrete-long') await importCnaLong(trx, ctx, f);
     else if (f.kind === 'expression') await importExpression(trx, ctx, f);
     else if (f.kind === 'timeline') await importTimeline(trx, studyId, f, sampleRefs, patientRefs, sampleSet, summary, progress);
+    stages.end(f.kind === 'mutations' ? 'profile samples and panels' : f.dataFile);
   }
   if (large) {
     progress('building indexes');
     for (const ix of BULK_INDEXES) await trx.schema.createIndex(ix.name).ifNotExists().on(ix.table).columns([...ix.columns]).execute();
+    stages.end('index build');
   }
-  if (pgBulk) await pgBulk.restore();
+  if (pgBulk) await pgBulk.restore(stages);
   await storeGenes(trx, ctx);
+  stages.end('gene list');
   progress('counting denominators by group');
   const groupings = await precomputeGroupCounts(trx, ctx);
+  stages.end('group denominators');
   progress('counting altered samples by gene and group');
   for (const profileId of ctx.mutationProfiles) await precomputeGeneCounts(trx, ctx, profileId, groupings);
+  stages.end('gene counts by group');
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
   return pgBulk ? PG_BULK_TABLES : [];
@@ -312,7 +367,7 @@ export const PG_BULK_TABLES: readonly string[] = [
  * the whole table, then ANALYZEs the tables so that the counting queries that follow get good plans.
  * The ALTER TABLEs take ACCESS EXCLUSIVE locks: readers of these tables wait until the import commits.
  */
-async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ restore(): Promise<void> }> {
+async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ restore(stages: Stages): Promise<void> }> {
   const tables = [...PG_BULK_TABLES];
   const fks = (
     await sql<{ tbl: string; name: string; def: string }>`SELECT t.relname AS tbl, c.conname AS name, pg_get_constraintdef(c.oid) AS def
@@ -327,15 +382,17 @@ async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ re
   for (const fk of fks) await sql`ALTER TABLE ${sql.table(fk.tbl)} DROP CONSTRAINT ${sql.id(fk.name)}`.execute(trx);
   for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(trx);
   return {
-    async restore() {
+    async restore(stages: Stages) {
       progress('building indexes and checking foreign keys');
       // Sorts of the index builds in memory (server side; the default 64 MB spills the largest to disk).
       await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
       for (const ix of indexes) await sql.raw(ix.def).execute(trx);
+      stages.end('index build');
       for (const fk of fks) {
         await sql`ALTER TABLE ${sql.table(fk.tbl)} ADD CONSTRAINT ${sql.id(fk.name)} ${sql.raw(fk.def)} NOT VALID`.execute(trx);
         await sql`ALTER TABLE ${sql.table(fk.tbl)} VALIDATE CONSTRAINT ${sql.id(fk.name)}`.execute(trx);
       }
+      stages.end('foreign keys validated');
 
     },
   };
@@ -577,6 +634,12 @@ async function addProfileSamples(trx: Trx, ctx: Ctx, f: StudyDataFile | null, pr
   return { n: b.count, panels };
 }
 
+/** The columns of cohort_mutation written by the import, in the order of importMutations' value array. */
+const MUTATION_COLUMNS = [
+  'profile_id', 'sample_ref', 'gene', 'entrez_gene_id', 'variant_class', 'mutation_class', 'protein_change', 'protein_position', 'chromosome',
+  'start_position', 'end_position', 'reference_allele', 'tumor_allele', 't_alt_count', 't_ref_count', 'mutation_status',
+] as const satisfies ReadonlyArray<keyof Database['cohort_mutation']>;
+
 async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   const { manifest, summary } = ctx;
   ctx.progress(`reading ${f.dataFile}`);
@@ -599,45 +662,57 @@ async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   ctx.mutationProfiles.push(profileId);
   const filter = parseVariantFilter(f.meta.fields.get('variant_classification_filter'), f.meta.file, f.meta.lineOf.get('variant_classification_filter') ?? null);
   const stats = emptyMutationStats();
-  const b = new BatchInserter(trx, 'cohort_mutation', 17, fastOf.get(trx));
+  const b = new BatchInserter(trx, 'cohort_mutation', MUTATION_COLUMNS.length, fastOf.get(trx));
   const panelCache = new Map<string, PanelInfo | null>();
   let offPanel = 0;
   let lastGene = '';
-  for await (const m of readStudyMutations(f.dataPath, f.dataFile, { filter, samples: ctx.sampleSet, stats })) {
-    if (!profiled.has(m.sampleId)) {
-      throw new StudyFileError(f.dataFile, m.line, 'Tumor_Sample_Barcode', `sample '${m.sampleId}' has mutations but is not in the case list ${sequencedId} (cBioPortal's validator rejects this: the case list says which samples were sequenced)`);
+  // Wall time spent storing rows (the rest of the loop is reading and parsing the MAF).
+  let storeMs = 0;
+  const loopStart = performance.now();
+  // One reused array of values per row, in MUTATION_COLUMNS order (no row object per mutation).
+  const values: unknown[] = new Array<unknown>(MUTATION_COLUMNS.length).fill(null);
+  values[0] = profileId;
+  for await (const block of readStudyMutationBlocks(f.dataPath, f.dataFile, { filter, samples: ctx.sampleSet, stats })) {
+    const t = performance.now();
+    for (const m of block) {
+      if (!profiled.has(m.sampleId)) {
+        throw new StudyFileError(f.dataFile, m.line, 'Tumor_Sample_Barcode', `sample '${m.sampleId}' has mutations but is not in the case list ${sequencedId} (cBioPortal's validator rejects this: the case list says which samples were sequenced)`);
+      }
+      let panel = panelCache.get(m.sampleId);
+      if (panel === undefined) panelCache.set(m.sampleId, (panel = panelOf(ctx, f, m.sampleId)));
+      if (!covers(panel, m.gene, m.entrezGeneId)) offPanel++;
+      if (m.gene !== lastGene) {
+        noteGene(ctx, m.gene, m.entrezGeneId);
+        lastGene = m.gene;
+      }
+      values[1] = ctx.sampleRefs.get(m.sampleId);
+      values[2] = m.gene;
+      values[3] = m.entrezGeneId;
+      values[4] = m.variantClassification;
+      values[5] = mutationClassOf(m.variantClassification);
+      values[6] = m.proteinChange;
+      values[7] = proteinPosition(m.proteinChange);
+      values[8] = m.chromosome;
+      values[9] = m.startPosition;
+      values[10] = m.endPosition;
+      values[11] = m.referenceAllele;
+      values[12] = m.tumorAllele;
+      values[13] = m.tAltCount;
+      values[14] = m.tRefCount;
+      values[15] = m.mutationStatus;
+      await b.addValues(MUTATION_COLUMNS, values);
     }
-    let panel = panelCache.get(m.sampleId);
-    if (panel === undefined) panelCache.set(m.sampleId, (panel = panelOf(ctx, f, m.sampleId)));
-    if (!covers(panel, m.gene, m.entrezGeneId)) offPanel++;
-    if (m.gene !== lastGene) {
-      noteGene(ctx, m.gene, m.entrezGeneId);
-      lastGene = m.gene;
-    }
-    await b.add({
-      profile_id: profileId,
-      sample_ref: ctx.sampleRefs.get(m.sampleId)!,
-      gene: m.gene,
-      entrez_gene_id: m.entrezGeneId,
-      variant_class: m.variantClassification,
-      mutation_class: mutationClassOf(m.variantClassification),
-      protein_change: m.proteinChange,
-      protein_position: proteinPosition(m.proteinChange),
-      chromosome: m.chromosome,
-      start_position: m.startPosition,
-      end_position: m.endPosition,
-      reference_allele: m.referenceAllele,
-      tumor_allele: m.tumorAllele,
-      t_alt_count: m.tAltCount,
-      t_ref_count: m.tRefCount,
-      mutation_status: m.mutationStatus,
-    });
+    storeMs += performance.now() - t;
   }
+  const t = performance.now();
   await b.flush();
+  storeMs += performance.now() - t;
+  const loopMs = performance.now() - loopStart;
   if (stats.fusions) summary.warnings.push(`${f.dataFile}: ${stats.fusions} row(s) with Variant_Classification Fusion skipped (structural variants are not imported; cBioPortal's validator accepts the value)`);
   for (const [vc, n] of Object.entries(stats.unknownClassifications)) summary.warnings.push(`${f.dataFile}: ${n} row(s) with Variant_Classification '${vc}', which is not one of cBioPortal's values; imported as class 'other' (the validator warns likewise)`);
   if (stats.redacted) summary.warnings.push(`${f.dataFile}: ${stats.redacted} row(s) with Validation_Status Redacted not loaded (as cBioPortal's importer)`);
   if (offPanel) summary.warnings.push(`${f.dataFile}: ${offPanel} mutation(s) in a gene that the sample's gene panel does not cover; stored, but such a sample is not counted as profiled for that gene`);
+  ctx.stages.end(`${f.dataFile} (mutations)`, { parse: (loopMs - storeMs) / 1000, store: storeMs / 1000 });
   const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
   // Kept with the group counts: with no off-panel call, a gene's altered samples need no panel check at query time.
   await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: OFF_PANEL_GROUPING, value: null, n: offPanel }).execute();
