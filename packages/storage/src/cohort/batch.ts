@@ -32,7 +32,7 @@ export function copyText(v: unknown): string {
   return String(text).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-const COLUMN = /^[a-z_]+$/;
+const COLUMN = /^[a-z_][a-z0-9_]*$/;
 /** Bytes of COPY data per write. */
 const COPY_CHUNK = 1 << 18;
 
@@ -171,9 +171,19 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
       this.buf = null;
       this.pending = 0;
       if (!this.copy.write(chunk)) {
+        // Wait for the server to catch up; each listener is removed when the other fires (no listener pile-up).
+        const copy = this.copy;
         await new Promise<void>((resolve, reject) => {
-          this.copy!.once('drain', resolve);
-          this.copy!.once('error', reject);
+          const onDrain = () => {
+            copy.off('error', onError);
+            resolve();
+          };
+          const onError = (e: Error) => {
+            copy.off('drain', onDrain);
+            reject(e);
+          };
+          copy.once('drain', onDrain);
+          copy.once('error', onError);
         });
       }
       return;
@@ -223,4 +233,49 @@ export async function insertReturningIds<T extends Extract<keyof Database, strin
     for (const r of out) ids.set(String(r[key]), Number(r.id));
   }
   return ids;
+}
+
+/**
+ * The rows of one study into a table with a generated `id`, mapping each row's natural key (`key`, e.g. sample_id) to
+ * its id, the fast way on the import's connection: SQLite, a prepared single-row INSERT and its lastInsertRowid;
+ * PostgreSQL, COPY and then one SELECT of (id, key) for the study (the study is new in this transaction, so its rows
+ * are exactly these). Otherwise multi-row INSERT ... RETURNING (insertReturningIds). Every row must have
+ * `study_id = studyId`.
+ */
+export async function insertStudyRowsWithIds<T extends 'cohort_patient' | 'cohort_sample'>(
+  db: Db,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+  columns: number,
+  key: 'patient_id' | 'sample_id',
+  studyId: number,
+  sink?: BulkSink,
+): Promise<Map<string, number>> {
+  for (const r of rows) if ((r as unknown as { study_id: number }).study_id !== studyId) throw new Error(`${table}: a row of another study`);
+  if (sink?.sqlite) {
+    const ids = new Map<string, number>();
+    const first = rows[0];
+    if (!first) return ids;
+    const keys = Object.keys(first);
+    if (!keys.every((k) => COLUMN.test(k))) throw new Error(`unexpected column name in ${table}`);
+    const statement = sink.sqlite.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`);
+    const values: unknown[] = new Array<unknown>(keys.length);
+    for (const row of rows) {
+      const r = row as Record<string, unknown>;
+      for (let i = 0; i < keys.length; i++) values[i] = r[keys[i] ?? ''];
+      ids.set(String(r[key]), Number(statement.run(values).lastInsertRowid));
+    }
+    return ids;
+  }
+  if (sink?.pg) {
+    const b = new BatchInserter(db, table, columns, sink);
+    for (const row of rows) await b.add(row);
+    await b.flush();
+    const ids = new Map<string, number>();
+    const out = await sink.pg.query<{ id: number | string; k: string }>(`SELECT id, ${key} AS k FROM ${table} WHERE study_id = $1`, [studyId]);
+    for (const r of out.rows) ids.set(r.k, Number(r.id));
+    if (ids.size !== rows.length) throw new Error(`insert into ${table} gave ${ids.size} ids for ${rows.length} rows`);
+    return ids;
+  }
+  return insertReturningIds(db, table, rows, columns, key);
 }

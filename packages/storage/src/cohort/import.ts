@@ -32,7 +32,7 @@ import {
 } from '@her2scope/formats/cbioportal';
 import type { Storage } from '../db.ts';
 import type { Database } from '../schema.ts';
-import { BatchInserter, insertReturningIds, type BulkSink } from './batch.ts';
+import { BatchInserter, insertStudyRowsWithIds, type BulkSink } from './batch.ts';
 
 export interface ProfileSummary {
   stableId: string;
@@ -130,14 +130,9 @@ type Trx = Transaction<Database>;
 /** Transaction -> its raw connection (prepared statements on SQLite, COPY on PostgreSQL; see BatchInserter). */
 const fastOf = new WeakMap<object, BulkSink>();
 
-/** Bulk indexes dropped before a large load and built after it (a sorted build is faster than row-by-row upkeep). */
-const BULK_INDEXES = [
-  { name: 'cohort_mutation_gene_idx', table: 'cohort_mutation', columns: ['profile_id', 'gene', 'sample_ref'] },
-  { name: 'cohort_cna_gene_idx', table: 'cohort_cna', columns: ['profile_id', 'gene', 'value', 'sample_ref'] },
-] as const;
 /** SQLite page cache during an import, in the pragma's negative-KiB form (16 MiB). */
 const IMPORT_CACHE_KIB = -16384;
-/** Data files (PostgreSQL) or a MAF (SQLite) above this size count as a large load. */
+/** Data files above this size count as a large load (indexes dropped and rebuilt; on PostgreSQL foreign keys too). */
 const LARGE_LOAD_BYTES = 20 * 1024 * 1024;
 
 interface PanelInfo {
@@ -327,8 +322,10 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   // PostgreSQL, large study: the per-row foreign-key triggers and index upkeep of the study tables are the bulk of a
   // COPY's cost; they are dropped here and rebuilt once after the load, inside this transaction (pgBulkLoad).
   const largeBytes = options.largeLoadBytes ?? LARGE_LOAD_BYTES;
-  const pgBulk = isPg(trx) && (await dataBytes(manifest)) > largeBytes ? await pgBulkLoad(trx, progress) : null;
-  stages.end(pgBulk ? 'start (old study deleted, keys and indexes dropped)' : 'start (old study deleted)');
+  const large = (await dataBytes(manifest)) > largeBytes;
+  const pgBulk = isPg(trx) && large ? await pgBulkLoad(trx, progress) : null;
+  const sqliteBulk = !isPg(trx) && large ? await sqliteBulkLoad(trx) : null;
+  stages.end(pgBulk ? 'start (old study deleted, keys and indexes dropped)' : sqliteBulk ? 'start (old study deleted, indexes dropped)' : 'start (old study deleted)');
   const { sampleRefs, patientRefs, groups } = await importClinical(trx, studyId, manifest, summary, progress);
   stages.end('clinical files');
   const sampleSet = new Set(sampleRefs.keys());
@@ -338,9 +335,6 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   await importGenePanels(trx, ctx);
   stages.end('gene panels');
 
-  const maf = manifest.files.find((f) => f.kind === 'mutations');
-  const large = pgBulk === null && maf !== undefined && (await stat(maf.dataPath)).size > largeBytes;
-  if (large) for (const ix of BULK_INDEXES) await trx.schema.dropIndex(ix.name).ifExists().execute();
   for (const f of manifest.files) {
     if (f.kind === 'mutations') await importMutations(trx, ctx, f);
     else if (f.kind === 'cna-discrete') await importCnaWide(trx, ctx, f);
@@ -349,9 +343,9 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
     else if (f.kind === 'timeline') await importTimeline(trx, studyId, f, sampleRefs, patientRefs, sampleSet, summary, progress);
     stages.end(f.kind === 'mutations' ? 'profile samples and panels' : f.dataFile);
   }
-  if (large) {
+  if (sqliteBulk) {
     progress('building indexes');
-    for (const ix of BULK_INDEXES) await trx.schema.createIndex(ix.name).ifNotExists().on(ix.table).columns([...ix.columns]).execute();
+    await sqliteBulk.restore();
     stages.end('index build');
   }
   if (pgBulk) await pgBulk.restore(stages);
@@ -424,6 +418,26 @@ async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ re
   };
 }
 
+/**
+ * SQLite bulk load, inside the import's transaction: the explicit (non-key) indexes of the study tables, read from
+ * sqlite_master, are dropped and re-created from their stored CREATE INDEX text after the load (one sorted build each
+ * instead of row-by-row upkeep of three indexes per attribute row, etc.). Keys and unique constraints stay, and so
+ * do the foreign keys (SQLite checks them per row against the parents' primary keys). A failed import rolls the DDL
+ * back with the rows.
+ */
+async function sqliteBulkLoad(trx: Trx): Promise<{ restore(): Promise<void> }> {
+  const indexes = (
+    await sql<{ name: string; sql: string }>`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${sql.join([...PG_BULK_TABLES])}) ORDER BY name`.execute(trx)
+  ).rows;
+  for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(trx);
+  return {
+    async restore() {
+      // The stored statement text was written by the migrations (never user input).
+      for (const ix of indexes) await sql.raw(ix.sql).execute(trx);
+    },
+  };
+}
+
 async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void) {
   // Values are kept as the reader's arrays (no Map per row): 100,000 Maps were tens of MB of the import's peak.
   const patientAttrs = new Map<string, ReadonlyArray<string | null>>();
@@ -460,7 +474,7 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     for (const r of attributeRows) await b.add(r);
     await b.flush();
   }
-  const patientRefs = await insertReturningIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id');
+  const patientRefs = await insertStudyRowsWithIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id', studyId, fastOf.get(trx));
   const pa = new BatchInserter(trx, 'cohort_patient_attribute', 4, fastOf.get(trx));
   for (const [pid, values] of patientAttrs) {
     for (let i = 0; i < values.length; i++) {
@@ -511,7 +525,7 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     sampleRows.push({ study_id: studyId, patient_ref: patientRefs.get(s.patientId)!, sample_id, her2_category: her2 });
     her2Of.push(her2);
   }
-  const sampleRefs = await insertReturningIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id');
+  const sampleRefs = await insertStudyRowsWithIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id', studyId, fastOf.get(trx));
   const sa = new BatchInserter(trx, 'cohort_sample_attribute', 4, fastOf.get(trx));
   for (const [sid, s] of samples) {
     for (let i = 0; i < s.values.length; i++) {
