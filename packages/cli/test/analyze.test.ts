@@ -50,7 +50,7 @@ test('(a) ERBB2 L755S is acquired after letrozole and neratinib + fulvestrant is
   ]);
   // DESTINY-Breast06 needs endocrine therapy in the metastatic setting; adjuvant letrozole alone does not qualify.
   assert.ok(out.excludedOptions.some((x: { therapy: string; reason: string }) => x.therapy === 'trastuzumab deruxtecan' && x.reason.includes('in the metastatic setting')));
-  assert.equal(out.kbVersion, '2026.12.3');
+  assert.equal(out.kbVersion, '2026.12.4');
   assert.equal(out.notice, 'For research use; not a medical device.');
 });
 
@@ -58,8 +58,9 @@ test('(b) HER2-null primary -> HER2-positive bone metastasis', () => {
   const out = analyze('b-her2-conversion');
   const conv = out.changes.find((c: { kind: string }) => c.kind === 'her2-conversion');
   assert.deepEqual([conv.from, conv.to, conv.fromSample, conv.toSample], ['HER2-null (negative)', 'HER2-positive (positive)', 'B-PRIMARY', 'B-BONE']);
-  // First-line HER2+ metastatic: the 1L regimens lead, trastuzumab alone after them (issue 14 ranking).
-  assert.deepEqual(out.therapyOptions.slice(0, 3).map((o: { therapy: string; level: string }) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab']);
+  // First-line HER2+ metastatic: the 1L regimens lead (issue 14 ranking); no single-agent trastuzumab first line
+  // (Herceptin label: alone only after >=1 chemotherapy regimen for metastatic disease; review-14 P10).
+  assert.deepEqual(out.therapyOptions.slice(0, 3).map((o: { therapy: string; level: string }) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib']);
   assert.deepEqual(out.context.line, 1);
 });
 

@@ -17,7 +17,7 @@ const out = mkdtempSync(join(tmpdir(), 'her2scope-e-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 interface J {
-  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
+  samples: Array<{ id: string; type: string; site: string; tumorFraction: number | null; findings: Array<Record<string, unknown> & { gene: string; readEvidence: Array<{ sample: string; text: string; status: string }>; plasma: { origin: string; text: string; draw: string } | null }>; copyNumber: { genes: Array<{ gene: string; status: string; copyNumber: number; text: string }>; erbb2: { concordance: string; text: string } } | null }>;
   changes: Array<{ kind: string; from: string; to: string; fromSample: string; toSample: string; detail: string; firstDetected?: string; trend?: string; afterTreatments: unknown[]; warnings?: string[] }>;
   therapyOptions: Array<{ therapy: string; level: string; warnings: string[]; drugs: string[]; reasons: string[]; pending?: { kind: string; text: string }; warningDetails?: Array<{ kind: string; text: string }> }>;
   resistance: Array<{ level: string; therapy: string; reason: string; ongoing?: string[] }>;
@@ -70,21 +70,28 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
 
   test('ESR1 D538G: acquired by the primary\'s reads, tumour-derived, rising 0.2% -> 1.5% -> 6%, emerging under letrozole', () => {
     const f = finding('E-PLASMA-1', 'ESR1');
-    assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
+    // review-s3 #12: the absence names the VAF of interest (0.2% at tumour fraction 2% -> 6% at the primary's purity 60%) and the power there
+    assert.deepEqual([f.origin, f.originSample, f.originReason], ['acquired', 'E-PRIMARY', 'absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 6% (0.2% in E-PLASMA-1 at tumour fraction 2%, scaled to purity 60%, same cancer cell fraction): power > 99.9%']);
     // at 0.2% the 2,000 white-cell reads bound the VAF (< 0.15%) but could not call it (6 reads needed): presumed
-    // tumour-derived in this draw; tumour-derived from the later draws (1.5%, 6%)
-    assert.equal(f.plasma?.text, 'presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
+    // tumour-derived in this draw alone; the one origin over all draws is tumour-derived, by the white cells of
+    // E-PLASMA-2 (1.5%), and this finding says so
+    assert.deepEqual([f.plasma?.origin, f.plasma?.draw], ['tumour', 'E-PLASMA-2']);
+    assert.equal(
+      f.plasma?.text,
+      'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads) (white cells of draw E-PLASMA-2, 2021-09-07; one origin per variant over all draws; this draw alone: presumed tumour-derived; white cells too shallow to exclude it at the plasma VAF 0.2%: 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power only for VAF ≥ 0.52% (a call needs ≥6 alt reads))',
+    );
+    assert.deepEqual(['E-PLASMA-1', 'E-PLASMA-2', 'E-PLASMA-3'].map((id) => finding(id, 'ESR1').plasma?.origin), ['tumour', 'tumour', 'tumour']);
     assert.equal(finding('E-PLASMA-2', 'ESR1').plasma?.text, 'tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads)');
     // first seen in E-PLASMA-1, absent from the primary: acquired in every later sample too, as in the change list
     for (const id of ['E-PLASMA-2', 'E-PLASMA-3', 'E-LIVER']) {
       const later = finding(id, 'ESR1');
-      assert.deepEqual([later.origin, later.originSample, later.originReason], ['acquired', 'E-PRIMARY', 'first seen in E-PLASMA-1 (2021-03-02); absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)'], id);
+      assert.deepEqual([later.origin, later.originSample, later.originReason], ['acquired', 'E-PRIMARY', 'first seen in E-PLASMA-1 (2021-03-02); absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 6% (0.2% in E-PLASMA-1 at tumour fraction 2%, scaled to purity 60%, same cancer cell fraction): power > 99.9%'], id);
     }
     for (const t of ['elacestrant', 'imlunestrant', 'vepdegestrant']) assert.ok(json.therapyOptions.find((o) => o.therapy === t)?.reasons.every((x) => x.startsWith('ESR1 p.D538G (acquired, VAF 23%)')), t);
     const acquired = json.changes.filter((c) => c.kind === 'acquired-variant');
     assert.deepEqual(
       acquired.map((c) => c.detail),
-      ['ESR1 p.D538G acquired: absent from E-PRIMARY (primary, breast, 2019-01-15), found in E-PLASMA-1 (plasma, blood, 2021-03-02) at VAF 0.2% after 25 months of letrozole; reads in E-PRIMARY: absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)'],
+      ['ESR1 p.D538G acquired: absent from E-PRIMARY (primary, breast, 2019-01-15), found in E-PLASMA-1 (plasma, blood, 2021-03-02) at VAF 0.2% after 25 months of letrozole; reads in E-PRIMARY: absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 6% (0.2% in E-PLASMA-1 at tumour fraction 2%, scaled to purity 60%, same cancer cell fraction): power > 99.9%'],
     );
     const esr1 = json.ctdna.variants.find((v) => v.gene === 'ESR1');
     assert.deepEqual([esr1?.origin, esr1?.trajectory.trend, esr1?.trajectory.text], ['tumour', 'rising', 'rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error)']);
@@ -111,7 +118,7 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
 
   test('review finding 3: the NGS-only HER2-positive regimens are pending ISH, after every confirmed option, in every projection', () => {
     const pending = json.therapyOptions.filter((o) => o.pending);
-    assert.deepEqual(pending.map((o) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(pending.map((o) => `${o.level} ${o.therapy}`), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib', 'C trastuzumab emtansine']);
     assert.deepEqual(json.therapyOptions.slice(-pending.length), pending);
     for (const o of pending) assert.equal(o.pending?.kind, 'her2-ish');
     for (const o of json.therapyOptions.filter((x) => !x.pending)) assert.ok(o.warnings.includes('HER2 status unresolved: NGS ERBB2 amplification in E-LIVER (2022-04-12; copy number 13.3); confirm by ISH: this option is for HER2-negative disease'), o.therapy);
@@ -198,7 +205,7 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     assert.ok(notes.includes('Plasma: CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error).'));
     const conclusion = bundle.entry.find((e) => e.resource.resourceType === 'DiagnosticReport')?.resource.conclusion ?? '';
     assert.ok(conclusion.includes('Copy number by sequencing in E-LIVER: ERBB2 amplification (copy number 13.3; log2 2.31; purity 70%; ploidy 2);'));
-    assert.ok(conclusion.includes(' ERBB2 vs IHC/ISH: NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity.'));
+    assert.ok(conclusion.includes(' ERBB2 vs IHC/ISH: NGS amplified but IHC 1+ — discordant: consider ISH / heterogeneity (ERBB2 by NGS: copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%, ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)).'));
     assert.ok(conclusion.includes('ctDNA ESR1 p.D538G: tumour-derived: absent from white cells, 0/2000 reads in white cells (VAF < 0.15%, 95% upper bound); ≥95% power for VAF ≥ 0.52% (a call needs ≥6 alt reads); rising: 0.2% → 1.5% → 6% (first detected 2021-03-02, at the detection limit: 10/5000 reads, binomial p = 0.032 vs 0.1% error).'));
     assert.ok(conclusion.includes('ctDNA DNMT3A p.R882H: CHIP: also in the white-cell sample'));
     // the copy-number observation, and every NGS-only HER2 option as a therapeutic implication derived from it
@@ -212,6 +219,45 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
       warned.map((o) => `Sensitivity / response: ${o.therapy}`).sort(),
     );
     for (const e of implications) assert.ok(e.resource.note?.some((n) => n.text.startsWith('Warning: HER2 by NGS only: NGS amplified but IHC 1+')));
+  });
+
+  test('issue 16 item 4 (display): read evidence, copy-number rule and segment, share of ctDNA and the ctDNA figure in every projection', () => {
+    const RULE = 'copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%, ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)';
+    const SHARE = 'E-PLASMA-1: VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 11%-37%), subclonal; cancer cell fraction estimate assuming one mutant copy of two (heterozygous, no copy change at the locus); with 2 mutant copies it would be ≈10%';
+    const full = JSON.parse(readFileSync(join(out, 'analysis.json'), 'utf8')) as AnalysisResult;
+    const erbb2 = full.samples.find((s) => s.id === 'E-LIVER')?.copyNumber?.genes.find((g) => g.gene === 'ERBB2');
+    assert.deepEqual([erbb2?.segment, erbb2?.rule], [{ chrom: 'chr17', start: 39500001, end: 39900000, size: 400000, count: 1 }, RULE]);
+    const esr1 = full.ctdna?.variants.find((v) => v.gene === 'ESR1');
+    assert.deepEqual(esr1?.fractions?.map((f) => [f.sample, f.tumorFraction, f.clonality, f.text]), [['E-PLASMA-1', 0.02, 'subclonal', SHARE]]);
+    assert.deepEqual(full.ctdna?.variants.find((v) => v.gene === 'DNMT3A')?.fractions, [], 'CHIP: no share of ctDNA');
+    assert.equal(full.ctdna?.notes?.length, 2);
+    assert.match(full.ctdna?.notes?.[0] ?? '', /^Each position is tested on its own: .*No correction for the number of positions is made/);
+    const primaryRead = full.samples.find((s) => s.id === 'E-PLASMA-1')?.findings.find((f) => f.gene === 'ESR1')?.readEvidence?.[0];
+    assert.deepEqual([primaryRead?.vafOfInterest !== undefined && Math.abs(primaryRead.vafOfInterest - 0.06) < 1e-12, primaryRead?.power !== undefined && primaryRead.power > 0.999], [true, true]);
+    // the CHIP clone is not given a tumour VAF of interest in the primary
+    assert.equal(full.samples.find((s) => s.id === 'E-PLASMA-1')?.findings.find((f) => f.gene === 'DNMT3A')?.readEvidence?.[0]?.vafOfInterest, undefined);
+    // clinician HTML: the rule next to the discordance, the share of ctDNA, the notes, the corrected methods
+    assert.ok(html.includes(`<span data-cn-rule="ERBB2">(ERBB2 by NGS: ${RULE})</span>`));
+    assert.ok(html.includes(`<td class="small" data-ctdna-share="ESR1">${SHARE}</td>`));
+    assert.ok(html.includes('<ul class="small" id="ctdna-notes"><li>Each position is tested on its own'));
+    assert.ok(html.includes("that minimum is the caller's reporting threshold (<code>--min-alt-reads</code>, default 3), not the significant-count rule of the read look-back below"));
+    assert.ok(html.includes('resistance about a drug the patient is taking now (or its specific class) is listed at any level, D included'));
+    // patient summary: the reads in plain words and the same figure with plain labels and caption
+    assert.ok(patient.includes('It was not in the sample from the breast (January 15, 2019). The earlier sample from the breast (January 15, 2019) was read again: 0 of 812 pieces of DNA at this spot had the change.'));
+    assert.ok(patient.includes('It was also there before, in the sample from the breast (January 15, 2019). The earlier sample from the breast (January 15, 2019) was read again: the change was found there in 160 of 500 pieces of DNA at this spot.'));
+    assert.ok(patient.includes('<h2>Your blood tests over time</h2>\n<figure class="blood"><svg xmlns="http://www.w3.org/2000/svg" class="h2s-ctdna-figure"'));
+    assert.ok(patient.includes('A dashed line is a change that comes from blood cells, not from the cancer.'));
+    // FHIR: the clinician figure as a Media resource, linked from the report
+    const bundle = JSON.parse(fhir) as { entry: Array<{ fullUrl: string; resource: { resourceType: string; status?: string; content?: { contentType: string; data: string }; media?: Array<{ link: { reference: string } }>; conclusion?: string } }> };
+    const media = bundle.entry.filter((e) => e.resource.resourceType === 'Media');
+    assert.equal(media.length, 1);
+    assert.deepEqual([media[0]?.resource.status, media[0]?.resource.content?.contentType], ['completed', 'image/svg+xml']);
+    const svg = Buffer.from(media[0]?.resource.content?.data ?? '', 'base64').toString('utf8');
+    assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" class="h2s-ctdna-figure"'));
+    assert.ok(html.includes(svg), 'the Media holds the same drawing as the clinician report');
+    const dr = bundle.entry.find((e) => e.resource.resourceType === 'DiagnosticReport');
+    assert.deepEqual(dr?.resource.media?.map((m) => m.link.reference), [media[0]?.fullUrl]);
+    assert.ok(dr?.resource.conclusion?.includes(`Share of ctDNA: ${SHARE}.`));
   });
 
   test('the patient summary says it in plain words', () => {

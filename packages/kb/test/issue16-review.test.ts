@@ -91,7 +91,7 @@ describe('a variant first seen in plasma, absent from the primary by reads', () 
     };
     const p1 = { ...plasma('P1', '2021-03-02', [plasmaCall(D538G(0.002, 5000), 0, 2000)]), sample: { ...plasma('P1', '2021-03-02', []).sample, tumorFraction: 0.02 } };
     const r = run([primary, p1, plasma('P2', '2021-09-07', [plasmaCall(D538G(0.015, 5000), 0, 2000)]), liver([D538G(0.23, 400)])], LETROZOLE);
-    const reads = 'absent: 0/812 reads in PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)';
+    const reads = 'absent: 0/812 reads in PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 6% (0.2% in P1 at tumour fraction 2%, scaled to purity 60%, same cancer cell fraction): power > 99.9%';
     assert.deepEqual(
       r.samples.map((s) => [s.id, s.findings[0]?.origin ?? null, s.findings[0]?.originSample ?? null, s.findings[0]?.originReason ?? null]),
       [
@@ -126,7 +126,7 @@ describe('oncogenicity: DNMT3A R882 and TP53 R175 hotspots (KB 2026.12.2 and lat
       const r = classifyVariant(kb, { ...call(gene, hgvsp, 'chr2', 1, 'C', 'T', 0.02, 5000), consequence });
       return [r.oncogenicity, r.reason];
     };
-    assert.equal(kb.version, '2026.12.3');
+    assert.equal(kb.version, '2026.12.4');
     assert.deepEqual(cls('DNMT3A', 'p.R882H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 882-882 (cancerhotspots.org:v2; PMID:35296003)']);
     assert.deepEqual(cls('DNMT3A', 'p.R882C')[0], 'likely-oncogenic');
     assert.deepEqual(cls('TP53', 'p.R175H'), ['likely-oncogenic', 'likely-oncogenic: missense_variant in codons 175-175 (cancerhotspots.org:v2; PMID:34439241)']);

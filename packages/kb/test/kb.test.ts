@@ -122,3 +122,32 @@ test('a knowledge base without its drug classes or oncogenicity rules is refused
     }
   }
 });
+
+test('drug classes (re-read E7): each cites its WHO ATC group or says it is a her2scope grouping; member drugs fall in the cited group except the noted ones', () => {
+  const classes = loadKnowledgeBase().drugClasses;
+  assert.ok(classes);
+  const grouped: string[] = [];
+  const outside: Array<[string, string, string]> = [];
+  for (const c of classes.classes) {
+    const atc = (c.citations ?? []).filter((x) => x.id.startsWith('ATC:'));
+    if (atc.length === 0) {
+      assert.match(c.note ?? '', /^her2scope grouping with no (single )?ATC group/, `${c.id}: no ATC group, and the note says so`);
+      grouped.push(c.id);
+      continue;
+    }
+    for (const a of atc) assert.match(a.id, /^ATC:L0[12]([A-Z]{2})?$/, `${c.id}: an ATC group code`);
+    const codes = atc.map((a) => a.id);
+    for (const d of classes.drugs.filter((x) => x.classes.includes(c.id))) {
+      for (const code of d.citations.map((x) => x.id).filter((x) => x.startsWith('ATC:'))) {
+        if (!codes.some((g) => code.startsWith(g))) outside.push([c.id, d.name, code]);
+      }
+    }
+  }
+  assert.deepEqual(grouped.sort(), ['akt-inhibitor', 'anti-her2', 'chemotherapy', 'immunotherapy', 'pi3k-akt-mtor-inhibitor', 'protac-er-degrader', 'trop2-adc']);
+  // The two members outside their class's ATC group, each named in the class's note.
+  assert.deepEqual(outside, [
+    ['anti-her2-tki', 'afatinib', 'ATC:L01EB03'],
+    ['mtor-inhibitor', 'sirolimus', 'ATC:L04AH01'],
+  ]);
+  for (const [id, drug] of outside) assert.match(classes.classes.find((c) => c.id === id)?.note ?? '', new RegExp(drug));
+});

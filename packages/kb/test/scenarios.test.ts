@@ -37,8 +37,9 @@ describe('issue 14 on the bundled KB', () => {
     assert.deepEqual(hasDrug(r, 'fulvestrant'), []);
     assert.deepEqual(hasDrug(r, 'alpelisib'), []);
     // PIK3CA-associated trastuzumab resistance (CIViC B/C) warns the trastuzumab regimens, which rank after the clean
-    // level-A first-line option but stay above lower-level options (therapy.ts rule 5).
-    assert.deepEqual(options(r).slice(0, 3), ['A trastuzumab deruxtecan + pertuzumab', 'A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab']);
+    // level-A first-line option but stay above lower-level options (therapy.ts rule 5). No single-agent trastuzumab
+    // first line (Herceptin label: alone only after >=1 chemotherapy regimen for metastatic disease; review-14 P10).
+    assert.deepEqual(options(r).slice(0, 3), ['A trastuzumab deruxtecan + pertuzumab', 'A pertuzumab + trastuzumab + docetaxel', 'B neratinib']);
     assert.ok(r.therapyOptions[1]!.warnings.some((w) => w.startsWith('trastuzumab: PIK3CA p.H1047R')));
   });
 
@@ -64,10 +65,22 @@ describe('issue 14 on the bundled KB', () => {
     assert.deepEqual(r.changes.map((c) => [c.kind, c.toSample, c.afterTreatments.map((t) => `${t.months} months ${t.drug}`).join(', ')]), [['acquired-variant', 'M2', '27 months fulvestrant, 27 months neratinib']]);
   });
 
-  test('first-line HER2+ metastatic: pertuzumab + trastuzumab + docetaxel and T-DXd + pertuzumab above trastuzumab alone; neratinib never level A', () => {
+  test('first-line HER2+ metastatic: pertuzumab + trastuzumab + docetaxel and T-DXd + pertuzumab; no single-agent trastuzumab (review-14 P10); neratinib never level A', () => {
     const r = run([s('M1', '2024-01-01', P('3+', 0, 0))]);
-    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'B neratinib', 'C trastuzumab emtansine']);
-    assert.deepEqual(r.therapyOptions.map((o) => o.context), ['fits', 'fits', 'fits', 'fits', 'fits']);
+    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(r.therapyOptions.map((o) => o.context), ['fits', 'fits', 'fits', 'fits']);
+    // Herceptin label: single agent only after >=1 chemotherapy regimen for metastatic disease; adjuvant single agent
+    // only after anthracycline-based therapy. The CIViC first-line "trastuzumab" items (trastuzumab added to
+    // chemotherapy, EID528/EID529) are excluded by their curated override.
+    assert.deepEqual(r.excludedOptions.filter((x) => x.therapy === 'trastuzumab').map((x) => x.reason), [
+      'HER2-positive: civic:EID1122: for early disease; the patient\'s setting is metastatic (metastasis sample M1); needs prior Anthracycline (WHO ATC L01DB) as well; none in the treatments',
+      'HER2-positive: curated:her2pos-trastuzumab-adjuvant: for early disease; the patient\'s setting is metastatic (metastasis sample M1); needs prior Anthracycline (WHO ATC L01DB) as well; none in the treatments',
+      'HER2-positive: curated:her2pos-trastuzumab: needs prior Cytotoxic chemotherapy in the metastatic setting; none in the treatments',
+    ]);
+    const later = run([s('M1', '2024-01-01', P('3+', 0, 0))], [{ drug: 'vinorelbine', start: '2024-02-01', end: '2024-08-01', setting: 'metastatic' as const, response: 'progression' as const }]);
+    assert.deepEqual(later.therapyOptions.find((o) => o.therapy === 'trastuzumab')?.support.map((x) => [x.id, x.level, x.setting]), [
+      ['curated:her2pos-trastuzumab', 'A', 'metastatic, single agent after >=1 chemotherapy regimen for metastatic disease (Herceptin label)'],
+    ]);
     assert.ok(r.excludedOptions.some((x) => x.therapy === 'neratinib' && x.reason.includes('curated:her2pos-neratinib-extended-adjuvant: for early disease')));
   });
 
@@ -187,7 +200,7 @@ describe('tumour-board review of issue 16 on the bundled KB', () => {
       { drug: 'carboplatin', start: '2019-02-01', end: '2019-06-01', setting: 'early' as const },
       { drug: 'trastuzumab', start: '2019-02-01', end: '2020-02-01', setting: 'early' as const },
     ]);
-    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'A trastuzumab', 'B neratinib', 'C trastuzumab emtansine']);
+    assert.deepEqual(options(r), ['A pertuzumab + trastuzumab + docetaxel', 'A trastuzumab deruxtecan + pertuzumab', 'B neratinib', 'C trastuzumab emtansine']);
     // Review s3 finding 5: lapatinib + capecitabine needs an anthracycline as well (Tykerb label: "prior therapy including
     // an anthracycline, a taxane, and trastuzumab"); TCH gave a taxane and trastuzumab only.
     for (const id of ['curated:her2pos-lapatinib', 'civic:EID1132']) assert.match(r.excludedOptions.find((e) => e.items?.includes(id))?.reason ?? '', /needs prior Anthracycline \(WHO ATC L01DB\) as well; none in the treatments/, id);

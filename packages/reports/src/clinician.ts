@@ -77,15 +77,12 @@ const CLINICIAN_CSS = `
 }
 `;
 
-const IHC_RULE = /^her2\.ihc\.(0|1\+|2\+|3\+)$/;
-
-/** HER2 with the values behind it: category, IHC score (from the rule trail) and ISH group / ratio. */
+/** HER2 with the values behind it: category, IHC score (the result's `ihc`) and ISH group / ratio. */
 function her2Values(s: SampleAnalysis): string {
   const h = s.classification?.her2;
   if (!s.classification) return 'no pathology';
   if (!h) return 'not tested';
-  const ihc = h.rules.map((r) => IHC_RULE.exec(r.id)?.[1]).find((x) => x !== undefined);
-  const parts = [ihc !== undefined ? `IHC ${ihc}` : null, h.ishGroup !== null ? `ISH group ${h.ishGroup}` : null, h.ishRatioText !== null ? `ratio ${h.ishRatioText}` : null].filter(Boolean);
+  const parts = [h.ihc !== null ? `IHC ${h.ihc}` : null, h.ishGroup !== null ? `ISH group ${h.ishGroup}` : null, h.ishRatioText !== null ? `ratio ${h.ishRatioText}` : null].filter(Boolean);
   return `<b>${esc(h.category)}</b>${parts.length ? ` <span class="small">(${esc(parts.join(', '))})</span>` : ''}`;
 }
 
@@ -129,11 +126,11 @@ function summaryCard(r: AnalysisResult, o: RenderOptions): string {
   const variantChanges = r.changes.filter((c) => c.kind === 'acquired-variant' || c.kind === 'lost-variant');
   const vafOf = (c: AnalysisResult['changes'][number]) => {
     const sample = r.samples.find((s) => s.id === (c.kind === 'lost-variant' ? c.fromSample : c.toSample));
-    const f = sample?.findings.find((x) => c.detail.startsWith(`${x.gene} ${x.alteration}`));
+    const f = sample?.findings.find((x) => x.id === c.findingId);
     return f ? `VAF ${esc(vafText(f.vaf))}` : '';
   };
   const changeRows = [
-    ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc((c.detail.split(':')[0] ?? c.detail).replace(/ (acquired|lost)$/, ''))}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
+    ...variantChanges.map((c) => `<tr><td class="${c.kind === 'acquired-variant' ? 'acquired' : ''}">${c.kind === 'acquired-variant' ? 'acquired' : 'lost'}</td><td>${esc(c.gene ?? '')} ${esc(c.alteration ?? '')}</td><td class="nw">${vafOf(c)}</td><td>${esc(c.fromSample)} → ${esc(c.toSample)}</td><td class="small">${exposureText(c)}</td></tr>`),
     ...emerging.map((f) => `<tr><td>emerging</td><td>${esc(f.gene)} ${esc(f.alteration)}</td><td class="nw">VAF ${esc(vafText(f.vaf))}</td><td>${esc(latest?.id ?? '')}</td><td class="small">not evaluable earlier (no earlier sample could have detected it)</td></tr>`),
   ];
   // Resistance about a drug the patient is on now leads the page (therapy.ts rules 7-8).
@@ -354,9 +351,9 @@ export function methodsHtml(r: AnalysisResult): string {
   return `<ul>
 <li>HER2 by the ASCO/CAP 2018 HER2 testing guideline, affirmed 2023 (Wolff AC et al., J Clin Oncol 2018;36:2105-2122, <a href="https://doi.org/10.1200/JCO.2018.77.8738">doi:10.1200/JCO.2018.77.8738</a>; J Clin Oncol 2023;41:3867-3872, <a href="https://doi.org/10.1200/JCO.22.02864">doi:10.1200/JCO.22.02864</a>). HER2-low / HER2-ultralow / HER2-null are eligibility groupings (DESTINY-Breast04/06), not ASCO/CAP result categories.</li>
 <li>ER and PR by the ASCO/CAP 2020 ER/PgR guideline (Allison KH et al., J Clin Oncol 2020;38:1346-1366): ER 1-10% is reported as ER Low Positive.</li>
-<li>Variant origin: a variant is <i>acquired</i> when an earlier sample did not carry it although it had at least a 95% probability of showing the minimum number of alt reads at its depth and the later VAF (binomial; purity-adjusted when given); <i>pre-existing</i> when an earlier sample carried it; <i>not evaluable earlier</i> when no earlier sample could have detected it; <i>germline</i> when the matched normal carries it. With an earlier sample's reads: alt reads significant against a 0.1% per-base error (one-sided binomial) make it pre-existing; absence counts only with at least 95% power to reach that significant count at the expected VAF (0 reads are also given as a 95% upper bound of the VAF). Samples are ordered by collection date.</li>
+<li>Variant origin: a variant is <i>acquired</i> when an earlier sample did not carry it although it had at least a 95% probability of showing the minimum number of alt reads at its depth and the later VAF (binomial; purity-adjusted when given); from a VCF and a BED that minimum is the caller's reporting threshold (<code>--min-alt-reads</code>, default 3), not the significant-count rule of the read look-back below; <i>pre-existing</i> when an earlier sample carried it; <i>not evaluable earlier</i> when no earlier sample could have detected it; <i>germline</i> when the matched normal carries it. With an earlier sample's reads: alt reads significant against a 0.1% per-base error (one-sided binomial) make it pre-existing; absence counts only with at least 95% power to reach that significant count at the expected VAF (0 reads are also given as a 95% upper bound of the VAF). Samples are ordered by collection date.</li>
 <li>Findings and therapy options come from the her2scope knowledge base, version <b>${esc(r.kbVersion)}</b> (curated entries with their citations, and CIViC clinical evidence, CC0). Only genes in the knowledge base are listed; other variants are counted.</li>
-<li>Therapy options are judged on the patient's state now (latest evaluable HER2 and HR results, setting, line of therapy, prior treatments) and ranked by guideline line of therapy, then evidence level; options with resistance or discordance warnings are never ranked as clean; preclinical (D/E) evidence is hidden unless asked for, except resistance named for a drug (or its specific class) the patient is taking now, which is listed as a statement and never removes an option. They are evidence to discuss, not recommendations.</li>
+<li>Therapy options are judged on the patient's state now (latest evaluable HER2 and HR results, setting, line of therapy, prior treatments) and ranked by guideline line of therapy, then evidence level; options with resistance or discordance warnings are never ranked as clean; preclinical (D/E) items are hidden as options unless asked for (<code>--include-preclinical</code>); resistance about a drug the patient is taking now (or its specific class) is listed at any level, D included, as a statement that never removes an option. They are evidence to discuss, not recommendations.</li>
 </ul>
 <h3>Limitations</h3>
 <ul>

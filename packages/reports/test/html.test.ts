@@ -23,12 +23,12 @@ test('clinician HTML: patient and sample table, notice, synthetic label, KB vers
       ['2019-02-01', 'A-LIVER', 'metastasis', 'liver', 'HER2-low (negative)', 'positive (90%)', 'positive (5%)', '30%'],
     ],
   );
-  assert.equal(doc.querySelector('#summary .meta')!.textContent, 'Analysis, knowledge base 2026.12.3. Evidence to discuss, not recommendations.');
-  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.3/);
+  assert.equal(doc.querySelector('#summary .meta')!.textContent, 'Analysis, knowledge base 2026.12.4. Evidence to discuss, not recommendations.');
+  assert.match(doc.querySelector('#methods')!.textContent, /version 2026\.12\.4/);
   assert.ok(!html.includes('generated'), 'no timestamp unless one is given');
   const stamped = dom(renderClinicianHtml(a, { generatedAt: new Date('2026-01-02T03:04:05Z'), analysisVersion: 'run 3', codeVersion: 'her2scope 0.1.0', signOff: { 'A-LIVER': 'signed by path-1 on 2 Jan 2026' } }));
   assert.equal(stamped.querySelector('header .meta')!.textContent, 'SYN-A · female · born 1961 · 2 samples, latest A-LIVER · generated 2 Jan 2026 03:04 UTC');
-  assert.equal(stamped.querySelector('#summary .meta')!.textContent, 'Analysis run 3 of 2 Jan 2026, knowledge base 2026.12.3, code her2scope 0.1.0. Evidence to discuss, not recommendations.');
+  assert.equal(stamped.querySelector('#summary .meta')!.textContent, 'Analysis run 3 of 2 Jan 2026, knowledge base 2026.12.4, code her2scope 0.1.0. Evidence to discuss, not recommendations.');
   assert.deepEqual([...stamped.querySelectorAll('#summary table')[0]!.querySelectorAll('tbody tr td:last-child')].map((td) => td.textContent), ['not recorded', 'signed by path-1 on 2 Jan 2026']);
 });
 

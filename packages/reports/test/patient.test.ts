@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
+import type { AnalysisResult } from '@her2scope/core';
 import { renderClinicianHtml, renderPatientSummaryHtml } from '../src/index.ts';
 import { analyse, ALL, caseA, caseB, caseC, HOSTILE, hostileCase } from './fixtures.ts';
 import { readability, visibleText } from './readability.ts';
@@ -111,4 +115,32 @@ test('review findings 17-18: CHIP and germline findings are not tumour changes; 
   assert.ok(body.includes('Note: your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.'));
   assert.equal(body.includes('may make a medicine in this plan work less well'), false);
   assert.ok(body.includes('Do I need one more HER2 test before choosing a medicine?'));
+});
+
+test('patient summary (issue 16 item 4): the earlier sample read again, in plain words; the blood-test figure with a plain caption; still easy to read', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const e = JSON.parse(readFileSync(join(here, '..', '..', 'cli', 'test', 'expected', 'e-ctdna.json'), 'utf8')) as AnalysisResult;
+  const h = renderPatientSummaryHtml(e);
+  const body = text(h);
+  assert.ok(body.includes('The earlier sample from the breast (January 15, 2019) was read again: 0 of 812 pieces of DNA at this spot had the change.'));
+  assert.ok(body.includes('The earlier sample from the breast (January 15, 2019) was read again: the change was found there in 160 of 500 pieces of DNA at this spot.'));
+  // only earlier samples with a clear answer are told: the CHIP clone's finding (blood cells) is not among the tumour changes
+  assert.equal((body.match(/was read again/g) ?? []).length, 5, '4 ESR1 findings (absent) + 1 PIK3CA (found)');
+  const doc = parseHTML(h).document;
+  const fig = doc.querySelector('figure.blood');
+  assert.ok(fig?.querySelector('svg.h2s-ctdna-figure'));
+  assert.equal(fig?.querySelector('figcaption')?.textContent, 'Each line is one gene change found in your blood tests. A dot higher up means more of the change in that test. An open dot means that test did not find the change. A dashed line is a change that comes from blood cells, not from the cancer. The bars at the bottom show when you took each medicine.');
+  for (const banned of ['VAF', 'allele', 'variant', 'p.D538G', 'p.R882H', 'ctDNA']) assert.ok(!body.includes(banned), `'${banned}' should not appear`);
+  const { grade } = readability(h);
+  assert.ok(grade <= 8 && grade >= 2, `grade ${grade.toFixed(1)}`);
+  // no blood draws: no figure, no read-again sentence without reads
+  const a2 = renderPatientSummaryHtml(a);
+  assert.equal(a2.includes('Your blood tests over time'), false);
+  assert.equal(a2.includes('was read again'), false);
+  // hostile sample ids in the read evidence come out as text
+  const hostile = structuredClone(e);
+  const f = hostile.samples.find((s) => s.id === 'E-LIVER')!.findings.find((x) => x.gene === 'PIK3CA')!;
+  hostile.samples[0]!.id = HOSTILE;
+  f.readEvidence[0]!.sample = HOSTILE;
+  assert.doesNotMatch(renderPatientSummaryHtml(hostile), /<script/i);
 });

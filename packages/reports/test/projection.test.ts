@@ -144,7 +144,9 @@ describe('generated cases (seeded)', () => {
     // The generator reaches the interesting paths (fixed by the seeds and the KB and rules of today: a change to either
     // changes these counts; check that the generated cases still give options and exclusions before updating them).
     // 64/515 since the Datroway context needs chemotherapy for metastatic disease (seed 5: adjuvant vinorelbine only).
-    assert.deepEqual([options, excluded], [64, 515]);
+    // 37/544 since KB 2026.12.4 (s4): single-agent trastuzumab only as labelled (-15), no neoadjuvant regimen after an
+    // early-setting treatment (-6 DESTINY-Breast11, -6 NeoALTTO trastuzumab + lapatinib).
+    assert.deepEqual([options, excluded], [37, 544]);
   });
 
   test('the checks fail on a report that drops an option or shows an excluded one as an option', () => {

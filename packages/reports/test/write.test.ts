@@ -76,7 +76,7 @@ test('PDF: paginated, with the report text (timeline, findings, notice, page foo
   const pages = pdfPages(file);
   assert.equal(pages, 2);
   const text = pdfText(file);
-  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'Summary', 'Top options for A-LIVER', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'neratinib + fulvestrant', 'appendix of the HTML report', '2026.12.3'])
+  for (const s of ['HER2-centred precision oncology report', 'SYNTHETIC PATIENT', 'SYN-A', 'Summary', 'Top options for A-LIVER', 'HER2 timeline', 'A-PRIMARY', 'A-LIVER', '℞ letrozole', 'neratinib + fulvestrant', 'appendix of the HTML report', '2026.12.4'])
     assert.ok(text.includes(s), `PDF text has '${s}'`);
   for (const s of ['Hover for details', 'Methods', 'Rule trail']) assert.ok(!text.includes(s), `no '${s}' in print (screen-only / appendix)`);
   assert.ok(text.includes(`Page 1 of ${pages}`) && text.includes(`Page ${pages} of ${pages}`));

@@ -30,6 +30,7 @@ import { AuditQueue } from './audit-queue.ts';
 import { FileStore } from './files.ts';
 import { HttpError, type FieldProblem } from './http-error.ts';
 import { JobRunner } from './jobs/runner.ts';
+import { UploadChecker } from './jobs/upload-check.ts';
 import { registerRoutes } from './routes.ts';
 import { registerCohortRoutes } from './cohort-routes.ts';
 
@@ -109,6 +110,8 @@ export interface ServerContext {
   store: ClinicalStore;
   files: FileStore;
   runner: JobRunner;
+  /** Parses in-memory uploads (FlowJo workspace, .fai) in worker threads, off the event loop (jobs/upload-check.ts). */
+  uploadChecks: UploadChecker;
   sessions: SessionCache;
   /** Batched audit of read events (see audit-queue.ts). */
   auditReads: AuditQueue;
@@ -165,6 +168,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     store,
     files,
     runner,
+    uploadChecks: new UploadChecker(),
     options: {
       uploadLimitBytes: options.uploadLimitBytes ?? 2 * GIB,
       sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
@@ -318,6 +322,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await runner.stop();
+    await ctx.uploadChecks.stop();
     await ctx.auditReads.close();
   });
   return app;

@@ -20,6 +20,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InputError, RESEARCH_USE_NOTICE } from '@her2scope/core';
+import { CohortComparisonSchema, CohortImportSchema, CohortPrevalenceSchema, CohortStudyListSchema, finiteOrNull, type CohortComparison, type CohortImport, type CohortPrevalence, type CohortProportion, type CohortStudyList } from '@her2scope/core/api';
 import { parseAlteration, renderLollipop, renderOncoprint } from '@her2scope/core/cohort';
 import type { Storage } from '@her2scope/storage';
 import { compareGroups, importStudy, listStudies, lollipopData, oncoprintData, prevalenceCounts, type GroupBy } from '@her2scope/storage/cohort';
@@ -53,6 +54,9 @@ function alterationOf(q: { gene?: string | undefined; class?: string | undefined
   });
 }
 
+/** A proportion as the API answers it (core api CohortProportionSchema: no NaN in JSON). */
+const wireProportion = (p: { k: number; n: number; fraction: number; ci95: [number, number] }): CohortProportion => ({ k: p.k, n: p.n, fraction: finiteOrNull(p.fraction), ci95: p.ci95 });
+
 function groupByOf(by: string | undefined): GroupBy | undefined {
   if (by === undefined) return undefined;
   if (by.toLowerCase() === 'her2') return { kind: 'her2' };
@@ -81,7 +85,7 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
   const secWrite = [{ session: [], csrf: [] }];
   let importing = false;
 
-  app.get('/api/cohort/studies', { schema: { summary: 'Imported cBioPortal studies with their sample and patient counts', tags: ['cohort'], security: sec }, config: { permission: 'read' } }, async () => ({
+  app.get('/api/cohort/studies', { schema: { summary: 'Imported cBioPortal studies with their sample and patient counts', tags: ['cohort'], security: sec, response: { 200: CohortStudyListSchema } }, config: { permission: 'read' } }, async (): Promise<CohortStudyList> => ({
     studies: (await listStudies(o.storage)).map(({ id: _id, ...s }) => s),
     notice: RESEARCH_USE_NOTICE,
   }));
@@ -94,6 +98,7 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         tags: ['cohort'],
         security: secWrite,
         consumes: ['multipart/form-data'],
+        response: { 201: CohortImportSchema },
       },
       config: { permission: 'admin' },
     },
@@ -160,7 +165,8 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         }
       }
       await ctx.store.recordAudit(ctx.actor(req), { action: 'cohort.import', entityType: 'study', entityId: summary.study });
-      return reply.code(201).send({ summary, notice: RESEARCH_USE_NOTICE });
+      const body: CohortImport = { summary: { ...summary }, notice: RESEARCH_USE_NOTICE };
+      return reply.code(201).send(body);
     },
   );
 
@@ -172,14 +178,15 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         tags: ['cohort'],
         security: sec,
         querystring: z.object(AlterationQuery).strict(),
+        response: { 200: CohortPrevalenceSchema },
       },
       config: { permission: 'read' },
     },
-    async (req) => {
+    async (req): Promise<CohortPrevalence> => {
       const q = req.query;
       const groupBy = groupByOf(q.by);
       const r = await prevalenceCounts(o.storage, { ...(q.study ? { study: q.study } : {}), alteration: alterationOf(q), ...(groupBy ? { groupBy } : {}), ...(q.profile ? { profile: q.profile } : {}) });
-      return { study: r.study, alteration: r.alteration, denominator: r.denominator, groupBy: r.groupBy, overall: r.table.overall, groups: groupBy ? r.table.groups : [], notice: RESEARCH_USE_NOTICE };
+      return { study: r.study, alteration: r.alteration, denominator: r.denominator, groupBy: r.groupBy, overall: wireProportion(r.table.overall), groups: groupBy ? r.table.groups.map((g) => ({ group: g.group, ...wireProportion(g) })) : [], notice: RESEARCH_USE_NOTICE };
     },
   );
 
@@ -191,10 +198,11 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
         tags: ['cohort'],
         security: sec,
         querystring: z.object({ ...AlterationQuery, by: Text(128).describe('Grouping whose values form the groups'), groupA: Text(1000).describe('Comma-separated group values'), groupB: Text(1000).describe('Comma-separated group values') }).strict(),
+        response: { 200: CohortComparisonSchema },
       },
       config: { permission: 'read' },
     },
-    async (req) => {
+    async (req): Promise<CohortComparison> => {
       const q = req.query;
       const groupBy = groupByOf(q.by);
       const a = list(q.groupA);
@@ -202,7 +210,20 @@ export async function registerCohortRoutes(root: FastifyInstance, o: CohortRoute
       if (!a.length) throw badRequest('Group A: give at least one group value', 'groupA');
       if (!b.length) throw badRequest('Group B: give at least one group value', 'groupB');
       const r = await compareGroups(o.storage, { ...(q.study ? { study: q.study } : {}), alteration: alterationOf(q), ...(groupBy ? { groupBy } : {}), ...(q.profile ? { profile: q.profile } : {}), groupA: a, groupB: b });
-      return { ...r, notice: RESEARCH_USE_NOTICE };
+      return {
+        study: r.study,
+        alteration: r.alteration,
+        denominator: r.denominator,
+        groupBy: r.groupBy,
+        groupA: r.groupA,
+        groupB: r.groupB,
+        a: wireProportion(r.a),
+        b: wireProportion(r.b),
+        fisherP: r.fisherP,
+        oddsRatio: finiteOrNull(r.oddsRatio),
+        oddsRatioCi95: [finiteOrNull(r.oddsRatioCi95[0]), finiteOrNull(r.oddsRatioCi95[1])],
+        notice: RESEARCH_USE_NOTICE,
+      };
     },
   );
 

@@ -51,7 +51,7 @@ export async function loadExampleCases(app: FastifyInstance, dir: string = EXAMP
       skipped.push(c.patient.id);
       continue;
     }
-    const patient = await store.createPatient({ label: c.patient.id, sex: c.patient.sex ?? null, birthYear: c.patient.birthYear ?? null, synthetic: c.patient.synthetic ?? false }, LOADER);
+    const patient = await store.createPatient({ label: c.patient.id, sex: c.patient.sex ?? null, birthYear: c.patient.birthYear ?? null, synthetic: c.patient.synthetic ?? false, setting: c.patient.setting ?? null }, LOADER);
     const addFile = async (sampleId: string, kind: FileKind, file: string, options: Record<string, unknown> = {}) => {
       const abs = resolve(caseDir, file);
       const stored = await files.importLocal(abs, basename(abs));
@@ -88,7 +88,7 @@ export async function loadExampleCases(app: FastifyInstance, dir: string = EXAMP
         await addFile(sample.id, 'copy-number', cn.file, { ...(cn.purity !== undefined ? { purity: cn.purity } : {}), ...(cn.ploidy !== undefined ? { ploidy: cn.ploidy } : {}), ...(cn.sample !== undefined ? { sample: cn.sample } : {}) });
       }
     }
-    for (const t of c.treatments) await store.addTreatment({ patientId: patient.id, drug: t.drug, start: t.start, end: t.end ?? null, response: t.response ?? null }, LOADER);
+    for (const t of c.treatments) await store.addTreatment({ patientId: patient.id, drug: t.drug, start: t.start, end: t.end ?? null, response: t.response ?? null, setting: t.setting ?? null, line: t.line ?? null }, LOADER);
     const analysis = await store.createAnalysis({ patientId: patient.id, kbVersion, codeVersion, input: await snapshotPatient(store, patient.id) }, LOADER);
     runner.enqueue(analysis.id);
     loaded.push(c.patient.id);

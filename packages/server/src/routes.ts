@@ -8,12 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AnalysisQueuedSchema, AnalysisResponseSchema, AuditListSchema, PatientDetailSchema, PatientListSchema, SessionInfoSchema, UserListSchema, type AnalysisResponse, type PatientDetail, type SessionInfo } from '@her2scope/core/api';
-import { CaseSampleSchema, classifyPathology, InputError, isoDay, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
+import { CaseFileSchema, CaseSampleSchema, classifyPathology, InputError, parsePathologyInput, PLASMA_SITE, SAMPLE_TYPES, SITES, timelineIssues, TreatmentSchema, type ClassificationResult, type FieldIssue } from '@her2scope/core';
 import { openVariantFile } from '@her2scope/formats/variants';
 import { readBed } from '@her2scope/formats/bed';
-import { parseFlowJoWorkspace } from '@her2scope/formats/flowjo';
 import { readCopyNumber } from '@her2scope/formats/copynumber';
-import { parseFai, sniffAlignmentFile, sniffAlignmentIndex, sniffFasta } from '@her2scope/formats/reads';
+import { sniffAlignmentFile, sniffAlignmentIndex, sniffFasta } from '@her2scope/formats/reads';
 import { FILE_KINDS, ROLES, type CorrectableKind, type CorrectionRefusal, type FileKind, type PathologyRecord, type StoredFile } from '@her2scope/storage/clinical';
 import { assertAnalysable, buildSnapshot, inputChanges, snapshotPatient, type AnalysisInput, type InputChange } from './analysis/input.ts';
 import { dummyHash, hashPassword, PASSWORD_MAX, passwordProblem, verifyPassword } from './auth/passwords.ts';
@@ -22,6 +21,8 @@ import { newToken, SESSION_COOKIE, sessionId } from './auth/session.ts';
 import { badRequest, HttpError, invalidFields, notFound } from './http-error.ts';
 import { QueueFullError } from './jobs/runner.ts';
 import { PatientPageCache } from './patient-cache.ts';
+import type { UploadChecker } from './jobs/upload-check.ts';
+import { latestToday } from './today.ts';
 
 import { RESEARCH_USE_NOTICE as RESEARCH_USE } from '@her2scope/core';
 
@@ -60,19 +61,25 @@ const Site = z.enum(SITES, { error: `must be one of ${SITES.join(', ')}` });
 /** The record revision the client edited (optional): a PATCH of a record changed meanwhile answers 409 revision-conflict. */
 const Revision = z.number().int().min(1).optional().describe('The revision the edit is based on; 409 revision-conflict when the record has changed since');
 
+/** Disease setting and metastatic line: the case file's fields (core case/schema.ts), same enum, bounds and messages. */
+const Setting = CaseFileSchema.shape.patient.shape.setting.unwrap();
+const TreatmentSetting = TreatmentSchema.shape.setting.unwrap();
+const Line = TreatmentSchema.shape.line.unwrap();
+
 const PatientBody = z
   .object({
     label: SafeLabel(128).describe('The local patient identifier (pseudonym); shown in the UI, never written to the audit log.'),
     sex: Sex.optional(),
     birthYear: BirthYear.optional().describe('From 1900 to this year'),
     synthetic: z.boolean().optional().describe('True for synthetic (example) patients.'),
+    setting: Setting.optional().describe('Disease setting now (early or metastatic); default: metastatic when any sample is a metastasis or recurrence'),
   })
   .strict();
 
 const PatientPatch = z
-  .object({ label: PatientBody.shape.label.optional(), sex: Sex.nullable().optional(), birthYear: BirthYear.nullable().optional(), revision: Revision })
+  .object({ label: PatientBody.shape.label.optional(), sex: Sex.nullable().optional(), birthYear: BirthYear.nullable().optional(), setting: Setting.nullable().optional().describe('null: inferred from the samples'), revision: Revision })
   .strict()
-  .refine((b) => b.label !== undefined || b.sex !== undefined || b.birthYear !== undefined, { error: 'must change at least one of label, sex, birthYear' });
+  .refine((b) => b.label !== undefined || b.sex !== undefined || b.birthYear !== undefined || b.setting !== undefined, { error: 'must change at least one of label, sex, birthYear, setting' });
 
 /**
  * A sample: `site` is required for tissue and may be omitted for a plasma draw (stored as blood, core PLASMA_SITE);
@@ -112,14 +119,24 @@ const TreatmentBody = z
     start: IsoDate.describe('Not after today, not before the birth year'),
     end: IsoDate.optional().describe('Not before start, not after today; absent while ongoing'),
     response: TreatmentSchema.shape.response,
+    setting: TreatmentSetting.optional().describe('early (neoadjuvant / adjuvant) or metastatic; default: metastatic when it started on or after the first metastasis / recurrence sample'),
+    line: Line.optional().describe('Metastatic line of therapy (1 = first line); default: counted from the metastatic treatments\' start dates'),
   })
   .strict()
   .refine((t) => !t.end || t.end >= t.start, { error: 'is before the start date', path: ['end'] });
 
 const TreatmentPatch = z
-  .object({ drug: SafeLabel(200).optional(), start: IsoDate.optional(), end: IsoDate.nullable().optional(), response: TreatmentSchema.shape.response.unwrap().nullable().optional(), revision: Revision })
+  .object({
+    drug: SafeLabel(200).optional(),
+    start: IsoDate.optional(),
+    end: IsoDate.nullable().optional(),
+    response: TreatmentSchema.shape.response.unwrap().nullable().optional(),
+    setting: TreatmentSetting.nullable().optional().describe('null: inferred from the dates'),
+    line: Line.nullable().optional().describe('null: counted from the start dates'),
+    revision: Revision,
+  })
   .strict()
-  .refine((b) => b.drug !== undefined || b.start !== undefined || b.end !== undefined || b.response !== undefined, { error: 'must change at least one of drug, start, end, response' });
+  .refine((b) => b.drug !== undefined || b.start !== undefined || b.end !== undefined || b.response !== undefined || b.setting !== undefined || b.line !== undefined, { error: 'must change at least one of drug, start, end, response, setting, line' });
 
 /** Why a record is entered in error: free text (kept with the record, never in the audit log). */
 const ReasonBody = z
@@ -136,8 +153,8 @@ const ReasonBody = z
 
 const IncludeQuery = z.object({ includeEnteredInError: z.enum(['0', '1']).optional().describe('1: also records entered in error (status entered-in-error, shown struck through)') }).strict();
 
-/** Today's date as the server's clock has it (UTC), for the date checks. */
-const today = () => isoDay(new Date());
+/** "Today" of the date checks: the latest date that is today in some time zone (UTC + 1 day; today.ts, re-read A14). */
+const today = () => latestToday();
 
 /** Date problems of one record as field problems keyed by the record's own field names (`collected`, `end`). */
 function dateProblems(issues: FieldIssue[]): never | void {
@@ -370,7 +387,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
 
   app.post('/api/patients', { schema: { summary: 'Register a patient (birth year from 1900 to this year)', tags: ['patients'], security: secWrite, body: PatientBody }, config: { permission: 'patient.write' } }, async (req, reply) => {
     dateProblems(timelineIssues({ birthYear: req.body.birthYear ?? null, samples: [], treatments: [] }, today()));
-    const p = await store.createPatient({ label: req.body.label, sex: req.body.sex ?? null, birthYear: req.body.birthYear ?? null, synthetic: req.body.synthetic ?? false }, ctx.actor(req));
+    const p = await store.createPatient({ label: req.body.label, sex: req.body.sex ?? null, birthYear: req.body.birthYear ?? null, synthetic: req.body.synthetic ?? false, setting: req.body.setting ?? null }, ctx.actor(req));
     return reply.code(201).send({ patient: p });
   });
 
@@ -410,7 +427,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
 
   app.patch(
     '/api/patients/:id',
-    { schema: { summary: 'Edit a patient (label, sex, birth year); audited; a later analysis is needed for the change to count', tags: ['corrections'], security: secWrite, params: IdParams, body: PatientPatch }, config: { permission: 'patient.write' } },
+    { schema: { summary: 'Edit a patient (label, sex, birth year, setting); audited; a later analysis is needed for the change to count', tags: ['corrections'], security: secWrite, params: IdParams, body: PatientPatch }, config: { permission: 'patient.write' } },
     async (req) => {
       const patient = await requirePatient(req.params.id);
       const { revision, ...patch } = req.body;
@@ -515,7 +532,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
   app.post('/api/patients/:id/treatments', { schema: { summary: 'Record a treatment (dates not after today, not before the birth year; end not before start)', tags: ['patients'], security: secWrite, params: IdParams, body: TreatmentBody }, config: { permission: 'treatment.write' } }, async (req, reply) => {
     const patient = await requirePatient(req.params.id);
     dateProblems(timelineIssues({ birthYear: patient.birthYear, samples: [], treatments: [{ start: req.body.start, end: req.body.end ?? null }] }, today()));
-    const t = await store.addTreatment({ patientId: patient.id, drug: req.body.drug, start: req.body.start, end: req.body.end ?? null, response: req.body.response ?? null }, ctx.actor(req));
+    const t = await store.addTreatment({ patientId: patient.id, drug: req.body.drug, start: req.body.start, end: req.body.end ?? null, response: req.body.response ?? null, setting: req.body.setting ?? null, line: req.body.line ?? null }, ctx.actor(req));
     return reply.code(201).send({ treatment: t });
   });
 
@@ -549,7 +566,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
 
   app.patch(
     '/api/treatments/:id',
-    { schema: { summary: 'Edit a treatment (drug, start, end, response; null clears end or response); audited', tags: ['corrections'], security: secWrite, params: IdParams, body: TreatmentPatch }, config: { permission: 'treatment.write' } },
+    { schema: { summary: 'Edit a treatment (drug, start, end, response, setting, line; null clears end, response, setting or line); audited', tags: ['corrections'], security: secWrite, params: IdParams, body: TreatmentPatch }, config: { permission: 'treatment.write' } },
     async (req) => {
       const t = await store.getTreatment(req.params.id);
       if (!t) throw notFound('treatment');
@@ -653,7 +670,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
       }
       let extension: string | undefined;
       try {
-        extension = await checkUpload(req.query.kind, received.tmpPath, originalName, req.query);
+        extension = await checkUpload(req.query.kind, received.tmpPath, originalName, req.query, ctx.uploadChecks);
       } catch (e) {
         await files.discard(received);
         throw e;
@@ -833,7 +850,7 @@ export async function registerRoutes(root: FastifyInstance, options: RouteOption
  * Returns the extension the file is stored under when its content decides it (alignment files, indexes, FASTA): the
  * readers tell BAM from CRAM and .bai from .csi by it, so it must come from the bytes, not from the name sent.
  */
-async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined; sample?: string | undefined }): Promise<string | undefined> {
+async function checkUpload(kind: FileKind, path: string, originalName: string, q: { tumor?: string | undefined; normal?: string | undefined; sample?: string | undefined }, checks: UploadChecker): Promise<string | undefined> {
   const rename = (e: unknown) => {
     if (e instanceof InputError) return new InputError(e.field.split(path).join(originalName), e.detail.split(path).join(originalName));
     return e;
@@ -845,8 +862,8 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
     } else if (kind === 'regions') {
       await readBed(path);
     } else if (kind === 'flowjo-workspace') {
-      // Parsed in full (samples, groups, gate trees, transforms, matrices): what the analysis reads.
-      parseFlowJoWorkspace(await readFile(path, 'utf8'), originalName);
+      // Parsed in full (samples, groups, gate trees, transforms, matrices), in a worker thread (re-read A13).
+      await checks.check('flowjo-workspace', path, originalName);
     } else if (kind === 'copy-number') {
       // Parsed in full (segments, the SEG / VCF sample): what the analysis reads.
       await readCopyNumber(path, q.sample !== undefined ? { sample: q.sample } : {});
@@ -858,7 +875,7 @@ async function checkUpload(kind: FileKind, path: string, originalName: string, q
       await sniffFasta(path, originalName);
       return '.fa';
     } else if (kind === 'reference-index') {
-      parseFai(await readFile(path, 'utf8'), originalName);
+      await checks.check('reference-index', path, originalName);
       return '.fai';
     }
     return undefined;

@@ -9,10 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { backends, loggedIn, startServer, uniq, type TestServer } from './helpers.ts';
+import { latestToday } from '../src/today.ts';
 
 const FAKE_ID = '00000000-0000-4000-8000-000000000000';
-const thisYear = new Date().getUTCFullYear();
-const today = new Date().toISOString().slice(0, 10);
+/** The server's "today" of the date checks: UTC's date + 1 day (src/today.ts, re-read A14). */
+const today = latestToday();
+const thisYear = Number(today.slice(0, 4));
 
 for (const backend of backends()) {
   describe(`corrections on ${backend.name}`, () => {

@@ -42,7 +42,7 @@ type ResultSample = { id: string; findings: Array<Json & { id: string; readEvide
  */
 async function enterCase(s: TestServer, admin: Client, caseDir: string, caseText: string, casePath: string): Promise<{ patientId: string; result: Json }> {
   const c = parseCaseText(caseText, casePath);
-  const p = await admin.post('/api/patients', { label: c.patient.id, ...(c.patient.sex ? { sex: c.patient.sex } : {}), ...(c.patient.birthYear ? { birthYear: c.patient.birthYear } : {}), synthetic: c.patient.synthetic ?? false });
+  const p = await admin.post('/api/patients', { label: c.patient.id, ...(c.patient.sex ? { sex: c.patient.sex } : {}), ...(c.patient.birthYear ? { birthYear: c.patient.birthYear } : {}), synthetic: c.patient.synthetic ?? false, ...(c.patient.setting ? { setting: c.patient.setting } : {}) });
   assert.equal(p.statusCode, 201, p.body);
   const patientId = p.json().patient.id as string;
   const up = async (sampleId: string, kind: string, file: string, query: Record<string, string | number | undefined> = {}) => {
@@ -75,16 +75,43 @@ async function enterCase(s: TestServer, admin: Client, caseDir: string, caseText
     }
   }
   for (const t of c.treatments) {
-    const r = await admin.post(`/api/patients/${patientId}/treatments`, { drug: t.drug, start: t.start, ...(t.end ? { end: t.end } : {}), ...(t.response ? { response: t.response } : {}) });
+    const r = await admin.post(`/api/patients/${patientId}/treatments`, { drug: t.drug, start: t.start, ...(t.end ? { end: t.end } : {}), ...(t.response ? { response: t.response } : {}), ...(t.setting ? { setting: t.setting } : {}), ...(t.line !== undefined ? { line: t.line } : {}) });
     assert.equal(r.statusCode, 201, r.body);
   }
+  return { patientId, result: await runAnalysis(s, admin, patientId) };
+}
+
+/** Queue an analysis of a stored patient, wait for it and return its result. */
+async function runAnalysis(s: TestServer, admin: Client, patientId: string): Promise<Json> {
   const queued = await admin.post(`/api/patients/${patientId}/analyses`);
   assert.equal(queued.statusCode, 202, queued.body);
   await s.app.her2scope.runner.whenIdle();
   const a = (await admin.get(`/api/analyses/${queued.json().analysis.id as string}`)).json();
   assert.equal(a.analysis.status, 'done', a.analysis.error);
-  return { patientId, result: a.result as Json };
+  return a.result as Json;
 }
+
+/**
+ * SYNTHETIC review case c05 (review-cases/c05-her2pos-adjuvant-tras-late.yaml): HER2-positive early disease with
+ * adjuvant docetaxel / carboplatin / trastuzumab 2019-2020 and a metastasis in 2024. `trastuzumab` is the line of the
+ * trastuzumab treatment, so one variant states it as adjuvant (early) and another as metastatic line 1: the dates
+ * alone say early (it ended before the metastasis), so only the stated setting and line tell the two apart.
+ */
+const c05 = (label: string, trastuzumab: string, patientSetting = '') =>
+  [
+    '# SYNTHETIC review case: not a real patient.',
+    `patient: { id: ${label}, sex: F, birthYear: 1965, synthetic: true${patientSetting} }`,
+    'samples:',
+    '  - { id: P, type: primary, site: breast, collected: 2019-01-05, pathology: { her2: { ihc: "3+", stainedPercent: 90 }, er: { percent: 0 }, pr: { percent: 0 } } }',
+    '  - { id: M, type: metastasis, site: lung, collected: 2024-03-01, pathology: { her2: { ihc: "3+", stainedPercent: 90 }, er: { percent: 0 }, pr: { percent: 0 } } }',
+    'treatments:',
+    '  - { drug: docetaxel, start: 2019-02-01, end: 2019-06-01, setting: early }',
+    '  - { drug: carboplatin, start: 2019-02-01, end: 2019-06-01, setting: early }',
+    `  - { drug: trastuzumab, start: 2019-02-01, end: 2020-02-01${trastuzumab} }`,
+    '',
+  ].join('\n');
+
+const optionIds = (r: Json) => (r.therapyOptions as Array<{ id: string }>).map((o) => o.id);
 
 /** The two results agree on every sample's findings (with read evidence), copy number, ctDNA fraction, and on changes and the ctDNA summary. */
 function assertSameAnalysis(api: Json, cli: Json): void {
@@ -131,6 +158,82 @@ for (const backend of backends()) {
       assert.ok(samples.some((x) => x.tumorFraction !== null));
       // Stored blobs are read in place: nothing of the patient's is left in the temp folder.
       assert.deepEqual(readdirSync(join(s.dataDir, 'tmp')), []);
+    });
+
+    test('treatment setting and line: c05 (adjuvant trastuzumab) and the same case with trastuzumab as metastatic line 1 give the CLI\'s options through the API; editing the setting makes the run stale and the re-run follows it', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'her2scope-setting-'));
+      try {
+        const tag = uniq();
+        const write = (name: string, text: string) => {
+          const path = join(dir, name);
+          writeFileSync(path, text);
+          return path;
+        };
+        const adjuvantText = c05(`REV-05A-${tag}`, ', setting: early');
+        const metastaticText = c05(`REV-05M-${tag}`, ', setting: metastatic, line: 1', ', setting: metastatic');
+        const adjuvantPath = write('adjuvant.yaml', adjuvantText);
+        const metastaticPath = write('metastatic.yaml', metastaticText);
+        const cliAdjuvant = cliAnalyze(adjuvantPath);
+        const cliMetastatic = cliAnalyze(metastaticPath);
+        // The stated line changes the answer (else this test could not tell whether the server stores it).
+        assert.notDeepEqual(optionIds(cliMetastatic), optionIds(cliAdjuvant));
+        assert.deepEqual(optionIds(cliAdjuvant).slice(0, 2), ['option:docetaxel+pertuzumab+trastuzumab', 'option:pertuzumab+trastuzumab deruxtecan']);
+        assert.equal(optionIds(cliMetastatic).includes('option:docetaxel+pertuzumab+trastuzumab'), false);
+
+        const admin = await loggedIn(s, 'admin');
+        const adjuvant = await enterCase(s, admin, dir, adjuvantText, adjuvantPath);
+        assertSameAnalysis(adjuvant.result, cliAdjuvant);
+        const metastatic = await enterCase(s, admin, dir, metastaticText, metastaticPath);
+        assertSameAnalysis(metastatic.result, cliMetastatic);
+
+        // Stored and shown as entered.
+        const page = (await admin.get(`/api/patients/${metastatic.patientId}`)).json();
+        assert.equal(page.patient.setting, 'metastatic');
+        const tras = (page.treatments as Array<{ id: string; drug: string; setting: string | null; line: number | null; revision: number }>).find((t) => t.drug === 'trastuzumab')!;
+        assert.deepEqual([tras.setting, tras.line], ['metastatic', 1]);
+        assert.deepEqual(page.treatments.map((t: { setting: string | null }) => t.setting), ['early', 'early', 'metastatic']);
+
+        // An edit of the setting is an edit like any other: the finished run is stale until a new one.
+        const edit = await admin.request('PATCH', `/api/treatments/${tras.id}`, { setting: 'early', line: null, revision: tras.revision });
+        assert.equal(edit.statusCode, 200, edit.body);
+        assert.deepEqual([edit.json().treatment.setting, edit.json().treatment.line, edit.json().treatment.revision], ['early', null, tras.revision + 1]);
+        const patientEdit = await admin.request('PATCH', `/api/patients/${metastatic.patientId}`, { setting: null });
+        assert.equal(patientEdit.statusCode, 200, patientEdit.body);
+        const stale = (await admin.get(`/api/patients/${metastatic.patientId}`)).json();
+        assert.equal(stale.analysisStale, true);
+        assert.deepEqual(stale.staleChanges.map((c: { entity: string; change: string; id: string }) => [c.entity, c.change, c.id]), [['patient', 'edited', metastatic.patientId], ['treatment', 'edited', tras.id]]);
+        // Re-run: now the adjuvant case's options (same records but the label).
+        const rerun = await runAnalysis(s, admin, metastatic.patientId);
+        assert.deepEqual(optionIds(rerun), optionIds(cliAdjuvant));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('treatment setting and line are validated with the case file\'s enum and bounds, field by field', async () => {
+      const admin = await loggedIn(s, 'admin');
+      const p = (await admin.post('/api/patients', { label: `SET-${uniq()}`, synthetic: true, setting: 'early' })).json().patient;
+      assert.equal(p.setting, 'early');
+      const badPatient = await admin.post('/api/patients', { label: `SET-${uniq()}`, setting: 'adjuvant' });
+      assert.equal(badPatient.statusCode, 400);
+      assert.deepEqual(badPatient.json().fields.map((f: { field: string; message: string }) => [f.field, f.message]), [['setting', 'Setting must be one of early, metastatic']]);
+      const bad = await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab', start: '2020-01-01', setting: 'palliative', line: 0 });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().fields.map((f: { field: string; message: string }) => [f.field, f.message]).sort(), [
+        ['line', 'Line of therapy must be a whole number >= 1'],
+        ['setting', 'Setting must be one of early, metastatic'],
+      ]);
+      for (const line of [1.5, '2', -1]) {
+        const r = await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab', start: '2020-01-01', line });
+        assert.equal(r.statusCode, 400, `line ${String(line)}`);
+        assert.equal(r.json().fields[0].field, 'line');
+      }
+      const ok = await admin.post(`/api/patients/${p.id}/treatments`, { drug: 'trastuzumab', start: '2020-01-01', setting: 'metastatic', line: 3 });
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.deepEqual([ok.json().treatment.setting, ok.json().treatment.line], ['metastatic', 3]);
+      const patchBad = await admin.request('PATCH', `/api/treatments/${ok.json().treatment.id as string}`, { line: 0 });
+      assert.equal(patchBad.statusCode, 400);
+      assert.deepEqual(patchBad.json().fields.map((f: { field: string; message: string }) => [f.field, f.message]), [['line', 'Line of therapy must be a whole number >= 1']]);
     });
 
     test('a CRAM with its .crai, reference FASTA and .fai: stored apart, resolved by the snapshot, same counts as the CLI', async () => {

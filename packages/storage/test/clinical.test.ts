@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, type Storage } from '../src/index.ts';
-import { ClinicalStore, type Actor } from '../src/clinical/index.ts';
+import { ClinicalStore, toRecordStatus, type Actor } from '../src/clinical/index.ts';
 import { backends } from './databases.ts';
 
 const actor = (name: string): Actor => ({ userId: null, username: name, ip: '127.0.0.1' });
@@ -42,6 +42,57 @@ for (const backend of backends()) {
       return { patient: p, sample: await store.createSample({ patientId: p.id, label: 'S1', type: 'primary', site: 'breast', collected: '2020-01-01' }, actor('setup')) };
     };
     const who = (): Actor => ({ userId, username: 'path1', ip: '127.0.0.1' });
+
+    test('migration 0008: a treatment\'s setting and line and a patient\'s setting are stored, edited (new revision) and cleared', async () => {
+      const p = await store.createPatient({ label: 'SETTING', setting: 'metastatic' }, actor('setup'));
+      assert.equal(p.setting, 'metastatic');
+      assert.equal((await store.getPatient(p.id))?.setting, 'metastatic');
+      const plain = await store.createPatient({ label: 'SETTING-NONE' }, actor('setup'));
+      assert.equal((await store.getPatient(plain.id))?.setting, null);
+      const t = await store.addTreatment({ patientId: p.id, drug: 'trastuzumab', start: '2019-02-01', setting: 'early' }, actor('setup'));
+      assert.deepEqual([t.setting, t.line, t.revision], ['early', null, 1]);
+      const edited = await store.updateTreatment(t.id, { setting: 'metastatic', line: 2 }, who(), 1);
+      assert.ok(typeof edited !== 'string');
+      assert.deepEqual([edited.setting, edited.line, edited.revision], ['metastatic', 2, 2]);
+      // The same values again are no edit (no new revision).
+      const same = await store.updateTreatment(t.id, { setting: 'metastatic', line: 2 }, who());
+      assert.ok(typeof same !== 'string');
+      assert.equal(same.revision, 2);
+      const cleared = await store.updateTreatment(t.id, { setting: null, line: null }, who());
+      assert.ok(typeof cleared !== 'string');
+      assert.deepEqual([cleared.setting, cleared.line, cleared.revision], [null, null, 3]);
+      const pe = await store.updatePatient(p.id, { setting: 'early' }, who());
+      assert.ok(typeof pe !== 'string');
+      assert.deepEqual([pe.setting, pe.revision], ['early', 2]);
+      assert.deepEqual((await store.listTreatments(p.id)).map((x) => [x.drug, x.setting, x.line]), [['trastuzumab', null, null]]);
+    });
+
+    test('migration 0008: the database refuses an unknown status on every correctable table, and an unknown setting or a line below 1', async () => {
+      const p = await store.createPatient({ label: 'CHECKS' }, actor('setup'));
+      const s = await store.createSample({ patientId: p.id, label: 'S1', type: 'primary', site: 'breast', collected: '2020-01-01' }, actor('setup'));
+      const t = await store.addTreatment({ patientId: p.id, drug: 'letrozole', start: '2020-02-01' }, actor('setup'));
+      const f = await store.addFile({ sampleId: s.id, kind: 'variants', originalName: 'a.vcf', size: 1, sha256: '0'.repeat(64), storagePath: 'x/a.vcf', options: {} }, actor('setup'));
+      const refused = backend.name === 'sqlite' ? /CHECK constraint failed/ : /violates check constraint/;
+      for (const [table, id] of [['clin_patients', p.id], ['clin_samples', s.id], ['clin_treatments', t.id], ['clin_files', f.id]] as const) {
+        await assert.rejects(sql`update ${sql.table(table)} set status = ${'deleted'} where id = ${id}`.execute(storage.db), refused, `${table}: update`);
+        await assert.rejects(sql`update ${sql.table(table)} set status = null where id = ${id}`.execute(storage.db), backend.name === 'sqlite' ? refused : /null value|not-null/, `${table}: null`);
+      }
+      await assert.rejects(sql`insert into clin_patients (id, label, synthetic, created_at, status) values (${'x-1'}, ${'CHECKS-2'}, 0, ${'2020-01-01'}, ${'archived'})`.execute(storage.db), refused, 'insert');
+      // The two known values still pass.
+      await sql`update clin_treatments set status = ${'entered-in-error'} where id = ${t.id}`.execute(storage.db);
+      await sql`update clin_treatments set status = ${'active'} where id = ${t.id}`.execute(storage.db);
+      await assert.rejects(sql`update clin_treatments set setting = ${'palliative'} where id = ${t.id}`.execute(storage.db), /CHECK constraint failed|violates check constraint/);
+      await assert.rejects(sql`update clin_treatments set line = 0 where id = ${t.id}`.execute(storage.db), /CHECK constraint failed|violates check constraint/);
+      await assert.rejects(sql`update clin_patients set setting = ${'adjuvant'} where id = ${p.id}`.execute(storage.db), /CHECK constraint failed|violates check constraint/);
+      assert.equal((await store.getTreatment(t.id))?.status, 'active');
+    });
+
+    test('toRecordStatus fails closed: an unknown stored status is an error, never read as active', () => {
+      assert.equal(toRecordStatus('active'), 'active');
+      assert.equal(toRecordStatus('entered-in-error'), 'entered-in-error');
+      assert.throws(() => toRecordStatus('deleted'), { message: 'unknown record status "deleted" (expected active or entered-in-error)' });
+      assert.throws(() => toRecordStatus(''), { message: 'unknown record status "" (expected active or entered-in-error)' });
+    });
 
     test('20 parallel signs of the same version: exactly one succeeds and writes one audit line', async () => {
       const { sample } = await newSample('SIGN');

@@ -2,7 +2,7 @@
  * The web app's API client. The session is an HttpOnly cookie the page cannot read; the CSRF token from the login
  * (or GET /api/auth/session) is kept in memory and sent as X-CSRF-Token on every state-changing request.
  */
-import type { AnalysisRecord, AnalysisResponse, AuditEntry, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, UserInfo } from './types.ts';
+import type { AnalysisRecord, AnalysisResponse, AuditEntry, CohortComparison, CohortImport, CohortPrevalence, CohortStudyList, PatientDetail, PatientListItem, SessionInfo, StoredFileInfo, UserInfo } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -71,16 +71,16 @@ export const api = {
   login: (username: string, password: string) => request<SessionInfo>('POST', '/api/auth/login', { username, password }),
   logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
   patients: (q: string) => request<{ patients: PatientListItem[] }>('GET', `/api/patients${q ? `?q=${encodeURIComponent(q)}` : ''}`),
-  createPatient: (body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean }) => request<{ patient: { id: string } }>('POST', '/api/patients', body),
+  createPatient: (body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean; setting?: string }) => request<{ patient: { id: string } }>('POST', '/api/patients', body),
   patient: (id: string, includeEnteredInError = false) => request<PatientDetail>('GET', `/api/patients/${encodeURIComponent(id)}${includeEnteredInError ? '?includeEnteredInError=1' : ''}`),
-  editPatient: (id: string, body: { label?: string; sex?: string | null; birthYear?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/patients/${encodeURIComponent(id)}`, body),
+  editPatient: (id: string, body: { label?: string; sex?: string | null; birthYear?: number | null; setting?: string | null; revision?: number }) => request<unknown>('PATCH', `/api/patients/${encodeURIComponent(id)}`, body),
   editSample: (id: string, body: { label?: string; type?: string; site?: string; collected?: string; purity?: number | null; tumorFraction?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/samples/${encodeURIComponent(id)}`, body),
-  editTreatment: (id: string, body: { drug?: string; start?: string; end?: string | null; response?: string | null; revision?: number }) => request<unknown>('PATCH', `/api/treatments/${encodeURIComponent(id)}`, body),
+  editTreatment: (id: string, body: { drug?: string; start?: string; end?: string | null; response?: string | null; setting?: string | null; line?: number | null; revision?: number }) => request<unknown>('PATCH', `/api/treatments/${encodeURIComponent(id)}`, body),
   enteredInError: (kind: 'patient' | 'sample' | 'treatment' | 'file', id: string, reason: string) => request<unknown>('POST', `/api/${kind}s/${encodeURIComponent(id)}/entered-in-error`, { reason }),
   addSample: (patientId: string, body: { label: string; type: string; site?: string; collected: string; purity?: number; tumorFraction?: number }) => request<{ sample: { id: string } }>('POST', `/api/patients/${encodeURIComponent(patientId)}/samples`, body),
   enterPathology: (sampleId: string, body: unknown) => request<unknown>('PUT', `/api/samples/${encodeURIComponent(sampleId)}/pathology`, body),
   signPathology: (sampleId: string) => request<unknown>('POST', `/api/samples/${encodeURIComponent(sampleId)}/pathology/sign`),
-  addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
+  addTreatment: (patientId: string, body: { drug: string; start: string; end?: string; response?: string; setting?: string; line?: number }) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/treatments`, body),
   addComment: (patientId: string, body: string) => request<unknown>('POST', `/api/patients/${encodeURIComponent(patientId)}/comments`, { body }),
   runAnalysis: (patientId: string) => request<{ analysis: AnalysisRecord }>('POST', `/api/patients/${encodeURIComponent(patientId)}/analyses`),
   analysis: (id: string) => request<AnalysisResponse>('GET', `/api/analyses/${encodeURIComponent(id)}`),
@@ -90,7 +90,7 @@ export const api = {
   changePassword: (currentPassword: string, newPassword: string) => request<{ ok: boolean }>('POST', '/api/auth/password', { currentPassword, newPassword }),
   sessions: () => request<{ sessions: SessionEntry[] }>('GET', '/api/auth/sessions'),
   endSession: (id: string) => request<{ ok: boolean; current: boolean }>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
-  cohortStudies: () => request<{ studies: CohortStudy[] }>('GET', '/api/cohort/studies'),
+  cohortStudies: () => request<CohortStudyList>('GET', '/api/cohort/studies'),
   audit: (before?: number) => request<{ entries: AuditEntry[] }>('GET', `/api/audit?limit=200${before ? `&before=${before}` : ''}`),
 };
 
@@ -157,49 +157,11 @@ export function uploadFile(sampleId: string, file: File, params: UploadParams, o
 
 // ---- cohorts (issue 17) -------------------------------------------------------------------------------------------
 
-export interface CohortStudy {
-  identifier: string;
-  name: string;
-  description: string | null;
-  importedAt: string;
-  samples: number;
-  patients: number;
-}
+// The answers' shapes are the contract's (`@her2scope/core/api` CohortStudy, CohortPrevalence, CohortComparison,
+// CohortImport: the zod schemas the cohort routes declare).
 
-/** k of n with the fraction (null when n = 0: JSON has no NaN) and the Wilson 95% interval. */
-export interface CohortProportion {
-  k: number;
-  n: number;
-  fraction: number | null;
-  ci95: [number, number];
-}
-
-export interface CohortPrevalence {
-  study: string;
-  alteration: string;
-  denominator: string;
-  groupBy: string | null;
-  overall: CohortProportion;
-  groups: Array<CohortProportion & { group: string | null }>;
-}
-
-export interface CohortComparison {
-  study: string;
-  alteration: string;
-  denominator: string;
-  groupBy: string | null;
-  groupA: string[];
-  groupB: string[];
-  a: CohortProportion;
-  b: CohortProportion;
-  fisherP: number;
-  /** Infinity and NaN arrive as null. */
-  oddsRatio: number;
-  oddsRatioCi95: [number | null, number | null];
-}
-
-export function cohortQuery<T>(kind: 'prevalence' | 'compare', params: Record<string, string>): Promise<T> {
-  return request<T>('GET', `/api/cohort/${kind}?${new URLSearchParams(params).toString()}`);
+export function cohortQuery<K extends 'prevalence' | 'compare'>(kind: K, params: Record<string, string>): Promise<K extends 'prevalence' ? CohortPrevalence : CohortComparison> {
+  return request('GET', `/api/cohort/${kind}?${new URLSearchParams(params).toString()}`);
 }
 
 /** An oncoprint or lollipop as an SVG blob (shown through an object URL); an error answer becomes an ApiError. */
@@ -216,11 +178,11 @@ export async function cohortSvg(kind: 'oncoprint' | 'lollipop', params: Record<s
 }
 
 /** Upload a study folder: one part per file, named by its path in the folder (as a folder picker gives it). */
-export async function importStudy(files: File[]): Promise<{ summary: { study?: string } & Record<string, unknown> }> {
+export async function importStudy(files: File[]): Promise<CohortImport> {
   const form = new FormData();
   for (const f of files) form.append('file', f, f.webkitRelativePath || f.name);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch('/api/cohort/studies', { method: 'POST', headers, body: form, credentials: 'same-origin' });
-  return jsonOf<{ summary: { study?: string } & Record<string, unknown> }>(res);
+  return jsonOf<CohortImport>(res);
 }

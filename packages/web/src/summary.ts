@@ -2,7 +2,8 @@
  * The patient summary card's content, derived from one stored analysis (pure, tested). Everything shown comes from
  * the analysis result; nothing is recomputed here: HER2/ER/PR per sample with the IHC score and ISH group/ratio the
  * classification used, receptor conversions and variant events (acquired, lost, emerging) as the analysis reported
- * them with VAF and the treatments given before, and the first three ranked options.
+ * them with VAF and the treatments given before, and the first three ranked options. Only the result's fields are
+ * read (a change's `gene` / `alteration` / `findingId`, the HER2 result's `ihc`), never its prose.
  */
 import type { AnalysisResult, Change, ClassificationResult, TherapyOption } from '@her2scope/core';
 import type { AnalysisRecord } from './types.ts';
@@ -15,7 +16,7 @@ export interface SummarySample {
   /** HER2 category, or "not tested" / "no pathology". */
   her2: string;
   her2Category: string | null;
-  /** "IHC 1+" from the rule the classification fired, else null. */
+  /** "IHC 1+" (the HER2 result's `ihc`), else null. */
   ihc: string | null;
   /** "ISH group 4, ratio 1.77" (dual probe), else null. */
   ish: string | null;
@@ -27,8 +28,10 @@ export type EventKind = 'acquired' | 'lost' | 'emerging';
 
 export interface SummaryEvent {
   kind: EventKind;
-  /** "ERBB2 p.L755S". */
+  /** "ERBB2 p.L755S" (the change's gene and alteration). */
   label: string;
+  /** The finding the change is about (its evidence opens in the drawer); null when the analysis names none. */
+  findingId: string | null;
   /** The sample where it was found (acquired, emerging) or where it was no longer found (lost). */
   sample: string;
   /** The sample it is compared with. */
@@ -70,13 +73,10 @@ export interface PatientSummary {
   analysis: { version: number; date: string; kbVersion: string; codeVersion: string };
 }
 
-/** `IHC 2+` from a classification's rule trail (`her2.ihc.2+`), null when IHC was not given. */
+/** `IHC 2+` from the HER2 result's `ihc`; null when IHC was not given (or an analysis older than the field). */
 export function ihcScore(c: ClassificationResult | null): string | null {
-  for (const r of c?.her2?.rules ?? []) {
-    const m = /^her2\.ihc\.(0|1\+|2\+|3\+)$/.exec(r.id);
-    if (m) return `IHC ${m[1]}`;
-  }
-  return null;
+  const ihc = c?.her2?.ihc;
+  return ihc ? `IHC ${ihc}` : null;
 }
 
 function receptor(r: { status: string; percent: number | null } | undefined): string {
@@ -92,12 +92,9 @@ function exposureText(c: Change): string[] {
 const EVENT_KIND: Record<string, EventKind> = { 'acquired-variant': 'acquired', 'lost-variant': 'lost', 'emerging-variant': 'emerging' };
 const CONVERSION: Record<string, SummaryConversion['marker']> = { 'her2-conversion': 'HER2', 'er-conversion': 'ER', 'pr-conversion': 'PR' };
 
-/** "ERBB2 p.L755S" from a change's detail ("ERBB2 p.L755S acquired: ..."), else the text before the first colon. */
-export function eventLabel(detail: string): string {
-  const m = /^(.+?) (?:acquired|lost|emerging|first seen)\b/.exec(detail);
-  if (m?.[1]) return m[1];
-  const colon = detail.indexOf(':');
-  return (colon > 0 ? detail.slice(0, colon) : detail).slice(0, 80);
+/** "ERBB2 p.L755S": the change's gene and alteration; "variant" when it names neither (an analysis older than the fields). */
+export function eventLabel(c: Pick<Change, 'gene' | 'alteration'>): string {
+  return [c.gene, c.alteration].filter((x) => typeof x === 'string' && x !== '').join(' ') || 'variant';
 }
 
 export function buildSummary(result: AnalysisResult, analysis: Pick<AnalysisRecord, 'version' | 'createdAt' | 'finishedAt' | 'kbVersion' | 'codeVersion'>, top = 3): PatientSummary {
@@ -128,7 +125,8 @@ export function buildSummary(result: AnalysisResult, analysis: Pick<AnalysisReco
     if (kind) {
       events.push({
         kind,
-        label: eventLabel(c.detail),
+        label: eventLabel(c),
+        findingId: c.findingId ?? null,
         sample: c.toSample,
         versus: c.fromSample,
         vaf: kind === 'lost' ? c.from : c.to,

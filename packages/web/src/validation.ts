@@ -3,7 +3,7 @@
  * API, the case loader and the CLI apply: no date after today, none before the birth year, end not before start,
  * birth year from 1900 to this year), and the mapping of the API's field errors to the form's fields. Pure (tested).
  */
-import { FIELD_LABELS, MIN_BIRTH_YEAR, timelineIssues, type FieldIssue } from '@her2scope/core/case';
+import { FIELD_LABELS, MIN_BIRTH_YEAR, timelineIssues, TreatmentSchema, type FieldIssue } from '@her2scope/core/case';
 import { ApiError } from './api.ts';
 
 export interface FieldError {
@@ -70,6 +70,17 @@ export function validateTreatment(v: { start: string; end: string }, today: stri
   const format = [dateFormat('start', v.start, true), dateFormat('end', v.end, false)].filter((e): e is FieldError => e !== null);
   if (format.length) return format;
   return toFieldErrors(timelineIssues({ birthYear: usableBirthYear(birthYear), samples: [], treatments: [{ start: v.start, end: v.end || null }] }, today));
+}
+
+/**
+ * The metastatic line of therapy as typed: empty (counted from the start dates) or what the case file accepts
+ * (core TreatmentSchema `line`: a whole number >= 1), with the case schema's own message.
+ */
+export function validateLine(value: string): FieldError[] {
+  const v = value.trim();
+  if (!v) return [];
+  const parsed = TreatmentSchema.shape.line.safeParse(/^\d+$/.test(v) ? Number(v) : v);
+  return parsed.success ? [] : [{ field: 'line', message: `${FIELD_LABELS.line ?? 'Line'} ${parsed.error.issues[0]?.message ?? 'must be a whole number >= 1'}` }];
 }
 
 export function validateBirthYear(value: string, today: string): FieldError[] {

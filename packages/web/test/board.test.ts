@@ -29,7 +29,7 @@ test('summary of SYN-A: receptors with IHC, the acquired ERBB2 L755S with VAF an
     { id: 'A-LIVER', type: 'metastasis', site: 'liver', collected: '2019-02-01', her2: 'HER2-low', her2Category: 'HER2-low', ihc: 'IHC 1+', ish: null, er: 'positive (90%)', pr: 'positive (5%)' },
   ]);
   assert.equal(s.events.length, 1);
-  assert.deepEqual({ ...s.events[0], detail: undefined }, { kind: 'acquired', label: 'ERBB2 p.L755S', sample: 'A-LIVER', versus: 'A-PRIMARY', vaf: 'VAF 31%', exposure: ['letrozole, 33 months'], detail: undefined });
+  assert.deepEqual({ ...s.events[0], detail: undefined }, { kind: 'acquired', label: 'ERBB2 p.L755S', findingId: 'A-LIVER:variant:17:37880220:T:C', sample: 'A-LIVER', versus: 'A-PRIMARY', vaf: 'VAF 31%', exposure: ['letrozole, 33 months'], detail: undefined });
   assert.deepEqual(s.conversions, []);
   assert.deepEqual(
     s.options.map((o) => [o.rank, o.level, o.therapy]),
@@ -46,29 +46,34 @@ test('summary of SYN-A: receptors with IHC, the acquired ERBB2 L755S with VAF an
 
 test('summary: lost and emerging events, conversions with exposure, ISH text, no pathology; options fewer than three', async () => {
   const base = await synA();
-  const change = (kind: string, detail: string, from: string, to: string): Change => ({ kind, detail, from, to, fromSample: 'A-PRIMARY', toSample: 'A-LIVER', afterTreatments: [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', months: 1 }] }) as unknown as Change;
+  // The details are prose the summary never parses: the labels come from `gene` and `alteration`.
+  const change = (kind: string, detail: string, from: string, to: string, finding: [string, string, string] | null = null): Change =>
+    ({ kind, detail, from, to, fromSample: 'A-PRIMARY', toSample: 'A-LIVER', afterTreatments: [{ drug: 'letrozole', start: '2016-04-01', end: '2019-01-10', months: 1 }], findingId: finding?.[0] ?? null, gene: finding?.[1] ?? null, alteration: finding?.[2] ?? null }) as unknown as Change;
   const liver = base.samples[1]!;
   const r: AnalysisResult = {
     ...base,
     samples: [
       { ...base.samples[0]!, classification: null },
-      { ...liver, classification: { ...liver.classification!, her2: { ...liver.classification!.her2!, ishGroup: 4, ishRatioText: '1.77', rules: [] }, er: { ...liver.classification!.er, status: 'not-tested', percent: null } } },
+      { ...liver, classification: { ...liver.classification!, her2: { ...liver.classification!.her2!, ihc: null, ishGroup: 4, ishRatioText: '1.77' }, er: { ...liver.classification!.er, status: 'not-tested', percent: null } } },
     ],
     changes: [
-      change('lost-variant', 'PIK3CA p.E545K lost: found in A-PRIMARY ...', 'VAF 0.23', 'not detected'),
-      change('emerging-variant', 'ESR1 p.D538G first seen in plasma on 2021-03-02 during letrozole', 'not detected', 'VAF 0.06'),
+      change('lost-variant', 'x', 'VAF 0.23', 'not detected', ['A-PRIMARY:variant:3:178936091:G:A', 'PIK3CA', 'p.E545K']),
+      change('emerging-variant', 'x', 'not detected', 'VAF 0.06', ['A-LIVER:variant:6:152094402:A:G', 'ESR1', 'p.D538G']),
       change('her2-conversion', 'HER2-0 to HER2-positive', 'HER2-0', 'HER2-positive'),
-      change('acquired-variant', 'ERBB2 p.L755S acquired: absent from ...', 'not detected', 'VAF 0.31'),
+      change('acquired-variant', 'ERBB2 p.L755S acquired: absent from ...', 'not detected', 'VAF 0.31', ['A-LIVER:variant:17:37880220:T:C', 'ERBB2', 'p.L755S']),
+      // an analysis stored before changes named their finding: a plain label, no evidence link
+      { ...change('lost-variant', 'TP53 p.R175H lost: found in ...', 'VAF 0.1', 'not detected'), gene: undefined, alteration: undefined, findingId: undefined } as unknown as Change,
     ],
     therapyOptions: base.therapyOptions.slice(0, 1),
   };
   const s = buildSummary(r, ANALYSIS);
   assert.deepEqual(
-    s.events.map((e) => [e.kind, e.label, e.vaf, e.exposure.join()]),
+    s.events.map((e) => [e.kind, e.label, e.findingId, e.vaf, e.exposure.join()]),
     [
-      ['acquired', 'ERBB2 p.L755S', 'VAF 0.31', 'letrozole, 1 month'],
-      ['emerging', 'ESR1 p.D538G', 'VAF 0.06', 'letrozole, 1 month'],
-      ['lost', 'PIK3CA p.E545K', 'VAF 0.23', 'letrozole, 1 month'],
+      ['acquired', 'ERBB2 p.L755S', 'A-LIVER:variant:17:37880220:T:C', 'VAF 0.31', 'letrozole, 1 month'],
+      ['emerging', 'ESR1 p.D538G', 'A-LIVER:variant:6:152094402:A:G', 'VAF 0.06', 'letrozole, 1 month'],
+      ['lost', 'PIK3CA p.E545K', 'A-PRIMARY:variant:3:178936091:G:A', 'VAF 0.23', 'letrozole, 1 month'],
+      ['lost', 'variant', null, 'VAF 0.1', 'letrozole, 1 month'],
     ],
   );
   assert.deepEqual(s.conversions.map((c) => [c.marker, c.from, c.to, c.fromSample, c.toSample]), [['HER2', 'HER2-0', 'HER2-positive', 'A-PRIMARY', 'A-LIVER']]);
@@ -78,12 +83,15 @@ test('summary: lost and emerging events, conversions with exposure, ISH text, no
   assert.equal(s.moreOptions, 0);
 });
 
-test('event labels, IHC score from the rule trail, human dates', () => {
-  assert.equal(eventLabel('ERBB2 p.L755S acquired: absent from A'), 'ERBB2 p.L755S');
-  assert.equal(eventLabel('ESR1 chr6:152094402 A>G lost: found in'), 'ESR1 chr6:152094402 A>G');
-  assert.equal(eventLabel('something else: x'), 'something else');
-  assert.equal(ihcScore({ her2: { rules: [{ id: 'her2.ihc.2+', source: '' }, { id: 'her2.ihc.2+.reflex-ish', source: '' }] } } as never), 'IHC 2+');
-  assert.equal(ihcScore({ her2: { rules: [{ id: 'her2.ish.dual.group1', source: '' }] } } as never), null);
+test('event labels from gene and alteration, IHC score from the HER2 result\'s ihc (never from rule ids), human dates', () => {
+  assert.equal(eventLabel({ gene: 'ERBB2', alteration: 'p.L755S' }), 'ERBB2 p.L755S');
+  assert.equal(eventLabel({ gene: 'ESR1', alteration: 'chr6:152094402 A>G' }), 'ESR1 chr6:152094402 A>G');
+  assert.equal(eventLabel({ gene: 'ERBB2', alteration: null }), 'ERBB2');
+  assert.equal(eventLabel({ gene: null, alteration: null }), 'variant');
+  assert.equal(ihcScore({ her2: { ihc: '2+', rules: [] } } as never), 'IHC 2+');
+  assert.equal(ihcScore({ her2: { ihc: '0', rules: [] } } as never), 'IHC 0');
+  assert.equal(ihcScore({ her2: { ihc: null, rules: [{ id: 'her2.ihc.2+', source: '' }] } } as never), null);
+  assert.equal(ihcScore({ her2: { rules: [{ id: 'her2.ihc.2+', source: '' }] } } as never), null, 'an analysis stored before the field: no score guessed from rule ids');
   assert.equal(ihcScore(null), null);
   assert.equal(humanDateTime('2016-03-02'), '2 Mar 2016');
   assert.equal(humanDateTime('2026-12-02T01:16:52Z'), '2 Dec 2026, 01:16 UTC');

@@ -96,6 +96,17 @@ test('correctable records: edit a treatment (checked dates), mark a file and a t
   await treatments.getByText('tamoxifen 2017-07-01 – 2020-11-15 (progression)').waitFor();
   // The analysis used the old dates: the page says so.
   await page.getByRole('region', { name: 'Results out of date' }).getByText('treatment tamoxifen', { exact: false }).first().waitFor();
+  // The setting and the metastatic line, as a case file states them (migration 0008): the line is checked beside its field.
+  await treatments.getByRole('button', { name: 'Edit', exact: true }).click();
+  const lineLabel = 'Metastatic line (empty = counted from the dates)';
+  await edit.getByLabel('Setting', { exact: true }).selectOption('metastatic');
+  await edit.getByLabel(lineLabel).fill('0');
+  await edit.getByRole('button', { name: 'Save treatment' }).click();
+  await edit.getByText('Line of therapy must be a whole number >= 1').waitFor();
+  assert.equal(await edit.getByLabel(lineLabel).getAttribute('aria-invalid'), 'true');
+  await edit.getByLabel(lineLabel).fill('2');
+  await edit.getByRole('button', { name: 'Save treatment' }).click();
+  await treatments.getByText('tamoxifen 2017-07-01 – 2020-11-15 (progression) · metastatic · line 2').waitFor();
 
   // A file entered in error, with a reason.
   await page.getByRole('tab', { name: 'Files' }).click();

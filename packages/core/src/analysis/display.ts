@@ -34,6 +34,7 @@ const PREFIXES: Array<[string, WarningKind]> = [
   ['HER2 by NGS only', 'her2-ngs-only'],
   ['HER2 status unresolved', 'her2-unresolved'],
   ['HER2 result to review', 'her2-classification'],
+  ['HR status from an older sample', 'hr-older-sample'],
 ];
 
 /** The option's warnings with their kinds (a stored result without `warningDetails`: the kind from the text's start). */

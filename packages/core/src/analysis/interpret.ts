@@ -14,14 +14,14 @@ import type { VariantCall } from '../variants/types.ts';
 import { minDate, wholeMonths } from './dates.ts';
 import { drugOntology, type DrugOntology } from './drugs.ts';
 import { coverageOf, DEFAULT_MIN_ALT_READS, DEFAULT_MIN_DEPTH, genomicKey, originOf, sameVariant, type CoverageOptions, type OriginCall } from './origin.ts';
-import { clinicalState, judgeContext, settingText, type ClinicalState } from './state.ts';
+import { clinicalState, judgeEntry, settingText, type ClinicalState } from './state.ts';
 import { therapyOptionsFor, type Basis } from './therapy.ts';
 import { copyNumberResultId, cytometryResultId, findingId, her2ResultId } from './schema.ts';
 import type { AnalysisResult, CaseData, Change, EvidenceRef, Finding, SampleAnalysis, SampleData, TreatmentExposure } from './types.ts';
 import { assessBulkHer2 } from '../cytometry/analysis.ts';
 import type { CytometryResult } from '../cytometry/types.ts';
 import { classifyVariant, isGermline, isOncogenic } from './variant-class.ts';
-import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaCall, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
+import { cnChanges, ctdnaSummary, isChGeneVariant, originWithReads, plasmaOrigins, readEvidenceFor, sampleCopyNumber, type SampleCopyNumber } from './longitudinal.ts';
 
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
 import { formatPercent } from '../reads/index.ts';
@@ -38,9 +38,13 @@ export function orderSamples<T extends { sample: CaseSample }>(samples: readonly
   );
 }
 
-export function evidenceRef(entry: KbEntry, state: ClinicalState, drugs: DrugOntology): EvidenceRef {
-  let context = judgeContext(entry.context, state, state.her2?.status ?? null, drugs).fit;
-  if (context === 'fits' && entry.origin === 'civic' && !entry.review) context = 'unknown';
+/**
+ * An entry as a finding's / sample's evidence, its context judged by the same judgement as the therapy options
+ * (state.ts judgeEntry: endocrine regimens need HR-positive disease; unreviewed CIViC is "unknown"), on all of the
+ * entry's regimens and on `her2Status`, the HER2 status the entry's basis is judged on (therapy.ts rule 1).
+ */
+export function evidenceRef(entry: KbEntry, state: ClinicalState, drugs: DrugOntology, her2Status: 'positive' | 'negative' | null = state.her2?.status ?? null): EvidenceRef {
+  const context = judgeEntry(entry, entry.therapies.flatMap((t) => t.drugs), state, her2Status, drugs).fit;
   return {
     id: entry.id,
     alteration: entry.alteration.label,
@@ -130,6 +134,10 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
   // Variants first seen as acquired: a later sample carrying the same variant is judged against the same absence
   // (acquired since that earlier sample), not "pre-existing" because an intervening sample carried it.
   const acquiredFirst: Array<{ v: VariantCall; seenIn: CaseSample; origin: OriginCall & { readText: string | null } }> = [];
+  // The plasma origin of each variant, decided once over all draws: the findings and the ctDNA summary use it.
+  const plasmaOrigin = plasmaOrigins(ordered);
+  // The finding id of each call (the changes name the finding they are about).
+  const findingIds = new Map<VariantCall, string>();
   const samples: SampleAnalysis[] = ordered.map((s) => {
     const classification = classifications.get(s.sample.id) ?? null;
     const earlier = ordered.filter((o) => o.sample.collected < s.sample.collected);
@@ -144,8 +152,8 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
         continue;
       }
       // plasma vs white cells: the VCF's normal is the white-cell sample, so normal reads mean CHIP or germline
-      // (longitudinal.ts plasmaCall), not germline by the tissue rule
-      const plasma = plasmaSample ? plasmaCall(v) : null;
+      // (longitudinal.ts plasmaOrigins: one origin per variant over all draws), not germline by the tissue rule
+      const plasma = plasmaSample ? plasmaOrigin.of(v, s) : null;
       const germ = plasma ? { germline: plasma.origin === 'germline', reason: plasma.text } : isGermline(v);
       const cls = classifyVariant(kb, v);
       const readEvidence = readEvidenceFor(v, s, ordered);
@@ -170,6 +178,7 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       let id = findingId(s.sample.id, v);
       for (let n = 2; ids.has(id); n++) id = `${findingId(s.sample.id, v)}#${n}`;
       ids.add(id);
+      findingIds.set(v, id);
       findings.push({
         id,
         gene: v.gene,
@@ -205,6 +214,9 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
           fromSample: from.id,
           toSample: s.sample.id,
           afterTreatments: exposures,
+          findingId: id,
+          gene: v.gene,
+          alteration: variantLabel(v),
         });
       }
     }
@@ -218,24 +230,29 @@ export function interpretCase(data: CaseData, kb: KnowledgeBase, options: Interp
       sequenced: s.variants !== null,
       findings,
       otherVariants,
-      statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs)),
+      // A sample's HER2-category items are judged on that sample's own HER2 status, as therapy.ts judges a history basis.
+      statusEvidence: statusEvidence(kb, classification, cytometry?.hiddenHer2StemCells === true).map((e) => evidenceRef(e, state, drugs, e.alteration.kind === 'her2-category' ? (ownHer2(classification) ?? state.her2?.status ?? null) : (state.her2?.status ?? null))),
       cytometry,
       tumorFraction: s.sample.tumorFraction ?? null,
       copyNumber: sampleCopyNumber(s, classification),
     };
   });
-  const ctdna = ctdnaSummary(ordered, treatments, (v) => genes.has(v.gene) || isChGeneVariant(v), variantLabel);
+  const ctdna = ctdnaSummary(ordered, treatments, (v) => genes.has(v.gene) || isChGeneVariant(v), variantLabel, plasmaOrigin);
+  const findingIn = (sampleId: string, v: VariantCall): string | null => {
+    const w = ordered.find((o) => o.sample.id === sampleId)?.variants?.find((x) => findingIds.has(x) && sameVariant(x, v));
+    return w ? (findingIds.get(w) ?? null) : null;
+  };
   for (const c of cnChanges(samples.map((s) => ({ id: s.id, collected: s.collected, copyNumber: s.copyNumber ?? null })))) {
     const from = ordered.find((o) => o.sample.id === c.fromSample);
     const to = ordered.find((o) => o.sample.id === c.toSample);
     const exposures = from && to ? exposuresBetween(treatments, from.sample.collected, to.sample.collected) : [];
-    changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures });
+    changes.push({ kind: 'cn-change', detail: `${c.detail}${describeExposure(exposures)}`, from: c.from, to: c.to, fromSample: c.fromSample, toSample: c.toSample, afterTreatments: exposures, findingId: null, gene: c.gene, alteration: null });
   }
   for (const e of ctdna?.emerging ?? []) {
-    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend });
+    changes.push({ kind: 'emerging-variant', detail: e.detail, from: e.from, to: e.to, fromSample: e.fromSample, toSample: e.toSample, afterTreatments: exposuresBetween(treatments, null, e.firstDetected).filter((x) => e.during.includes(x.drug)), firstDetected: e.firstDetected, trend: e.trend, findingId: findingIn(e.toSample, e.variant), gene: e.gene, alteration: e.alteration });
   }
 
-  changes.push(...lostVariants(ordered, genes, treatments, cov));
+  changes.push(...lostVariants(ordered, genes, treatments, cov, findingIds));
   changes.push(...conversions(ordered, classifications, treatments));
   changes.sort((a, b) => orderIndex(ordered, a.toSample) - orderIndex(ordered, b.toSample) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.detail.localeCompare(b.detail));
 
@@ -283,6 +300,11 @@ function withBulkHer2(c: CytometryResult | null, classification: ClassificationR
   return assessBulkHer2(c, her2.category === 'pending' ? 'equivocal' : her2.category);
 }
 
+function ownHer2(c: ClassificationResult | null): 'positive' | 'negative' | null {
+  const st = c?.her2?.status;
+  return st === 'positive' || st === 'negative' ? st : null;
+}
+
 function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemCells: boolean): KbEntry[] {
   const category = c?.her2?.category;
   return kb.entries.filter((e) => {
@@ -292,9 +314,9 @@ function statusEvidence(kb: KnowledgeBase, c: ClassificationResult | null, stemC
   });
 }
 
-/** The acquired-variant / emerging-variant changes of one variant ("ESR1 p.D538G"): their detail starts with its name. */
+/** The acquired-variant / emerging-variant changes of one variant ("ESR1 p.D538G": gene and alteration). */
 function changesOf(changes: readonly Change[], name: string): Change[] {
-  return changes.filter((c) => (c.kind === 'acquired-variant' || c.kind === 'emerging-variant') && c.detail.startsWith(`${name} `));
+  return changes.filter((c) => (c.kind === 'acquired-variant' || c.kind === 'emerging-variant') && `${c.gene} ${c.alteration}` === name);
 }
 
 /**
@@ -430,7 +452,7 @@ const KIND_ORDER: Record<Change['kind'], number> = { 'her2-conversion': 0, 'er-c
 const orderIndex = (ordered: SampleData[], id: string) => ordered.findIndex((s) => s.sample.id === id);
 
 /** Variants that disappear: absent from a later sample that had the power to detect them (origin.ts). */
-function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], cov: CoverageOptions): Change[] {
+function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: readonly Treatment[], cov: CoverageOptions, findingIds: ReadonlyMap<VariantCall, string>): Change[] {
   const out: Change[] = [];
   const reported = new Set<string>();
   ordered.forEach((s) => {
@@ -456,6 +478,9 @@ function lostVariants(ordered: SampleData[], genes: Set<string>, treatments: rea
         fromSample: s.sample.id,
         toSample: lostIn.sample.id,
         afterTreatments: exposures,
+        findingId: findingIds.get(v) ?? null,
+        gene: v.gene,
+        alteration: variantLabel(v),
       });
     }
   });
@@ -498,6 +523,9 @@ function conversions(ordered: SampleData[], classifications: Map<string, Classif
       fromSample: prev.s.id,
       toSample: cur.s.id,
       afterTreatments: exposures,
+      findingId: null,
+      gene: null,
+      alteration: null,
     });
   };
   for (const { sample } of ordered) {

@@ -24,6 +24,8 @@ export const FindingReadEvidenceSchema = z
     detectableVaf: z.number().nullable(),
     clonality: z.enum(['clonal', 'subclonal']).nullable(),
     ccf: z.number().nullable(),
+    vafOfInterest: z.number().optional(),
+    power: z.number().optional(),
     text: z.string(),
   })
   .strict();
@@ -31,7 +33,15 @@ export const FindingReadEvidenceSchema = z
 export const PLASMA_ORIGINS = ['tumour', 'presumed-tumour', 'possible-chip', 'chip', 'germline'] as const;
 
 export const PlasmaCallSchema = z
-  .object({ origin: z.enum(PLASMA_ORIGINS), text: z.string(), sources: z.array(z.string()), wbcAltReads: count.nullable(), wbcDepth: count.nullable() })
+  .object({
+    origin: z.enum(PLASMA_ORIGINS),
+    text: z.string(),
+    sources: z.array(z.string()),
+    wbcAltReads: count.nullable(),
+    wbcDepth: count.nullable(),
+    /** The plasma draw whose call decided the origin (one origin per variant over all draws: longitudinal.ts plasmaOrigins). */
+    draw: z.string(),
+  })
   .strict();
 
 export const GeneCopyNumberSchema = z
@@ -44,6 +54,8 @@ export const GeneCopyNumberSchema = z
     coverage: z.number(),
     text: z.string(),
     sources: z.array(z.string()),
+    segment: z.object({ chrom: z.string(), start: count, end: count, size: count, count }).strict().optional(),
+    rule: z.string().optional(),
   })
   .strict();
 
@@ -93,9 +105,17 @@ export const CtdnaSummarySchema = z
               .object({ sample: z.string(), date, vaf: z.number().nullable(), altReads: count.nullable(), depth: count.nullable(), detectionLimit: z.number().nullable() })
               .strict(),
           ),
+          fractions: z
+            .array(
+              z
+                .object({ sample: z.string(), date, tumorFraction: z.number(), ccf: z.number(), ccf95: z.tuple([z.number(), z.number()]).nullable(), clonality: z.enum(['clonal', 'subclonal']).nullable(), text: z.string() })
+                .strict(),
+            )
+            .optional(),
         })
         .strict(),
     ),
+    notes: z.array(z.string()).optional(),
   })
   .strict();
 

@@ -16,11 +16,13 @@
  *   plasma-vs-white-cell calling; classifyPlasmaVariant: tumour, presumed tumour, possible CHIP, CHIP, germline),
  *   the draw's detection limit, each variant's VAF trajectory across draws and `emerging-variant` when a tumour
  *   variant is first seen during a therapy. CHIP and germline plasma variants never support a therapy option.
+ *   The plasma origin is decided once per variant over all draws (plasmaOrigins) and that one decision is the
+ *   finding's `plasma` (which gates its therapy items) and the ctDNA summary's origin.
  */
 import type { Erbb2Reconciliation, GeneCopyNumber, Her2Plain, CnSegment } from '../copynumber/index.ts';
 import { copyNumberChanges, geneCopyNumbers, reconcileErbb2 } from '../copynumber/index.ts';
 import type { DetectionLimit, PlasmaOrigin, PlasmaOriginResult, Trajectory, Trend } from '../ctdna/index.ts';
-import { chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy } from '../ctdna/index.ts';
+import { chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, ctdnaFraction, CTDNA_CCF_SOURCE, emergingDuringTherapy, perPositionAlphaNote } from '../ctdna/index.ts';
 import { assessReadEvidence, formatPercent, type ReadEvidenceStatus } from '../reads/index.ts';
 import type { ClassificationResult } from '../classification/types.ts';
 import type { CaseSample, Treatment } from '../case/schema.ts';
@@ -86,6 +88,10 @@ export interface FindingReadEvidence {
   detectableVaf: number | null;
   clonality: 'clonal' | 'subclonal' | null;
   ccf: number | null;
+  /** The VAF the variant would have in this sample (earlier samples; `vafThere`), when one was judged against. */
+  vafOfInterest?: number;
+  /** Power to call that VAF at this depth (the significant-count rule). */
+  power?: number;
   /** "absent: 0/812 reads in E-PRIMARY, ≥95% power for VAF ≥ 0.37%". */
   text: string;
 }
@@ -101,11 +107,17 @@ function countFor(reads: SampleReads, v: VariantCall): SiteReadCount | null {
  * VAF is diluted by the draw's tumour fraction, which stands for its purity here; a plasma draw without
  * `tumorFraction` gives no VAF of interest (the power statement is then given alone).
  */
-function vafThere(vaf: number, other: LongitudinalSample, self: LongitudinalSample): number | undefined {
-  if (self.sample.type !== 'plasma') return expectedVaf(vaf, other, self);
-  const tf = self.sample.tumorFraction;
-  if (tf === undefined || tf <= 0) return undefined;
-  return expectedVaf(vaf, other, { sample: { ...self.sample, purity: tf } });
+function vafThere(vaf: number, other: LongitudinalSample, self: LongitudinalSample): { vaf: number; basis: string } | undefined {
+  const plasma = self.sample.type === 'plasma';
+  const own = plasma ? self.sample.tumorFraction : self.sample.purity;
+  if (plasma && (own === undefined || own <= 0)) return undefined;
+  const there = other.sample.purity;
+  const f = expectedVaf(vaf, other, { sample: { ...self.sample, purity: own } });
+  // the words follow origin.ts expectedVaf: both purities -> scaled between them; only the other's -> times it
+  const ownText = own === undefined ? '' : ` at ${plasma ? 'tumour fraction' : 'purity'} ${formatPercent(own)}`;
+  const scaled =
+    there === undefined ? `, no purity of ${other.sample.id} to scale by` : own === undefined ? `, times purity ${formatPercent(there)}, ${self.sample.id} taken as pure` : `, scaled to purity ${formatPercent(there)}, same cancer cell fraction`;
+  return { vaf: f, basis: `${formatPercent(vaf)} in ${self.sample.id}${ownText}${scaled}` };
 }
 
 /**
@@ -125,11 +137,16 @@ export function readEvidenceFor(v: VariantCall, self: LongitudinalSample, sample
       continue;
     }
     const purity = o.sample.purity;
-    const vafOfInterest = when === 'earlier' && v.vaf !== null ? vafThere(v.vaf, o, self) : undefined;
-    const e = assessReadEvidence({ sample: o.sample.id, altReads: c.altReads, depth: c.depth, ...(purity !== undefined ? { purityModel: { purity } } : {}), ...(vafOfInterest !== undefined && vafOfInterest > 0 ? { vafOfInterest } : {}) });
+    // a plasma call from the blood (CHIP, germline, possible CHIP) has no tumour VAF to expect elsewhere
+    const plasmaOrigin = self.sample.type === 'plasma' ? plasmaCall(v).origin : null;
+    const fromBlood = plasmaOrigin !== null && plasmaOrigin !== 'tumour' && plasmaOrigin !== 'presumed-tumour';
+    const interest = when === 'earlier' && v.vaf !== null && !fromBlood ? vafThere(v.vaf, o, self) : undefined;
+    const voi = interest !== undefined && interest.vaf > 0 ? { vafOfInterest: interest.vaf, vafOfInterestBasis: interest.basis } : {};
+    const e = assessReadEvidence({ sample: o.sample.id, altReads: c.altReads, depth: c.depth, ...(purity !== undefined ? { purityModel: { purity } } : {}), ...voi });
     // "pre-existing" only of an earlier sample; a later or same-day sample's alt reads say "present"
     const text = when === 'earlier' ? e.text : e.text.replace(/^pre-existing, /, 'present, ');
-    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, text });
+    const power = e.vafOfInterest !== null && e.powerAtVafOfInterest !== null ? { vafOfInterest: e.vafOfInterest, power: e.powerAtVafOfInterest } : {};
+    out.push({ ...base, status: e.status, altReads: e.altReads, depth: e.depth, vaf: e.vaf, pValue: e.pValue, detectableVaf: e.detectableVaf, clonality: e.clonality, ccf: e.ccf, ...power, text });
   }
   return out;
 }
@@ -214,15 +231,74 @@ export interface PlasmaCall extends PlasmaOriginResult {
   /** White-cell reads at the position (the VCF's normal column), when given. */
   wbcAltReads: number | null;
   wbcDepth: number | null;
+  /** The plasma draw whose call (and white-cell reads) decided the origin: the variant's one origin over all draws. */
+  draw: string;
 }
 
 const isPlasma = (s: LongitudinalSample) => s.sample.type === 'plasma';
 
-/** Where a variant called in a plasma draw comes from (module comment). */
-export function plasmaCall(v: VariantCall): PlasmaCall {
+/** Where a variant called in one plasma draw comes from, by that draw's white-cell reads alone (module comment). */
+export function plasmaCall(v: VariantCall, draw: string): PlasmaCall {
   const wbc = v.normalAltCount !== undefined && v.normalAltCount !== null && v.normalDepth !== undefined && v.normalDepth !== null ? { altReads: v.normalAltCount, depth: v.normalDepth } : null;
   const r = classifyPlasmaVariant({ gene: v.gene, proteinChange: v.hgvsp, plasmaVaf: v.vaf ?? 0, wbc });
-  return { ...r, wbcAltReads: wbc?.altReads ?? null, wbcDepth: wbc?.depth ?? null };
+  return { ...r, wbcAltReads: wbc?.altReads ?? null, wbcDepth: wbc?.depth ?? null, draw };
+}
+
+/**
+ * Which call decides when the draws disagree: germline > CHIP > tumour > possible CHIP > presumed tumour. Germline
+ * is constitutional and CHIP is a clone in the blood (CHIP_SOURCE, ctdna/index.ts), so a variant that the white
+ * cells of any draw show as germline or CHIP is that in every draw, and never supports an option as a tumour
+ * variant; a white-cell judgement (tumour) outranks a draw without one (possible CHIP, presumed tumour).
+ * her2scope design rule (the safe direction); the per-draw calls are classifyPlasmaVariant's.
+ */
+const ORIGIN_RANK: Record<PlasmaOrigin, number> = { germline: 0, chip: 1, tumour: 2, 'possible-chip': 3, 'presumed-tumour': 4 };
+
+/** Every plasma variant's origin, decided once over all draws (plasmaOrigins). */
+export interface PlasmaOrigins {
+  /** The call that decides `v`'s origin (null when no draw called it). */
+  decided(v: VariantCall): PlasmaCall | null;
+  /** The same decision as the finding of `v` in `draw` shows it: the draw's own call when it agrees. */
+  of(v: VariantCall, draw: LongitudinalSample): PlasmaCall | null;
+}
+
+const sampleOrder = (a: LongitudinalSample, b: LongitudinalSample) => a.sample.collected.localeCompare(b.sample.collected) || a.sample.id.localeCompare(b.sample.id);
+
+/**
+ * The plasma origin of each variant decided once over all plasma draws (ORIGIN_RANK; ties: the earliest draw). The
+ * analysis uses this one decision for the finding (its `plasma`, origin and therapy items: interpret.ts) and for the
+ * ctDNA summary, so the two never disagree. A draw whose own call differs says so in the text.
+ */
+export function plasmaOrigins(samples: readonly LongitudinalSample[]): PlasmaOrigins {
+  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort(sampleOrder);
+  // each draw's calls of v (sameVariant), judged lazily: only the variants asked about are classified
+  const memo = new Map<VariantCall, PlasmaCall>();
+  const judged = (w: VariantCall, d: LongitudinalSample): PlasmaCall => {
+    let c = memo.get(w);
+    if (!c) memo.set(w, (c = plasmaCall(w, d.sample.id)));
+    return c;
+  };
+  const decide = (v: VariantCall): { call: PlasmaCall; draw: LongitudinalSample } | null => {
+    let best: { call: PlasmaCall; draw: LongitudinalSample } | null = null;
+    for (const d of draws) {
+      const w = (d.variants ?? []).find((x) => sameVariant(x, v));
+      if (!w) continue;
+      const call = judged(w, d);
+      if (best === null || ORIGIN_RANK[call.origin] < ORIGIN_RANK[best.call.origin]) best = { call, draw: d };
+    }
+    return best;
+  };
+  return {
+    decided: (v) => decide(v)?.call ?? null,
+    of(v, draw) {
+      const best = decide(v);
+      if (!best) return null;
+      if (best.draw === draw) return best.call;
+      const mine = (draw.variants ?? []).find((x) => sameVariant(x, v));
+      const own = mine ? judged(mine, draw) : plasmaCall(v, draw.sample.id);
+      if (own.origin === best.call.origin) return own;
+      return { ...best.call, text: `${best.call.text} (white cells of draw ${best.draw.sample.id}, ${best.draw.sample.collected}; one origin per variant over all draws; this draw alone: ${own.text})` };
+    },
+  };
 }
 
 /** Genes whose plasma variants are shown even when the KB has nothing for them: the CH genes (flagged). */
@@ -258,14 +334,24 @@ export interface CtdnaVariant {
   trajectory: Trajectory;
   /** Points with each draw's detection limit (for the plot's not-detected circles). */
   points: Array<{ sample: string; date: string; vaf: number | null; altReads: number | null; depth: number | null; detectionLimit: number | null }>;
+  /**
+   * Share of ctDNA carrying a tumour-derived variant in each draw with a tumour fraction where it was detected
+   * (ctdnaFraction: cancer cell fraction with the tumour fraction as purity). Empty for CHIP / germline calls.
+   * Optional: analyses stored before it lack it.
+   */
+  fractions?: Array<{ sample: string; date: string; tumorFraction: number; ccf: number; ccf95: [number, number] | null; clonality: 'clonal' | 'subclonal' | null; text: string }>;
 }
 
 export interface CtdnaSummary {
   draws: CtdnaDraw[];
   variants: CtdnaVariant[];
+  /** What the per-position p-value means and the share-of-ctDNA model with its source (optional, as `fractions`). */
+  notes?: string[];
 }
 
 export interface EmergingChange {
+  /** The variant as first called (for the finding it names: sameVariant). */
+  variant: VariantCall;
   gene: string;
   alteration: string;
   fromSample: string;
@@ -278,8 +364,6 @@ export interface EmergingChange {
   detail: string;
 }
 
-const ORIGIN_RANK: Record<PlasmaOrigin, number> = { germline: 0, chip: 1, tumour: 2, 'possible-chip': 3, 'presumed-tumour': 4 };
-
 const pctText = formatPercent;
 
 /**
@@ -287,8 +371,14 @@ const pctText = formatPercent;
  * in at least one draw (in genes `keep` accepts) with its origin and trajectory, and the emerging-variant changes.
  * Null without plasma draws.
  */
-export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments: readonly Treatment[], keep: (v: VariantCall) => boolean, label: (v: VariantCall) => string): { summary: CtdnaSummary; emerging: EmergingChange[] } | null {
-  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort((a, b) => a.sample.collected.localeCompare(b.sample.collected) || a.sample.id.localeCompare(b.sample.id));
+export function ctdnaSummary(
+  samples: readonly LongitudinalSample[],
+  treatments: readonly Treatment[],
+  keep: (v: VariantCall) => boolean,
+  label: (v: VariantCall) => string,
+  origins: PlasmaOrigins = plasmaOrigins(samples),
+): { summary: CtdnaSummary; emerging: EmergingChange[] } | null {
+  const draws = samples.filter((s) => isPlasma(s) && s.variants !== null).sort(sampleOrder);
   if (draws.length === 0) return null;
   const drawInfo: CtdnaDraw[] = draws.map((d) => {
     const depth = drawDepth(d);
@@ -300,8 +390,8 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
   const emerging: EmergingChange[] = [];
   for (const v of seen) {
     const calls = draws.map((d) => (d.variants ?? []).find((w) => sameVariant(v, w)) ?? null);
-    const origins = calls.filter((c): c is VariantCall => c !== null).map(plasmaCall);
-    const best = [...origins].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin])[0];
+    // the one decision over all draws (plasmaOrigins), the same the findings carry
+    const best = origins.decided(v);
     if (!best) continue;
     const points = draws.map((d, i) => {
       const c = calls[i] ?? null;
@@ -311,7 +401,16 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
     });
     const trajectory = classifyTrajectory(points.map((p) => ({ sample: p.sample, date: p.date, vaf: p.vaf, altReads: p.altReads, depth: p.depth })));
     const name = `${v.gene} ${label(v)}`;
-    variants.push({ key: genomicKey(v), gene: v.gene, alteration: label(v), origin: best.origin, originText: best.text, sources: best.sources, trajectory, points });
+    const tumourDerived = best.origin === 'tumour' || best.origin === 'presumed-tumour';
+    const fractions = tumourDerived
+      ? points.flatMap((p, i) => {
+          const tf = drawInfo[i]?.tumorFraction ?? null;
+          if (tf === null || tf <= 0 || p.vaf === null || p.vaf <= 0) return [];
+          const f = ctdnaFraction(p.vaf, tf, p.altReads !== null && p.depth !== null ? { altReads: p.altReads, depth: p.depth } : null);
+          return [{ sample: p.sample, date: p.date, tumorFraction: tf, ccf: f.ccf, ccf95: f.ccf95, clonality: f.clonality, text: `${p.sample}: ${f.text}` }];
+        })
+      : [];
+    variants.push({ key: genomicKey(v), gene: v.gene, alteration: label(v), origin: best.origin, originText: best.text, sources: best.sources, trajectory, points, fractions });
     if (best.origin === 'chip' || best.origin === 'germline' || best.origin === 'possible-chip') continue;
     const em = emergingDuringTherapy(name, trajectory, treatments);
     if (!em) continue;
@@ -320,6 +419,7 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
     const lastPoint = detected[detected.length - 1];
     if (!first || !lastPoint) continue;
     emerging.push({
+      variant: v,
       gene: v.gene,
       alteration: label(v),
       fromSample: first.sample,
@@ -332,5 +432,6 @@ export function ctdnaSummary(samples: readonly LongitudinalSample[], treatments:
       detail: `${em.detail}; ${best.text}`,
     });
   }
-  return { summary: { draws: drawInfo, variants }, emerging };
+  const notes = [perPositionAlphaNote(), ...(variants.some((x) => (x.fractions ?? []).length > 0) ? [`Share of ctDNA: ${CTDNA_CCF_SOURCE}.`] : [])];
+  return { summary: { draws: drawInfo, variants, notes }, emerging };
 }

@@ -18,6 +18,7 @@
  */
 import { z } from 'zod';
 import { SAMPLE_TYPES, SITES, CaseFileSchema, TreatmentSchema } from '../case/schema.ts';
+import { IHC_SCORES } from '../classification/input.ts';
 import type { ClassificationResult } from '../classification/types.ts';
 import type { CytometryResult } from '../cytometry/types.ts';
 import { CitationSchema, EVIDENCE_LEVELS, TherapySchema } from '../kb/schema.ts';
@@ -43,6 +44,8 @@ const Her2ResultSchema = z
   .object({
     status: z.enum(['positive', 'negative', 'equivocal']),
     category: Her2CategorySchema,
+    /** The IHC score the classification used; null when only ISH was given. */
+    ihc: z.enum(IHC_SCORES).nullable(),
     ishGroup: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).nullable(),
     ishRatio: z.number().nullable(),
     ishRatioText: z.string().nullable(),
@@ -59,6 +62,7 @@ export const ClassificationResultSchema = z
     her2: Her2ResultSchema.nullable(),
     er: receptor(['positive', 'low-positive', 'negative', 'not-tested'] as const),
     pr: receptor(['positive', 'negative', 'not-tested'] as const),
+    hr: z.object({ status: z.enum(['positive', 'negative']).nullable(), notes: z.array(z.string()) }).strict(),
     subtype: z.enum(['HR+/HER2-', 'HR+/HER2+', 'HR-/HER2+', 'HR-/HER2-']).nullable(),
     notes: z.array(z.string()),
     ki67: z.number().nullable(),
@@ -184,6 +188,16 @@ export const ChangeSchema = z
     fromSample: z.string(),
     toSample: z.string(),
     afterTreatments: z.array(TreatmentExposureSchema),
+    /**
+     * The finding the change is about, so that renderers never parse `detail`: acquired-variant - the finding in
+     * `toSample`; lost-variant - the finding in `fromSample`; emerging-variant - the finding in the last draw that
+     * detected it (`toSample`). Null for cn-change and the receptor conversions (no finding).
+     */
+    findingId: z.string().nullable(),
+    /** The gene (variant changes and cn-change); null for the receptor conversions. */
+    gene: z.string().nullable(),
+    /** The variant's alteration as its finding shows it (`p.L755S`, else `chrom:pos ref>alt`); null for cn-change and the conversions. */
+    alteration: z.string().nullable(),
     /** emerging-variant: date of the first plasma detection and the trajectory's trend. */
     firstDetected: date.optional(),
     trend: z.string().optional(),
@@ -234,9 +248,10 @@ export const TherapySupportSchema = z
 /**
  * Kinds of option warnings: `resistance` (resistance evidence against a drug), `her2-discordance` (an earlier HER2-positive
  * result), `her2-ngs-only` (HER2-positive basis by NGS only), `her2-unresolved` (a HER2-negative option while NGS
- * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0).
+ * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0),
+ * `hr-older-sample` (the HR status the option needs is from a sample older than the latest tissue sample, state.ts).
  */
-export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification'] as const;
+export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification', 'hr-older-sample'] as const;
 
 export const TherapyOptionSchema = z
   .object({

@@ -2,9 +2,9 @@
  * The patient's clinical state now, derived from the whole case (never from one sample alone):
  * - receptor status: HER2 from the latest *evaluable* HER2 result (pending/equivocal and untested results are
  *   skipped), with the earlier evaluable results kept as history; HR from the latest sample whose ER/PgR results
- *   decide it (ASCO/CAP 2020: HR-positive = ER >= 1% or PgR >= 1%; HR-negative needs ER tested and < 1%, with
- *   PgR negative or not tested: ER IHC is the predictive assay for endocrine therapy, Allison KH et al., J Clin
- *   Oncol 2020;38:1346-1366);
+ *   decide it, as classification decides it per sample (classification/subtype.ts `hrStatus`, ASCO/CAP 2020). When
+ *   that sample is older than the latest tissue sample with pathology, the state says so (`hrOutdated`, `hr.note`);
+ *   see `HrOutdated` for what it does to options (her2scope design rule);
  * - setting: the case's `patient.setting`, else metastatic when any sample is a metastasis or recurrence;
  * - metastatic line: the highest `line` given on a treatment, else the number of distinct start dates of metastatic
  *   treatments (drugs started the same day are one regimen); the current line is that + 1;
@@ -12,7 +12,7 @@
  */
 import type { ClassificationResult, Her2Category } from '../classification/types.ts';
 import type { Treatment } from '../case/schema.ts';
-import type { Context, DrugClass, Setting } from '../kb/schema.ts';
+import type { Context, DrugClass, KbEntry, Setting } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
 import type { SampleData } from './types.ts';
 import { wholeMonths } from './dates.ts';
@@ -25,11 +25,32 @@ export interface Her2Reading {
   collected: string;
 }
 
+/**
+ * her2scope design rule (no external source; review-14 P8): the HR status the options are judged on comes from an
+ * older sample than the latest tissue sample with pathology (`sample`, `collected`), whose ER was not tested.
+ * - `pgrOnly`: that later sample has PgR tested (so not positive: it would have decided HR) and ER not tested, while
+ *   the older status is HR-positive. The newest receptor test does not support the older status and leaves it open:
+ *   an option that needs an HR status is *not evaluable* (pending `hr-status`: "test ER on <sample>"), never judged
+ *   on the older sample alone. (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020; receptor status
+ *   can change between primary and metastasis, which is why it is retested.)
+ * - otherwise (no ER or PgR result on the later sample, or an older HR-negative status that a negative PgR does not
+ *   contradict): the option stays, with the warning `hr-older-sample` naming both samples.
+ */
+export interface HrOutdated {
+  sample: string;
+  collected: string;
+  pgrOnly: boolean;
+  /** The text shown in `hr.note` and as the option warning / pending text. */
+  text: string;
+}
+
 export interface ClinicalState {
   her2: Her2Reading | null;
   /** Earlier evaluable HER2 results, newest first. */
   her2History: Her2Reading[];
   hr: { status: 'positive' | 'negative'; sample: string; collected: string; note: string | null } | null;
+  /** The HR status is from a sample older than the latest tissue sample with pathology (ER not tested there). */
+  hrOutdated: HrOutdated | null;
   setting: Setting;
   settingSource: string;
   /** Current metastatic line (1 = first line); null in the early setting. */
@@ -42,6 +63,8 @@ export interface ClinicalState {
   metastaticTreatments: Treatment[];
   /** Early-setting (neo/adjuvant) treatments. */
   earlyTreatments: Treatment[];
+  /** The latest sample marked as a surgical specimen (`samples[].surgery: true`), when there is one. */
+  surgery: { sample: string; collected: string } | null;
   /** Collection date of the first metastasis/recurrence sample (the recurrence date), when there is one. */
   metastaticSince: string | null;
   /**
@@ -56,17 +79,6 @@ export interface ClinicalState {
   ongoingDrugs: Map<string, string>;
 }
 
-/** HR status of one sample's ER/PgR results, or null when they do not decide it. */
-export function hrOf(c: ClassificationResult | null): { status: 'positive' | 'negative'; note: string | null } | null {
-  if (!c) return null;
-  const er = c.er.status;
-  const pr = c.pr.status;
-  if (er === 'positive' || pr === 'positive') return { status: 'positive', note: er === 'negative' ? 'ER-negative/PgR-positive (rare; consider retesting)' : null };
-  if (er === 'low-positive') return { status: 'positive', note: 'ER low positive (1-10%) counted as HR-positive; biology often closer to ER-negative disease (ASCO/CAP 2020)' };
-  if (er === 'negative') return { status: 'negative', note: pr === 'not-tested' ? 'PgR not tested' : null };
-  return null; // ER not tested and PgR negative or not tested: HR status unknown
-}
-
 export function clinicalState(
   ordered: SampleData[],
   classifications: Map<string, ClassificationResult | null>,
@@ -76,12 +88,29 @@ export function clinicalState(
 ): ClinicalState {
   const readings: Her2Reading[] = [];
   let hr: ClinicalState['hr'] = null;
+  // The latest tissue sample with pathology after the HR sample whose receptors did not decide HR.
+  let after: { s: SampleData; c: ClassificationResult } | null = null;
   for (const s of ordered) {
     const c = classifications.get(s.sample.id) ?? null;
     const h = c?.her2;
     if (h && (h.status === 'positive' || h.status === 'negative')) readings.push({ status: h.status, category: h.category, sample: s.sample.id, collected: s.sample.collected });
-    const r = hrOf(c);
-    if (r) hr = { ...r, sample: s.sample.id, collected: s.sample.collected };
+    if (!c) continue;
+    // Classification decides HR once per sample (classification/subtype.ts hrStatus); state only picks the sample.
+    if (c.hr.status !== null) {
+      hr = { status: c.hr.status, note: c.hr.notes.length ? c.hr.notes.join('; ') : null, sample: s.sample.id, collected: s.sample.collected };
+      after = null;
+    } else if (s.sample.type !== 'plasma' && hr !== null && s.sample.collected > hr.collected) after = { s, c };
+  }
+  let hrOutdated: HrOutdated | null = null;
+  if (hr && after) {
+    const later = after.s.sample;
+    const pgrOnly = after.c.pr.status !== 'not-tested' && hr.status === 'positive';
+    const pgr = after.c.pr.status === 'not-tested' ? 'ER and PgR not tested' : `ER not tested, PgR ${after.c.pr.status}`;
+    const text = pgrOnly
+      ? `HR status not evaluable now: HR-positive only in ${hr.sample} (${hr.collected}); the later ${later.id} (${later.collected}) has ${pgr}: test ER on ${later.id} before an option that needs HR status (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020)`
+      : `HR status from an older sample: HR-${hr.status} in ${hr.sample} (${hr.collected}); the later ${later.id} (${later.collected}) has ${pgr}: consider testing ER on ${later.id} (ASCO/CAP 2020)`;
+    hrOutdated = { sample: later.id, collected: later.collected, pgrOnly, text };
+    hr = { ...hr, note: hr.note ? `${hr.note}; ${text}` : text };
   }
   const her2 = readings.length ? readings[readings.length - 1] ?? missingValue('readings[readings.length - 1]') : null;
   const her2History = readings.slice(0, -1).reverse();
@@ -104,6 +133,7 @@ export function clinicalState(
     her2,
     her2History,
     hr,
+    hrOutdated,
     setting,
     settingSource,
     line,
@@ -113,9 +143,15 @@ export function clinicalState(
     metastaticTreatments,
     earlyTreatments: treatments.filter((t) => !isMetastatic(t)),
     metastaticSince,
+    surgery: surgeryOf(ordered),
     progressedDrugs: new Set(metastaticTreatments.filter((t) => t.response === 'progression').map((t) => drugs.canonical(t.drug))),
     ongoingDrugs: new Map(treatments.filter((t) => !t.end).map((t) => [drugs.canonical(t.drug), t.start])),
   };
+}
+
+function surgeryOf(ordered: readonly SampleData[]): ClinicalState['surgery'] {
+  const s = [...ordered].reverse().find((x) => x.sample.surgery === true);
+  return s ? { sample: s.sample.id, collected: s.sample.collected } : null;
 }
 
 /**
@@ -162,6 +198,7 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
   };
   if (want.hr) {
     if (!state.hr) unknown(`needs HR-${want.hr}; HR status unknown`);
+    else if (state.hrOutdated?.pgrOnly) unknown(`needs HR-${want.hr}; ${state.hrOutdated.text}`);
     else if (state.hr.status !== want.hr) no(`needs HR-${want.hr}; latest HR status is ${state.hr.status} (${state.hr.sample}, ${state.hr.collected})`);
   }
   if (want.her2) {
@@ -169,6 +206,7 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     else if (her2Status !== want.her2) no(`needs HER2-${want.her2}; HER2 is ${her2Status}`);
   }
   let placed = false;
+  let counted: string | null = null;
   if (want.settings) {
     if (!want.settings.includes(state.setting)) no(`for ${want.settings.join('/')} disease; the patient's setting is ${state.setting} (${state.settingSource})`);
     else placed = true;
@@ -180,12 +218,31 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
       no(`for line ${lineText(want.line)}; the patient is at line ${state.line}`);
     } else placed = true;
   }
+  if (want.phase === 'neoadjuvant' && state.setting === 'early') {
+    // her2scope design rule (no external source; review-14 P9): a neoadjuvant regimen is the first systemic treatment
+    // of early disease, given before surgery. Once surgery is recorded, or any early-setting treatment was given, it is
+    // no longer an option (the post-neoadjuvant / adjuvant items are).
+    if (state.surgery) no(`a neoadjuvant (pre-operative) regimen; surgery is recorded (sample ${state.surgery.sample}, ${state.surgery.collected})`);
+    else if (state.earlyTreatments.length) {
+      const first = [...state.earlyTreatments].sort((a, b) => a.start.localeCompare(b.start))[0];
+      no(`a neoadjuvant regimen is the first treatment of early disease; early-setting treatment already given${first ? ` (${[...new Set(state.earlyTreatments.filter((t) => t.start === first.start).map((t) => t.drug))].join(', ')} from ${first.start})` : ''}`);
+    }
+  }
   if (want.priorAnyOf) {
     const metastaticOnly = want.priorSetting === 'metastatic';
     const within = metastaticOnly ? want.priorEarlyWithinMonths : undefined;
     const prior = metastaticOnly ? new Set([...state.metastaticPriorClasses, ...(within !== undefined ? earlyClassesWithin(state, within, drugs) : [])]) : state.priorClasses;
     const where = metastaticOnly ? ` in the metastatic setting${within !== undefined ? ` or (neo)adjuvant with recurrence during or within ${within} months of its end` : ''}` : '';
     if (!want.priorAnyOf.some((c) => prior.has(c))) no(`needs prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')}${where}; none in the treatments`);
+    else if (!metastaticOnly) {
+      // Review-14 P12 (c30): when only early-setting (neo/adjuvant) treatment meets "after prior X", say which one was
+      // counted, so the board can judge whether it counts as the labelled prior line.
+      const given = (ts: readonly Treatment[]) => ts.filter((t) => want.priorAnyOf?.some((c) => drugs.classesOf(t.drug).has(c)));
+      const early = given(state.earlyTreatments);
+      if (state.setting === 'metastatic' && given(state.metastaticTreatments).length === 0 && early.length) {
+        counted = `prior ${want.priorAnyOf.map((c) => drugs.label(c)).join(' or ')} counted from the early setting only: ${early.map((t) => `${t.drug} (${t.start} to ${t.end ?? 'ongoing'})`).join(', ')}; none for metastatic disease`;
+      }
+    }
   }
   if (want.priorAllOf) {
     const missing = want.priorAllOf.filter((c) => !state.priorClasses.has(c));
@@ -196,6 +253,7 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     const hit = want.priorNoneOf.filter((c) => prior.has(c));
     if (hit.length) no(`only without prior ${hit.map((c) => drugs.label(c)).join(', ')}${state.setting === 'metastatic' ? ' for metastatic disease' : ''}`);
   }
+  if (counted !== null && (fit as Fit) !== 'does-not-fit') notes.push(counted);
   return { fit, notes, placed };
 }
 
@@ -212,4 +270,44 @@ export function settingText(want: Context): string | null {
   if (want.settings) parts.push(want.settings.join(' or '));
   if (want.line) parts.push(`line ${lineText(want.line)}`);
   return parts.length ? parts.join(', ') : null;
+}
+
+/** True when a regimen of these drugs contains endocrine therapy (an endocrine drug, or an endocrine drug class). */
+export function hasEndocrine(names: readonly string[], drugs: DrugOntology): boolean {
+  return names.some((n) => {
+    const d = drugs.canonical(n);
+    const c = drugs.classOf(d);
+    return drugs.classesOf(d).has('endocrine-therapy') || (c !== null && ENDOCRINE_CLASSES.has(c));
+  });
+}
+
+const ENDOCRINE_CLASSES: ReadonlySet<DrugClass> = new Set<DrugClass>(['endocrine-therapy', 'aromatase-inhibitor', 'serm', 'serd', 'oral-serd', 'protac-er-degrader']);
+
+export interface EntryJudgement extends ContextJudgement {
+  /** The context the entry was judged on (its own, with HR-positive added for endocrine regimens). */
+  want: Context;
+  /** The entry needs an HR status that is unknown or not evaluable now (therapy.ts rule 9). */
+  hrUnknown: boolean;
+}
+
+/**
+ * The one judgement of a KB entry (or of one of its regimens, `regimen`) against the patient's state, used by the
+ * therapy options and by a finding's evidence list alike, so that evidence never "fits" where therapy excluded it:
+ * - a regimen with an endocrine drug needs HR-positive disease whatever the item says (ER IHC is the predictive assay
+ *   for endocrine therapy, ASCO/CAP 2020);
+ * - `her2Status` is the HER2 status of the basis the entry is judged on (the latest evaluable result, or the earlier
+ *   result a history basis rests on);
+ * - a CIViC item without a curated review has "context unknown" at best (the level cap is therapy.ts's).
+ */
+export function judgeEntry(entry: KbEntry, regimen: readonly string[], state: ClinicalState, her2Status: 'positive' | 'negative' | null, drugs: DrugOntology): EntryJudgement {
+  const want: Context = hasEndocrine(regimen, drugs) && !entry.context.hr ? { ...entry.context, hr: 'positive' } : entry.context;
+  const j = judgeContext(want, state, her2Status, drugs);
+  let fit = j.fit;
+  const notes = [...j.notes];
+  if (entry.origin === 'civic' && !entry.review) {
+    if (fit === 'fits') fit = 'unknown';
+    notes.push('context unknown: CIViC item without curated review of setting, line and prior therapy');
+  }
+  const hrUnknown = want.hr !== undefined && (state.hr === null || state.hrOutdated?.pgrOnly === true);
+  return { fit, notes, placed: j.placed, want, hrUnknown };
 }

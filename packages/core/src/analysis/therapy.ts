@@ -24,12 +24,18 @@
  *    `no-benefit` items (negative trials) are contrary evidence, never options.
  * 5. Ranking, in tiers: (0) options that a level-A item places in the patient's current metastatic line (the
  *    guideline/label line of therapy, e.g. first-line pertuzumab + trastuzumab + docetaxel); (1) other options whose
- *    context fits; (2) context unknown. An option contradicted by severe resistance - resistance evidence at least
- *    as strong as the option's own level, or against a drug the patient has already received (e.g. ERBB2 T798I
- *    after neratinib) - is not an option: it is listed in `excludedOptions` with the warning. A regimen whose every
+ *    context fits; (2) context unknown. An option contradicted by severe resistance - level-A resistance evidence, or
+ *    evidence at least as strong as the option's own level against a drug the patient is on now, or resistance that
+ *    emerged under a drug the patient received (an acquired finding, e.g. ERBB2 T798I after neratinib) - is not an
+ *    option; weaker contrary evidence warns (review-s3 #9), and a combination's resistance applies only to a regimen
+ *    holding the whole combination: it is listed in `excludedOptions` with the warning. A regimen whose every
  *    drug the disease progressed on in the metastatic setting is excluded too. Within a tier: level, then clean before warned (an option with any warning - weaker
  *    resistance, HER2 discordance - is never ranked as if clean), then placement (line stated > setting stated >
- *    neither), then the name (never the number of items, which rewards drugs that CIViC happens to list often). One option per regimen: drug names
+ *    neither), then label backing (a fitting item cites a regulatory label for this regimen, before trial-only
+ *    evidence), then the early-disease phase in the order of the treatment course (neoadjuvant, post-neoadjuvant,
+ *    adjuvant, extended adjuvant: e.g. T-DM1 for residual disease before extended-adjuvant neratinib), then the name
+ *    (never the number of items, which rewards drugs that CIViC happens to list often). These tie-breakers are a
+ *    her2scope design rule (no external source). One option per regimen: drug names
  *    are canonical (drugs.ts) and the combination order is fixed.
  * 6. A sensitivity item that names a drug class ("mtor inhibitor") names no regimen: listed as excluded, never an
  *    option.
@@ -52,9 +58,9 @@
  * 10. An excluded item whose regimen (same drug set) is an option through another item keeps `optionId`: renderers
  *    name the item, never list the regimen itself as not applicable.
  */
-import type { Citation, EvidenceLevel, KbEntry, Therapy } from '../kb/schema.ts';
+import type { Citation, EarlyPhase, EvidenceLevel, KbEntry, Therapy } from '../kb/schema.ts';
 import type { DrugOntology } from './drugs.ts';
-import { judgeContext, settingText, type ClinicalState, type Fit } from './state.ts';
+import { judgeEntry, settingText, type ClinicalState, type Fit } from './state.ts';
 import { optionId } from './schema.ts';
 import type { ContraryEvidence, ExcludedOption, ResistanceWarning, TherapyOption, TherapySupport } from './types.ts';
 import type { WARNING_KINDS } from './schema.ts';
@@ -111,7 +117,9 @@ interface Candidate {
   placed: boolean;
   notes: string[];
   drugs: string[];
-  /** The item needs an HR status and the patient's is unknown (rule 9). */
+  /** The item needs an HR status (its own context, or HR-positive for an endocrine regimen). */
+  needsHr: boolean;
+  /** The item needs an HR status and the patient's is unknown or not evaluable now (rule 9; state.ts HrOutdated). */
   hrUnknown: boolean;
   /** A D/E resistance item kept only because it concerns an ongoing drug (rule 7): listed, never warns an option. */
   statementOnly?: boolean;
@@ -175,21 +183,16 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
           statementOnly = true;
         }
         const canon = therapy.drugs.map((d) => drugs.canonical(d));
-        const endocrine = canon.some((d) => drugs.classesOf(d).has('endocrine-therapy') || drugs.classOf(d) !== null && isEndocrineClass(drugs, d));
-        const want = endocrine && !entry.context.hr ? { ...entry.context, hr: 'positive' as const } : entry.context;
-        const j = judgeContext(want, state, basis.her2Status, drugs);
-        let fit = j.fit;
+        // Rule 2: one judgement of the item (state.ts judgeEntry), the same a finding's evidence list shows.
+        const j = judgeEntry(entry, therapy.drugs, state, basis.her2Status, drugs);
+        const fit = j.fit;
         const notes = [...j.notes];
         let level = therapy.level;
-        if (unreviewedCivic(entry)) {
-          if (fit === 'fits') fit = 'unknown';
-          notes.push('context unknown: CIViC item without curated review of setting, line and prior therapy');
-          if (level === 'A') {
-            level = 'B';
-            notes.push('level A withheld (shown as B) until reviewed');
-          }
+        if (unreviewedCivic(entry) && level === 'A') {
+          level = 'B';
+          notes.push('level A withheld (shown as B) until reviewed');
         }
-        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon, hrUnknown: want.hr !== undefined && state.hr === null, ...(statementOnly ? { statementOnly } : {}) };
+        const c: Candidate = { basis, entry, therapy, level, fit, placed: j.placed, notes, drugs: canon, needsHr: j.want.hr !== undefined, hrUnknown: j.hrUnknown, ...(statementOnly ? { statementOnly } : {}) };
         if (therapy.direction === 'no-benefit') {
           contrary.push({ therapy: therapy.name, drugs: canon, level, reason: `${basis.label}: ${short(entry.summary)} (${entry.id}, level ${level}; ${sourceTag(entry)})`, citations: entry.citations, basis: [...basis.ids] });
           continue;
@@ -241,6 +244,10 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     return null;
   };
 
+  /** Every drug and class of a combination resistance item is in the regimen. */
+  const combinationIn = (r: (typeof resistanceItems)[number], regimen: readonly string[]): boolean =>
+    [...r.drugLevel].every((d) => regimen.includes(d)) && [...r.classLevel].every((c) => regimen.some((d) => drugs.classesOf(d).has(c as never)));
+
   // Rule 4a: a resistance item on a finding removes generic sensitivity of the same finding for the same drug.
   const kept = candidates.filter((c) => {
     if (!generic(c.entry)) return true;
@@ -263,7 +270,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
   }
 
   const ngsBasis = bases.find((b) => b.ngsOnly);
-  const ranked: Array<{ o: TherapyOption; tier: number; placement: number; warned: number }> = [];
+  const ranked: Array<{ o: TherapyOption; tier: number; placement: number; warned: number; labelled: number; phase: number }> = [];
   for (const { o, cands } of options.values()) {
     const details: Array<{ kind: WarningKind; text: string }> = [];
     const warn = (kind: WarningKind, text: string) => {
@@ -276,7 +283,9 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const lead = cands[0] ?? missingValue('cands[0]');
     const fixed = lead.entry.origin === 'curated' ? [...new Set(lead.drugs)] : [...new Set(lead.drugs)].sort((a, b) => drugs.orderKey(a) - drugs.orderKey(b) || a.localeCompare(b));
     o.drugs = fixed;
-    o.therapy = fixed.join(' + ');
+    // A curated item names its regimen as the label / trial gives it, sequence included ("trastuzumab deruxtecan,
+    // then taxane + trastuzumab + pertuzumab"), never rewritten as concurrent drugs (review-14 P9).
+    o.therapy = lead.entry.origin === 'curated' ? lead.therapy.name : fixed.join(' + ');
     o.id = optionId(fixed);
     // The basis: every finding / result whose items support this regimen, in the order of the bases.
     o.basis = union([], ...bases.filter((b) => cands.some((c) => c.basis === b)).map((b) => b.ids));
@@ -301,7 +310,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       o.pending = { kind: 'her2-ish', text: (cands[0]?.basis.ngsOnly ?? missingValue('ngsOnly')).pending };
     } else if (confirmed.every((c) => c.hrUnknown)) {
       const need = [...new Set(confirmed.map((c) => c.entry.context.hr ?? 'positive'))].join(' or ');
-      o.pending = { kind: 'hr-status', text: `HR status unknown (no evaluable ER result): this option needs HR-${need} disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)` };
+      o.pending = state.hr && state.hrOutdated?.pgrOnly
+        ? { kind: 'hr-status', text: `this option needs HR-${need} disease; ${state.hrOutdated.text}` }
+        : { kind: 'hr-status', text: `HR status unknown (no evaluable ER result): this option needs HR-${need} disease; test ER/PgR before it applies (ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy)` };
+    } else if (state.hrOutdated && confirmed.every((c) => c.needsHr)) {
+      // state.ts HrOutdated (her2scope design rule): an option resting only on an HR status from an older sample says so.
+      warn('hr-older-sample', state.hrOutdated.text);
     }
     if (ngsBasis?.ngsOnly && confirmed.some((c) => c.entry.context.her2 === 'negative')) warn('her2-unresolved', ngsBasis.ngsOnly.reciprocal);
     // Resistance warnings (rule 4b).
@@ -320,13 +334,20 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
         return true;
       });
       if (!shared.length) continue;
+      // A combination's resistance (e.g. "capecitabine + lapatinib") is about that combination: it never splits onto
+      // a regimen that holds only some of its drugs (review-s3 #9).
+      if (r.drugLevel.size + r.classLevel.size > 1 && !combinationIn(r, o.drugs)) continue;
       contradicted = true;
-      // her2scope design rule (no external source). Severe: the resistance evidence is at least as strong as the option's, or the resistance finding was acquired
-      // and the patient already had the drug (resistance that emerged under it, e.g. ERBB2 T798I on neratinib). A drug
-      // given before does not by itself make weaker evidence from a finding present from the start severe: regimens
-      // such as tucatinib + trastuzumab + capecitabine are indicated after prior anti-HER2 therapy (Tukysa label: "one
-      // or more prior anti-HER2-based regimens in the metastatic setting").
-      if (LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] || (r.basis.acquired === true && shared.some((d) => state.priorDrugs.has(d)))) severe = true;
+      // her2scope design rule (no external source; review-s3 #9). Severe - the option is excluded - when the
+      // resistance evidence is level A (validated), or at least as strong as the option's and about a drug the patient
+      // is on now (a statement that the current treatment fails), or the resistance finding was acquired and the
+      // patient already had the drug (resistance that emerged under it, e.g. ERBB2 T798I on neratinib). Contrary
+      // retrospective / trial evidence (level B-E) about a drug given before is a warning, not an exclusion: regimens
+      // such as trastuzumab beyond progression with capecitabine (GBG 26) or lapatinib (EGF104900), or tucatinib +
+      // trastuzumab + capecitabine (Tukysa label: "one or more prior anti-HER2-based regimens in the metastatic
+      // setting") are given after prior trastuzumab by design.
+      const current = LEVEL_ORDER[r.level] <= LEVEL_ORDER[o.level] && shared.some((d) => state.ongoingDrugs.has(d));
+      if (r.level === 'A' || current || (r.basis.acquired === true && shared.some((d) => state.priorDrugs.has(d)))) severe = true;
       warn('resistance', `${shared.join(', ')}: ${r.basis.label}: resistance to ${r.therapy.name} (${r.entry.id}, level ${r.level}; ${sourceTag(r.entry)})`);
     }
     o.warningDetails = details;
@@ -335,15 +356,17 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const fitting = cands.filter((c) => c.fit === 'fits');
     const placement = fitting.some((c) => c.placed && c.entry.context.line) ? 0 : fitting.some((c) => c.placed) ? 1 : 2;
     const guideline = fitting.some((c) => c.placed && c.entry.context.line && c.level === 'A');
+    const labelled = fitting.some((c) => regimenCitations(c.entry, c.drugs, drugs).some((x) => x.type === 'label')) ? 0 : 1;
+    const phase = Math.min(...fitting.map((c) => (c.entry.context.phase ? PHASE_ORDER[c.entry.context.phase] : PHASE_ORDER_NONE)), PHASE_ORDER_NONE);
     if (severe) {
       // Rule 5 (3): no option that its own warning contradicts (README "Therapy interpretation").
       exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`, o.basis);
       continue;
     }
     const tier = o.pending ? 3 : fitting.length === 0 ? 2 : guideline ? 0 : 1;
-    ranked.push({ o, tier, placement, warned: clean ? 0 : 1 });
+    ranked.push({ o, tier, placement, warned: clean ? 0 : 1, labelled, phase });
   }
-  ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.warned - b.warned || a.placement - b.placement || a.o.therapy.localeCompare(b.o.therapy));
+  ranked.sort((a, b) => a.tier - b.tier || LEVEL_ORDER[a.o.level] - LEVEL_ORDER[b.o.level] || a.warned - b.warned || a.placement - b.placement || a.labelled - b.labelled || a.phase - b.phase || a.o.therapy.localeCompare(b.o.therapy));
 
   const changeWarnings: TherapyResult['changeWarnings'] = [];
   const resistance: ResistanceWarning[] = resistanceItems.map((r) => {
@@ -399,6 +422,10 @@ function union(a: readonly string[], ...more: ReadonlyArray<readonly string[]>):
   return out;
 }
 
+/** Early-disease phases in the order of the treatment course (rule 5: the early-setting tie-breaker). */
+const PHASE_ORDER: Record<EarlyPhase, number> = { neoadjuvant: 0, 'post-neoadjuvant': 1, adjuvant: 2, 'extended-adjuvant': 3 };
+const PHASE_ORDER_NONE = 4;
+
 const fitRank = (c: { fit: Fit; placed: boolean }) => (c.fit === 'fits' ? (c.placed ? 0 : 1) : 2);
 
 /**
@@ -418,11 +445,6 @@ export function regimenCitations(entry: KbEntry, regimen: readonly string[], dru
   const otherNames = entry.therapies.filter((t) => !t.drugs.every((d) => mine.has(drugs.canonical(d)))).map((t) => t.name.toLowerCase());
   const all = [...entry.citations, ...(entry.review?.citations ?? [])];
   return all.filter((c) => [...mine].some((d) => mentions(c, d)) || (![...others].some((d) => mentions(c, d)) && !otherNames.some((n) => c.text.toLowerCase().includes(n))));
-}
-
-function isEndocrineClass(drugs: DrugOntology, name: string): boolean {
-  const c = drugs.classOf(name);
-  return c === 'endocrine-therapy' || c === 'aromatase-inhibitor' || c === 'serm' || c === 'serd' || c === 'oral-serd' || c === 'protac-er-degrader';
 }
 
 export type { Citation };

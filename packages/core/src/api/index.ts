@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AnalysisResultSchema, ClassificationResultSchema } from '../analysis/schema.ts';
+import { TreatmentSchema } from '../case/schema.ts';
 import { RESEARCH_USE_NOTICE } from '../notice.ts';
 
 export const ANALYSIS_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
@@ -21,12 +22,21 @@ const Correctable = { status: z.enum(RECORD_STATUSES), enteredInError: EnteredIn
 /** Patients, samples and treatments are edited in place with a revision number (1 when created). */
 const Revised = { revision: z.number().int(), updatedAt: z.string().nullable() };
 
+/**
+ * Disease setting (`early` | `metastatic`) and metastatic line (whole number >= 1) as the case file has them
+ * (case/schema.ts: the same enum and bounds); null = not stated, inferred from the dates and sample types.
+ */
+const Setting = TreatmentSchema.shape.setting.unwrap().nullable();
+const Line = TreatmentSchema.shape.line.unwrap().nullable();
+
 export const PatientInfoSchema = z.object({
   id: z.string(),
   label: z.string(),
   sex: z.enum(['F', 'M', 'X']).nullable(),
   birthYear: z.number().int().nullable(),
   synthetic: z.boolean(),
+  /** Disease setting now as entered (case field patient.setting); null = inferred. Optional: added in s4. */
+  setting: Setting.optional(),
   createdAt: z.string(),
   ...Correctable,
   ...Revised,
@@ -113,6 +123,10 @@ export const TreatmentInfoSchema = z.object({
   start: z.string(),
   end: z.string().nullable(),
   response: z.string().nullable(),
+  /** Early or metastatic as entered (case field treatments[].setting); null = inferred from the dates. Optional: added in s4. */
+  setting: Setting.optional(),
+  /** Metastatic line as entered (case field treatments[].line); null = counted from the start dates. Optional: added in s4. */
+  line: Line.optional(),
   createdAt: z.string(),
   ...Correctable,
   ...Revised,
@@ -215,3 +229,87 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 
 /** GET /api/users: the accounts, the roles and which roles hold each permission. */
 export const UserListSchema = z.object({ users: z.array(UserInfoSchema), roles: z.array(z.string()).readonly(), permissions: z.record(z.enum(PERMISSION_NAMES), z.array(z.string()).readonly()) });
+
+// ---- cohorts (issue 17): the /api/cohort/* answers (server cohort-routes.ts) -------------------------------------
+
+const count = z.number().int().nonnegative();
+
+/** An imported cBioPortal study with its sample and patient counts (GET /api/cohort/studies). */
+export const CohortStudySchema = z.object({
+  identifier: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  importedAt: z.string(),
+  samples: count,
+  patients: count,
+});
+export type CohortStudy = z.infer<typeof CohortStudySchema>;
+export const CohortStudyListSchema = z.object({ studies: z.array(CohortStudySchema), notice: z.literal(RESEARCH_USE_NOTICE) });
+export type CohortStudyList = z.infer<typeof CohortStudyListSchema>;
+
+/**
+ * k of n with the fraction and the Wilson 95% interval (core stats/proportion.ts). JSON has no NaN: the fraction is
+ * null when n = 0.
+ */
+export const CohortProportionSchema = z.object({ k: count, n: count, fraction: z.number().nullable(), ci95: z.tuple([z.number(), z.number()]) });
+export type CohortProportion = z.infer<typeof CohortProportionSchema>;
+
+/** What was asked and of which samples (every cohort answer names them). */
+const CohortQuestion = {
+  study: z.string(),
+  /** The alteration as text ("ERBB2 mutation", "HER2-low"). */
+  alteration: z.string(),
+  /** Which samples form the denominator. */
+  denominator: z.string(),
+  groupBy: z.string().nullable(),
+};
+
+/** GET /api/cohort/prevalence: overall and per group (groups: largest first, the "no value" group (null) last). */
+export const CohortPrevalenceSchema = z.object({
+  ...CohortQuestion,
+  overall: CohortProportionSchema,
+  groups: z.array(CohortProportionSchema.extend({ group: z.string().nullable() })),
+  notice: z.literal(RESEARCH_USE_NOTICE),
+});
+export type CohortPrevalence = z.infer<typeof CohortPrevalenceSchema>;
+
+/**
+ * GET /api/cohort/compare: group A against group B, Fisher's exact test (two-sided) and the conditional MLE odds ratio
+ * with its exact 95% interval (core stats/fisher.ts). An infinite or undefined odds ratio or bound is null.
+ */
+export const CohortComparisonSchema = z.object({
+  ...CohortQuestion,
+  groupA: z.array(z.string()),
+  groupB: z.array(z.string()),
+  a: CohortProportionSchema,
+  b: CohortProportionSchema,
+  fisherP: z.number(),
+  oddsRatio: z.number().nullable(),
+  oddsRatioCi95: z.tuple([z.number().nullable(), z.number().nullable()]),
+  notice: z.literal(RESEARCH_USE_NOTICE),
+});
+export type CohortComparison = z.infer<typeof CohortComparisonSchema>;
+
+/**
+ * POST /api/cohort/studies (201): the import summary. The counts are typed here; the detailed reports (profiles,
+ * HER2 derivation, skipped files) pass through as `her2scope cohort import --json` prints them.
+ */
+export const CohortImportSchema = z.object({
+  summary: z.looseObject({
+    study: z.string(),
+    name: z.string(),
+    replaced: z.boolean(),
+    patients: count,
+    samples: count,
+    caseLists: count,
+    timelineEvents: count,
+    genePanels: z.array(z.string()),
+    warnings: z.array(z.string()),
+    seconds: z.number(),
+  }),
+  notice: z.literal(RESEARCH_USE_NOTICE),
+});
+export type CohortImport = z.infer<typeof CohortImportSchema>;
+
+/** A number for JSON: NaN and the infinities (n = 0, an odds ratio without bound) become null. */
+export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);

@@ -25,6 +25,8 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   start: 'Start date',
   end: 'End date',
   response: 'Response',
+  setting: 'Setting',
+  line: 'Line of therapy',
   reason: 'Reason',
   revision: 'Revision',
   body: 'Comment',

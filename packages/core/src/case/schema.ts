@@ -41,6 +41,12 @@ export const CaseSampleSchema = z
      * draw; informational (not used in a calculation).
      */
     tumorFraction: z.number({ error: 'must be a fraction from 0 to 1' }).min(0, { error: 'must be a fraction from 0 to 1' }).max(1, { error: 'must be a fraction from 0 to 1' }).optional(),
+    /**
+     * The sample is a surgical resection specimen (true). Early setting: surgery has happened, so a neoadjuvant-only
+     * regimen is no longer an option (analysis/state.ts). Default: not stated (a biopsy or unknown); a neoadjuvant
+     * regimen is then still withheld once any early-setting treatment was given.
+     */
+    surgery: z.boolean({ error: 'must be true or false' }).optional(),
     pathology: PathologyInputSchema.optional(),
     variants: z
       .object({
@@ -137,6 +143,7 @@ export const CaseFileSchema = z
     const seen = new Set<string>();
     c.samples.forEach((s, i) => {
       if (s.site === undefined && s.type !== 'plasma') ctx.addIssue({ code: 'custom', message: `required for a ${s.type} sample (one of ${SITES.join(', ')})`, path: ['samples', i, 'site'] });
+      if (s.surgery === true && s.type === 'plasma') ctx.addIssue({ code: 'custom', message: 'a plasma sample is not a surgical specimen', path: ['samples', i, 'surgery'] });
       if (s.tumorFraction !== undefined && s.type !== 'plasma') ctx.addIssue({ code: 'custom', message: 'is for plasma samples only', path: ['samples', i, 'tumorFraction'] });
       if (seen.has(s.id)) ctx.addIssue({ code: 'custom', message: `duplicate sample id '${s.id}'`, path: ['samples', i, 'id'] });
       seen.add(s.id);

@@ -74,6 +74,8 @@ export function dualProbeGroup(ratio: number, her2: number): IshGroup {
 interface Trail {
   comments: string[];
   rules: RuleRef[];
+  /** The IHC score given (the result's `ihc`). */
+  ihc: IhcScore | null;
 }
 
 function rule(trail: Trail, id: string, source: string): void {
@@ -176,6 +178,7 @@ function result(status: Her2Status, category: Her2Category, ishGroup: IshGroup |
   return {
     status,
     category,
+    ihc: trail.ihc,
     ishGroup,
     ishRatio: ratio === null ? null : Number(ratioText(ratio)),
     ishRatioText: ratio === null ? null : ratioText(ratio),
@@ -193,7 +196,7 @@ export function classifyHer2(input: Her2Input, comments: CommentTable = DEFAULT_
   }
   validateIhc(input);
   const ish = readIsh(input);
-  const trail: Trail = { comments: [], rules: [] };
+  const trail: Trail = { comments: [], rules: [], ihc: ihc ?? null };
   const c = comments;
 
   if (ihc !== undefined) rule(trail, `her2.ihc.${ihc}`, SOURCES.her2IhcScoring);

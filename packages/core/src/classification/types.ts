@@ -1,3 +1,5 @@
+import type { IhcScore } from './input.ts';
+
 export type Her2Status = 'positive' | 'negative' | 'equivocal';
 export type Her2Category =
   | 'HER2-positive'
@@ -21,6 +23,8 @@ export interface RuleRef {
 export interface Her2Result {
   status: Her2Status;
   category: Her2Category;
+  /** The IHC score the classification used; null when only ISH was given. */
+  ihc: IhcScore | null;
   ishGroup: IshGroup | null;
   /** HER2/CEP17 ratio used for the call (computed from the means when both are given), 2 decimals; null without dual-probe ISH. */
   ishRatio: number | null;
@@ -38,12 +42,24 @@ export interface ReceptorResult<S extends string> {
   rules: RuleRef[];
 }
 
+/**
+ * Hormone-receptor (HR) status of one sample, decided once here (subtype.ts `hrStatus`) and read by the surrogate
+ * subtype and by the analysis state: null when the ER/PgR results do not decide it (ER not tested and PgR not
+ * positive). `notes` are the comments on how it was reached (ER low positive counted as HR+, ER-/PgR+).
+ */
+export interface HrResult {
+  status: 'positive' | 'negative' | null;
+  notes: string[];
+}
+
 export interface ClassificationResult {
   her2: Her2Result | null;
   er: ReceptorResult<ErStatus>;
   pr: ReceptorResult<PrStatus>;
+  /** HR status of this sample (the one decision the subtype and the analysis state both read). */
+  hr: HrResult;
   subtype: Subtype | null;
-  /** Comments on the HR status behind the subtype (ER low positive counted as HR+, ER-/PgR+). */
+  /** Comments on the HR status behind the subtype (ER low positive counted as HR+, ER-/PgR+): the same as `hr.notes`. */
   notes: string[];
   ki67: number | null;
 }

@@ -115,6 +115,18 @@ export interface GeneCopyNumber {
   /** e.g. "ERBB2 amplification (copy number 12.4; log2 2.64; purity 60%, ploidy 2)". */
   text: string;
   sources: string[];
+  /**
+   * The segments the call rests on: their span (1-based inclusive), its size in bases and how many segments
+   * (optional: analyses stored before this field lack it).
+   */
+  segment?: { chrom: string; start: number; end: number; size: number; count: number };
+  /**
+   * Which rule made the call, with its numbers: the category cut-off at this ploidy (NCI GDC), how the copy number
+   * was obtained (stated, purity-adjusted with the purity used, or CNVkit's log2 thresholds) and the segment, e.g.
+   * "copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%,
+   * ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)". Optional as `segment`.
+   */
+  rule?: string;
 }
 
 /**
@@ -152,12 +164,53 @@ export function geneCopyNumber(segments: readonly CnSegment[], locus: GeneLocus,
   } else return null;
   const status = cnCategory(cn, ploidy);
   const round1 = (x: number) => Math.round(x * 10) / 10;
+  const segment = { chrom: hits[0]?.s.chrom ?? locus.chrom, start: Math.min(...hits.map((h) => h.s.start)), end: Math.max(...hits.map((h) => h.s.end)), size: 0, count: hits.length };
+  segment.size = segment.end - segment.start + 1;
+  const how =
+    method === 'stated'
+      ? 'as stated by the caller'
+      : method === 'purity-adjusted'
+        ? `from log2 ${Number((log2 ?? 0).toFixed(2))} at ${purity !== null ? `purity ${Math.round(purity * 100)}%` : 'purity 100% (not given)'}, ploidy ${ploidy} (ABSOLUTE)`
+        : `from log2 ${Number((log2 ?? 0).toFixed(2))} by CNVkit's thresholds ${CNVKIT_THRESHOLDS.join('/')} (no purity given; they assume about 50% tumour content)`;
+  const rule = `copy number ${round1(cn)}${Number.isInteger(round1(cn)) ? '' : ` (rounded ${Math.round(cn)})`} ${categoryCutoff(status, ploidy)} (NCI GDC); ${how}; ${segmentText(segment)}`;
   const bits = [`copy number ${round1(cn)}`];
   if (log2 !== null) bits.push(`log2 ${Number(log2.toFixed(2))}`);
   if (method === 'purity-adjusted' && purity !== null) bits.push(`purity ${Math.round(purity * 100)}%`);
   bits.push(`ploidy ${ploidy}`);
   if (coverage < 0.999) bits.push(`segments cover ${Math.round(coverage * 100)}% of the gene`);
-  return { gene: locus.gene, status, copyNumber: round1(cn), log2: log2 === null ? null : Number(log2.toFixed(4)), method, coverage, text: `${locus.gene} ${status.replace('-', ' ')} (${bits.join('; ')})`, sources };
+  return { gene: locus.gene, status, copyNumber: round1(cn), log2: log2 === null ? null : Number(log2.toFixed(4)), method, coverage, text: `${locus.gene} ${status.replace('-', ' ')} (${bits.join('; ')})`, sources, segment, rule };
+}
+
+/** "≥ 4 (2 × ploidy 2): amplification": the NCI GDC cut-off that puts an integer copy number in its category. */
+export function categoryCutoff(status: CnStatus, ploidy = 2): string {
+  const p = Math.max(1, Math.round(ploidy));
+  switch (status) {
+    case 'amplification':
+      return `≥ ${2 * p} (2 × ploidy ${p}): amplification`;
+    case 'gain':
+      return `> ${p} and < ${2 * p} (ploidy ${p} to 2 × ploidy): gain`;
+    case 'neutral':
+      return `= ploidy ${p}: neutral`;
+    case 'loss':
+      return `> 0 and < ploidy ${p}: loss`;
+    default:
+      return '0: deep deletion';
+  }
+}
+
+/** Thousands separators, as genome browsers print coordinates. */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** "400 kb", "1.2 Mb", "950 bp": a segment size for text (3 significant digits at most). */
+export function sizeText(bases: number): string {
+  if (bases >= 1e6) return `${Number((bases / 1e6).toPrecision(3))} Mb`;
+  if (bases >= 1e3) return `${Number((bases / 1e3).toPrecision(3))} kb`;
+  return `${bases} bp`;
+}
+
+/** "segment chr17:39,500,001-39,900,000 (400 kb)", or "2 segments ... " when several overlap the gene. */
+export function segmentText(s: { chrom: string; start: number; end: number; size: number; count: number }): string {
+  return `${s.count === 1 ? 'segment' : `${s.count} segments spanning`} ${s.chrom}:${grouped(s.start)}-${grouped(s.end)} (${sizeText(s.size)})`;
 }
 
 /** Every gene in `genes` (default CN_GENES) that the segments cover. */

@@ -4,7 +4,7 @@
  */
 import { fisherExactTest } from '../stats/fisher.ts';
 import { wilsonInterval } from '../stats/proportion.ts';
-import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, detectionLimit, formatPercent, pText, vafUpperBound } from '../reads/index.ts';
+import { DEFAULT_ALPHA, DEFAULT_ERROR_RATE, DEFAULT_POWER, binomialUpperTail, cancerCellFraction, detectionLimit, formatPercent, pText, vafUpperBound } from '../reads/index.ts';
 import { missingValue } from '../errors.ts';
 
 // ---------------------------------------------------------------- detection limit
@@ -33,6 +33,58 @@ export function ctdnaDetectionLimit(depth: number, opts: { errorRate?: number; a
     vaf,
     text: vaf === null ? `depth ${depth}: too shallow for a call above the ${formatPercent(errorRate)} error rate` : `depth ${depth}: ${k} alt reads needed; ≥${formatPercent(power)} power for VAF ≥ ${formatPercent(vaf)}`,
   };
+}
+
+// ---------------------------------------------------------------- share of ctDNA carrying a variant
+
+export const CTDNA_CCF_SOURCE =
+  'cancer cell fraction by the ABSOLUTE model (Carter SL et al. Nat Biotechnol 2012;30:413-421) with the plasma tumour fraction in the place of purity; cell-free DNA mutations compared with the tumour by cancer cell fraction in Adalsteinsson VA et al. Nat Commun 2017 (doi:10.1038/s41467-017-00965-y, Fig. 3)';
+
+export interface CtdnaFraction {
+  /** Estimated fraction of the tumour-derived (ct)DNA carrying the variant, capped at 1. */
+  ccf: number;
+  /** 95% interval of that fraction (from the Wilson interval of the VAF), when the reads are known; capped at 1. */
+  ccf95: [number, number] | null;
+  /** subclonal: the 95% interval lies wholly below 1 (the rule of reads/index.ts); null without reads. */
+  clonality: 'clonal' | 'subclonal' | null;
+  /** "VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 11%-37%), subclonal; …". */
+  text: string;
+}
+
+/**
+ * The share of ctDNA carrying a plasma variant (review-s3 #16): the cancer-cell-fraction model of reads/index.ts with
+ * the draw's tumour fraction t as purity, assuming the variant is on one of two copies (heterozygous, no copy change
+ * at the locus, multiplicity 1): CCF = VAF x (2t + 2(1 - t)) / t = 2 VAF / t. At t = 2% a 0.2% VAF is ≈20% of the
+ * ctDNA. With two mutant copies (multiplicity 2, e.g. after a gain of the mutant allele) the estimate halves: the
+ * text says so. "Subclonal" follows the rule of reads/index.ts (the 95% interval from the Wilson interval of the VAF
+ * lies wholly below 1). The tumour fraction is itself an estimate, and its error carries into this one.
+ */
+export function ctdnaFraction(vaf: number, tumorFraction: number, reads?: { altReads: number; depth: number } | null): CtdnaFraction {
+  if (!(vaf >= 0 && vaf <= 1)) throw new RangeError(`VAF must be in [0, 1] (got ${vaf})`);
+  if (!(tumorFraction > 0 && tumorFraction <= 1)) throw new RangeError(`tumour fraction must be in (0, 1] (got ${tumorFraction})`);
+  const model = { purity: tumorFraction };
+  const raw = cancerCellFraction(vaf, model);
+  let ccf95: [number, number] | null = null;
+  let clonality: CtdnaFraction['clonality'] = null;
+  if (reads && reads.depth > 0) {
+    const [lo, hi] = wilsonInterval(reads.altReads, reads.depth);
+    ccf95 = [Math.min(1, cancerCellFraction(lo, model)), Math.min(1, cancerCellFraction(hi, model))];
+    clonality = ccf95[1] < 1 ? 'subclonal' : 'clonal';
+  }
+  const share = raw >= 1 ? '≈100% of ctDNA (the estimate exceeds 100%: the copies assumed or the tumour fraction are off)' : `≈${formatPercent(raw)} of ctDNA`;
+  const ci = ccf95 ? ` (95% CI ${formatPercent(ccf95[0])}-${formatPercent(ccf95[1])}), ${clonality}` : '';
+  const half = raw < 1 ? `; with 2 mutant copies it would be ≈${formatPercent(raw / 2)}` : '';
+  return { ccf: Math.min(1, raw), ccf95, clonality, text: `VAF ${formatPercent(vaf)} at tumour fraction ${formatPercent(tumorFraction)}: ${share}${ci}; cancer cell fraction estimate assuming one mutant copy of two (heterozygous, no copy change at the locus)${half}` };
+}
+
+/**
+ * What a plasma call's p-value means and the per-position alpha (review-s3 #16): stated once in the ctDNA summary.
+ * No multiple-testing correction is applied (none is cited for this use); the note says what follows from that.
+ */
+export function perPositionAlphaNote(opts: { errorRate?: number; alpha?: number } = {}): string {
+  const e = formatPercent(opts.errorRate ?? DEFAULT_ERROR_RATE);
+  const a = opts.alpha ?? DEFAULT_ALPHA;
+  return `Each position is tested on its own: a call needs alt reads whose one-sided binomial p-value is below ${a}, the p-value being the probability of at least that many alt reads from sequencing error alone (${e} per base) if the variant were absent. No correction for the number of positions is made: of the positions of a panel that do not carry the variant, up to ${Math.round(a * 100)} in 100 may reach a call by error alone; a first detection at the detection limit is marked and needs the next draw to confirm it.`;
 }
 
 // ---------------------------------------------------------------- clonal haematopoiesis

@@ -96,6 +96,9 @@ export type Setting = z.infer<typeof SettingSchema>;
  * >=1 line of endocrine therapy). A field left out is "not stated": the interpretation treats it as unknown, never as
  * "fits everything". CIViC items carry only what a curated override gives them (see CivicOverrideSchema).
  */
+export const EARLY_PHASES = ['neoadjuvant', 'post-neoadjuvant', 'adjuvant', 'extended-adjuvant'] as const;
+export type EarlyPhase = (typeof EARLY_PHASES)[number];
+
 export const ContextSchema = z
   .object({
     hr: z.enum(['positive', 'negative']).optional(),
@@ -126,6 +129,13 @@ export const ContextSchema = z
     priorNoneOf: z.array(DrugClassSchema).min(1).optional(),
     /** Germline (not somatic) alteration required, e.g. PARP inhibitors and germline BRCA1/2. */
     germline: z.boolean().optional(),
+    /**
+     * Phase of early-disease treatment the item is for: `neoadjuvant` (before surgery, as the first systemic treatment:
+     * never offered once an early-setting treatment was given or a surgery sample is recorded), `post-neoadjuvant`
+     * (residual disease at surgery after neoadjuvant therapy), `adjuvant`, `extended-adjuvant` (after adjuvant
+     * therapy). Early-setting options rank in this order (therapy.ts rule 5).
+     */
+    phase: z.enum(EARLY_PHASES).optional(),
     /** Display text of the setting, shown with the option: "1L metastatic", "after >=1 anti-HER2 regimen", "extended adjuvant". */
     label: z.string().min(1).optional(),
   })
@@ -220,6 +230,10 @@ export const DrugClassFileSchema = z
           parent: DrugClassSchema.optional(),
           /** Names sources use for the class as a "drug" (CIViC: "hormone therapy", "aromatase inhibitor"). */
           synonyms: z.array(z.string().min(1)).default([]),
+          /** The WHO ATC group the class follows (re-read E7); absent for a her2scope grouping, which `note` then says. */
+          citations: z.array(CitationSchema).optional(),
+          /** Why the class has no ATC group of its own (a her2scope grouping across or inside ATC groups). */
+          note: z.string().min(1).optional(),
         })
         .strict(),
     ),

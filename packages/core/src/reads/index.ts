@@ -202,6 +202,11 @@ export interface ReadEvidenceInput {
    * given, "absent" needs >= `power` to detect it, else the result is "inconclusive".
    */
   vafOfInterest?: number;
+  /**
+   * Where the VAF of interest comes from, for the text (e.g. "0.2% in E-PLASMA-1 at tumour fraction 2%, scaled to
+   * purity 60%, same cancer cell fraction"): review-s3 #12, an "absent" says which VAF it was judged against.
+   */
+  vafOfInterestBasis?: string;
 }
 
 export interface ReadEvidenceOptions {
@@ -229,6 +234,10 @@ export interface ReadEvidence {
   /** Cancer cell fraction, capped at 1 (module comment, "Purity"). */
   ccf: number | null;
   ccf95: [number, number] | null;
+  /** The VAF of interest judged against (input), or null. */
+  vafOfInterest: number | null;
+  /** Power to call the VAF of interest at this depth (P(X >= minAltReads | depth, vafOfInterest)), or null. */
+  powerAtVafOfInterest: number | null;
   /** e.g. "pre-existing, subclonal: 4/612 alt reads in PRIMARY (binomial p = 0.0036 vs 0.1% error; VAF 0.65%; …)". */
   text: string;
 }
@@ -248,6 +257,12 @@ export function formatP(p: number): string {
     return `${m}e${Number(e)}`;
   }
   return String(Number(p.toPrecision(2)));
+}
+
+/** A power for text, rounded down to 0.1% so it never overstates: "77.1%", "99.9%", "> 99.9%" (never "100%"). */
+export function powerText(p: number): string {
+  if (p > 0.999) return '> 99.9%';
+  return p >= 0.01 ? `${Math.floor(p * 1000 + 1e-9) / 10}%` : formatPercent(p);
 }
 
 /** "p = 0.0036", or "p < 1e-300" at the floor. */
@@ -271,7 +286,9 @@ export function assessReadEvidence(input: ReadEvidenceInput, opts: ReadEvidenceO
   const { sample, altReads: k, depth: n } = input;
   checkCounts(k, n);
   const errPct = formatPercent(errorRate);
-  const base = { sample, altReads: k, depth: n, errorRate, clonality: null, ccf: null, ccf95: null } as const;
+  const voi = input.vafOfInterest;
+  if (voi !== undefined) checkRate('vafOfInterest', voi, false);
+  const base = { sample, altReads: k, depth: n, errorRate, clonality: null, ccf: null, ccf95: null, vafOfInterest: voi ?? null, powerAtVafOfInterest: null } as const;
   if (n === 0) {
     return { ...base, status: 'no-coverage', vaf: null, pValue: null, minAltReads: null, detectableVaf: null, vafUpperBound: null, text: `not evaluable: no reads at the position in ${sample}` };
   }
@@ -280,7 +297,9 @@ export function assessReadEvidence(input: ReadEvidenceInput, opts: ReadEvidenceO
   const limit = detectionLimit(n, { errorRate, alpha, power });
   const detectable = limit.vaf;
   const upper = vafUpperBound(k, n);
-  const stats = { vaf, pValue, minAltReads: limit.minAltReads, detectableVaf: detectable, vafUpperBound: upper };
+  const powerAt = voi !== undefined && voi > 0 ? detectionPower(n, voi, limit.minAltReads) : null;
+  const stats = { vaf, pValue, minAltReads: limit.minAltReads, detectableVaf: detectable, vafUpperBound: upper, powerAtVafOfInterest: powerAt };
+  const basis = input.vafOfInterestBasis ? ` (${input.vafOfInterestBasis})` : '';
   if (pValue < alpha && k > 0) {
     let clonality: 'clonal' | 'subclonal' | null = null;
     let ccf: number | null = null;
@@ -309,10 +328,11 @@ export function assessReadEvidence(input: ReadEvidenceInput, opts: ReadEvidenceO
   const within = k > 0 ? `, within the ${errPct} error rate (binomial ${pText(pValue)})` : '';
   const bound = k === 0 && upper !== null ? ` (VAF < ${formatPercent(upper)}, 95% upper bound)` : '';
   const callRule = `a call needs ≥${limit.minAltReads} alt read${limit.minAltReads === 1 ? '' : 's'}`;
-  if (input.vafOfInterest !== undefined && (detectable === null || detectable > input.vafOfInterest)) {
+  const atVoi = powerAt !== null && voi !== undefined ? `VAF of interest ${formatPercent(voi)}${basis}: power ${powerText(powerAt)}` : '';
+  if (voi !== undefined && (detectable === null || detectable > voi)) {
     const powerOnly = detectable === null ? `too few reads for a call above the ${errPct} error rate` : `≥${formatPercent(power)} power only for VAF ≥ ${formatPercent(detectable)} (${callRule})`;
-    return { ...base, ...stats, status: 'inconclusive', text: `not evaluable: ${k}/${n} alt reads in ${sample}${bound}${within}; ${powerOnly}, above the VAF of interest ${formatPercent(input.vafOfInterest)}` };
+    return { ...base, ...stats, status: 'inconclusive', text: `not evaluable: ${k}/${n} alt reads in ${sample}${bound}${within}; ${powerOnly}, above the ${atVoi || `VAF of interest ${formatPercent(voi)}`}` };
   }
-  const powerText = detectable === null ? `too few reads for a call above the ${errPct} error rate` : `≥${formatPercent(power)} power for VAF ≥ ${formatPercent(detectable)} (${callRule})`;
-  return { ...base, ...stats, status: 'absent', text: `absent: ${k}/${n} reads in ${sample}${bound}${within}; ${powerText}` };
+  const limitText = detectable === null ? `too few reads for a call above the ${errPct} error rate` : `≥${formatPercent(power)} power for VAF ≥ ${formatPercent(detectable)} (${callRule})`;
+  return { ...base, ...stats, status: 'absent', text: `absent: ${k}/${n} reads in ${sample}${bound}${within}; ${limitText}${atVoi ? `; ${atVoi}` : ''}` };
 }

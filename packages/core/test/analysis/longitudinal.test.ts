@@ -17,10 +17,10 @@ describe('read look-back decides the origin', () => {
     const s1 = withReads(sample({ id: 'S1', type: 'primary', site: 'breast', collected: '2016-03-02' }, [], null), [counts(v, 0, 812)]);
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
-    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)']);
+    assert.deepEqual([f?.origin, f?.originSample, f?.originReason], ['acquired', 'S1', 'absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 31% (31% in S2, no purity of S1 to scale by): power > 99.9%']);
     assert.deepEqual(f?.readEvidence?.map((e) => [e.sample, e.when, e.status, e.altReads, e.depth]), [['S1', 'earlier', 'absent', 0, 812]]);
     const change = r.changes.find((c) => c.kind === 'acquired-variant');
-    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31%; reads in S1: absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads)');
+    assert.equal(change?.detail, 'ERBB2 p.L755S acquired: absent from S1 (primary, breast, 2016-03-02), found in S2 (metastasis, liver, 2019-02-01) at VAF 31%; reads in S1: absent: 0/812 reads in S1 (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 31% (31% in S2, no purity of S1 to scale by): power > 99.9%');
   });
 
   test('significant alt reads in the earlier sample -> pre-existing (subclonal with its purity), even though its VCF did not call it', () => {
@@ -41,7 +41,7 @@ describe('read look-back decides the origin', () => {
     const r = interpretCase(caseOf([s1, sample({ id: 'S2', collected: '2019-02-01' }, [v])]), KB);
     const f = r.samples[1]?.findings[0];
     assert.equal(f?.origin, 'not-evaluable-earlier');
-    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1 (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%');
+    assert.equal(f?.originReason, 'no earlier sample could have detected it: S1: no sequenced-regions BED, coverage unknown; reads: not evaluable: 0/40 alt reads in S1 (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5% (5% in S2, no purity of S1 to scale by): power 87.1%');
   });
 
   test('a later sample\'s reads are shown, never used for the origin; an uncounted position says so', () => {
@@ -140,6 +140,43 @@ describe('plasma: CHIP, germline and tumour-derived calls', () => {
     // the same rise before any treatment is no emerging-variant change
     const none = interpretCase(caseOf(draws, [{ drug: 'letrozole', start: '2022-06-01' }]), KB);
     assert.equal(none.changes.some((c) => c.kind === 'emerging-variant'), false);
+  });
+
+  test('one plasma origin per variant over all draws: CHIP by the white cells of P1 holds in P2 (finding, items, options and summary agree)', () => {
+    // P1: white cells carry H1047R (40/2000: CHIP); P2, the latest draw, has no white-cell column (alone: presumed
+    // tumour). Before the origin was decided once, P2's finding supported alpelisib while the ctDNA panel said CHIP.
+    const draws = [plasmaDraw('P1', '2021-03-02', [H1047R(0.02, 40)]), plasmaDraw('P2', '2021-09-07', [H1047R(0.03, null)])];
+    const r = interpretCase(caseOf(draws), PIK3CA_KB);
+    const f = r.samples.find((s) => s.id === 'P2')?.findings[0];
+    assert.deepEqual([f?.origin, f?.plasma?.origin, f?.plasma?.draw, f?.plasma?.wbcAltReads, f?.plasma?.wbcDepth, f?.evidence], ['clonal-haematopoiesis', 'chip', 'P1', 40, 2000, []]);
+    assert.equal(
+      f?.plasma?.text,
+      'CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error) (white cells of draw P1, 2021-03-02; one origin per variant over all draws; this draw alone: presumed tumour-derived; no matched white-cell sample)',
+    );
+    assert.equal(f?.originReason, f?.plasma?.text);
+    assert.deepEqual(r.therapyOptions, []);
+    assert.deepEqual(r.excludedOptions, []);
+    assert.deepEqual(r.ctdna?.variants.map((v) => [v.gene, v.origin, v.originText]), [['PIK3CA', 'chip', 'CHIP: also in the white-cell sample, 40/2000 reads in white cells (VAF 2%; binomial p = 1.3e-37 vs 0.1% error)']]);
+    // P1's own finding is decided by its own white cells: no note
+    const p1 = r.samples.find((s) => s.id === 'P1')?.findings[0];
+    assert.deepEqual([p1?.plasma?.origin, p1?.plasma?.draw, p1?.plasma?.text], ['chip', 'P1', r.ctdna?.variants[0]?.originText]);
+    AnalysisResultSchema.parse(JSON.parse(JSON.stringify(r)));
+  });
+
+  test('germline by one draw\'s white cells holds in every draw; a white-cell judgement outranks a draw without one', () => {
+    const germ = interpretCase(caseOf([plasmaDraw('P1', '2021-03-02', [H1047R(0.03, null)]), plasmaDraw('P2', '2021-09-07', [H1047R(0.5, 1010)])]), PIK3CA_KB);
+    const p1 = germ.samples.find((s) => s.id === 'P1')?.findings[0];
+    assert.deepEqual([p1?.origin, p1?.plasma?.origin, p1?.plasma?.draw], ['germline', 'germline', 'P2']);
+    assert.deepEqual([germ.therapyOptions.length, germ.ctdna?.variants[0]?.origin], [0, 'germline']);
+    // tumour by P1's white cells (0/2000), no white cells in P2: tumour in both, P2's finding supports the option
+    const tumour = interpretCase(caseOf([plasmaDraw('P1', '2021-03-02', [H1047R(0.02, 0)]), plasmaDraw('P2', '2021-09-07', [H1047R(0.03, null)])]), PIK3CA_KB);
+    const p2 = tumour.samples.find((s) => s.id === 'P2')?.findings[0];
+    assert.deepEqual([p2?.plasma?.origin, p2?.plasma?.draw, tumour.ctdna?.variants[0]?.origin], ['tumour', 'P1', 'tumour']);
+    assert.deepEqual(tumour.therapyOptions.map((o) => [o.therapy, o.basis]), [['alpelisib + fulvestrant', [p2?.id]]]);
+    // white cells that disagree (CHIP in P2, absent in P1): CHIP wins in both draws (the safe direction)
+    const mixed = interpretCase(caseOf([plasmaDraw('P1', '2021-03-02', [H1047R(0.02, 0)]), plasmaDraw('P2', '2021-09-07', [H1047R(0.02, 40)])]), PIK3CA_KB);
+    assert.deepEqual(mixed.samples.map((s) => s.findings[0]?.plasma?.origin), ['chip', 'chip']);
+    assert.deepEqual([mixed.therapyOptions.length, mixed.ctdna?.variants[0]?.origin], [0, 'chip']);
   });
 
   test('ctdnaSummary is null without plasma draws; CHIP variants never give emerging-variant', () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { binomialAtLeast, InputError, interpretCase, parseCaseFile, type AnalysisResult, type CoveredRegion, type SampleData, type VariantCall } from '../../src/index.ts';
+import { binomialAtLeast, DEFAULT_COMMENTS, InputError, interpretCase, parseCaseFile, type AnalysisResult, type CoveredRegion, type SampleData, type VariantCall } from '../../src/index.ts';
 import { call, caseOf, sample } from './fixtures.ts';
 import { SCENARIO_KB as KB } from './scenario-kb.ts';
 
@@ -84,15 +84,22 @@ describe('1. eligibility from the right results (state.ts; therapy.ts rule 1-2)'
     assert.deepEqual(r.changes.map((c) => [c.kind, c.from, c.to, c.fromSample, c.toSample]), [['her2-conversion', 'HER2-positive (positive)', 'HER2-ultralow (negative)', 'B1', 'B2']]);
   });
 
-  test('ER not tested + PR 0 on the latest sample: HR status from the last sample that decides it (state.ts hrOf)', () => {
+  test('ER not tested + PR 0 on the latest sample: HR status from the last sample that decides it, and the note says it is not evaluable now (state.ts HrOutdated)', () => {
     const r = interpretCase(caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2018-01-01', pathology: path({ ihc: '1+' }, 70, 30) }), s({ id: 'M', collected: '2023-01-01', pathology: path({ ihc: '1+' }, undefined, 0) })]), KB);
-    assert.deepEqual(r.context.hr, { status: 'positive', note: null, sample: 'P', collected: '2018-01-01' });
+    assert.deepEqual(r.context.hr, {
+      status: 'positive',
+      note: 'HR status not evaluable now: HR-positive only in P (2018-01-01); the later M (2023-01-01) has ER not tested, PgR negative: test ER on M before an option that needs HR status (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020)',
+      sample: 'P',
+      collected: '2018-01-01',
+    });
     assert.equal(r.samples[1]!.classification!.subtype, null, 'HR- needs ER tested (classification/subtype.ts)');
   });
 
   test('ER low positive (5%) counts as HR-positive with the ER-low note (ASCO/CAP 2020)', () => {
     const r = interpretCase(caseOf([s({ id: 'M', collected: '2023-01-01', pathology: path({ ihc: '1+' }, 5, 0) })]), KB);
-    assert.deepEqual(r.context.hr, { status: 'positive', note: 'ER low positive (1-10%) counted as HR-positive; biology often closer to ER-negative disease (ASCO/CAP 2020)', sample: 'M', collected: '2023-01-01' });
+    // The note is classification's own comment (classification/subtype.ts hrStatus decides HR once).
+    assert.deepEqual(r.context.hr, { status: 'positive', note: DEFAULT_COMMENTS.erLowCountedHrPositive, sample: 'M', collected: '2023-01-01' });
+    assert.deepEqual(r.samples[0]!.classification!.hr, { status: 'positive', notes: [DEFAULT_COMMENTS.erLowCountedHrPositive] });
   });
 });
 

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   CN_GENES,
   absoluteCopyNumber,
+  categoryCutoff,
+  sizeText,
   cnCategory,
   cnvkitThresholdCall,
   copyNumberChanges,
@@ -77,4 +79,30 @@ test('copy-number changes between samples', () => {
   assert.deepEqual(copyNumberChanges([call('ERBB2', 'neutral', 2), call('MYC', 'gain', 3)], [call('ERBB2', 'amplification', 12), call('MYC', 'gain', 3), call('FGFR1', 'gain', 3)]), [
     { gene: 'ERBB2', from: 'neutral', to: 'amplification', detail: 'ERBB2: neutral (copy number 2) -> amplification (copy number 12)' },
   ]);
+});
+
+test('item 3: each call names its rule with the numbers, the purity used and the segment it rests on', () => {
+  // the e-ctdna liver segment (CNVkit 0-based start 39500000 -> 1-based 39,500,001), log2 2.31 at purity 70%
+  const seg = { chrom: 'chr17', start: 39500001, end: 39900000, log2: 2.31 };
+  const g = geneCopyNumber([seg], ERBB2, { purity: 0.7, ploidy: 2 })!;
+  assert.deepEqual(g.segment, { chrom: 'chr17', start: 39500001, end: 39900000, size: 400000, count: 1 });
+  assert.equal(g.rule, 'copy number 13.3 (rounded 13) ≥ 4 (2 × ploidy 2): amplification (NCI GDC); from log2 2.31 at purity 70%, ploidy 2 (ABSOLUTE); segment chr17:39,500,001-39,900,000 (400 kb)');
+  // without purity: CNVkit's thresholds, said with the assumption
+  const t = geneCopyNumber([{ ...seg, log2: 0.5 }], ERBB2)!;
+  assert.equal(t.rule, "copy number 3 > 2 and < 4 (ploidy 2 to 2 × ploidy): gain (NCI GDC); from log2 0.5 by CNVkit's thresholds -1.1/-0.25/0.2/0.7 (no purity given; they assume about 50% tumour content); segment chr17:39,500,001-39,900,000 (400 kb)");
+  // stated copy number over two segments
+  const two = geneCopyNumber(
+    [
+      { chrom: 'chr17', start: 39000000, end: 39700000, copyNumber: 1 },
+      { chrom: 'chr17', start: 39700001, end: 41250000, copyNumber: 1 },
+    ],
+    ERBB2,
+  )!;
+  assert.deepEqual(two.segment, { chrom: 'chr17', start: 39000000, end: 41250000, size: 2250001, count: 2 });
+  assert.equal(two.rule, 'copy number 1 > 0 and < ploidy 2: loss (NCI GDC); as stated by the caller; 2 segments spanning chr17:39,000,000-41,250,000 (2.25 Mb)');
+  assert.deepEqual(
+    (['amplification', 'gain', 'neutral', 'loss', 'deep-deletion'] as const).map((s) => categoryCutoff(s, 3)),
+    ['≥ 6 (2 × ploidy 3): amplification', '> 3 and < 6 (ploidy 3 to 2 × ploidy): gain', '= ploidy 3: neutral', '> 0 and < ploidy 3: loss', '0: deep deletion'],
+  );
+  assert.deepEqual([950, 1000, 400000, 1234567].map(sizeText), ['950 bp', '1 kb', '400 kb', '1.23 Mb']);
 });

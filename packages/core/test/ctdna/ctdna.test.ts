@@ -2,7 +2,7 @@
 // limits and upper bounds with scipy 1.17.1 (binom.sf, beta.ppf; see reads.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CH_GENES, chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, emergingDuringTherapy, type Draw } from '../../src/ctdna/index.ts';
+import { CH_GENES, chGene, classifyPlasmaVariant, classifyTrajectory, ctdnaDetectionLimit, ctdnaFraction, emergingDuringTherapy, perPositionAlphaNote, type Draw } from '../../src/ctdna/index.ts';
 
 test('detection limit from depth', () => {
   const d = ctdnaDetectionLimit(5000);
@@ -94,4 +94,31 @@ test('emerging during therapy', () => {
   });
   assert.equal(emergingDuringTherapy('ESR1 p.D538G', t, [{ drug: 'tamoxifen', start: '2018-01-01', end: '2020-01-01' }]), null);
   assert.equal(emergingDuringTherapy('X', classifyTrajectory(draws([0.05, 0.01, 0])), ai), null);
+});
+
+test('share of ctDNA (review-s3 #16): 0.2% at tumour fraction 2% is ≈20% of ctDNA, subclonal by the Wilson interval; multiplicity note', () => {
+  const f = ctdnaFraction(0.002, 0.02, { altReads: 10, depth: 5000 });
+  // CCF = 2 x VAF / t (heterozygous, copy-neutral); interval: Wilson 95% of 10/5000 (Python, z = 1.959963984540054) x 2 / 0.02
+  assert.ok(Math.abs(f.ccf - 0.2) < 1e-12);
+  assert.ok(Math.abs(f.ccf95![0] - 0.10867468609438852) < 1e-9 && Math.abs(f.ccf95![1] - 0.3677884276333011) < 1e-9, String(f.ccf95));
+  assert.equal(f.clonality, 'subclonal');
+  assert.equal(f.text, 'VAF 0.2% at tumour fraction 2%: ≈20% of ctDNA (95% CI 11%-37%), subclonal; cancer cell fraction estimate assuming one mutant copy of two (heterozygous, no copy change at the locus); with 2 mutant copies it would be ≈10%');
+  // without reads: no interval, no clonality claimed
+  const bare = ctdnaFraction(0.015, 0.1);
+  assert.deepEqual([bare.ccf95, bare.clonality], [null, null]);
+  assert.equal(bare.text, 'VAF 1.5% at tumour fraction 10%: ≈30% of ctDNA; cancer cell fraction estimate assuming one mutant copy of two (heterozygous, no copy change at the locus); with 2 mutant copies it would be ≈15%');
+  // an estimate above 100% is capped and says why; a wide interval reaching 1 is "clonal"
+  const over = ctdnaFraction(0.02, 0.02, { altReads: 100, depth: 5000 });
+  assert.deepEqual([over.ccf, over.ccf95?.[1], over.clonality], [1, 1, 'clonal']);
+  assert.equal(over.text, 'VAF 2% at tumour fraction 2%: ≈100% of ctDNA (the estimate exceeds 100%: the copies assumed or the tumour fraction are off) (95% CI 100%-100%), clonal; cancer cell fraction estimate assuming one mutant copy of two (heterozygous, no copy change at the locus)');
+  assert.throws(() => ctdnaFraction(0.01, 0), /tumour fraction must be in \(0, 1\] \(got 0\)/);
+  assert.throws(() => ctdnaFraction(1.5, 0.1), /VAF must be in \[0, 1\] \(got 1.5\)/);
+});
+
+test('per-position alpha note: what the p-value means, no multiple-testing correction', () => {
+  assert.equal(
+    perPositionAlphaNote(),
+    'Each position is tested on its own: a call needs alt reads whose one-sided binomial p-value is below 0.05, the p-value being the probability of at least that many alt reads from sequencing error alone (0.1% per base) if the variant were absent. No correction for the number of positions is made: of the positions of a panel that do not carry the variant, up to 5 in 100 may reach a call by error alone; a first detection at the detection limit is marked and needs the next draw to confirm it.',
+  );
+  assert.match(perPositionAlphaNote({ errorRate: 0.0005, alpha: 0.01 }), /below 0\.01, .*\(0\.05% per base\).* up to 1 in 100 may/);
 });

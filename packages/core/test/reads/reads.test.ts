@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   assessReadEvidence,
+  powerText,
   binomialUpperTail,
   cancerCellFraction,
   detectableVaf,
@@ -139,7 +140,7 @@ test('evidence text: pre-existing subclonal, absent with power, inconclusive, no
   // so an earlier sample like this never makes a finding "acquired"
   const two = assessReadEvidence({ sample: 'PRIMARY', altReads: 2, depth: 812, vafOfInterest: 0.005 });
   assert.equal(two.status, 'inconclusive');
-  assert.equal(two.text, 'not evaluable: 2/812 alt reads in PRIMARY, within the 0.1% error rate (binomial p = 0.2); ≥95% power only for VAF ≥ 0.77% (a call needs ≥3 alt reads), above the VAF of interest 0.5%');
+  assert.equal(two.text, 'not evaluable: 2/812 alt reads in PRIMARY, within the 0.1% error rate (binomial p = 0.2); ≥95% power only for VAF ≥ 0.77% (a call needs ≥3 alt reads), above the VAF of interest 0.5%: power 77.1%');
   // ... and 0/812 cannot either (the upper bound 0.37% is below 0.5%, but a call needs 3 reads)
   assert.equal(assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 812, vafOfInterest: 0.005 }).status, 'inconclusive');
   // at a VAF of interest of 1% it can (power binom.sf(2, 812, 0.01) = 0.988)
@@ -148,7 +149,7 @@ test('evidence text: pre-existing subclonal, absent with power, inconclusive, no
 
   const shallow = assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 40, vafOfInterest: 0.05 });
   assert.equal(shallow.status, 'inconclusive');
-  assert.equal(shallow.text, 'not evaluable: 0/40 alt reads in PRIMARY (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%');
+  assert.equal(shallow.text, 'not evaluable: 0/40 alt reads in PRIMARY (VAF < 7.2%, 95% upper bound); ≥95% power only for VAF ≥ 7.2% (a call needs ≥1 alt read), above the VAF of interest 5%: power 87.1%');
 
   const none = assessReadEvidence({ sample: 'PRIMARY', altReads: 0, depth: 0 });
   assert.deepEqual([none.status, none.text, none.pValue, none.detectableVaf, none.vafUpperBound], ['no-coverage', 'not evaluable: no reads at the position in PRIMARY', null, null, null]);
@@ -164,4 +165,22 @@ test('number formatting', () => {
   assert.deepEqual([formatPercent(0.0037), formatPercent(0.015), formatPercent(0.06), formatPercent(0.123), formatPercent(0.00004)], ['0.37%', '1.5%', '6%', '12%', '0.004%']);
   assert.deepEqual([formatP(0.5562), formatP(0.0036), formatP(0.00012), formatP(1e-320)], ['0.56', '0.0036', '1.2e-4', '< 1e-300']);
   assert.deepEqual([pText(0.0036), pText(1e-320)], ['p = 0.0036', 'p < 1e-300']);
+});
+
+test('review-s3 #12: an "absent" names the VAF of interest it was judged against, where it comes from, and the power there', () => {
+  const basis = '0.2% in E-PLASMA-1 at tumour fraction 2%, scaled to purity 60%, same cancer cell fraction';
+  const e = assessReadEvidence({ sample: 'E-PRIMARY', altReads: 0, depth: 812, vafOfInterest: 0.06, vafOfInterestBasis: basis });
+  assert.equal(e.status, 'absent');
+  // scipy: binom.sf(2, 812, 0.06) = 1.0 (to double precision): printed as "> 99.9%", never a rounded 100%
+  assert.ok(e.powerAtVafOfInterest! > 0.999999);
+  assert.equal(e.vafOfInterest, 0.06);
+  assert.equal(e.text, `absent: 0/812 reads in E-PRIMARY (VAF < 0.37%, 95% upper bound); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 6% (${basis}): power > 99.9%`);
+  // at 1% the power is binom.sf(2, 812, 0.01) = 0.98797 (scipy): absent; powers are rounded down (98.7%)
+  const one = assessReadEvidence({ sample: 'P', altReads: 2, depth: 812, vafOfInterest: 0.01 });
+  assert.equal(one.text, 'absent: 2/812 reads in P, within the 0.1% error rate (binomial p = 0.2); ≥95% power for VAF ≥ 0.77% (a call needs ≥3 alt reads); VAF of interest 1%: power 98.7%');
+  // no VAF of interest: no power field, text as before
+  const plain = assessReadEvidence({ sample: 'P', altReads: 0, depth: 812 });
+  assert.deepEqual([plain.vafOfInterest, plain.powerAtVafOfInterest], [null, null]);
+  assert.deepEqual([powerText(0.771), powerText(0.999), powerText(0.9995), powerText(1)], ['77.1%', '99.9%', '> 99.9%', '> 99.9%']);
+  assert.throws(() => assessReadEvidence({ sample: 'P', altReads: 0, depth: 10, vafOfInterest: 1.2 }), /vafOfInterest must be a number in \(0, 1\) \(got 1.2\)/);
 });

@@ -51,9 +51,11 @@ export interface InputVersions {
 }
 
 export interface AnalysisInput {
-  patient: { id: string; sex?: 'F' | 'M' | 'X'; birthYear?: number; synthetic: boolean };
+  /** `setting` (early / metastatic) when entered; absent = inferred, as in a case file without it. */
+  patient: { id: string; sex?: 'F' | 'M' | 'X'; birthYear?: number; synthetic: boolean; setting?: 'early' | 'metastatic' };
   samples: SnapshotSample[];
-  treatments: Array<{ drug: string; start: string; end?: string; response?: string }>;
+  /** `setting` and `line` when entered (case fields treatments[].setting / .line); absent = inferred from the dates. */
+  treatments: Array<{ drug: string; start: string; end?: string; response?: string; setting?: 'early' | 'metastatic'; line?: number }>;
   versions?: InputVersions;
 }
 
@@ -88,9 +90,9 @@ export function buildSnapshot(patient: Patient, samples: Sample[], pathology: Pa
   for (const p of pathology) if (!latestPathology.has(p.sampleId)) latestPathology.set(p.sampleId, p);
   const latestFile = (sampleId: string, kind: StoredFile['kind']) => files.filter((f) => f.sampleId === sampleId && f.kind === kind).at(-1);
   const out: AnalysisInput = {
-    patient: { id: patient.label, ...(patient.sex ? { sex: patient.sex } : {}), ...(patient.birthYear !== null ? { birthYear: patient.birthYear } : {}), synthetic: patient.synthetic },
+    patient: { id: patient.label, ...(patient.sex ? { sex: patient.sex } : {}), ...(patient.birthYear !== null ? { birthYear: patient.birthYear } : {}), synthetic: patient.synthetic, ...(patient.setting ? { setting: patient.setting } : {}) },
     samples: [],
-    treatments: treatments.map((t) => ({ drug: t.drug, start: t.start, ...(t.end ? { end: t.end } : {}), ...(t.response ? { response: t.response } : {}) })),
+    treatments: treatments.map((t) => ({ drug: t.drug, start: t.start, ...(t.end ? { end: t.end } : {}), ...(t.response ? { response: t.response } : {}), ...(t.setting ? { setting: t.setting } : {}), ...(t.line !== null ? { line: t.line } : {}) })),
     versions: { patient: { id: patient.id, revision: patient.revision }, samples: [], treatments: treatments.map((t) => ({ id: t.id, drug: t.drug, start: t.start, revision: t.revision })) },
   };
   const versions = out.versions as InputVersions;

@@ -44,6 +44,8 @@ export interface PatientsTable extends RevisedColumns {
   sex: string | null;
   birth_year: number | null;
   synthetic: number;
+  /** Migration 0008_treatment_setting: disease setting now, 'early' | 'metastatic'; NULL = inferred from the samples. */
+  setting: string | null;
   created_by: string | null;
   created_at: string;
 }
@@ -94,6 +96,10 @@ export interface TreatmentsTable extends RevisedColumns {
   start: string;
   end: string | null;
   response: string | null;
+  /** Migration 0008_treatment_setting: 'early' | 'metastatic'; NULL = inferred from the dates. */
+  setting: string | null;
+  /** Migration 0008_treatment_setting: metastatic line of therapy (>= 1); NULL = counted from the start dates. */
+  line: number | null;
   created_by: string | null;
   created_at: string;
 }

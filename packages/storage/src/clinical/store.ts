@@ -55,6 +55,9 @@ export interface Actor {
 export const RECORD_STATUSES = ['active', 'entered-in-error'] as const;
 export type RecordStatus = (typeof RECORD_STATUSES)[number];
 
+/** Disease setting of a patient or a treatment (core case/schema.ts TREATMENT_SETTINGS; migration 0008). */
+export type Setting = 'early' | 'metastatic';
+
 /** Why, by whom and when a record was marked entered in error (null for an active record). */
 export interface EnteredInError {
   reason: string;
@@ -88,6 +91,8 @@ export interface Patient extends Correctable, Revised {
   sex: 'F' | 'M' | 'X' | null;
   birthYear: number | null;
   synthetic: boolean;
+  /** Disease setting now; null = inferred from the sample types (case field patient.setting). */
+  setting: Setting | null;
   createdAt: string;
 }
 
@@ -142,6 +147,10 @@ export interface TreatmentRecord extends Correctable, Revised {
   start: string;
   end: string | null;
   response: string | null;
+  /** Early or metastatic; null = inferred from the dates (case field treatments[].setting). */
+  setting: Setting | null;
+  /** Metastatic line of therapy (>= 1); null = counted from the start dates (case field treatments[].line). */
+  line: number | null;
   createdAt: string;
 }
 
@@ -233,21 +242,34 @@ function toUser(r: ClinicalTables['users']): User {
   return { id: r.id, username: r.username, role: r.role as Role, disabled: Boolean(r.disabled), createdAt: r.created_at };
 }
 type StatusColumns = { status: string; status_reason: string | null; status_by: string | null; status_at: string | null };
+/**
+ * A stored record status; anything but the two known values is an error, never read as `active` (fail closed, re-read
+ * A16; migration 0008 also refuses such a value on write).
+ */
+export function toRecordStatus(value: string): RecordStatus {
+  if (value === 'active' || value === 'entered-in-error') return value;
+  throw new Error(`unknown record status ${JSON.stringify(value)} (expected active or entered-in-error)`);
+}
 function toStatus(r: StatusColumns): Correctable {
-  const status: RecordStatus = r.status === 'entered-in-error' ? 'entered-in-error' : 'active';
+  const status = toRecordStatus(r.status);
   return { status, enteredInError: status === 'entered-in-error' ? { reason: r.status_reason ?? '', by: r.status_by ?? null, at: r.status_at ?? '' } : null };
+}
+function toSetting(v: string | null | undefined): Setting | null {
+  if (v === null || v === undefined) return null;
+  if (v === 'early' || v === 'metastatic') return v;
+  throw new Error(`unknown setting ${JSON.stringify(v)} (expected early or metastatic)`);
 }
 function toRevised(r: { revision: number | string; updated_at: string | null }): Revised {
   return { revision: Number(r.revision), updatedAt: r.updated_at };
 }
 function toPatient(r: Selectable<PatientsTable>): Patient {
-  return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+  return { id: r.id, label: r.label, sex: (r.sex as Patient['sex']) ?? null, birthYear: r.birth_year === null ? null : Number(r.birth_year), synthetic: Boolean(Number(r.synthetic)), setting: toSetting(r.setting), createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
 }
 function toSample(r: Selectable<SamplesTable>): Sample {
   return { id: r.id, patientId: r.patient_id, label: r.label, type: r.type, site: r.site, collected: r.collected, purity: r.purity ?? null, tumorFraction: r.tumor_fraction ?? null, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
 }
 function toTreatment(r: Selectable<TreatmentsTable>): TreatmentRecord {
-  return { id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
+  return { id: r.id, patientId: r.patient_id, drug: r.drug, start: r.start, end: r.end, response: r.response, setting: toSetting(r.setting), line: r.line === null || r.line === undefined ? null : Number(r.line), createdAt: r.created_at, ...toStatus(r), ...toRevised(r) };
 }
 function toFile(r: Selectable<FilesTable>): StoredFile {
   return {
@@ -513,8 +535,8 @@ export class ClinicalStore {
 
   // ---- patients -----------------------------------------------------------------------------------------------
 
-  async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean }, actor: Actor): Promise<Patient> {
-    const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, created_by: actor.userId, created_at: now(), ...FRESH };
+  async createPatient(input: { label: string; sex?: Patient['sex']; birthYear?: number | null; synthetic?: boolean; setting?: Setting | null }, actor: Actor): Promise<Patient> {
+    const row = { id: randomUUID(), label: input.label, sex: input.sex ?? null, birth_year: input.birthYear ?? null, synthetic: input.synthetic ? 1 : 0, setting: input.setting ?? null, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_patients', row, actor, 'patient.create', 'patient');
     this.changed({ type: 'patient', id: row.id, patientId: row.id });
     return toPatient(row);
@@ -669,8 +691,8 @@ export class ClinicalStore {
 
   // ---- treatments and comments --------------------------------------------------------------------------------
 
-  async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null }, actor: Actor): Promise<TreatmentRecord> {
-    const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, created_by: actor.userId, created_at: now(), ...FRESH };
+  async addTreatment(input: { patientId: string; drug: string; start: string; end?: string | null; response?: string | null; setting?: Setting | null; line?: number | null }, actor: Actor): Promise<TreatmentRecord> {
+    const row = { id: randomUUID(), patient_id: input.patientId, drug: input.drug, start: input.start, end: input.end ?? null, response: input.response ?? null, setting: input.setting ?? null, line: input.line ?? null, created_by: actor.userId, created_at: now(), ...FRESH };
     await this.insertAudited('clin_treatments', row, actor, 'treatment.add', 'treatment');
     this.changed({ type: 'patient', id: input.patientId, patientId: input.patientId });
     return toTreatment(row);
@@ -713,11 +735,12 @@ export class ClinicalStore {
    * `<kind>.edit` (ids only). Refused for a record entered in error, and with `expectedRevision` when the record was
    * edited meanwhile ('revision-conflict'). Returns the record as now stored.
    */
-  async updatePatient(id: string, patch: { label?: string; sex?: Patient['sex']; birthYear?: number | null }, actor: Actor, expectedRevision?: number): Promise<Patient | CorrectionRefusal> {
-    const set: Partial<Record<'label' | 'sex' | 'birth_year', string | number | null>> = {};
+  async updatePatient(id: string, patch: { label?: string; sex?: Patient['sex']; birthYear?: number | null; setting?: Setting | null }, actor: Actor, expectedRevision?: number): Promise<Patient | CorrectionRefusal> {
+    const set: Partial<Record<'label' | 'sex' | 'birth_year' | 'setting', string | number | null>> = {};
     if (patch.label !== undefined) set.label = patch.label;
     if (patch.sex !== undefined) set.sex = patch.sex;
     if (patch.birthYear !== undefined) set.birth_year = patch.birthYear;
+    if (patch.setting !== undefined) set.setting = patch.setting;
     const r = await this.edit('clin_patients', 'patient', id, set, actor, expectedRevision);
     if (typeof r === 'string') return r;
     this.changed({ type: 'patient', id, patientId: id });
@@ -736,8 +759,8 @@ export class ClinicalStore {
     return toSample(row);
   }
 
-  async updateTreatment(id: string, patch: { drug?: string; start?: string; end?: string | null; response?: string | null }, actor: Actor, expectedRevision?: number): Promise<TreatmentRecord | CorrectionRefusal> {
-    const set: Partial<Record<'drug' | 'start' | 'end' | 'response', string | null>> = { ...patch };
+  async updateTreatment(id: string, patch: { drug?: string; start?: string; end?: string | null; response?: string | null; setting?: Setting | null; line?: number | null }, actor: Actor, expectedRevision?: number): Promise<TreatmentRecord | CorrectionRefusal> {
+    const set: Partial<Record<'drug' | 'start' | 'end' | 'response' | 'setting' | 'line', string | number | null>> = { ...patch };
     const r = await this.edit('clin_treatments', 'treatment', id, set, actor, expectedRevision);
     if (typeof r === 'string') return r;
     const row = await this.db.selectFrom('clin_treatments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();

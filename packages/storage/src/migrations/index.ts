@@ -11,6 +11,7 @@ import { migration0004Security } from './0004_security.ts';
 import { migration0005Corrections } from './0005_corrections.ts';
 import { migration0006CohortGeneCounts } from './0006_cohort_gene_counts.ts';
 import { migration0007SampleFractions } from './0007_sample_fractions.ts';
+import { migration0008TreatmentSetting } from './0008_treatment_setting.ts';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_corrections': migration0005Corrections(),
     '0006_cohort_gene_counts': migration0006CohortGeneCounts(),
     '0007_sample_fractions': migration0007SampleFractions(),
+    '0008_treatment_setting': migration0008TreatmentSetting(dialect),
   };
 }
 

@@ -1,8 +1,8 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api } from '../api.ts';
-import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateBirthYear, validateFractions, validateLine, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import type { PatientInfo, SampleInfo, TreatmentInfo } from '../types.ts';
-import { PatientFields, useCheckedForm, type PatientValues } from './RecordFields.tsx';
+import { PatientFields, TreatmentSettingFields, useCheckedForm, type PatientValues, type TreatmentSettingValues } from './RecordFields.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from './FieldError.tsx';
 import { fractionText, SampleFields, type SampleFieldValues } from './SampleFields.tsx';
 
@@ -81,9 +81,9 @@ export function EditPatient({ patient, earliestDate, onDone }: { patient: Patien
 }
 
 function EditPatientForm({ patient, earliestDate, onDone, close }: { patient: PatientInfo; earliestDate: string | null; onDone: () => Promise<void>; close: () => void }) {
-  const [values, setValues] = useState<PatientValues>({ label: patient.label, sex: patient.sex ?? '', birthYear: patient.birthYear === null ? '' : String(patient.birthYear) });
+  const [values, setValues] = useState<PatientValues>({ label: patient.label, sex: patient.sex ?? '', birthYear: patient.birthYear === null ? '' : String(patient.birthYear), setting: patient.setting ?? '' });
   const { errors, form, onSubmit } = useCheckedForm({
-    fields: labelsFor(['label', 'sex', 'birthYear']),
+    fields: labelsFor(['label', 'sex', 'birthYear', 'setting']),
     failure: 'cannot save the patient',
     check: () => {
       const birthYear = values.birthYear.trim();
@@ -92,7 +92,7 @@ function EditPatientForm({ patient, earliestDate, onDone, close }: { patient: Pa
       return local;
     },
     save: async () => {
-      await api.editPatient(patient.id, { label: values.label.trim(), sex: values.sex || null, birthYear: values.birthYear.trim() ? Number(values.birthYear) : null, ...(patient.revision ? { revision: patient.revision } : {}) });
+      await api.editPatient(patient.id, { label: values.label.trim(), sex: values.sex || null, birthYear: values.birthYear.trim() ? Number(values.birthYear) : null, setting: values.setting || null, ...(patient.revision ? { revision: patient.revision } : {}) });
       close();
       await onDone();
     },
@@ -178,19 +178,20 @@ function EditTreatmentForm({ treatment, birthYear, onDone, close }: { treatment:
   const [start, setStart] = useState(treatment.start);
   const [end, setEnd] = useState(treatment.end ?? '');
   const [response, setResponse] = useState(treatment.response ?? '');
+  const [settingLine, setSettingLine] = useState<TreatmentSettingValues>({ setting: treatment.setting ?? '', line: treatment.line === null || treatment.line === undefined ? '' : String(treatment.line) });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const form = useRef<HTMLFormElement>(null);
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local = validateTreatment({ start, end }, localToday(), birthYear);
+    const local = [...validateTreatment({ start, end }, localToday(), birthYear), ...validateLine(settingLine.line)];
     setErrors(local);
     if (local.length) return focusFirstInvalid(form.current);
     try {
-      await api.editTreatment(treatment.id, { drug: drug.trim(), start, end: end || null, response: response || null, ...(treatment.revision ? { revision: treatment.revision } : {}) });
+      await api.editTreatment(treatment.id, { drug: drug.trim(), start, end: end || null, response: response || null, setting: settingLine.setting || null, line: settingLine.line.trim() ? Number(settingLine.line) : null, ...(treatment.revision ? { revision: treatment.revision } : {}) });
       close();
       await onDone();
     } catch (err) {
-      setErrors(fieldErrorsFrom(err, labelsFor(['drug', 'start', 'end', 'response']), 'cannot save the treatment'));
+      setErrors(fieldErrorsFrom(err, labelsFor(['drug', 'start', 'end', 'response', 'setting', 'line']), 'cannot save the treatment'));
       focusFirstInvalid(form.current);
     }
   }
@@ -222,6 +223,7 @@ function EditTreatmentForm({ treatment, birthYear, onDone, close }: { treatment:
             ))}
           </select>
         </div>
+        <TreatmentSettingFields prefix={p} values={settingLine} onChange={setSettingLine} errors={errors} />
       </div>
       <FormMessage errors={errors} />
       <div className="actions">

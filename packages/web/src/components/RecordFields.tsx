@@ -33,9 +33,11 @@ export interface PatientValues {
   label: string;
   sex: string;
   birthYear: string;
+  /** 'early' | 'metastatic' | '' (not stated: inferred from the sample types). */
+  setting: string;
 }
 
-/** Label (pseudonym), sex and birth year, each with its message next to it; ids are `${prefix}-label` etc. */
+/** Label (pseudonym), sex, birth year and disease setting, each with its message next to it; ids are `${prefix}-label` etc. */
 export function PatientFields({ prefix, labelText, values, onChange, errors, required = false }: { prefix: string; labelText: string; values: PatientValues; onChange: (v: PatientValues) => void; errors: FieldError[]; required?: boolean }) {
   const set = (k: keyof PatientValues) => (e: { target: { value: string } }) => onChange({ ...values, [k]: e.target.value });
   return (
@@ -59,6 +61,47 @@ export function PatientFields({ prefix, labelText, values, onChange, errors, req
         <label htmlFor={`${prefix}-year`}>Birth year</label>
         <input id={`${prefix}-year`} inputMode="numeric" value={values.birthYear} onChange={set('birthYear')} {...invalidProps(errors, 'birthYear', `${prefix}-year`)} />
         <FieldMessage errors={errors} field="birthYear" id={`${prefix}-year`} />
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-setting`}>Disease setting now</label>
+        <select id={`${prefix}-setting`} value={values.setting} onChange={set('setting')} {...invalidProps(errors, 'setting', `${prefix}-setting`)}>
+          <option value="">inferred from the samples</option>
+          <option value="early">early</option>
+          <option value="metastatic">metastatic</option>
+        </select>
+        <FieldMessage errors={errors} field="setting" id={`${prefix}-setting`} />
+      </div>
+    </>
+  );
+}
+
+export interface TreatmentSettingValues {
+  /** 'early' | 'metastatic' | '' (not stated: inferred from the dates). */
+  setting: string;
+  /** The metastatic line as typed ('' = counted from the start dates). */
+  line: string;
+}
+
+/**
+ * A treatment's setting (early = neoadjuvant / adjuvant, or metastatic) and metastatic line, as a case file states
+ * them (treatments[].setting / .line); ids are `${prefix}-setting` and `${prefix}-line`.
+ */
+export function TreatmentSettingFields({ prefix, values, onChange, errors }: { prefix: string; values: TreatmentSettingValues; onChange: (v: TreatmentSettingValues) => void; errors: FieldError[] }) {
+  return (
+    <>
+      <div>
+        <label htmlFor={`${prefix}-setting`}>Setting</label>
+        <select id={`${prefix}-setting`} value={values.setting} onChange={(e) => onChange({ ...values, setting: e.target.value })} {...invalidProps(errors, 'setting', `${prefix}-setting`)}>
+          <option value="">inferred from the dates</option>
+          <option value="early">early (neoadjuvant / adjuvant)</option>
+          <option value="metastatic">metastatic</option>
+        </select>
+        <FieldMessage errors={errors} field="setting" id={`${prefix}-setting`} />
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-line`}>Metastatic line (empty = counted from the dates)</label>
+        <input id={`${prefix}-line`} inputMode="numeric" value={values.line} onChange={(e) => onChange({ ...values, line: e.target.value })} {...invalidProps(errors, 'line', `${prefix}-line`)} />
+        <FieldMessage errors={errors} field="line" id={`${prefix}-line`} />
       </div>
     </>
   );

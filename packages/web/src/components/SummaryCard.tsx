@@ -8,7 +8,7 @@ const EVENT_CHIP: Record<string, string> = { acquired: 'acquired', emerging: 'ac
  * The tumour-board summary at the top of the patient page: receptors per sample, variant events, the top three
  * options and which analysis they come from. Evidence buttons open the drawer for a finding or an option.
  */
-export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { summary: PatientSummary; onOptionEvidence: (rank: number) => void; onEventEvidence: (sample: string, label: string) => void }) {
+export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { summary: PatientSummary; onOptionEvidence: (rank: number) => void; onEventEvidence: (findingId: string) => void }) {
   const a = summary.analysis;
   return (
     <section className="card summary" aria-labelledby="summary-h">
@@ -27,9 +27,11 @@ export function SummaryCard({ summary, onOptionEvidence, onEventEvidence }: { su
                   <span className={`chip ${EVENT_CHIP[e.kind] ?? ''}`}>{e.kind}</span> <strong>{e.label}</strong> {e.vaf} in {e.sample}
                   <span className="sub"> (vs {e.versus})</span>
                   {e.exposure.length > 0 && <span className="exposure"> · after {e.exposure.join('; ')}</span>}{' '}
-                  <button type="button" className="link" onClick={() => onEventEvidence(e.sample, e.label)}>
-                    Evidence<span className="visually-hidden"> for {e.label}</span>
-                  </button>
+                  {e.findingId !== null && (
+                    <button type="button" className="link" onClick={() => onEventEvidence(e.findingId ?? '')}>
+                      Evidence<span className="visually-hidden"> for {e.label}</span>
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>

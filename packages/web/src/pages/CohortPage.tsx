@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError, cohortQuery, cohortSvg, importStudy, api, type CohortComparison, type CohortPrevalence, type CohortStudy } from '../api.ts';
+import { ApiError, cohortQuery, cohortSvg, importStudy, api } from '../api.ts';
+import type { CohortComparison, CohortPrevalence, CohortStudy } from '../types.ts';
 import { FieldMessage, FormMessage, focusFirstInvalid, invalidProps } from '../components/FieldError.tsx';
 import { formatPercent } from '../format.ts';
 import { humanDateTime } from '../summary.ts';
@@ -215,7 +216,7 @@ function Prevalence({ studies }: { studies: CohortStudy[] }) {
     e.preventDefault();
     setErrors([]);
     try {
-      setResult(await cohortQuery<CohortPrevalence>('prevalence', alterationParams(form)));
+      setResult(await cohortQuery('prevalence', alterationParams(form)));
     } catch (err) {
       setResult(null);
       setErrors(fieldErrorsFrom(err, NAMES, 'the query failed'));
@@ -285,7 +286,7 @@ function Compare({ studies }: { studies: CohortStudy[] }) {
     setErrors(local);
     if (local.length) return focusFirstInvalid(ref.current);
     try {
-      setResult(await cohortQuery<CohortComparison>('compare', { ...alterationParams(form), groupA: groupA.trim(), groupB: groupB.trim() }));
+      setResult(await cohortQuery('compare', { ...alterationParams(form), groupA: groupA.trim(), groupB: groupB.trim() }));
     } catch (err) {
       setResult(null);
       setErrors(fieldErrorsFrom(err, NAMES, 'the comparison failed'));

@@ -69,10 +69,10 @@ export function PatientList({ can }: { can: (p: string) => boolean }) {
   );
 }
 
-const PATIENT_FIELDS = labelsFor(['label', 'sex', 'birthYear', 'synthetic']);
+const PATIENT_FIELDS = labelsFor(['label', 'sex', 'birthYear', 'synthetic', 'setting']);
 
 function NewPatient() {
-  const [values, setValues] = useState<PatientValues>({ label: '', sex: '', birthYear: '' });
+  const [values, setValues] = useState<PatientValues>({ label: '', sex: '', birthYear: '', setting: '' });
   const [synthetic, setSynthetic] = useState(false);
   const [busy, setBusy] = useState(false);
   const { errors, form, onSubmit } = useCheckedForm({
@@ -82,8 +82,9 @@ function NewPatient() {
     save: async () => {
       setBusy(true);
       try {
-        const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean } = { label: values.label.trim(), synthetic };
+        const body: { label: string; sex?: string; birthYear?: number; synthetic?: boolean; setting?: string } = { label: values.label.trim(), synthetic };
         if (values.sex) body.sex = values.sex;
+        if (values.setting) body.setting = values.setting;
         if (values.birthYear.trim()) body.birthYear = Number(values.birthYear);
         const { patient } = await api.createPatient(body);
         window.location.hash = href({ page: 'patient', id: patient.id });

@@ -6,10 +6,10 @@ import { SummaryCard } from '../components/SummaryCard.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { Drawer, FindingEvidence, OptionEvidence } from '../components/Evidence.tsx';
 import { FieldMessage, focusFirstInvalid, FormMessage, invalidProps } from '../components/FieldError.tsx';
-import { ColumnHeads, useCheckedForm } from '../components/RecordFields.tsx';
+import { ColumnHeads, TreatmentSettingFields, useCheckedForm, type TreatmentSettingValues } from '../components/RecordFields.tsx';
 import { buildSummary, humanDateTime, ihcScore } from '../summary.ts';
 import { EditPatient, EditSample, EditTreatment, EnteredInError, EnteredInErrorNote } from '../components/Corrections.tsx';
-import { fieldErrorsFrom, labelsFor, localToday, validateFractions, validateSample, validateTreatment, type FieldError } from '../validation.ts';
+import { fieldErrorsFrom, labelsFor, localToday, validateFractions, validateLine, validateSample, validateTreatment, type FieldError } from '../validation.ts';
 import { SampleFields, type SampleFieldValues } from '../components/SampleFields.tsx';
 import { PathologyForm, ClassificationView } from '../components/PathologyForm.tsx';
 import { UploadForm } from '../components/UploadForm.tsx';
@@ -140,14 +140,10 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
     }
   }
 
-  function openEventEvidence(sample: string, label: string) {
-    if (!result) return;
-    const match = (sid: string) => result.samples.find((s) => s.id === sid)?.findings.find((f) => `${f.gene} ${f.alteration}` === label);
-    const inSample = match(sample);
-    if (inSample) return setDrawer({ kind: 'finding', sampleId: sample, key: findingKey(inSample) });
-    // A lost variant is listed in the earlier sample(s): take the latest sample that has it.
-    for (const s of [...result.samples].reverse()) {
-      const f = match(s.id);
+  /** The evidence of the finding a change names (`findingId`: for a lost variant, the earlier sample's finding). */
+  function openEventEvidence(findingId: string) {
+    for (const s of result?.samples ?? []) {
+      const f = s.findings.find((x) => x.id === findingId);
       if (f) return setDrawer({ kind: 'finding', sampleId: s.id, key: findingKey(f) });
     }
   }
@@ -184,7 +180,7 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
         {patient.synthetic && <span className="chip synthetic">synthetic patient</span>}
       </h1>
       <p className="meta">
-        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {samples.length} sample{samples.length === 1 ? '' : 's'} · {treatments.length} treatment{treatments.length === 1 ? '' : 's'}
+        Sex {patient.sex ?? 'not given'} · born {patient.birthYear ?? 'not given'} · {patient.setting ? `${patient.setting} setting · ` : ''}{samples.length} sample{samples.length === 1 ? '' : 's'} · {treatments.length} treatment{treatments.length === 1 ? '' : 's'}
       </p>
       {can('patient.write') && (
         <div className="actions record-actions">
@@ -271,6 +267,8 @@ export function PatientPage({ id, can }: { id: string; can: (p: string) => boole
                         <span>
                           <strong>{t.drug}</strong> {t.start} – {t.end ?? 'ongoing'}
                           {t.response ? ` (${t.response})` : ''}
+                          {t.setting ? ` · ${t.setting === 'early' ? 'early setting' : 'metastatic'}` : ''}
+                          {t.line !== null && t.line !== undefined ? ` · line ${t.line}` : ''}
                         </span>
                       ) : (
                         <del>
@@ -596,24 +594,26 @@ function AddSample({ patientId, birthYear, onAdded }: { patientId: string; birth
   );
 }
 
-const TREATMENT_FIELDS = labelsFor(['drug', 'start', 'end', 'response']);
+const TREATMENT_FIELDS = labelsFor(['drug', 'start', 'end', 'response', 'setting', 'line']);
 
 function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; birthYear: number | null; onAdded: () => Promise<void> }) {
   const [drug, setDrug] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [response, setResponse] = useState('');
+  const [settingLine, setSettingLine] = useState<TreatmentSettingValues>({ setting: '', line: '' });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const form = useRef<HTMLFormElement>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear)];
+    const local = [...(drug.trim() ? [] : [{ field: 'drug', message: 'Drug: enter a drug or regimen' }]), ...validateTreatment({ start, end }, localToday(), birthYear), ...validateLine(settingLine.line)];
     setErrors(local);
     if (local.length) return focusFirstInvalid(form.current);
     try {
-      await api.addTreatment(patientId, { drug: drug.trim(), start, ...(end ? { end } : {}), ...(response ? { response } : {}) });
+      await api.addTreatment(patientId, { drug: drug.trim(), start, ...(end ? { end } : {}), ...(response ? { response } : {}), ...(settingLine.setting ? { setting: settingLine.setting } : {}), ...(settingLine.line.trim() ? { line: Number(settingLine.line) } : {}) });
       setDrug('');
+      setSettingLine({ setting: '', line: '' });
       setStart('');
       setEnd('');
       setResponse('');
@@ -654,6 +654,7 @@ function AddTreatment({ patientId, birthYear, onAdded }: { patientId: string; bi
           </select>
           <FieldMessage errors={errors} field="response" id="tr-response" />
         </div>
+        <TreatmentSettingFields prefix="tr" values={settingLine} onChange={setSettingLine} errors={errors} />
       </div>
       <FormMessage errors={errors} />
       <button type="submit">Add treatment</button>
