@@ -11,6 +11,7 @@
 // COHORT_BENCH_SAMPLES / COHORT_BENCH_MUTATIONS change the size.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateStudy } from './gen-study.ts';
@@ -44,6 +45,7 @@ interface QueryResult {
 
 interface RunResult extends QueryResult {
   importS: number;
+  stages: ImportJson['stages'];
   importRssKb: number;
   samples: number;
   mafRows: number;
@@ -54,6 +56,7 @@ interface RunResult extends QueryResult {
 
 interface ImportJson {
   samples: number;
+  stages: Array<{ stage: string; seconds: number; cpuSeconds: number; parts?: Record<string, number> }>;
   profiles: Array<{ kind: string; rows: number; stored: number; redacted?: number; panels?: Record<string, number> }>;
 }
 
@@ -80,7 +83,7 @@ function run(url: string, dir: string): RunResult | null {
     return null;
   }
   const q = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as QueryResult;
-  return { ...q, importS, importRssKb, samples: summary.samples, mafRows: mut.rows, stored: mut.stored, redacted: mut.redacted ?? 0, panels: mut.panels ?? {} };
+  return { ...q, importS, importRssKb, stages: summary.stages, samples: summary.samples, mafRows: mut.rows, stored: mut.stored, redacted: mut.redacted ?? 0, panels: mut.panels ?? {} };
 }
 
 function report(label: string, r: RunResult, refS: number | null) {
@@ -92,12 +95,17 @@ function report(label: string, r: RunResult, refS: number | null) {
   console.log(`  grouped query ERBB2 L755S by ER_STATUS (counted live): median ${r.byErMs.median.toFixed(0)} ms`);
   console.log(`  two-group comparison Primary vs Metastasis: median ${r.compareMs.median.toFixed(0)} ms (min ${r.compareMs.min.toFixed(0)}, max ${r.compareMs.max.toFixed(0)}; goal <= ${GOALS.compareMs} ms) ${verdict(r.compareMs.median <= GOALS.compareMs)}; Fisher p ${r.fisherP.toPrecision(4)}`);
   console.log(`  denominator: ${r.denominator}`);
+  // Where the import's time went (CPU = the her2scope process; PostgreSQL's own work shows as wall time only).
+  const stages = r.stages.filter((x) => x.seconds >= 0.05);
+  console.log(`  import stages, wall s (CPU s): ${stages.map((x) => `${x.stage} ${x.seconds.toFixed(1)} (${x.cpuSeconds.toFixed(1)})${x.parts ? ` [${Object.entries(x.parts).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}]` : ''}`).join('; ')}`);
 }
 
 const tGen = performance.now();
 const study = generateStudy(root, SAMPLES, MUTATIONS);
 const maf = join(study.dir, 'data_mutations.txt');
 console.log(`study ${study.dir}: generated/checked in ${((performance.now() - tGen) / 1000).toFixed(1)} s; MAF ${(statSync(maf).size / 2 ** 20).toFixed(0)} MiB, 120 columns`);
+// The ratio is only meaningful on a quiet machine: under load the reference slows far more than the import.
+console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} on ${cpus().length} CPUs`);
 
 // Reference first: the sqlite3 shell, .import of the MAF plus the same (gene, sample) index.
 let refS: number | null = null;

@@ -384,6 +384,35 @@ test('PostgreSQL bulk load (large study): keys and indexes dropped for the COPY 
   assert.deepEqual(await pgSchema(s), before);
 });
 
+test('SQLite bulk load (large study): indexes dropped for the load come back identical; same counts; a failure rolls back', async (t) => {
+  const s = await openDatabase(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'her2scope-sqlitebulk-'));
+  t.after(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const schema = async () => (await sql<{ d: string }>`SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS d FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name`.execute(s.db)).rows.map((r) => r.d);
+  const before = await schema();
+  assert.ok(before.includes('index cohort_sample_attribute_value_idx CREATE INDEX "cohort_sample_attribute_value_idx" on "cohort_sample_attribute" ("study_id", "attr_id", "value")'), before.join('\n'));
+  assert.ok(before.some((d) => d.startsWith('index cohort_mutation_gene_idx ')));
+  const bulk = { largeLoadBytes: 0 };
+  const r = await importStudy(s, fixture, bulk);
+  assert.ok(r.stages.some((x) => x.stage === 'start (old study deleted, indexes dropped)') && r.stages.some((x) => x.stage === 'index build'), JSON.stringify(r.stages));
+  assert.deepEqual(await schema(), before);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2, groupBy: { kind: 'attribute', attribute: 'SAMPLE_TYPE' } }), [['Primary', 8, 14], ['Recurrence', 11, 13]]);
+  assert.ok((await assertCountedEqualsLive(s, 'synthetic_her2')) > 50);
+  // A failed bulk import (bad row in the middle of the MAF) rolls back the dropped indexes with the rows.
+  cpSync(fixture, dir, { recursive: true });
+  const maf = join(dir, 'data_mutations.txt');
+  writeFileSync(maf, readFileSync(maf, 'utf8').replace(/\tS27\tLOH\t/, '\tS99\tLOH\t'));
+  await assert.rejects(importStudy(s, dir, bulk), /data_mutations\.txt:25: column 12 \(Tumor_Sample_Barcode\): sample 'S99' is not in the clinical sample file/);
+  assert.deepEqual(await schema(), before);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+  assert.equal((await importStudy(s, fixture, bulk)).replaced, true);
+  assert.deepEqual(await schema(), before);
+  assert.deepEqual(await counts(s, { study: 'synthetic_her2', alteration: ERBB2 }), [[null, 19, 27]]);
+});
+
 /** Every gene of a study by every precomputed grouping: the numerators counted at import equal the live counts. */
 async function assertCountedEqualsLive(s: Storage, study: string): Promise<number> {
   const st = await s.db.selectFrom('cohort_study').select('id').where('identifier', '=', study).executeTakeFirstOrThrow();

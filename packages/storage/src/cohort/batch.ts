@@ -32,7 +32,7 @@ export function copyText(v: unknown): string {
   return String(text).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-const COLUMN = /^[a-z_]+$/;
+const COLUMN = /^[a-z_][a-z0-9_]*$/;
 /** Bytes of COPY data per write. */
 const COPY_CHUNK = 1 << 18;
 
@@ -51,6 +51,7 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
   count = 0;
   private statement: BetterSqlite3.Statement | null = null;
   private keys: string[] | null = null;
+  private checkedColumns: readonly string[] | null = null;
   private copy: Writable | null = null;
   /** COPY data not yet written: UTF-8 bytes outside V8's heap (line strings die young instead of piling up). */
   private buf: Buffer | null = null;
@@ -74,6 +75,48 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
     }
   }
 
+  /**
+   * Add a row given as values in the order of `columns` (names checked on the first call, and always the same): the
+   * rows of a large table without an object per row. Nulls as null.
+   */
+  async addValues(columns: ReadonlyArray<Extract<keyof Database[T], string>>, values: readonly unknown[]): Promise<void> {
+    if (columns !== this.checkedColumns) {
+      const keys = this.columnsOf(Object.fromEntries(columns.map((c) => [c, null])));
+      if (keys.join() !== columns.join()) throw new Error(`${this.table}: rows with different columns`);
+      this.checkedColumns = columns;
+    }
+    const keys = this.keys ?? [];
+    if (keys.length !== values.length) throw new Error(`${this.table}: ${values.length} values for ${keys.length} columns`);
+    if (this.sqlite) {
+      this.count++;
+      if (!this.statement) this.statement = this.sqlite.prepare(`INSERT INTO ${this.table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`);
+      this.statement.run(values);
+      return;
+    }
+    if (this.pg) {
+      let line = '';
+      for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyText(values[i]);
+      await this.addCopyLine(line + '\n');
+      return;
+    }
+    await this.add(Object.fromEntries(keys.map((k, i) => [k, values[i]])) as Insertable<Database[T]>);
+  }
+
+  /** One COPY text line into the 256 KiB buffer, written to the connection when full (with back-pressure). */
+  private async addCopyLine(line: string): Promise<void> {
+    this.count++;
+    const bytes = Buffer.byteLength(line);
+    if (this.buf && this.pending + bytes > this.buf.length) await this.write();
+    if (bytes > COPY_CHUNK) {
+      this.buf = Buffer.from(line);
+      this.pending = bytes;
+      await this.write();
+      return;
+    }
+    this.buf ??= Buffer.allocUnsafe(COPY_CHUNK);
+    this.pending += this.buf.write(line, this.pending);
+  }
+
   async add(row: Insertable<Database[T]>): Promise<void> {
     if (this.sqlite) {
       // Written at once: buffering gains nothing for prepared single-row INSERTs, and rows kept across awaits get
@@ -89,18 +132,7 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
       const r = row as Record<string, unknown>;
       let line = '';
       for (let i = 0; i < keys.length; i++) line += (i ? '\t' : '') + copyText(r[keys[i]!]);
-      line += '\n';
-      this.count++;
-      const bytes = Buffer.byteLength(line);
-      if (this.buf && this.pending + bytes > this.buf.length) await this.write();
-      if (bytes > COPY_CHUNK) {
-        this.buf = Buffer.from(line);
-        this.pending = bytes;
-        await this.write();
-        return;
-      }
-      this.buf ??= Buffer.allocUnsafe(COPY_CHUNK);
-      this.pending += this.buf.write(line, this.pending);
+      await this.addCopyLine(line + '\n');
       return;
     }
     this.rows.push(row);
@@ -139,9 +171,19 @@ export class BatchInserter<T extends Extract<keyof Database, string>> {
       this.buf = null;
       this.pending = 0;
       if (!this.copy.write(chunk)) {
+        // Wait for the server to catch up; each listener is removed when the other fires (no listener pile-up).
+        const copy = this.copy;
         await new Promise<void>((resolve, reject) => {
-          this.copy!.once('drain', resolve);
-          this.copy!.once('error', reject);
+          const onDrain = () => {
+            copy.off('error', onError);
+            resolve();
+          };
+          const onError = (e: Error) => {
+            copy.off('drain', onDrain);
+            reject(e);
+          };
+          copy.once('drain', onDrain);
+          copy.once('error', onError);
         });
       }
       return;
@@ -191,4 +233,49 @@ export async function insertReturningIds<T extends Extract<keyof Database, strin
     for (const r of out) ids.set(String(r[key]), Number(r.id));
   }
   return ids;
+}
+
+/**
+ * The rows of one study into a table with a generated `id`, mapping each row's natural key (`key`, e.g. sample_id) to
+ * its id, the fast way on the import's connection: SQLite, a prepared single-row INSERT and its lastInsertRowid;
+ * PostgreSQL, COPY and then one SELECT of (id, key) for the study (the study is new in this transaction, so its rows
+ * are exactly these). Otherwise multi-row INSERT ... RETURNING (insertReturningIds). Every row must have
+ * `study_id = studyId`.
+ */
+export async function insertStudyRowsWithIds<T extends 'cohort_patient' | 'cohort_sample'>(
+  db: Db,
+  table: T,
+  rows: ReadonlyArray<Insertable<Database[T]>>,
+  columns: number,
+  key: 'patient_id' | 'sample_id',
+  studyId: number,
+  sink?: BulkSink,
+): Promise<Map<string, number>> {
+  for (const r of rows) if ((r as unknown as { study_id: number }).study_id !== studyId) throw new Error(`${table}: a row of another study`);
+  if (sink?.sqlite) {
+    const ids = new Map<string, number>();
+    const first = rows[0];
+    if (!first) return ids;
+    const keys = Object.keys(first);
+    if (!keys.every((k) => COLUMN.test(k))) throw new Error(`unexpected column name in ${table}`);
+    const statement = sink.sqlite.prepare(`INSERT INTO ${table} (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`);
+    const values: unknown[] = new Array<unknown>(keys.length);
+    for (const row of rows) {
+      const r = row as Record<string, unknown>;
+      for (let i = 0; i < keys.length; i++) values[i] = r[keys[i] ?? ''];
+      ids.set(String(r[key]), Number(statement.run(values).lastInsertRowid));
+    }
+    return ids;
+  }
+  if (sink?.pg) {
+    const b = new BatchInserter(db, table, columns, sink);
+    for (const row of rows) await b.add(row);
+    await b.flush();
+    const ids = new Map<string, number>();
+    const out = await sink.pg.query<{ id: number | string; k: string }>(`SELECT id, ${key} AS k FROM ${table} WHERE study_id = $1`, [studyId]);
+    for (const r of out.rows) ids.set(r.k, Number(r.id));
+    if (ids.size !== rows.length) throw new Error(`insert into ${table} gave ${ids.size} ids for ${rows.length} rows`);
+    return ids;
+  }
+  return insertReturningIds(db, table, rows, columns, key);
 }

@@ -22,7 +22,7 @@ import {
   readContinuousMatrix,
   readDiscreteCnaLong,
   readDiscreteCnaWide,
-  readStudyMutations,
+  readStudyMutationBlocks,
   readTimeline,
   scanStudy,
   type CaseList,
@@ -32,7 +32,7 @@ import {
 } from '@her2scope/formats/cbioportal';
 import type { Storage } from '../db.ts';
 import type { Database } from '../schema.ts';
-import { BatchInserter, insertReturningIds, type BulkSink } from './batch.ts';
+import { BatchInserter, insertStudyRowsWithIds, type BulkSink } from './batch.ts';
 
 export interface ProfileSummary {
   stableId: string;
@@ -89,6 +89,40 @@ export interface ImportSummary {
   skippedFiles: Array<{ metaFile: string; reason: string }>;
   warnings: string[];
   seconds: number;
+  /** Where the import's time went, stage by stage (see StageTiming). */
+  stages: StageTiming[];
+}
+
+/**
+ * One stage of an import: wall-clock seconds and the CPU seconds of this process (user + system) during it. The
+ * database server's own CPU (PostgreSQL) is not in `cpuSeconds`; SQLite runs in this process, so its work is.
+ * A stage read in parts (the MAF: parsing vs storing the rows) lists the parts' wall seconds in `parts`.
+ */
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+  cpuSeconds: number;
+  parts?: Record<string, number>;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Times consecutive stages: `end(name)` closes the stage running since the previous `end` (or the start). */
+class Stages {
+  readonly list: StageTiming[] = [];
+  private wall = performance.now();
+  private cpu = process.cpuUsage();
+  constructor(private readonly progress: (m: string) => void) {}
+  end(stage: string, parts?: Record<string, number>): void {
+    const now = performance.now();
+    const cpu = process.cpuUsage(this.cpu);
+    const t: StageTiming = { stage, seconds: round2((now - this.wall) / 1000), cpuSeconds: round2((cpu.user + cpu.system) / 1e6) };
+    if (parts) t.parts = Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round2(v)]));
+    this.list.push(t);
+    this.progress(`  ${stage}: ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds.toFixed(2)} s)${parts ? ` [${Object.entries(t.parts ?? {}).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}]` : ''}`);
+    this.wall = now;
+    this.cpu = process.cpuUsage();
+  }
 }
 
 type Trx = Transaction<Database>;
@@ -96,14 +130,9 @@ type Trx = Transaction<Database>;
 /** Transaction -> its raw connection (prepared statements on SQLite, COPY on PostgreSQL; see BatchInserter). */
 const fastOf = new WeakMap<object, BulkSink>();
 
-/** Bulk indexes dropped before a large load and built after it (a sorted build is faster than row-by-row upkeep). */
-const BULK_INDEXES = [
-  { name: 'cohort_mutation_gene_idx', table: 'cohort_mutation', columns: ['profile_id', 'gene', 'sample_ref'] },
-  { name: 'cohort_cna_gene_idx', table: 'cohort_cna', columns: ['profile_id', 'gene', 'value', 'sample_ref'] },
-] as const;
 /** SQLite page cache during an import, in the pragma's negative-KiB form (16 MiB). */
 const IMPORT_CACHE_KIB = -16384;
-/** Data files (PostgreSQL) or a MAF (SQLite) above this size count as a large load. */
+/** Data files above this size count as a large load (indexes dropped and rebuilt; on PostgreSQL foreign keys too). */
 const LARGE_LOAD_BYTES = 20 * 1024 * 1024;
 
 interface PanelInfo {
@@ -122,14 +151,44 @@ interface Ctx {
   caseLists: CaseList[];
   summary: ImportSummary;
   progress: (m: string) => void;
+  stages: Stages;
   panels: Map<string, PanelInfo>;
   matrix: GenePanelMatrix | null;
   /** Every gene named by the study, with an Entrez ID when one is given. */
   genes: Map<string, number | null>;
-  /** Profiles whose denominators are precomputed by group. */
-  countedProfiles: number[];
-  /** Mutation profiles, whose grouped numerators per gene are precomputed too. */
-  mutationProfiles: number[];
+  /** Every sample's group codes, for the counts precomputed at import. */
+  groups: GroupCodes;
+  /** Mutation profiles with their (gene, sample) pairs, whose grouped numerators per gene are precomputed. */
+  mutationProfiles: MutationPairs[];
+}
+
+/**
+ * The groupings whose counts are precomputed at import (migration 0006 tables), and every sample's value in each, as
+ * small integer codes: '' (every sample), 'her2' (the sample's HER2 category), `SAMPLE:<attr>` and `PATIENT:<attr>`
+ * for the clinical attributes with 1 to MAX_PRECOMPUTED_VALUES distinct values. A sample without a value is in the
+ * null group of that grouping (as the LEFT JOIN of the live count). Codes number the (grouping, value) pairs across
+ * all groupings. Built from the clinical rows in memory, so counting needs no query.
+ */
+interface GroupCodes {
+  /** Sample ID -> dense index (clinical file order). */
+  index: Map<string, number>;
+  /** One column of codes per grouping, each indexed by the dense sample index. */
+  columns: Int32Array[];
+  /** Code -> its (grouping, value). */
+  keys: Array<{ grouping: string; value: string | null }>;
+}
+
+/** A mutation profile's distinct (gene, sample) pairs, collected while its MAF is read. */
+interface MutationPairs {
+  profileId: number;
+  /** Gene names by gene number. */
+  genes: string[];
+  geneNo: Map<string, number>;
+  /** gene number * samples + dense sample index, for the first `n` entries (sorted and deduplicated later). */
+  pairs: Float64Array;
+  n: number;
+  /** Panel key (0 = no panel) of each dense sample index in the profile; -1 when not in it. */
+  panelOf: Int32Array;
 }
 
 /** A clinical row kept until its ids are known: the file's values in column order (null = missing). */
@@ -167,14 +226,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     skippedFiles: manifest.skipped,
     warnings: [],
     seconds: 0,
+    stages: [],
   };
+  const stages = new Stages(progress);
+  summary.stages = stages.list;
   /** Tables bulk-loaded on PostgreSQL (vacuumed after the commit). */
   let bulkTables: readonly string[] = [];
   const run = (db: Kysely<Database>, sink: BulkSink) =>
     db.transaction().execute(async (trx) => {
       fastOf.set(trx, sink);
       try {
-        bulkTables = await importInto(trx, manifest, summary, progress, options, t0);
+        bulkTables = await importInto(trx, manifest, summary, progress, stages, options, t0);
       } catch (e) {
         // An open COPY holds the connection: abort it so that the ROLLBACK can run.
         for (const c of sink.openCopies ?? []) c.destroy(e instanceof Error ? e : new Error(String(e)));
@@ -190,6 +252,7 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     let failed: Error | undefined;
     try {
       await run(single, { pg: client, openCopies: new Set() });
+      stages.end('commit');
     } catch (e) {
       failed = e as Error;
       throw e;
@@ -206,14 +269,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
     sqlite.pragma(`cache_size = ${IMPORT_CACHE_KIB}`);
     try {
       await run(storage.db, { sqlite });
+      stages.end('commit');
       // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes (sampled).
       sqlite.pragma('analysis_limit = 1000');
       await sql`ANALYZE`.execute(storage.db);
+      stages.end('ANALYZE');
     } finally {
       if (typeof before === 'number') sqlite.pragma(`cache_size = ${before}`);
     }
   } else {
     await run(storage.db, {});
+    stages.end('commit');
   }
   // Fresh planner statistics after a bulk load keep the prevalence queries on their indexes. After a large PostgreSQL
   // load, VACUUM also sets the visibility map of the new pages (until then no index-only scan can skip the heap);
@@ -221,13 +287,17 @@ export async function importStudy(storage: Storage, dir: string, options: Import
   if (bulkTables.length) {
     progress('vacuuming the loaded tables');
     await sql`VACUUM (ANALYZE) ${sql.join(bulkTables.map((t) => sql.table(t)))}`.execute(storage.db);
-  } else if (!storage.sqlite) await sql`ANALYZE`.execute(storage.db);
+    stages.end('VACUUM (ANALYZE)');
+  } else if (!storage.sqlite) {
+    await sql`ANALYZE`.execute(storage.db);
+    stages.end('ANALYZE');
+  }
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   return summary;
 }
 
 /** Returns the tables bulk-loaded on PostgreSQL with their constraints dropped (empty otherwise). */
-async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void, options: ImportOptions, t0: number): Promise<readonly string[]> {
+async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSummary, progress: (m: string) => void, stages: Stages, options: ImportOptions, t0: number): Promise<readonly string[]> {
   const existing = await trx.selectFrom('cohort_study').select('id').where('identifier', '=', manifest.study.identifier).executeTakeFirst();
   if (existing) {
     summary.replaced = true;
@@ -252,33 +322,38 @@ async function importInto(trx: Trx, manifest: StudyManifest, summary: ImportSumm
   // PostgreSQL, large study: the per-row foreign-key triggers and index upkeep of the study tables are the bulk of a
   // COPY's cost; they are dropped here and rebuilt once after the load, inside this transaction (pgBulkLoad).
   const largeBytes = options.largeLoadBytes ?? LARGE_LOAD_BYTES;
-  const pgBulk = isPg(trx) && (await dataBytes(manifest)) > largeBytes ? await pgBulkLoad(trx, progress) : null;
-  const { sampleRefs, patientRefs } = await importClinical(trx, studyId, manifest, summary, progress);
+  const large = (await dataBytes(manifest)) > largeBytes;
+  const pgBulk = isPg(trx) && large ? await pgBulkLoad(trx, progress) : null;
+  const sqliteBulk = !isPg(trx) && large ? await sqliteBulkLoad(trx) : null;
+  stages.end(pgBulk ? 'start (old study deleted, keys and indexes dropped)' : sqliteBulk ? 'start (old study deleted, indexes dropped)' : 'start (old study deleted)');
+  const { sampleRefs, patientRefs, groups } = await importClinical(trx, studyId, manifest, summary, progress);
+  stages.end('clinical files');
   const sampleSet = new Set(sampleRefs.keys());
   const caseLists = await importCaseLists(trx, studyId, manifest, sampleRefs, summary, progress);
-  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, panels: new Map(), matrix: null, genes: new Map(), countedProfiles: [], mutationProfiles: [] };
+  stages.end('case lists');
+  const ctx: Ctx = { studyId, manifest, sampleRefs, sampleSet, caseLists, summary, progress, stages, panels: new Map(), matrix: null, genes: new Map(), groups, mutationProfiles: [] };
   await importGenePanels(trx, ctx);
+  stages.end('gene panels');
 
-  const maf = manifest.files.find((f) => f.kind === 'mutations');
-  const large = pgBulk === null && maf !== undefined && (await stat(maf.dataPath)).size > largeBytes;
-  if (large) for (const ix of BULK_INDEXES) await trx.schema.dropIndex(ix.name).ifExists().execute();
   for (const f of manifest.files) {
     if (f.kind === 'mutations') await importMutations(trx, ctx, f);
     else if (f.kind === 'cna-discrete') await importCnaWide(trx, ctx, f);
     else if (f.kind === 'cna-discrete-long') await importCnaLong(trx, ctx, f);
     else if (f.kind === 'expression') await importExpression(trx, ctx, f);
     else if (f.kind === 'timeline') await importTimeline(trx, studyId, f, sampleRefs, patientRefs, sampleSet, summary, progress);
+    stages.end(f.kind === 'mutations' ? 'profile samples and panels' : f.dataFile);
   }
-  if (large) {
+  if (sqliteBulk) {
     progress('building indexes');
-    for (const ix of BULK_INDEXES) await trx.schema.createIndex(ix.name).ifNotExists().on(ix.table).columns([...ix.columns]).execute();
+    await sqliteBulk.restore();
+    stages.end('index build');
   }
-  if (pgBulk) await pgBulk.restore();
+  if (pgBulk) await pgBulk.restore(stages);
   await storeGenes(trx, ctx);
-  progress('counting denominators by group');
-  const groupings = await precomputeGroupCounts(trx, ctx);
+  stages.end('gene list');
   progress('counting altered samples by gene and group');
-  for (const profileId of ctx.mutationProfiles) await precomputeGeneCounts(trx, ctx, profileId, groupings);
+  for (const m of ctx.mutationProfiles) await storeGeneCounts(trx, ctx, m);
+  stages.end('gene counts by group');
   summary.seconds = Math.round((performance.now() - t0) / 10) / 100;
   await trx.updateTable('cohort_study').set({ summary_json: JSON.stringify(summary) }).where('id', '=', studyId).execute();
   return pgBulk ? PG_BULK_TABLES : [];
@@ -312,7 +387,7 @@ export const PG_BULK_TABLES: readonly string[] = [
  * the whole table, then ANALYZEs the tables so that the counting queries that follow get good plans.
  * The ALTER TABLEs take ACCESS EXCLUSIVE locks: readers of these tables wait until the import commits.
  */
-async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ restore(): Promise<void> }> {
+async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ restore(stages: Stages): Promise<void> }> {
   const tables = [...PG_BULK_TABLES];
   const fks = (
     await sql<{ tbl: string; name: string; def: string }>`SELECT t.relname AS tbl, c.conname AS name, pg_get_constraintdef(c.oid) AS def
@@ -327,16 +402,38 @@ async function pgBulkLoad(trx: Trx, progress: (m: string) => void): Promise<{ re
   for (const fk of fks) await sql`ALTER TABLE ${sql.table(fk.tbl)} DROP CONSTRAINT ${sql.id(fk.name)}`.execute(trx);
   for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(trx);
   return {
-    async restore() {
+    async restore(stages: Stages) {
       progress('building indexes and checking foreign keys');
       // Sorts of the index builds in memory (server side; the default 64 MB spills the largest to disk).
       await sql`SET LOCAL maintenance_work_mem = '256MB'`.execute(trx);
       for (const ix of indexes) await sql.raw(ix.def).execute(trx);
+      stages.end('index build');
       for (const fk of fks) {
         await sql`ALTER TABLE ${sql.table(fk.tbl)} ADD CONSTRAINT ${sql.id(fk.name)} ${sql.raw(fk.def)} NOT VALID`.execute(trx);
         await sql`ALTER TABLE ${sql.table(fk.tbl)} VALIDATE CONSTRAINT ${sql.id(fk.name)}`.execute(trx);
       }
+      stages.end('foreign keys validated');
 
+    },
+  };
+}
+
+/**
+ * SQLite bulk load, inside the import's transaction: the explicit (non-key) indexes of the study tables, read from
+ * sqlite_master, are dropped and re-created from their stored CREATE INDEX text after the load (one sorted build each
+ * instead of row-by-row upkeep of three indexes per attribute row, etc.). Keys and unique constraints stay, and so
+ * do the foreign keys (SQLite checks them per row against the parents' primary keys). A failed import rolls the DDL
+ * back with the rows.
+ */
+async function sqliteBulkLoad(trx: Trx): Promise<{ restore(): Promise<void> }> {
+  const indexes = (
+    await sql<{ name: string; sql: string }>`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${sql.join([...PG_BULK_TABLES])}) ORDER BY name`.execute(trx)
+  ).rows;
+  for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(trx);
+  return {
+    async restore() {
+      // The stored statement text was written by the migrations (never user input).
+      for (const ix of indexes) await sql.raw(ix.sql).execute(trx);
     },
   };
 }
@@ -377,7 +474,7 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     for (const r of attributeRows) await b.add(r);
     await b.flush();
   }
-  const patientRefs = await insertReturningIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id');
+  const patientRefs = await insertStudyRowsWithIds(trx, 'cohort_patient', [...patientAttrs.keys()].map((patient_id) => ({ study_id: studyId, patient_id })), 2, 'patient_id', studyId, fastOf.get(trx));
   const pa = new BatchInserter(trx, 'cohort_patient_attribute', 4, fastOf.get(trx));
   for (const [pid, values] of patientAttrs) {
     for (let i = 0; i < values.length; i++) {
@@ -395,6 +492,7 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   const her2Index = her2Columns.map((k) => [k, sampleColumns.indexOf(k), patientColumns.indexOf(k)] as const);
   const report = summary.her2Report;
   const sampleRows: Insertable<Database['cohort_sample']>[] = [];
+  const her2Of: Array<string | null> = [];
   for (const [sample_id, s] of samples) {
     let her2: string | null = null;
     if (hasHer2) {
@@ -425,8 +523,9 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
     const key = her2 ?? 'unknown';
     summary.her2Categories[key] = (summary.her2Categories[key] ?? 0) + 1;
     sampleRows.push({ study_id: studyId, patient_ref: patientRefs.get(s.patientId)!, sample_id, her2_category: her2 });
+    her2Of.push(her2);
   }
-  const sampleRefs = await insertReturningIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id');
+  const sampleRefs = await insertStudyRowsWithIds(trx, 'cohort_sample', sampleRows, 4, 'sample_id', studyId, fastOf.get(trx));
   const sa = new BatchInserter(trx, 'cohort_sample_attribute', 4, fastOf.get(trx));
   for (const [sid, s] of samples) {
     for (let i = 0; i < s.values.length; i++) {
@@ -438,7 +537,58 @@ async function importClinical(trx: Trx, studyId: number, manifest: StudyManifest
   await sa.flush();
   summary.patients = patientRefs.size;
   summary.samples = sampleRefs.size;
-  return { sampleRefs, patientRefs, samples };
+  const groups = groupCodes(samples, patientAttrs, sampleColumns, patientColumns, her2Of);
+  return { sampleRefs, patientRefs, groups };
+}
+
+/** The group codes of every sample (see GroupCodes); `her2Of` is in the order of `samples`. */
+function groupCodes(
+  samples: Map<string, SampleInfo>,
+  patientAttrs: Map<string, ReadonlyArray<string | null>>,
+  sampleColumns: readonly string[],
+  patientColumns: readonly string[],
+  her2Of: ReadonlyArray<string | null>,
+): GroupCodes {
+  // Attributes with 1 to MAX_PRECOMPUTED_VALUES distinct stored (non-null) values, over all samples / all patients.
+  const few = (rows: Iterable<ReadonlyArray<string | null>>, width: number): number[] => {
+    const distinct = Array.from({ length: width }, () => new Set<string>());
+    for (const values of rows) {
+      for (let i = 0; i < width; i++) {
+        const v = values[i];
+        const d = distinct[i];
+        if (v !== null && v !== undefined && d && d.size <= MAX_PRECOMPUTED_VALUES) d.add(v);
+      }
+    }
+    return distinct.flatMap((d, i) => (d.size >= 1 && d.size <= MAX_PRECOMPUTED_VALUES ? [i] : []));
+  };
+  const sampleAttrs = few([...samples.values()].map((s) => s.values), sampleColumns.length);
+  const patientAttrs_ = few(patientAttrs.values(), patientColumns.length);
+  const keys: GroupCodes['keys'] = [];
+  const columns: Int32Array[] = [];
+  const n = samples.size;
+  const column = (grouping: string, valueOf: (s: SampleInfo, i: number) => string | null) => {
+    const codeOf = new Map<string | null, number>();
+    const col = new Int32Array(n);
+    let i = 0;
+    for (const s of samples.values()) {
+      const value = valueOf(s, i);
+      let c = codeOf.get(value);
+      if (c === undefined) {
+        c = keys.length;
+        keys.push({ grouping, value });
+        codeOf.set(value, c);
+      }
+      col[i++] = c;
+    }
+    columns.push(col);
+  };
+  column('', () => null);
+  column('her2', (_s, i) => her2Of[i] ?? null);
+  for (const a of sampleAttrs) column(`SAMPLE:${sampleColumns[a] ?? ''}`, (s) => s.values[a] ?? null);
+  for (const a of patientAttrs_) column(`PATIENT:${patientColumns[a] ?? ''}`, (s) => patientAttrs.get(s.patientId)?.[a] ?? null);
+  const index = new Map<string, number>();
+  for (const id of samples.keys()) index.set(id, index.size);
+  return { index, columns, keys };
 }
 
 async function importCaseLists(trx: Trx, studyId: number, manifest: StudyManifest, sampleRefs: Map<string, number>, summary: ImportSummary, progress: (m: string) => void): Promise<CaseList[]> {
@@ -533,7 +683,7 @@ async function importGenePanels(trx: Trx, ctx: Ctx): Promise<void> {
 }
 
 /** The sample's panel for a profile: its matrix column, else the meta file's gene_panel, else none. */
-function panelOf(ctx: Ctx, f: StudyDataFile, sampleId: string): PanelInfo | null {
+function panelOf_(ctx: Ctx, f: StudyDataFile, sampleId: string): PanelInfo | null {
   if (ctx.matrix && f.stableId) {
     const col = ctx.matrix.profiles.indexOf(f.stableId);
     if (col >= 0) {
@@ -564,18 +714,63 @@ async function createProfile(trx: Trx, studyId: number, f: StudyDataFile, profil
   return id;
 }
 
-/** Profile membership with each sample's panel; returns the count and the samples per panel. */
-async function addProfileSamples(trx: Trx, ctx: Ctx, f: StudyDataFile | null, profileId: number, samples: Iterable<[string, number]>): Promise<{ n: number; panels: Record<string, number> }> {
+/**
+ * Profile membership with each sample's panel; returns the count, the samples per panel and each sample's panel key
+ * (by dense sample index; -1 = not in the profile). For a counted profile (mutations, copy number) it also stores the
+ * profile's samples per (panel, grouping, value) in cohort_profile_group_count: the grouped denominator of a gene is
+ * then the sum over "no panel" and the panels that cover the gene, read from a small table.
+ */
+async function addProfileSamples(
+  trx: Trx,
+  ctx: Ctx,
+  f: StudyDataFile | null,
+  profileId: number,
+  samples: Iterable<[string, number]>,
+  counted: boolean,
+): Promise<{ n: number; panels: Record<string, number>; panelOf: Int32Array }> {
   const b = new BatchInserter(trx, 'cohort_profile_sample', 4, fastOf.get(trx));
   const panels: Record<string, number> = {};
+  const { index, columns, keys } = ctx.groups;
+  const panelOf = new Int32Array(index.size).fill(-1);
+  /** Samples per code, by panel key. */
+  const sizes = new Map<number, Int32Array>();
   for (const [s, position] of samples) {
-    const p = f ? panelOf(ctx, f, s) : null;
+    const p = f ? panelOf_(ctx, f, s) : null;
     if (p) panels[p.stableId] = (panels[p.stableId] ?? 0) + 1;
     await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(s)!, position, panel_id: p ? p.id : null });
+    const i = index.get(s);
+    if (i === undefined) throw new Error(`profile samples: ${s} has no index`);
+    const key = p ? p.id : 0;
+    panelOf[i] = key;
+    if (counted) {
+      let k = sizes.get(key);
+      if (!k) sizes.set(key, (k = new Int32Array(keys.length)));
+      for (const col of columns) {
+        const c = col[i] ?? -1;
+        k[c] = (k[c] ?? 0) + 1;
+      }
+    }
   }
   await b.flush();
-  return { n: b.count, panels };
+  if (counted) {
+    const g = new BatchInserter(trx, 'cohort_profile_group_count', 5, fastOf.get(trx));
+    for (const [panelKey, k] of sizes) {
+      for (let c = 0; c < k.length; c++) {
+        const n = k[c] ?? 0;
+        const key = keys[c];
+        if (n > 0 && key) await g.add({ profile_id: profileId, panel_key: panelKey, grouping: key.grouping, value: key.value, n });
+      }
+    }
+    await g.flush();
+  }
+  return { n: b.count, panels, panelOf };
 }
+
+/** The columns of cohort_mutation written by the import, in the order of importMutations' value array. */
+const MUTATION_COLUMNS = [
+  'profile_id', 'sample_ref', 'gene', 'entrez_gene_id', 'variant_class', 'mutation_class', 'protein_change', 'protein_position', 'chromosome',
+  'start_position', 'end_position', 'reference_allele', 'tumor_allele', 't_alt_count', 't_ref_count', 'mutation_status',
+] as const satisfies ReadonlyArray<keyof Database['cohort_mutation']>;
 
 async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   const { manifest, summary } = ctx;
@@ -595,50 +790,86 @@ async function importMutations(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   }
   const profiledBy = `case list ${sequenced.stableId}${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
   const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
-  ctx.countedProfiles.push(profileId);
-  ctx.mutationProfiles.push(profileId);
   const filter = parseVariantFilter(f.meta.fields.get('variant_classification_filter'), f.meta.file, f.meta.lineOf.get('variant_classification_filter') ?? null);
   const stats = emptyMutationStats();
-  const b = new BatchInserter(trx, 'cohort_mutation', 17, fastOf.get(trx));
+  const b = new BatchInserter(trx, 'cohort_mutation', MUTATION_COLUMNS.length, fastOf.get(trx));
   const panelCache = new Map<string, PanelInfo | null>();
   let offPanel = 0;
   let lastGene = '';
-  for await (const m of readStudyMutations(f.dataPath, f.dataFile, { filter, samples: ctx.sampleSet, stats })) {
-    if (!profiled.has(m.sampleId)) {
-      throw new StudyFileError(f.dataFile, m.line, 'Tumor_Sample_Barcode', `sample '${m.sampleId}' has mutations but is not in the case list ${sequencedId} (cBioPortal's validator rejects this: the case list says which samples were sequenced)`);
+  // Wall time spent storing rows (the rest of the loop is reading and parsing the MAF).
+  let storeMs = 0;
+  const loopStart = performance.now();
+  // Distinct (gene, sample) pairs for the grouped numerators, as gene number * samples + sample index (exact doubles).
+  const pairGenes: string[] = [];
+  const geneNo = new Map<string, number>();
+  const nSamples = ctx.groups.index.size;
+  let pairs = new Float64Array(1 << 16);
+  let nPairs = 0;
+  let lastSample = '';
+  let lastIndex = -1;
+  // One reused array of values per row, in MUTATION_COLUMNS order (no row object per mutation).
+  const values: unknown[] = new Array<unknown>(MUTATION_COLUMNS.length).fill(null);
+  values[0] = profileId;
+  for await (const block of readStudyMutationBlocks(f.dataPath, f.dataFile, { filter, samples: ctx.sampleSet, stats })) {
+    const t = performance.now();
+    for (const m of block) {
+      if (!profiled.has(m.sampleId)) {
+        throw new StudyFileError(f.dataFile, m.line, 'Tumor_Sample_Barcode', `sample '${m.sampleId}' has mutations but is not in the case list ${sequencedId} (cBioPortal's validator rejects this: the case list says which samples were sequenced)`);
+      }
+      let panel = panelCache.get(m.sampleId);
+      if (panel === undefined) panelCache.set(m.sampleId, (panel = panelOf_(ctx, f, m.sampleId)));
+      if (!covers(panel, m.gene, m.entrezGeneId)) offPanel++;
+      if (m.gene !== lastGene) {
+        noteGene(ctx, m.gene, m.entrezGeneId);
+        lastGene = m.gene;
+      }
+      let g = geneNo.get(m.gene);
+      if (g === undefined) {
+        g = pairGenes.length;
+        pairGenes.push(m.gene);
+        geneNo.set(m.gene, g);
+      }
+      if (m.sampleId !== lastSample) {
+        lastIndex = ctx.groups.index.get(m.sampleId) ?? -1;
+        if (lastIndex < 0) throw new Error(`mutations: sample ${m.sampleId} has no index`);
+        lastSample = m.sampleId;
+      }
+      if (nPairs === pairs.length) {
+        const grown = new Float64Array(pairs.length * 2);
+        grown.set(pairs);
+        pairs = grown;
+      }
+      pairs[nPairs++] = g * nSamples + lastIndex;
+      values[1] = ctx.sampleRefs.get(m.sampleId);
+      values[2] = m.gene;
+      values[3] = m.entrezGeneId;
+      values[4] = m.variantClassification;
+      values[5] = mutationClassOf(m.variantClassification);
+      values[6] = m.proteinChange;
+      values[7] = proteinPosition(m.proteinChange);
+      values[8] = m.chromosome;
+      values[9] = m.startPosition;
+      values[10] = m.endPosition;
+      values[11] = m.referenceAllele;
+      values[12] = m.tumorAllele;
+      values[13] = m.tAltCount;
+      values[14] = m.tRefCount;
+      values[15] = m.mutationStatus;
+      await b.addValues(MUTATION_COLUMNS, values);
     }
-    let panel = panelCache.get(m.sampleId);
-    if (panel === undefined) panelCache.set(m.sampleId, (panel = panelOf(ctx, f, m.sampleId)));
-    if (!covers(panel, m.gene, m.entrezGeneId)) offPanel++;
-    if (m.gene !== lastGene) {
-      noteGene(ctx, m.gene, m.entrezGeneId);
-      lastGene = m.gene;
-    }
-    await b.add({
-      profile_id: profileId,
-      sample_ref: ctx.sampleRefs.get(m.sampleId)!,
-      gene: m.gene,
-      entrez_gene_id: m.entrezGeneId,
-      variant_class: m.variantClassification,
-      mutation_class: mutationClassOf(m.variantClassification),
-      protein_change: m.proteinChange,
-      protein_position: proteinPosition(m.proteinChange),
-      chromosome: m.chromosome,
-      start_position: m.startPosition,
-      end_position: m.endPosition,
-      reference_allele: m.referenceAllele,
-      tumor_allele: m.tumorAllele,
-      t_alt_count: m.tAltCount,
-      t_ref_count: m.tRefCount,
-      mutation_status: m.mutationStatus,
-    });
+    storeMs += performance.now() - t;
   }
+  const t = performance.now();
   await b.flush();
+  storeMs += performance.now() - t;
+  const loopMs = performance.now() - loopStart;
   if (stats.fusions) summary.warnings.push(`${f.dataFile}: ${stats.fusions} row(s) with Variant_Classification Fusion skipped (structural variants are not imported; cBioPortal's validator accepts the value)`);
   for (const [vc, n] of Object.entries(stats.unknownClassifications)) summary.warnings.push(`${f.dataFile}: ${n} row(s) with Variant_Classification '${vc}', which is not one of cBioPortal's values; imported as class 'other' (the validator warns likewise)`);
   if (stats.redacted) summary.warnings.push(`${f.dataFile}: ${stats.redacted} row(s) with Validation_Status Redacted not loaded (as cBioPortal's importer)`);
   if (offPanel) summary.warnings.push(`${f.dataFile}: ${offPanel} mutation(s) in a gene that the sample's gene panel does not cover; stored, but such a sample is not counted as profiled for that gene`);
-  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
+  ctx.stages.end(`${f.dataFile} (mutations)`, { parse: (loopMs - storeMs) / 1000, store: storeMs / 1000 });
+  const { n, panels, panelOf } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]), true);
+  ctx.mutationProfiles.push({ profileId, genes: pairGenes, geneNo, pairs: pairs.subarray(0, nPairs), n: nPairs, panelOf });
   // Kept with the group counts: with no off-panel call, a gene's altered samples need no panel check at query time.
   await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: OFF_PANEL_GROUPING, value: null, n: offPanel }).execute();
   summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: stats.kept, filtered: stats.filtered, notLoadedStatus: stats.notLoadedStatus, redacted: stats.redacted, fusions: stats.fusions, offPanel, panels });
@@ -648,7 +879,6 @@ async function importCnaWide(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   ctx.progress(`reading ${f.dataFile}`);
   const profiledBy = `sample columns of the data file${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
   const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
-  ctx.countedProfiles.push(profileId);
   let header: string[] = [];
   const stats = emptyMatrixStats();
   const b = new BatchInserter(trx, 'cohort_cna', 5, fastOf.get(trx));
@@ -657,7 +887,7 @@ async function importCnaWide(trx: Trx, ctx: Ctx, f: StudyDataFile) {
     for (const c of row.values) await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(c.sampleId)!, gene: row.gene, entrez_gene_id: row.entrezGeneId, value: c.value });
   }
   await b.flush();
-  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, header.map((s, i) => [s, i] as [string, number]));
+  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, header.map((s, i) => [s, i] as [string, number]), true);
   if (stats.duplicateGenes.length) ctx.summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
   ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length, panels });
 }
@@ -666,7 +896,6 @@ async function importCnaLong(trx: Trx, ctx: Ctx, f: StudyDataFile) {
   ctx.progress(`reading ${f.dataFile}`);
   const profiledBy = `samples named in the data file${ctx.matrix || f.genePanel ? ', per gene by gene panel' : ''}`;
   const profileId = await createProfile(trx, ctx.studyId, f, profiledBy);
-  ctx.countedProfiles.push(profileId);
   const profiled = new Set<string>();
   const b = new BatchInserter(trx, 'cohort_cna', 5, fastOf.get(trx));
   let rows = 0;
@@ -677,7 +906,7 @@ async function importCnaLong(trx: Trx, ctx: Ctx, f: StudyDataFile) {
     if (r.value !== 0) await b.add({ profile_id: profileId, sample_ref: ctx.sampleRefs.get(r.sampleId)!, gene: r.gene, entrez_gene_id: r.entrezGeneId, value: r.value });
   }
   await b.flush();
-  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]));
+  const { n, panels } = await addProfileSamples(trx, ctx, f, profileId, [...profiled].map((s) => [s, -1] as [string, number]), true);
   ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows, stored: b.count, panels });
 }
 
@@ -693,7 +922,7 @@ async function importExpression(trx: Trx, ctx: Ctx, f: StudyDataFile) {
     await b.add({ profile_id: profileId, gene: row.gene, entrez_gene_id: row.entrezGeneId, value_blob: float64ToBytes(row.values) });
   }
   await b.flush();
-  const { n } = await addProfileSamples(trx, ctx, null, profileId, header.map((s, i) => [s, i] as [string, number]));
+  const { n } = await addProfileSamples(trx, ctx, null, profileId, header.map((s, i) => [s, i] as [string, number]), false);
   if (stats.duplicateGenes.length) ctx.summary.warnings.push(`${f.dataFile}: ${stats.duplicateGenes.length} repeated gene row(s) skipped (first kept), e.g. ${stats.duplicateGenes[0]}`);
   ctx.summary.profiles.push({ stableId: f.stableId!, kind: f.kind, file: f.dataFile, profiledSamples: n, profiledBy, rows: stats.rows, stored: b.count, duplicateGenes: stats.duplicateGenes.length });
 }
@@ -712,115 +941,20 @@ export const OFF_PANEL_GROUPING = '#off_panel';
 /** Groupings with at most this many values get precomputed denominators; others are counted at query time. */
 const MAX_PRECOMPUTED_VALUES = 200;
 
-/**
- * Samples per (profile, panel, group value) for the mutation and copy-number profiles: the grouped denominator of a
- * gene is then the sum over "no panel" and the panels that cover the gene, read from a small table.
- */
-async function precomputeGroupCounts(trx: Trx, ctx: Ctx): Promise<Groupings> {
-  const groupings: Groupings = { sample: [], patient: [] };
-  if (!ctx.countedProfiles.length) return groupings;
-  const distinct = async (table: 'cohort_sample_attribute' | 'cohort_patient_attribute') =>
-    (
-      await sql<{ attr_id: string; c: number | string }>`SELECT attr_id, COUNT(DISTINCT value) AS c FROM ${sql.table(table)} WHERE study_id = ${ctx.studyId} GROUP BY attr_id`.execute(trx)
-    ).rows.filter((r) => Number(r.c) <= MAX_PRECOMPUTED_VALUES).map((r) => r.attr_id);
-  const sampleAttrs = (groupings.sample = await distinct('cohort_sample_attribute'));
-  const patientAttrs = (groupings.patient = await distinct('cohort_patient_attribute'));
-  for (const profileId of ctx.countedProfiles) {
-    const head = sql`INSERT INTO cohort_profile_group_count (profile_id, panel_key, grouping, value, n)`;
-    await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), '', NULL, COUNT(*) FROM cohort_profile_sample ps WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0)`.execute(trx);
-    await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), 'her2', s.her2_category, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), s.her2_category`.execute(trx);
-    for (const a of sampleAttrs) {
-      await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`SAMPLE:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps LEFT JOIN cohort_sample_attribute ga ON ga.sample_ref = ps.sample_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
-    }
-    for (const a of patientAttrs) {
-      await sql`${head} SELECT ps.profile_id, COALESCE(ps.panel_id, 0), CAST(${`PATIENT:${a}`} AS TEXT), ga.value, COUNT(*) FROM cohort_profile_sample ps JOIN cohort_sample s ON s.id = ps.sample_ref LEFT JOIN cohort_patient_attribute ga ON ga.patient_ref = s.patient_ref AND ga.attr_id = ${a} WHERE ps.profile_id = ${profileId} GROUP BY ps.profile_id, COALESCE(ps.panel_id, 0), ga.value`.execute(trx);
-    }
-  }
-  return groupings;
-}
-
-/** The clinical attributes whose group sizes were precomputed (few enough values). */
-interface Groupings {
-  sample: string[];
-  patient: string[];
-}
-
 /** cohort_profile_group_count row marking a mutation profile whose per-gene grouped numerators were counted. */
 export const GENE_COUNTS_GROUPING = '#gene_counts';
-
-/** Rows of (gene, sample) pairs read per page while counting the grouped numerators. */
-const PAIR_PAGE = 10_000;
 
 /**
  * Grouped numerators of a mutation profile (migration 0006): for each gene and each grouping of the denominators
  * ('' overall, 'her2', the precomputed sample and patient attributes), the number of distinct samples with a mutation
  * of the gene that are profiled for it (no panel, or a panel listing the gene or its Entrez ID, as `cohort query`
- * decides it). One pass over the (gene, sample) pairs of the covering index, in pages (keyset on gene, sample), with
- * every sample's group values held as small integer codes; memory stays a few MB for 100,000 samples.
+ * decides it). Counted in memory from the (gene, sample) pairs noted while the MAF was read and the samples' group
+ * codes (8 bytes per mutation; no query reads the mutations back), then written as rows.
  */
-async function precomputeGeneCounts(trx: Trx, ctx: Ctx, profileId: number, groupings: Groupings): Promise<void> {
-  if (isPg(trx)) return precomputeGeneCountsPg(trx, ctx, profileId, groupings);
-  // The profile's samples, densely numbered, with their panels (0 = none). Read in pages, as everything below: whole
-  // result arrays of 100,000 row objects would each cost tens of MB at the import's peak.
-  const index = new Map<number, number>();
-  const panels: number[] = [];
-  await inPages(
-    (after) => trx.selectFrom('cohort_profile_sample').select(['sample_ref as ref', 'panel_id']).where('profile_id', '=', profileId).where('sample_ref', '>', after).orderBy('sample_ref').limit(PAIR_PAGE).execute(),
-    (m) => {
-      index.set(Number(m.ref), panels.length);
-      panels.push(m.panel_id ?? 0);
-    },
-  );
-  const panelOfSample = Int32Array.from(panels);
-  // Group codes: one column of codes per grouping; codes number the (grouping, value) pairs across all groupings.
-  const keys: Array<{ grouping: string; value: string | null }> = [];
-  const columns: Int32Array[] = [];
-  const addGrouping = async (grouping: string, read: ((after: number) => Promise<Array<{ ref: number | string; value: string | null }>>) | null) => {
-    const codeOf = new Map<string | null, number>();
-    const code = (value: string | null) => {
-      let c = codeOf.get(value);
-      if (c === undefined) {
-        c = keys.length;
-        keys.push({ grouping, value });
-        codeOf.set(value, c);
-      }
-      return c;
-    };
-    const col = new Int32Array(panelOfSample.length).fill(-1);
-    if (read) {
-      await inPages(read, (r) => {
-        const i = index.get(Number(r.ref));
-        if (i !== undefined) col[i] = code(r.value);
-      });
-    }
-    // Samples without a value form the null group, as in the LEFT JOIN of the live count.
-    col.forEach((c, i) => {
-      if (c < 0) col[i] = code(null);
-    });
-    columns.push(col);
-  };
-  const study = ctx.studyId;
-  await addGrouping('', null);
-  await addGrouping('her2', (after) => trx.selectFrom('cohort_sample').select(['id as ref', 'her2_category as value']).where('study_id', '=', study).where('id', '>', after).orderBy('id').limit(PAIR_PAGE).execute());
-  for (const a of groupings.sample) {
-    await addGrouping(`SAMPLE:${a}`, (after) =>
-      trx.selectFrom('cohort_sample_attribute').select(['sample_ref as ref', 'value']).where('study_id', '=', study).where('attr_id', '=', a).where('sample_ref', '>', after).orderBy('sample_ref').limit(PAIR_PAGE).execute(),
-    );
-  }
-  for (const a of groupings.patient) {
-    await addGrouping(`PATIENT:${a}`, (after) =>
-      trx
-        .selectFrom('cohort_sample as s')
-        .innerJoin('cohort_patient_attribute as pa', 'pa.patient_ref', 's.patient_ref')
-        .select(['s.id as ref', 'pa.value'])
-        .where('s.study_id', '=', study)
-        .where('pa.attr_id', '=', a)
-        .where('s.id', '>', after)
-        .orderBy('s.id')
-        .limit(PAIR_PAGE)
-        .execute(),
-    );
-  }
+async function storeGeneCounts(trx: Trx, ctx: Ctx, m: MutationPairs): Promise<void> {
+  const { columns, keys, index } = ctx.groups;
+  const nSamples = index.size;
+  const pairs = m.pairs.subarray(0, m.n).sort();
   // Panels covering a gene: the gene's symbol (upper-cased) or its Entrez ID in the panel's list.
   const coveringOf = (gene: string): Set<number> => {
     const entrez = ctx.genes.get(gene);
@@ -829,117 +963,38 @@ async function precomputeGeneCounts(trx: Trx, ctx: Ctx, profileId: number, group
     return out;
   };
   const counts = new Int32Array(keys.length);
-  // Results as (gene number, code, count) triples: written after the pass, since a COPY on PostgreSQL holds the
-  // connection that the pages are read from.
-  const genes: string[] = [];
-  const triples: number[] = [];
-  const flush = (gene: string) => {
-    counts.forEach((k, c) => {
-      if (k > 0) triples.push(genes.length, c, k);
-    });
-    genes.push(gene);
+  const b = new BatchInserter(trx, 'cohort_gene_group_count', 5, fastOf.get(trx));
+  const flush = async (gene: string) => {
+    for (let c = 0; c < counts.length; c++) {
+      const k = counts[c] ?? 0;
+      const key = keys[c];
+      if (k > 0 && key) await b.add({ profile_id: m.profileId, gene, grouping: key.grouping, value: key.value, k });
+    }
     counts.fill(0);
   };
-  let current: string | null = null;
+  let current = -1;
   let covering = new Set<number>();
-  let after: [string, number] | null = null;
-  for (;;) {
-    let q = trx.selectFrom('cohort_mutation').select(['gene', 'sample_ref']).distinct().where('profile_id', '=', profileId);
-    // A row-value comparison, which both SQLite and PostgreSQL turn into a range of the (profile, gene, sample) index.
-    if (after) {
-      const [g, s] = after;
-      q = q.where((eb) => eb(eb.refTuple('gene', 'sample_ref'), '>', eb.tuple(g, s)));
+  let previous = -1;
+  for (const pair of pairs) {
+    if (pair === previous) continue;
+    previous = pair;
+    const g = Math.floor(pair / nSamples);
+    const i = pair - g * nSamples;
+    if (g !== current) {
+      if (current >= 0) await flush(m.genes[current] ?? '');
+      current = g;
+      covering = coveringOf(m.genes[g] ?? '');
     }
-    const page = await q.orderBy('gene').orderBy('sample_ref').limit(PAIR_PAGE).execute();
-    for (const r of page) {
-      if (r.gene !== current) {
-        if (current !== null) flush(current);
-        current = r.gene;
-        covering = coveringOf(r.gene);
-      }
-      const i = index.get(Number(r.sample_ref));
-      if (i === undefined || !covering.has(panelOfSample[i] ?? 0)) continue;
-      for (const col of columns) {
-        const c = col[i];
-        if (c !== undefined) counts[c] = (counts[c] ?? 0) + 1;
-      }
+    const panel = m.panelOf[i] ?? -1;
+    if (panel < 0 || !covering.has(panel)) continue;
+    for (const col of columns) {
+      const c = col[i] ?? -1;
+      counts[c] = (counts[c] ?? 0) + 1;
     }
-    const last = page[page.length - 1];
-    if (page.length < PAIR_PAGE || !last) break;
-    after = [last.gene, Number(last.sample_ref)];
   }
-  if (current !== null) flush(current);
-  const b = new BatchInserter(trx, 'cohort_gene_group_count', 5, fastOf.get(trx));
-  for (let t = 0; t + 2 < triples.length; t += 3) {
-    const gene = genes[triples[t] ?? -1];
-    const key = keys[triples[t + 1] ?? -1];
-    const k = triples[t + 2];
-    if (gene === undefined || key === undefined || k === undefined) throw new Error('gene counts: internal index out of range');
-    await b.add({ profile_id: profileId, gene, grouping: key.grouping, value: key.value, k });
-  }
+  if (current >= 0) await flush(m.genes[current] ?? '');
   await b.flush();
-  await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: GENE_COUNTS_GROUPING, value: null, n: b.count }).execute();
-}
-
-/**
- * The same counts on PostgreSQL, in the server: the covered (gene, sample) pairs go once into a temporary table (the
- * panels covering each gene are decided here, exactly as in the pass above, and handed over as a small table), then
- * one GROUP BY per grouping. Reading every pair back to the client cost more than the counting (in the import's
- * transaction the new rows' index entries all need a heap visit).
- */
-async function precomputeGeneCountsPg(trx: Trx, ctx: Ctx, profileId: number, groupings: Groupings): Promise<void> {
-  await sql`CREATE TEMPORARY TABLE h2s_cover (gene text NOT NULL, panel_key integer NOT NULL) ON COMMIT DROP`.execute(trx);
-  // Every gene noted while reading (and '' for a row without a symbol), with 0 (no panel) and the panels listing it.
-  const genes: string[] = [];
-  const keys: number[] = [];
-  const all = new Map(ctx.genes);
-  if (!all.has('')) all.set('', null);
-  for (const [gene, entrez] of all) {
-    genes.push(gene);
-    keys.push(0);
-    for (const p of ctx.panels.values()) {
-      if (p.genes.has(gene.toUpperCase()) || (entrez !== null && p.genes.has(String(entrez)))) {
-        genes.push(gene);
-        keys.push(p.id);
-      }
-    }
-  }
-  await sql`INSERT INTO h2s_cover (gene, panel_key) SELECT * FROM unnest(CAST(${genes} AS text[]), CAST(${keys} AS integer[]))`.execute(trx);
-  // Planner statistics of the rows just loaded (ANALYZE runs in a transaction and sees its own rows): without them
-  // the joins below were planned as nested loops over unindexed rows (minutes instead of seconds).
-  await sql`ANALYZE h2s_cover, cohort_mutation, cohort_profile_sample, cohort_sample, cohort_sample_attribute, cohort_patient_attribute`.execute(trx);
-  await sql`CREATE TEMPORARY TABLE h2s_pairs ON COMMIT DROP AS
-    SELECT d.gene, d.sample_ref FROM (SELECT DISTINCT m.gene, m.sample_ref FROM cohort_mutation m WHERE m.profile_id = ${profileId}) d
-    JOIN cohort_profile_sample ps ON ps.profile_id = ${profileId} AND ps.sample_ref = d.sample_ref
-    JOIN h2s_cover c ON c.gene = d.gene AND c.panel_key = COALESCE(ps.panel_id, 0)`.execute(trx);
-  await sql`ANALYZE h2s_pairs`.execute(trx);
-  const head = sql`INSERT INTO cohort_gene_group_count (profile_id, gene, grouping, value, k)`;
-  let rows = 0n;
-  const add = (r: { numAffectedRows?: bigint }) => (rows += r.numAffectedRows ?? 0n);
-  add(await sql`${head} SELECT ${profileId}, p.gene, '', NULL, COUNT(*) FROM h2s_pairs p GROUP BY p.gene`.execute(trx));
-  add(await sql`${head} SELECT ${profileId}, p.gene, 'her2', s.her2_category, COUNT(*) FROM h2s_pairs p JOIN cohort_sample s ON s.id = p.sample_ref GROUP BY p.gene, s.her2_category`.execute(trx));
-  for (const a of groupings.sample) {
-    add(await sql`${head} SELECT ${profileId}, p.gene, CAST(${`SAMPLE:${a}`} AS TEXT), ga.value, COUNT(*) FROM h2s_pairs p LEFT JOIN cohort_sample_attribute ga ON ga.sample_ref = p.sample_ref AND ga.attr_id = ${a} AND ga.study_id = ${ctx.studyId} GROUP BY p.gene, ga.value`.execute(trx));
-  }
-  for (const a of groupings.patient) {
-    add(
-      await sql`${head} SELECT ${profileId}, p.gene, CAST(${`PATIENT:${a}`} AS TEXT), ga.value, COUNT(*) FROM h2s_pairs p JOIN cohort_sample s ON s.id = p.sample_ref LEFT JOIN cohort_patient_attribute ga ON ga.patient_ref = s.patient_ref AND ga.attr_id = ${a} AND ga.study_id = ${ctx.studyId} GROUP BY p.gene, ga.value`.execute(trx),
-    );
-  }
-  await sql`DROP TABLE h2s_pairs, h2s_cover`.execute(trx);
-  await trx.insertInto('cohort_profile_group_count').values({ profile_id: profileId, panel_key: 0, grouping: GENE_COUNTS_GROUPING, value: null, n: Number(rows) }).execute();
-}
-
-/** Reads rows keyed by an increasing integer `ref` in pages of PAIR_PAGE (keyset pagination), calling `each` per row. */
-async function inPages<R extends { ref: number | string }>(read: (after: number) => Promise<R[]>, each: (row: R) => void): Promise<void> {
-  let after = -1;
-  for (;;) {
-    const page = await read(after);
-    for (const r of page) each(r);
-    const last = page[page.length - 1];
-    if (page.length < PAIR_PAGE || !last) return;
-    after = Number(last.ref);
-  }
+  await trx.insertInto('cohort_profile_group_count').values({ profile_id: m.profileId, panel_key: 0, grouping: GENE_COUNTS_GROUPING, value: null, n: b.count }).execute();
 }
 
 async function importTimeline(
