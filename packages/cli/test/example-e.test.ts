@@ -214,9 +214,10 @@ describe('example e (SYNTHETIC): serial ctDNA, read look-back, NGS copy number',
     assert.equal(cnObs?.resource.component?.[0]?.valueQuantity?.value, 13.3);
     const implications = full.entry.filter((e) => e.resource.derivedFrom?.some((d) => d.reference === cnObs?.fullUrl));
     const warned = json.therapyOptions.filter((o) => o.warnings.some((w) => w.startsWith('HER2 by NGS only')));
+    // pending ISH (review s4 #4): a preliminary implication whose level reads "if ISH confirms", never a final one
     assert.deepEqual(
-      implications.map((e) => e.resource.component?.find((c) => c.valueCodeableConcept?.text?.startsWith('Sensitivity / response: '))?.valueCodeableConcept?.text).sort(),
-      warned.map((o) => `Sensitivity / response: ${o.therapy}`).sort(),
+      implications.map((e) => `${(e.resource as { status?: string }).status} ${e.resource.component?.find((c) => c.valueCodeableConcept?.text?.includes('Sensitivity / response: '))?.valueCodeableConcept?.text}`).sort(),
+      warned.map((o) => `preliminary Pending (level ${o.level} if ISH confirms) — Sensitivity / response: ${o.therapy}`).sort(),
     );
     for (const e of implications) assert.ok(e.resource.note?.some((n) => n.text.startsWith('Warning: HER2 by NGS only: NGS amplified but IHC 1+')));
   });

@@ -175,7 +175,7 @@ function otherOptions(r: AnalysisResult): string {
   const rest = r.therapyOptions.slice(3);
   if (!rest.length) return '';
   return `<h3>Other options</h3><table class="compact"><thead><tr><th>Level</th><th>Option</th><th>Setting</th><th>Warnings</th></tr></thead><tbody>${rest
-    .map((t) => `<tr><td>${esc(t.level)}</td><td>${esc(t.therapy)}</td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
+    .map((t) => `<tr><td>${esc(optionLevelText(t))}</td><td>${esc(t.therapy)}</td><td>${esc(t.setting ?? '—')}</td><td class="small">${warningsText(t.warnings)}</td></tr>`)
     .join('')}</tbody></table>`;
 }
 

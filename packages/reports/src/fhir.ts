@@ -271,7 +271,10 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
     });
 
   const latest = latestSample(r);
-  const implication = (key: string, therapy: string, drugs: string[], level: string, direction: 'sensitivity' | 'resistance', notes: string[], citations: readonly Citation[], derivedFrom: Reference<Observation>[]) => {
+  // `pending`: an option not evaluable until a test confirms it (ISH, ER): never a final Sensitivity implication —
+  // status preliminary (FHIR R4 Observation.status: "the result is not yet final") and the level read as conditional
+  // (review s4 #4).
+  const implication = (key: string, therapy: string, drugs: string[], level: string, direction: 'sensitivity' | 'resistance', notes: string[], citations: readonly Citation[], derivedFrom: Reference<Observation>[], pending: string | null = null) => {
     // The profile requires derivedFrom 1..*; every item of the contract has a non-empty basis.
     if (derivedFrom.length === 0) throw new Error(`FHIR: ${key} rests on nothing`);
     results.push(
@@ -279,7 +282,7 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         resourceType: 'Observation',
         meta: { profile: [`${IG}/therapeutic-implication`], ...security },
         extension: relatedArtifacts(citations),
-        status: 'final',
+        status: pending ? 'preliminary' : 'final',
         category: CATEGORIES.map((c) => structuredClone(c)),
         code: cc(CODES.therapeuticImplication),
         subject,
@@ -287,15 +290,15 @@ export function toFhirBundle(result: AnalysisResult, options: { generatedAt?: Da
         derivedFrom,
         component: [
           ...drugs.map((d): ObservationComponent => ({ code: cc(CODES.medicationAssessed), valueCodeableConcept: textOnly(d) })),
-          { code: cc(CODES.evidenceLevel), valueCodeableConcept: textOnly(`CIViC evidence level ${level}: ${LEVEL_MEANING[level] ?? ''}`) },
-          { code: cc(CODES.predictedImplication), valueCodeableConcept: textOnly(`${direction === 'sensitivity' ? 'Sensitivity / response' : 'Resistance'}: ${therapy}`) },
+          { code: cc(CODES.evidenceLevel), valueCodeableConcept: textOnly(`CIViC evidence level ${level}${pending ? ' only if confirmed' : ''}: ${LEVEL_MEANING[level] ?? ''}`) },
+          { code: cc(CODES.predictedImplication), valueCodeableConcept: textOnly(`${pending ? `Pending (${pending}) — ` : ''}${direction === 'sensitivity' ? 'Sensitivity / response' : 'Resistance'}: ${therapy}`) },
         ],
         note: notes.map((text) => ({ text })),
       }),
     );
   };
   r.therapyOptions.forEach((o, i) =>
-    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...(o.pending ? [`Pending: level ${optionLevelText(o)}: ${o.pending.text}`] : []), ...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, derivedFrom(`option ${o.id}`, o.basis)),
+    implication(`option:${i}:${o.therapy}`, o.therapy, o.drugs, o.level, 'sensitivity', [...(o.pending ? [`Pending: level ${optionLevelText(o)}: ${o.pending.text}`] : []), ...o.reasons, ...o.warnings.map((w) => `Warning: ${w}`)], o.citations, derivedFrom(`option ${o.id}`, o.basis), o.pending ? `level ${optionLevelText(o)}` : null),
   );
   r.resistance.forEach((w, i) => implication(`resistance:${i}:${w.therapy}`, w.therapy, w.drugs, w.level, 'resistance', [w.reason], w.citations, derivedFrom(`resistance to ${w.therapy}`, w.basis)));
 

@@ -67,7 +67,9 @@ function validateBundle(b: Bundle): void {
   assert.deepEqual(new Set(dr.result!.map((r) => r.reference)), new Set(obs.map((o) => `urn:uuid:${o.id}`)));
   for (const o of obs) {
     assert.equal(o.subject?.reference, patientUrl);
-    assert.equal(o.status, 'final');
+    // final, except an option pending a confirming test (ISH, ER): preliminary (review s4 #4)
+    const pendingOption = o.component?.some((c) => c.valueCodeableConcept?.text?.startsWith('Pending (')) ?? false;
+    assert.equal(o.status, pendingOption ? 'preliminary' : 'final');
     assert.ok(hasCoding(o.category?.[0], 'http://terminology.hl7.org/CodeSystem/observation-category', 'laboratory'));
     assert.ok(o.code.coding?.length || o.code.text);
   }

@@ -64,6 +64,11 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   } else {
     location = redactUrl(target.connectionString);
     const pool = new pg.Pool({ connectionString: target.connectionString, max: 4 });
+    // An idle pooled connection that the server ends (restart, pg_terminate_backend, DROP DATABASE … FORCE) makes the
+    // pool emit 'error'; without a listener that is an uncaught exception that stops the whole process. The pool has
+    // already dropped the client and the next query opens a new one, so there is nothing else to do here (node-postgres
+    // docs, Pool "error" event). A query in flight still rejects its own promise.
+    pool.on('error', () => undefined);
     pgPool = pool;
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }

@@ -28,8 +28,10 @@ export interface Her2Reading {
 /**
  * her2scope design rule (no external source; review-14 P8): the HR status the options are judged on comes from an
  * older sample than the latest tissue sample with pathology (`sample`, `collected`), whose ER was not tested.
- * - `pgrOnly`: that later sample has PgR tested (so not positive: it would have decided HR) and ER not tested, while
- *   the older status is HR-positive. The newest receptor test does not support the older status and leaves it open:
+ * - `pgrOnly`: that later sample has PgR tested and ER not tested (PgR alone never decides HR: classification/
+ *   subtype.ts hrStatus), and either the older status is HR-positive (a negative PgR does not support it) or the
+ *   later PgR is positive while the older status is HR-negative (review s4 #3: it contradicts it). The newest
+ *   receptor test leaves HR status open:
  *   an option that needs an HR status is *not evaluable* (pending `hr-status`: "test ER on <sample>"), never judged
  *   on the older sample alone. (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020; receptor status
  *   can change between primary and metastasis, which is why it is retested.)
@@ -104,10 +106,10 @@ export function clinicalState(
   let hrOutdated: HrOutdated | null = null;
   if (hr && after) {
     const later = after.s.sample;
-    const pgrOnly = after.c.pr.status !== 'not-tested' && hr.status === 'positive';
+    const pgrOnly = after.c.pr.status !== 'not-tested' && (hr.status === 'positive' || after.c.pr.status === 'positive');
     const pgr = after.c.pr.status === 'not-tested' ? 'ER and PgR not tested' : `ER not tested, PgR ${after.c.pr.status}`;
     const text = pgrOnly
-      ? `HR status not evaluable now: HR-positive only in ${hr.sample} (${hr.collected}); the later ${later.id} (${later.collected}) has ${pgr}: test ER on ${later.id} before an option that needs HR status (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020)`
+      ? `HR status not evaluable now: HR-${hr.status} only in ${hr.sample} (${hr.collected}); the later ${later.id} (${later.collected}) has ${pgr}: test ER on ${later.id} before an option that needs HR status (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020)`
       : `HR status from an older sample: HR-${hr.status} in ${hr.sample} (${hr.collected}); the later ${later.id} (${later.collected}) has ${pgr}: consider testing ER on ${later.id} (ASCO/CAP 2020)`;
     hrOutdated = { sample: later.id, collected: later.collected, pgrOnly, text };
     hr = { ...hr, note: hr.note ? `${hr.note}; ${text}` : text };
@@ -226,6 +228,32 @@ export function judgeContext(want: Context, state: ClinicalState, her2Status: 'p
     else if (state.earlyTreatments.length) {
       const first = [...state.earlyTreatments].sort((a, b) => a.start.localeCompare(b.start))[0];
       no(`a neoadjuvant regimen is the first treatment of early disease; early-setting treatment already given${first ? ` (${[...new Set(state.earlyTreatments.filter((t) => t.start === first.start).map((t) => t.drug))].join(', ')} from ${first.start})` : ''}`);
+    }
+  }
+  if (state.setting === 'early' && (want.phase === 'post-neoadjuvant' || want.phase === 'extended-adjuvant')) {
+    // her2scope design rule on the labels (review s4 #1, #2): the treatment a phase follows must be in the record.
+    // - post-neoadjuvant (KATHERINE / DESTINY-Breast05: "residual invasive disease after neoadjuvant" taxane +
+    //   trastuzumab-based / HER2-targeted therapy; Kadcyla label, EMA review PMID 33647599): HER2-directed treatment
+    //   before the recorded surgery; without a surgery record it is not known (unknown, never "fits").
+    // - extended-adjuvant (ExteNET; Nerlynx label: "to follow adjuvant trastuzumab-based therapy"): that therapy
+    //   completed (none ongoing) and, with surgery recorded, given after it; without a surgery record, unknown.
+    // Residual invasive disease itself is not a field of the case: the option says to confirm it.
+    const classes = want.priorAnyOf ?? ['anti-her2'];
+    const her2Directed = state.earlyTreatments.filter((t) => classes.some((c) => drugs.classesOf(t.drug).has(c)));
+    const what = classes.map((c) => drugs.label(c)).join(' or ');
+    if (want.phase === 'post-neoadjuvant') {
+      if (!state.surgery) unknown(`for residual invasive disease at surgery after neoadjuvant ${what}; no surgery recorded (samples[].surgery)`);
+      else {
+        const surgery = state.surgery;
+        if (!her2Directed.some((t) => t.start < surgery.collected)) no(`for residual invasive disease after neoadjuvant ${what}; none given before surgery (sample ${surgery.sample}, ${surgery.collected})`);
+        else notes.push(`residual invasive disease at surgery (sample ${surgery.sample}) is assumed: confirm it (no pathologic complete response)`);
+      }
+    } else {
+      const ongoing = her2Directed.filter((t) => !t.end);
+      const surgery = state.surgery;
+      if (ongoing.length) no(`to follow completed adjuvant ${what} (Nerlynx label); ${ongoing.map((t) => `${t.drug} ongoing since ${t.start}`).join(', ')}`);
+      else if (!surgery) unknown(`to follow completed adjuvant ${what} (Nerlynx label); no surgery recorded (samples[].surgery), so whether the HER2-directed therapy given was adjuvant is not known`);
+      else if (!her2Directed.some((t) => t.end !== undefined && t.end > surgery.collected)) no(`to follow completed adjuvant ${what} (Nerlynx label); none given after surgery (sample ${surgery.sample}, ${surgery.collected})`);
     }
   }
   if (want.priorAnyOf) {

@@ -357,7 +357,7 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
     const placement = fitting.some((c) => c.placed && c.entry.context.line) ? 0 : fitting.some((c) => c.placed) ? 1 : 2;
     const guideline = fitting.some((c) => c.placed && c.entry.context.line && c.level === 'A');
     const labelled = fitting.some((c) => regimenCitations(c.entry, c.drugs, drugs).some((x) => x.type === 'label')) ? 0 : 1;
-    const phase = Math.min(...fitting.map((c) => (c.entry.context.phase ? PHASE_ORDER[c.entry.context.phase] : PHASE_ORDER_NONE)), PHASE_ORDER_NONE);
+    const phase = Math.min(...(fitting.length ? fitting : cands).map((c) => (c.entry.context.phase ? PHASE_ORDER[c.entry.context.phase] : PHASE_ORDER_NONE)), PHASE_ORDER_NONE);
     if (severe) {
       // Rule 5 (3): no option that its own warning contradicts (README "Therapy interpretation").
       exclude(o.therapy, o.level, `contradicted by resistance evidence in this patient: ${o.warnings.join('; ')}`, o.basis);

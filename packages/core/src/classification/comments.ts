@@ -57,6 +57,12 @@ export const DEFAULT_COMMENTS = {
   /** ASCO/CAP 2020: ER-negative / PgR-positive is rare. */
   erNegativePrPositive:
     'ER negative with PgR positive is rare; many laboratories repeat ER/PgR testing in this situation (ASCO/CAP 2020). Counted as HR-positive (PgR >=1%).',
+  /**
+   * ASCO/CAP 2020: ER IHC is the predictive assay for endocrine therapy; PgR is prognostic and does not replace it.
+   * her2scope design rule (review s4 #3): PgR positive with ER not tested leaves HR status undecided.
+   */
+  erNotTestedPrPositive:
+    'PgR positive but ER not tested: HR status not decided (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020); test ER.',
   /** ASCO/CAP 2020 ER low positive comment (paraphrased). */
   erLowPositive:
     'ER low positive (1-10% of nuclei): data on endocrine therapy benefit at this level are limited but suggest possible benefit, so the patient is considered eligible; these cancers are heterogeneous and their gene expression is often closer to ER-negative cancers.',

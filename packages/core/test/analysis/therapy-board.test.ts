@@ -52,6 +52,18 @@ describe('c22 (review-14 P8): HR status from an older sample (state.ts HrOutdate
     assert.deepEqual(r.excludedOptions.map((x) => x.reason), ['HER2-ultralow: curated:her2ultralow-tdxd: needs HR-positive; latest HR status is negative (P, 2018-01-05)']);
   });
 
+  test('review s4 #3: an older ER-negative sample and a later one with PgR 40% but ER not tested: HR not evaluable, the HR+-only option is pending "test ER on M"', () => {
+    const r = interpretCase(caseOf([s({ id: 'P', type: 'primary', site: 'breast', collected: '2018-01-05', pathology: path(ULTRALOW, 0, 0) }), s({ id: 'M', collected: '2024-01-05', pathology: path(ULTRALOW, undefined, 40) })], LETROZOLE_MET), KB);
+    assert.deepEqual(r.samples[1]!.classification!.hr, { status: null, notes: [DEFAULT_COMMENTS.erNotTestedPrPositive] });
+    const text = 'HR status not evaluable now: HR-negative only in P (2018-01-05); the later M (2024-01-05) has ER not tested, PgR positive: test ER on M before an option that needs HR status (ER IHC is the predictive assay for endocrine therapy, ASCO/CAP 2020)';
+    assert.deepEqual(r.context.hr, { status: 'negative', note: text, sample: 'P', collected: '2018-01-05' });
+    assert.deepEqual(names(r), ['A trastuzumab deruxtecan (pending hr-status)']);
+    // a single sample with PgR 40% and ER not tested: HR unknown, pending as well
+    const single = interpretCase(caseOf([s({ id: 'M', collected: '2024-01-05', pathology: path(ULTRALOW, undefined, 40) })], LETROZOLE_MET), KB);
+    assert.equal(single.context.hr, null);
+    assert.deepEqual(names(single), ['A trastuzumab deruxtecan (pending hr-status)']);
+  });
+
   test('C1: classification decides HR once per sample; ER not tested + PgR 0 is unknown there, ER-/PgR+ is flagged', () => {
     const r = interpretCase(caseOf([primary, s({ id: 'M', collected: '2024-01-05', pathology: path(ULTRALOW, 0, 20) })]), KB);
     assert.deepEqual(r.samples.map((x) => x.classification!.hr), [
@@ -104,12 +116,45 @@ describe('c23 (review-14 P9): neoadjuvant regimen only before any early treatmen
     assert.equal(r.therapyOptions[0]!.id, 'option:pertuzumab+trastuzumab+trastuzumab deruxtecan');
   });
 
-  test('after neoadjuvant TCHP (surgery not stated): no neoadjuvant regimen; T-DM1 for residual disease ranks before extended-adjuvant neratinib', () => {
+  test('after neoadjuvant TCHP (surgery not stated): no neoadjuvant regimen; residual-disease T-DM1 and extended-adjuvant neratinib are not evaluable, never "fits" (review s4 #1, #2)', () => {
     const r = interpretCase(caseOf([biopsy, s({ id: 'S', type: 'primary', site: 'breast', collected: '2025-06-10', pathology: HER2_3 })], TCHP), EARLY_KB);
     assert.deepEqual(names(r), ['A trastuzumab emtansine', 'A neratinib']);
+    assert.deepEqual(r.therapyOptions.map((o) => o.context), ['unknown', 'unknown']);
+    assert.ok(r.therapyOptions[0]!.reasons[0]!.includes('[for residual invasive disease at surgery after neoadjuvant Anti-HER2 antibody; no surgery recorded (samples[].surgery)]'), r.therapyOptions[0]!.reasons[0]);
+    assert.ok(r.therapyOptions[1]!.reasons[0]!.includes('to follow completed adjuvant Anti-HER2 antibody (Nerlynx label); no surgery recorded'), r.therapyOptions[1]!.reasons[0]);
     assert.deepEqual(r.excludedOptions.map((x) => [x.therapy, x.reason]), [
       ['trastuzumab deruxtecan, then taxane + trastuzumab + pertuzumab', 'HER2-positive: curated:neo-tdxd-thp: a neoadjuvant regimen is the first treatment of early disease; early-setting treatment already given (docetaxel, carboplatin, trastuzumab, pertuzumab from 2025-01-20)'],
     ]);
+  });
+
+  test('neoadjuvant TCHP, then surgery: T-DM1 for residual disease fits (residual disease to confirm); neratinib waits for completed adjuvant HER2 therapy (review s4 #1, #2)', () => {
+    const surgery = s({ id: 'S', type: 'primary', site: 'breast', collected: '2025-06-10', surgery: true, pathology: HER2_3 });
+    const r = interpretCase(caseOf([biopsy, surgery], TCHP), EARLY_KB);
+    assert.deepEqual(names(r), ['A trastuzumab emtansine']);
+    assert.equal(r.therapyOptions[0]!.context, 'fits');
+    assert.ok(r.therapyOptions[0]!.reasons[0]!.includes('[residual invasive disease at surgery (sample S) is assumed: confirm it (no pathologic complete response)]'), r.therapyOptions[0]!.reasons[0]);
+    assert.deepEqual(
+      r.excludedOptions.filter((x) => x.items?.includes('curated:extended-neratinib')).map((x) => x.reason),
+      ['HER2-positive: curated:extended-neratinib: to follow completed adjuvant Anti-HER2 antibody (Nerlynx label); none given after surgery (sample S, 2025-06-10)'],
+    );
+    // adjuvant trastuzumab completed after the surgery: extended adjuvant neratinib now fits
+    const adjuvant = [...TCHP, { drug: 'trastuzumab', start: '2025-07-01', end: '2026-01-10', setting: 'early' as const }];
+    const done = interpretCase(caseOf([biopsy, surgery], adjuvant), EARLY_KB);
+    assert.deepEqual(done.therapyOptions.map((o) => `${o.level} ${o.therapy} ${o.context}`), ['A trastuzumab emtansine fits', 'A neratinib fits']);
+  });
+
+  test('upfront surgery, adjuvant TCH ongoing: no residual-disease option (nothing neoadjuvant) and no extended adjuvant yet (review s4 probe p1)', () => {
+    const surgery = s({ id: 'S', type: 'primary', site: 'breast', collected: '2025-01-05', surgery: true, pathology: HER2_3 });
+    const tch: CaseFile['treatments'] = ['docetaxel', 'carboplatin', 'trastuzumab'].map((drug) => ({ drug, start: '2025-02-01', setting: 'early' as const }));
+    const r = interpretCase(caseOf([surgery], tch), EARLY_KB);
+    assert.deepEqual(names(r), []);
+    assert.deepEqual(
+      r.excludedOptions.filter((x) => x.items?.some((i) => i === 'curated:residual-tdm1' || i === 'curated:extended-neratinib')).map((x) => x.reason),
+      [
+        'HER2-positive: curated:extended-neratinib: to follow completed adjuvant Anti-HER2 antibody (Nerlynx label); trastuzumab ongoing since 2025-02-01',
+        'HER2-positive: curated:residual-tdm1: for residual invasive disease after neoadjuvant Anti-HER2 antibody; none given before surgery (sample S, 2025-01-05)',
+      ],
+    );
   });
 
   test('a sample marked as the surgical specimen ends the neoadjuvant phase even without treatments in the file', () => {

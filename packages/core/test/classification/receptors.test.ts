@@ -101,7 +101,9 @@ describe('surrogate subtype', () => {
   });
   test('HR-negative needs ER tested and <1%: ER not tested + PgR 0 is HR unknown (ASCO/CAP 2020)', () => {
     assert.equal(subtype({ her2: { ihc: '3+' }, pr: { percent: 0 } }), null);
-    assert.equal(subtype({ her2: { ihc: '3+' }, pr: { percent: 5 } }), 'HR+/HER2+'); // PgR >=1% is HR+ even without ER
+    // ER not tested: PgR alone never decides HR (ER IHC is the predictive assay; review s4 #3), flagged
+    assert.equal(subtype({ her2: { ihc: '3+' }, pr: { percent: 5 } }), null);
+    assert.deepEqual(classify({ her2: { ihc: '3+' }, pr: { percent: 5 } }).hr, { status: null, notes: [DEFAULT_COMMENTS.erNotTestedPrPositive] });
     assert.equal(subtype({ her2: { ihc: '3+' }, er: { percent: 0 } }), 'HR-/HER2+'); // ER <1%, PgR not tested
   });
   test('notes: ER low counted as HR+ is flagged; ER-/PgR+ is flagged (ASCO/CAP 2020)', () => {
