@@ -171,6 +171,7 @@ const WARNING_WORDS: Record<WarningKind, string | null> = {
   'her2-unresolved': 'your HER2 result is not settled yet. One more HER2 test may change whether this medicine fits.',
   'her2-classification': 'your HER2 result was very close to the line between two groups. Your care team may want to review it.',
   'hr-older-sample': 'your hormone receptor (ER) result comes from an older sample. Your care team may want to test the newest sample.',
+  'prior-progression': 'this plan includes a medicine that you have already had, and the cancer grew while you were taking it.',
 };
 
 const PENDING_WORDS: Record<NonNullable<TherapyOption['pending']>['kind'], string> = {

@@ -35,6 +35,7 @@ const PREFIXES: Array<[string, WarningKind]> = [
   ['HER2 status unresolved', 'her2-unresolved'],
   ['HER2 result to review', 'her2-classification'],
   ['HR status from an older sample', 'hr-older-sample'],
+  ['Progressed on', 'prior-progression'],
 ];
 
 /** The option's warnings with their kinds (a stored result without `warningDetails`: the kind from the text's start). */

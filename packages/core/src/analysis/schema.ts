@@ -249,9 +249,10 @@ export const TherapySupportSchema = z
  * Kinds of option warnings: `resistance` (resistance evidence against a drug), `her2-discordance` (an earlier HER2-positive
  * result), `her2-ngs-only` (HER2-positive basis by NGS only), `her2-unresolved` (a HER2-negative option while NGS
  * shows ERBB2 amplification), `her2-classification` (the HER2 result itself needs review, e.g. ratios straddling 2.0),
- * `hr-older-sample` (the HR status the option needs is from a sample older than the latest tissue sample, state.ts).
+ * `hr-older-sample` (the HR status the option needs is from a sample older than the latest tissue sample, state.ts);
+ * `prior-progression` (the disease progressed on a drug of the regimen in the metastatic setting, therapy.ts).
  */
-export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification', 'hr-older-sample'] as const;
+export const WARNING_KINDS = ['resistance', 'her2-discordance', 'her2-ngs-only', 'her2-unresolved', 'her2-classification', 'hr-older-sample', 'prior-progression'] as const;
 
 export const TherapyOptionSchema = z
   .object({

@@ -318,6 +318,12 @@ export function therapyOptionsFor(bases: Basis[], state: ClinicalState, drugs: D
       warn('hr-older-sample', state.hrOutdated.text);
     }
     if (ngsBasis?.ngsOnly && confirmed.some((c) => c.entry.context.her2 === 'negative')) warn('her2-unresolved', ngsBasis.ngsOnly.reciprocal);
+    // her2scope design rule (review s4 #5, c26): a regimen that continues a drug the disease progressed on in the
+    // metastatic setting (with a new partner; the whole regimen is excluded above) says so, naming the treatment, so
+    // the board checks the trial's eligibility (e.g. SOLAR-1 excluded prior fulvestrant; HER2CLIMB asked for prior
+    // trastuzumab, so there the warning only confirms what the trial required).
+    const progressedOn = state.metastaticTreatments.filter((t) => t.response === 'progression' && o.drugs.includes(drugs.canonical(t.drug)));
+    if (progressedOn.length) warn('prior-progression', `Progressed on ${progressedOn.map((t) => `${drugs.canonical(t.drug)} (${t.line !== undefined ? `line ${t.line}, ` : ''}${t.start} to ${t.end ?? 'ongoing'})`).join(', ')} in the metastatic setting: this regimen continues it with a new partner; check the trial's and label's eligibility for prior ${[...new Set(progressedOn.map((t) => drugs.canonical(t.drug)))].join(', ')}`);
     // Resistance warnings (rule 4b).
     const ownEntries = new Set(cands.map((c) => c.entry.id));
     let contradicted = false;

@@ -212,7 +212,11 @@ describe('c09 (review-s3 #9): level-B contrary evidence on a drug given before w
   test('after THP: trastuzumab + capecitabine (GBG 26) stays at B with the level-B trastuzumab warning only (not the capecitabine + lapatinib item)', () => {
     const r = interpretCase(caseOf([metastasis], THP_PROGRESSED), resistanceKb('B'));
     assert.deepEqual(names(r), ['B trastuzumab + capecitabine']);
-    assert.deepEqual(option(r, 'trastuzumab + capecitabine')!.warningDetails, [{ kind: 'resistance', text: WARN_B }]);
+    // the regimen continues trastuzumab, on which the disease progressed (line 1): said, with the treatment (review s4 #5)
+    assert.deepEqual(option(r, 'trastuzumab + capecitabine')!.warningDetails, [
+      { kind: 'prior-progression', text: "Progressed on trastuzumab (line 1, 2024-02-01 to 2025-09-01) in the metastatic setting: this regimen continues it with a new partner; check the trial's and label's eligibility for prior trastuzumab" },
+      { kind: 'resistance', text: WARN_B },
+    ]);
   });
 
   test('the same evidence against trastuzumab the patient is on now excludes the regimen', () => {
