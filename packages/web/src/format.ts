@@ -1,5 +1,5 @@
 /** Small pure helpers for display (tested in packages/web/test). */
-import type { Citation } from '@her2scope/core';
+import type { Citation, TherapyOption } from '@her2scope/core';
 import { formatPercent as formatVafPercent } from '@her2scope/core/reads';
 
 export function formatPercent(fraction: number | null | undefined, digits = 1): string {
@@ -104,4 +104,10 @@ export function her2Class(category: string | null | undefined): string {
     default:
       return 'her2-zero';
   }
+}
+
+/** The level as shown: an option pending confirmation reads "A if ISH confirms" (the web's one copy of core analysis/display.ts optionLevelText, which the app does not bundle). */
+export function levelText(o: Pick<TherapyOption, 'level' | 'pending'>): string {
+  if (!o.pending) return o.level;
+  return `${o.level} if ${o.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}`;
 }

@@ -7,6 +7,7 @@
  */
 import type { AnalysisResult, Change, ClassificationResult, TherapyOption } from '@her2scope/core';
 import type { AnalysisRecord } from './types.ts';
+import { levelText } from './format.ts';
 
 export interface SummarySample {
   id: string;
@@ -139,7 +140,7 @@ export function buildSummary(result: AnalysisResult, analysis: Pick<AnalysisReco
   }
   const order: Record<EventKind, number> = { acquired: 0, emerging: 1, lost: 2 };
   events.sort((a, b) => order[a.kind] - order[b.kind]);
-  const options = result.therapyOptions.slice(0, top).map((o, i): SummaryOption => ({ rank: i + 1, therapy: o.therapy, level: o.level, levelText: o.pending ? `${o.level} if ${o.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}` : o.level, setting: o.setting, context: o.context, warnings: o.warnings }));
+  const options = result.therapyOptions.slice(0, top).map((o, i): SummaryOption => ({ rank: i + 1, therapy: o.therapy, level: o.level, levelText: levelText(o), setting: o.setting, context: o.context, warnings: o.warnings }));
   return {
     samples,
     conversions,

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { citationHref, citationKind, formatVaf, ORIGIN_LABELS } from '../format.ts';
+import { citationHref, citationKind, formatVaf, levelText, ORIGIN_LABELS } from '../format.ts';
 import type { Citation, Finding, TherapyOption } from '@her2scope/core';
 
 /** Linked citations: PubMed, DOI, CIViC, FDA label (DailyMed), ClinicalTrials.gov; plain text when there is no address. */
@@ -111,7 +111,7 @@ export function OptionEvidence({ option }: { option: TherapyOption }) {
       <dl className="facts">
         <dt>Level</dt>
         <dd>
-          <span className={`level level-${option.level}`}>{option.level}</span>{option.pending ? ` if ${option.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}: ${option.pending.text}` : ''} (CIViC scale: A validated, B clinical, C case study, D preclinical, E inferential)
+          <span className={`level level-${option.level}`}>{option.level}</span>{option.pending ? `${levelText(option).slice(option.level.length)}: ${option.pending.text}` : ''} (CIViC scale: A validated, B clinical, C case study, D preclinical, E inferential)
         </dd>
         <dt>Setting</dt>
         <dd>{option.setting ?? 'not stated'}</dd>

@@ -1,8 +1,8 @@
-import { citationHref, formatVaf, ORIGIN_LABELS } from '../format.ts';
+import { citationHref, formatVaf, levelText, ORIGIN_LABELS } from '../format.ts';
 import { ColumnHeads } from './RecordFields.tsx';
 import type { AnalysisResult } from '../types.ts';
 import { ReadEvidenceNote } from './Longitudinal.tsx';
-import type { Finding, TherapyOption } from '@her2scope/core';
+import type { Finding } from '@her2scope/core';
 
 /** A finding's key within its sample. */
 export const findingKey = (f: Pick<Finding, 'chrom' | 'pos' | 'ref' | 'alt'>) => `${f.chrom}:${f.pos}:${f.ref}>${f.alt}`;
@@ -68,12 +68,6 @@ export function Findings({ result, onEvidence }: { result: AnalysisResult; onEvi
       )}
     </>
   );
-}
-
-/** The level as shown: an option pending confirmation reads "A if ISH confirms" (core analysis/display.ts). */
-export function levelText(o: Pick<TherapyOption, 'level' | 'pending'>): string {
-  if (!o.pending) return o.level;
-  return `${o.level} if ${o.pending.kind === 'her2-ish' ? 'ISH confirms' : 'HR status confirms'}`;
 }
 
 export function TherapyOptions({ result, onEvidence }: { result: AnalysisResult; onEvidence: (index: number) => void }) {
